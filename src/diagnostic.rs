@@ -1,0 +1,222 @@
+//! Located diagnostics: a byte span in the source, a message and an optional
+//! hint, rendered as `line:col`, the source line and a caret under the span.
+//!
+//! Owns position arithmetic (1-based lines, columns counted in characters) and
+//! the display of a source line that is safe for a terminal: control bytes are
+//! shown as `?`, and very long lines are cut to a window around the span.
+//! Must not know about the grammar or the trace: every producer of an error
+//! (parser, trace builder, CLI) builds a `Diagnostic` with a span.
+
+use std::fmt::Write as _;
+
+/// A byte range `start..end` into one source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    /// The text of this span, or "" if it does not lie on char boundaries.
+    pub fn text(self, src: &str) -> &str {
+        src.get(self.range()).unwrap_or("")
+    }
+}
+
+/// An error in the user's input, always tied to a place in a source text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub span: Span,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            span,
+            message: message.into(),
+            hint: None,
+        }
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Render against `src`; `origin` names the source (a file, `--at`), or
+    /// is empty for the program given on the command line.
+    pub fn render(&self, src: &str, origin: &str) -> String {
+        let (line, col) = line_col(src, self.span.start as usize);
+        let mut out = String::new();
+        let _ = writeln!(out, "error: {}", self.message);
+        let place = if origin.is_empty() {
+            format!("{line}:{col}")
+        } else {
+            format!("{origin}:{line}:{col}")
+        };
+        let _ = writeln!(out, " --> {place}");
+        let (shown, caret_at, caret_len) = source_window(src, self.span);
+        let gutter = line.to_string();
+        let pad = " ".repeat(gutter.len());
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{gutter} | {shown}");
+        let _ = writeln!(
+            out,
+            "{pad} | {}{}",
+            " ".repeat(caret_at),
+            "^".repeat(caret_len.max(1))
+        );
+        if let Some(h) = &self.hint {
+            let _ = writeln!(out, "{pad} = hint: {h}");
+        }
+        out
+    }
+}
+
+/// 1-based line and column (in characters) of byte offset `at`.
+pub fn line_col(src: &str, at: usize) -> (usize, usize) {
+    let at = floor_char_boundary(src, at.min(src.len()));
+    let before = &src[..at];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = src[line_start..at].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Characters of context shown either side of the span on long lines.
+const WINDOW: usize = 60;
+
+/// The span's line, made safe to print, with the caret column and length
+/// (both in characters of the shown text).
+fn source_window(src: &str, span: Span) -> (String, usize, usize) {
+    let start = floor_char_boundary(src, (span.start as usize).min(src.len()));
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+    let end = floor_char_boundary(src, (span.end as usize).clamp(start, line_end));
+    let before: Vec<char> = src[line_start..start].chars().collect();
+    let inside = src[start..end].chars().count();
+    let skip = before.len().saturating_sub(WINDOW);
+    let after_budget = WINDOW + inside.min(WINDOW);
+    let mut shown = String::new();
+    if skip > 0 {
+        shown.push_str("...");
+    }
+    let prefix = if skip > 0 { 3 } else { 0 };
+    for c in before[skip..].iter().copied() {
+        shown.push(safe_char(c));
+    }
+    let mut taken = 0;
+    let mut rest = src[start..line_end].chars();
+    for c in rest.by_ref() {
+        if taken == after_budget {
+            shown.push_str("...");
+            break;
+        }
+        shown.push(safe_char(c));
+        taken += 1;
+    }
+    (
+        shown,
+        prefix + before.len() - skip,
+        inside.min(after_budget).max(1),
+    )
+}
+
+fn safe_char(c: char) -> char {
+    if c == '\t' {
+        ' '
+    } else if c.is_control() {
+        '?'
+    } else {
+        c
+    }
+}
+
+/// The closest candidate by edit distance, if it is close enough to be a
+/// plausible typo (used for "did you mean" hints).
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = match word.chars().count() {
+        0..=2 => 1,
+        3..=5 => 2,
+        _ => 3,
+    };
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let src = "a = 1\nθθ + x";
+        assert_eq!(line_col(src, 0), (1, 1));
+        let x = src.find('x').unwrap();
+        assert_eq!(line_col(src, x), (2, 6));
+    }
+
+    #[test]
+    fn render_puts_caret_under_span() {
+        let src = "a = 1\nsinn(x)";
+        let d = Diagnostic::new(Span::new(6, 10), "unknown function 'sinn'").with_hint("did you mean 'sin'?");
+        let r = d.render(src, "");
+        assert!(r.contains(" --> 2:1"), "{r}");
+        assert!(r.contains("2 | sinn(x)\n  | ^^^^\n"), "{r}");
+        assert!(r.contains("hint: did you mean 'sin'?"), "{r}");
+    }
+
+    #[test]
+    fn long_lines_are_windowed_and_controls_hidden() {
+        let src = format!("{}\0x{}", "x+".repeat(100_000), "+x".repeat(100_000));
+        let at = src.find('\0').unwrap();
+        let r = Diagnostic::new(Span::new(at, at + 1), "bad").render(&src, "f.adt");
+        assert!(r.len() < 400, "{}", r.len());
+        assert!(r.contains("f.adt:1:200001"), "{r}");
+        assert!(!r.contains('\0'));
+    }
+
+    #[test]
+    fn suggestions_are_close_matches_only() {
+        let fns = ["sin", "cos", "sqrt", "softplus"];
+        assert_eq!(did_you_mean("sinn", fns), Some("sin"));
+        assert_eq!(did_you_mean("sqtr", fns), Some("sqrt"));
+        assert_eq!(did_you_mean("banana", fns), None);
+    }
+}

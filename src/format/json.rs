@@ -1,0 +1,188 @@
+//! The trace as one JSON object: a public interface for autograders.
+//!
+//! Schema (stable; documented in README.md):
+//! `{"inputs", "point", "seed", "output": {"name", "value", "tangent",
+//! "gradient"}, "nodes": [{"index", "label", "name", "op", "args",
+//! "constants", "value", "tangent", "adjoint", "partials",
+//! "reaches_output", "depends_on_seed"}], "steps": [{"index", "phase",
+//! "node", "text", "general", "symbolic", "numeric", "terms"}],
+//! "warnings": [{"node", "kind", "message"}], "notation", "cse"}`.
+//! Non-finite numbers are the strings "NaN", "Infinity", "-Infinity".
+//! Written by hand: the format is small and this keeps the build light.
+
+use std::fmt::Write as _;
+
+use super::{Options, warning_text};
+use crate::notation::Names;
+use crate::steps::{self, Explainer, Phase};
+use crate::sweep::Sweep;
+use crate::trace::{Operand, Trace};
+
+/// A JSON number, or one of the three strings for non-finite values.
+pub fn number(x: f64) -> String {
+    if x.is_nan() {
+        "\"NaN\"".to_string()
+    } else if x == f64::INFINITY {
+        "\"Infinity\"".to_string()
+    } else if x == f64::NEG_INFINITY {
+        "\"-Infinity\"".to_string()
+    } else if x == 0.0 {
+        // -0 is a valid JSON number but surprises readers.
+        "0".to_string()
+    } else {
+        // Rust's shortest round-trip formatting: parses back to the same f64.
+        format!("{x}")
+    }
+}
+
+/// A JSON string literal.
+pub fn string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn object<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
+    let body: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{}: {v}", string(k))).collect();
+    format!("{{{}}}", body.join(", "))
+}
+
+fn named_numbers<'a>(names: impl Iterator<Item = &'a str>, values: &[f64]) -> String {
+    object(names.zip(values).map(|(n, v)| (n, number(*v))))
+}
+
+pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
+    let ex = Explainer::new(trace, sweep, Names::new(trace, opts.style));
+    let n = &ex.names;
+    let out = trace.output();
+    let inputs: Vec<String> = trace.input_names().map(string).collect();
+    let mut s = String::new();
+    s.push('{');
+    let _ = write!(s, "\"inputs\": [{}]", inputs.join(", "));
+    let _ = write!(s, ", \"point\": {}", named_numbers(trace.input_names(), &sweep.point));
+    let _ = write!(s, ", \"seed\": {}", named_numbers(trace.input_names(), &sweep.seed));
+    let output = object([
+        ("name", string(&n.sym(out))),
+        ("value", number(sweep.output_value())),
+        ("tangent", number(sweep.output_tangent())),
+        ("gradient", named_numbers(trace.input_names(), sweep.gradient())),
+    ]);
+    let _ = write!(s, ", \"output\": {output}");
+    let _ = write!(s, ", \"notation\": {}", string(n.style.notation.name()));
+    let _ = write!(s, ", \"cse\": {}", trace.cse);
+    if !opts.output_only {
+        s.push_str(", \"nodes\": [");
+        for (i, node) in trace.nodes.iter().enumerate() {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            let args: Vec<String> = node.row_args().map(|a| a.to_string()).collect();
+            let consts: Vec<String> = node
+                .args
+                .iter()
+                .filter_map(|a| match a {
+                    Operand::Const(c) => Some(number(*c)),
+                    _ => None,
+                })
+                .collect();
+            let partials: Vec<String> = node
+                .args
+                .iter()
+                .zip(sweep.partial[i])
+                .filter(|(a, _)| a.row().is_some())
+                .map(|(_, p)| number(p))
+                .collect();
+            s.push_str(&object([
+                ("index", i.to_string()),
+                ("label", string(&n.label(i))),
+                ("name", string(&n.sym(i))),
+                ("op", string(node.op.name())),
+                ("args", format!("[{}]", args.join(", "))),
+                ("constants", format!("[{}]", consts.join(", "))),
+                ("expr", string(&ex.value_text(i, false))),
+                ("value", number(sweep.value[i])),
+                ("tangent", number(sweep.tangent[i])),
+                ("adjoint", number(sweep.adjoint[i])),
+                ("partials", format!("[{}]", partials.join(", "))),
+                ("reaches_output", node.reaches_output.to_string()),
+                ("depends_on_seed", sweep.seeded[i].to_string()),
+            ]));
+        }
+        s.push_str("], \"steps\": [");
+        for (k, st) in steps::all(trace).enumerate() {
+            if k > 0 {
+                s.push_str(", ");
+            }
+            let e = ex.explain(st);
+            let terms: Vec<String> = e
+                .terms
+                .iter()
+                .map(|t| {
+                    object([
+                        ("node", t.consumer.to_string()),
+                        ("adjoint", number(t.adjoint)),
+                        ("partial", number(t.partial)),
+                        ("rule", string(&t.partial_rule)),
+                    ])
+                })
+                .collect();
+            let mut fields = vec![
+                ("index", st.index.to_string()),
+                ("phase", string(st.phase.name())),
+                ("node", st.row.to_string()),
+                ("text", string(&e.line())),
+                ("general", string(&e.general)),
+                ("symbolic", string(&e.symbolic)),
+                ("numeric", string(&e.numeric)),
+            ];
+            if st.phase == Phase::Reverse {
+                fields.push(("terms", format!("[{}]", terms.join(", "))));
+            }
+            s.push_str(&object(fields));
+        }
+        s.push(']');
+    }
+    let warnings: Vec<String> = sweep
+        .warnings
+        .iter()
+        .map(|w| {
+            object([
+                ("node", w.row.to_string()),
+                ("kind", string(w.kind.name())),
+                ("message", string(&warning_text(&ex, trace, w))),
+            ])
+        })
+        .collect();
+    let _ = write!(s, ", \"warnings\": [{}]", warnings.join(", "));
+    s.push_str("}\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_strings() {
+        assert_eq!(number(f64::NAN), "\"NaN\"");
+        assert_eq!(number(f64::NEG_INFINITY), "\"-Infinity\"");
+        assert_eq!(number(0.1), "0.1");
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(1e300).parse::<f64>().unwrap(), 1e300);
+        assert_eq!(string("a\"b\\\n\u{1}"), "\"a\\\"b\\\\\\n\\u0001\"");
+    }
+}

@@ -1,0 +1,18 @@
+//! adtrace: automatic differentiation made visible.
+//!
+//! The pure core is `syntax` → `trace` → `sweep` → `steps`, with `ops` as
+//! the single table of operations and `notation` for how things are
+//! written. Views (`format`, the TUI, the REPL) are functions of
+//! (trace, step index). See ARCHITECTURE.md for the map.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod format;
+pub mod notation;
+pub mod ops;
+pub mod session;
+pub mod steps;
+pub mod sweep;
+pub mod syntax;
+pub mod terminal_guard;
+pub mod trace;

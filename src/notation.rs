@@ -1,0 +1,320 @@
+//! How rows, tangents and adjoints are written: the lecture's notation
+//! (x_i, d_i, x̄_i) or Griewank & Walther's (v_i, v̇_i, v̄_i), in Unicode or
+//! plain ASCII, and how numbers are printed.
+//!
+//! Owns every symbol a view prints for a row. Must not compute any number.
+
+use crate::trace::Trace;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Notation {
+    /// x0, x1, … with tangents d0, d1, … and adjoints x̄0, x̄1, … (the
+    /// lecture's neural-net table).
+    #[default]
+    Lecture,
+    /// v₋₁, v₀, v₁, … with v̇ᵢ and v̄ᵢ (Griewank & Walther; Baydin et al.):
+    /// inputs are numbered up to 0.
+    Griewank,
+}
+
+impl Notation {
+    pub fn name(self) -> &'static str {
+        match self {
+            Notation::Lecture => "lecture",
+            Notation::Griewank => "griewank",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Notation> {
+        match s {
+            "lecture" => Some(Notation::Lecture),
+            "griewank" => Some(Notation::Griewank),
+            _ => None,
+        }
+    }
+}
+
+/// Everything that decides how text looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    pub notation: Notation,
+    pub ascii: bool,
+    /// Decimals shown.
+    pub precision: usize,
+}
+
+impl Default for Style {
+    fn default() -> Style {
+        Style {
+            notation: Notation::Lecture,
+            ascii: false,
+            precision: 4,
+        }
+    }
+}
+
+const MACRON: char = '\u{0304}';
+const DOT_ABOVE: char = '\u{0307}';
+
+/// Row symbols for one trace in one style.
+pub struct Names<'t> {
+    trace: &'t Trace,
+    pub style: Style,
+    /// The letter of default labels, chosen so that no label can be
+    /// mistaken for one of the program's names (inputs called x1, x2 make
+    /// the lecture's labels v0, v1, …).
+    letter: &'static str,
+}
+
+impl<'t> Names<'t> {
+    pub fn new(trace: &'t Trace, style: Style) -> Names<'t> {
+        let candidates: &[&str] = match style.notation {
+            Notation::Lecture => &["x", "v", "w", "u", "z", "t"],
+            Notation::Griewank => &["v", "w", "u", "z", "t"],
+        };
+        let clashes = |letter: &str| {
+            trace.nodes.iter().filter_map(|n| n.name.as_deref()).any(|name| {
+                name.strip_prefix(letter).is_some_and(|rest| {
+                    let rest = rest.strip_prefix('_').unwrap_or(rest);
+                    let rest = rest.strip_prefix('-').unwrap_or(rest);
+                    !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
+                })
+            })
+        };
+        let letter = candidates
+            .iter()
+            .copied()
+            .find(|l| !clashes(l))
+            .unwrap_or(candidates[0]);
+        Names { trace, style, letter }
+    }
+
+    fn index(&self, row: usize) -> i64 {
+        match self.style.notation {
+            Notation::Lecture => row as i64,
+            Notation::Griewank => row as i64 - self.trace.n_inputs as i64 + 1,
+        }
+    }
+
+    fn subscript(&self, i: i64) -> String {
+        match (self.style.notation, self.style.ascii) {
+            (Notation::Lecture, _) => i.to_string(),
+            (Notation::Griewank, true) => format!("_{i}"),
+            (Notation::Griewank, false) => i
+                .to_string()
+                .chars()
+                .map(|c| match c {
+                    '-' => '₋',
+                    d => char::from_u32(0x2080 + d.to_digit(10).unwrap_or(0)).unwrap_or(d),
+                })
+                .collect(),
+        }
+    }
+
+    /// The row's label in the notation: x3, v₁.
+    pub fn label(&self, row: usize) -> String {
+        format!("{}{}", self.letter, self.subscript(self.index(row)))
+    }
+
+    fn named(&self, row: usize) -> Option<&'t str> {
+        self.trace.nodes.get(row).and_then(|n| n.name.as_deref())
+    }
+
+    /// How the row is referred to in rules: its program name, else its label.
+    pub fn sym(&self, row: usize) -> String {
+        self.named(row).map_or_else(|| self.label(row), str::to_string)
+    }
+
+    /// The row's tangent: d3 / dW0 (lecture), v̇₁ / ċ (Griewank).
+    pub fn tangent(&self, row: usize) -> String {
+        let named = self.named(row);
+        match (self.style.notation, self.style.ascii) {
+            (Notation::Lecture, _) => match named {
+                Some(n) => format!("d{n}"),
+                None => format!("d{}", self.index(row)),
+            },
+            (Notation::Griewank, true) => format!("dot({})", self.sym(row)),
+            (Notation::Griewank, false) => accent(&self.sym(row), DOT_ABOVE),
+        }
+    }
+
+    /// The row's adjoint: x̄3, c̄ (bar(x3), bar(c) in ASCII).
+    pub fn adjoint(&self, row: usize) -> String {
+        if self.style.ascii {
+            format!("bar({})", self.sym(row))
+        } else {
+            accent(&self.sym(row), MACRON)
+        }
+    }
+
+    /// ∂a/∂b for two rows.
+    pub fn partial(&self, of: usize, wrt: usize) -> String {
+        if self.style.ascii {
+            format!("d{}/d{}", self.sym(of), self.sym(wrt))
+        } else {
+            format!("∂{}/∂{}", self.sym(of), self.sym(wrt))
+        }
+    }
+
+    /// Header names of the table's columns.
+    pub fn columns(&self) -> [&'static str; 3] {
+        match self.style.notation {
+            Notation::Lecture => ["value x", "derivative d", "adjoint x̄"],
+            Notation::Griewank => ["value v", "tangent v̇", "adjoint v̄"],
+        }
+    }
+
+    /// A number in rule texts: trimmed (2, 0.1413, -0.8432).
+    pub fn num(&self, x: f64) -> String {
+        num(x, self.style.precision)
+    }
+
+    /// Make a text ASCII if the style asks for it.
+    pub fn out(&self, s: String) -> String {
+        if self.style.ascii { to_ascii(&s) } else { s }
+    }
+}
+
+/// Put a combining accent over the first character of a name.
+fn accent(name: &str, mark: char) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    let mut chars = name.chars();
+    if let Some(c) = chars.next() {
+        out.push(c);
+        out.push(mark);
+    }
+    out.extend(chars);
+    out
+}
+
+/// A number with `precision` decimals and trailing zeros trimmed.
+pub fn num(x: f64, precision: usize) -> String {
+    if !x.is_finite() {
+        return nonfinite(x).to_string();
+    }
+    let s = format!("{x:.precision$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" { "0".to_string() } else { s }
+}
+
+/// A number with exactly `precision` decimals, for aligned table columns.
+pub fn fixed(x: f64, precision: usize) -> String {
+    if !x.is_finite() {
+        return nonfinite(x).to_string();
+    }
+    let s = format!("{x:.precision$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+fn nonfinite(x: f64) -> &'static str {
+    if x.is_nan() {
+        "NaN"
+    } else if x > 0.0 {
+        "inf"
+    } else {
+        "-inf"
+    }
+}
+
+/// Replace every Unicode symbol our texts use by an ASCII spelling.
+pub fn to_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '−' => out.push('-'),
+            '·' => out.push('*'),
+            '²' => out.push_str("^2"),
+            '³' => out.push_str("^3"),
+            '′' => out.push('\''),
+            '∂' => out.push('d'),
+            'σ' => out.push_str("sigmoid"),
+            'Σ' => out.push_str("sum"),
+            'ᵢ' => out.push_str("_i"),
+            'ⱼ' => out.push_str("_j"),
+            MACRON => out.push_str("_bar"),
+            DOT_ABOVE => out.push_str("_dot"),
+            '→' => out.push_str("->"),
+            '←' => out.push_str("<-"),
+            '…' => out.push_str("..."),
+            '─' | '━' => out.push('-'),
+            '│' | '┃' => out.push('|'),
+            '┌' | '┐' | '└' | '┘' | '├' | '┤' | '┬' | '┴' | '┼' => out.push('+'),
+            '▼' | '↓' => out.push('v'),
+            '▶' => out.push('>'),
+            '◀' => out.push('<'),
+            '•' => out.push('*'),
+            c if c.is_ascii() => out.push(c),
+            c => match c as u32 {
+                0x2080..=0x2089 => out.push(char::from(b'0' + (c as u32 - 0x2080) as u8)),
+                0x208B => out.push('-'),
+                _ => out.push('?'),
+            },
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+    use crate::trace::{Options, build};
+
+    fn trace(src: &str) -> Trace {
+        build(src, &parse(src).unwrap(), Options::default()).unwrap()
+    }
+
+    #[test]
+    fn lecture_labels_and_symbols() {
+        let t = trace("W0 = 2; L = (1.2*tanh(W0*x) - 2)^2");
+        let n = Names::new(&t, Style::default());
+        assert_eq!(n.label(0), "x0");
+        assert_eq!(n.sym(0), "x");
+        assert_eq!(n.label(5), "x5");
+        assert_eq!(n.sym(5), "L");
+        assert_eq!(n.tangent(2), "d2");
+        assert_eq!(n.tangent(5), "dL");
+        assert_eq!(n.adjoint(2), "x\u{304}2");
+    }
+
+    #[test]
+    fn labels_avoid_program_names() {
+        let t = trace("f(x1, x2) = ln(x1) + x1*x2 - sin(x2)");
+        let n = Names::new(&t, Style::default());
+        assert_eq!(n.label(2), "v2");
+        let g = Names::new(&t, Style { notation: Notation::Griewank, ..Style::default() });
+        assert_eq!(g.label(0), "v₋₁");
+        assert_eq!(g.label(1), "v₀");
+        assert_eq!(g.label(2), "v₁");
+        assert_eq!(g.tangent(2), "v\u{307}₁");
+        let a = Names::new(&t, Style { notation: Notation::Griewank, ascii: true, precision: 4 });
+        assert_eq!(a.label(0), "v_-1");
+        assert_eq!(a.tangent(3), "dot(v_2)");
+        assert_eq!(a.adjoint(0), "bar(x1)");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(num(2.0, 4), "2");
+        assert_eq!(num(0.141_300_1, 4), "0.1413");
+        assert_eq!(num(-0.000_01, 4), "0");
+        assert_eq!(num(f64::NAN, 4), "NaN");
+        assert_eq!(fixed(-0.000_01, 4), "0.0000");
+        assert_eq!(fixed(-0.843_2, 2), "-0.84");
+        assert_eq!(fixed(f64::NEG_INFINITY, 2), "-inf");
+    }
+
+    #[test]
+    fn ascii_fallback_covers_rule_texts() {
+        let s = to_ascii("d/dw tanh(g(w)) = (1 − tanh²(g(w)))·g′(w); c̄ = ∂d/∂c; v₋₁");
+        assert_eq!(s, "d/dw tanh(g(w)) = (1 - tanh^2(g(w)))*g'(w); c_bar = dd/dc; v-1");
+        assert!(s.is_ascii());
+    }
+}

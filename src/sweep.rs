@@ -1,0 +1,387 @@
+//! The sweeps: values, local partials and tangents in one forward pass for a
+//! seed direction, then adjoints in one reverse pass from the stored
+//! partials.
+//!
+//! Owns activity (which rows depend on the seeded inputs, which the output
+//! depends on) and the warnings found while sweeping (domain, kink,
+//! non-finite). Must not format text; every number comes from `ops`.
+
+use crate::ops::{Issue, Op};
+use crate::trace::{Operand, Trace};
+
+/// What a warning is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WarningKind {
+    /// An operand outside the operation's domain (ln(−1), 1/0).
+    Domain,
+    /// A kink (relu/abs at 0, sqrt at 0): the stated convention was used.
+    Kink,
+    /// A value, tangent or adjoint that is not finite, first appearing here.
+    NonFinite,
+}
+
+impl WarningKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            WarningKind::Domain => "domain",
+            WarningKind::Kink => "kink",
+            WarningKind::NonFinite => "non-finite",
+        }
+    }
+}
+
+/// A problem at a row. `cause` is plain text without row names, so that any
+/// notation can prefix it with its own name for the row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Warning {
+    pub row: u32,
+    pub kind: WarningKind,
+    pub cause: String,
+}
+
+/// The numbers of a trace at one point for one seed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sweep {
+    /// Value of each input, in input order.
+    pub point: Vec<f64>,
+    /// Seed (tangent) of each input, in input order.
+    pub seed: Vec<f64>,
+    pub value: Vec<f64>,
+    /// ∂row/∂operand for the two operands of each row.
+    pub partial: Vec<[f64; 2]>,
+    pub tangent: Vec<f64>,
+    pub adjoint: Vec<f64>,
+    /// Whether the row depends on an input with a non-zero seed (else its
+    /// tangent is structurally 0).
+    pub seeded: Vec<bool>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Sweep {
+    /// The output's value.
+    pub fn output_value(&self) -> f64 {
+        self.value.last().copied().unwrap_or(f64::NAN)
+    }
+    /// The directional derivative of the output along the seed.
+    pub fn output_tangent(&self) -> f64 {
+        self.tangent.last().copied().unwrap_or(f64::NAN)
+    }
+    /// ∂output/∂input for each input.
+    pub fn gradient(&self) -> &[f64] {
+        &self.adjoint[..self.point.len().min(self.adjoint.len())]
+    }
+    pub fn warnings_at(&self, row: usize) -> impl Iterator<Item = &Warning> {
+        self.warnings.iter().filter(move |w| w.row as usize == row)
+    }
+}
+
+#[inline]
+fn get(values: &[f64], a: Operand) -> f64 {
+    match a {
+        Operand::Row(r) => values[r as usize],
+        Operand::Const(c) => c,
+        Operand::None => 0.0,
+    }
+}
+
+/// Forward sweep: values, partials and tangents, row by row (the lecture's
+/// table filled as it is on the slide). `point` and `seed` are per input.
+pub fn forward(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
+    let n = trace.len();
+    let mut s = Sweep {
+        point: point.to_vec(),
+        seed: seed.to_vec(),
+        value: Vec::with_capacity(n),
+        partial: Vec::with_capacity(n),
+        tangent: Vec::new(),
+        adjoint: Vec::new(),
+        seeded: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for (i, node) in trace.nodes.iter().enumerate() {
+        let [a0, a1] = node.args;
+        if node.op == Op::Input {
+            s.value.push(point.get(i).copied().unwrap_or(f64::NAN));
+            s.partial.push([0.0, 0.0]);
+            continue;
+        }
+        let (a, b) = (get(&s.value, a0), get(&s.value, a1));
+        let v = node.op.eval(a, b);
+        let p = node.op.partials(a, b, v, a1.is_const());
+        if let Some(issue) = node.op.check(a, b, a0.is_const(), a1.is_const()) {
+            let (kind, cause) = match issue {
+                Issue::Domain(c) => (WarningKind::Domain, c),
+                Issue::Kink(c) => (WarningKind::Kink, c),
+            };
+            s.warnings.push(Warning {
+                row: i as u32,
+                kind,
+                cause: cause.to_string(),
+            });
+        } else if !v.is_finite() && finite_operands(&s.value, node.args) {
+            s.warnings.push(Warning {
+                row: i as u32,
+                kind: WarningKind::NonFinite,
+                cause: format!("the value overflows to {}", show(v)),
+            });
+        }
+        s.value.push(v);
+        s.partial.push(p);
+    }
+    tangents(trace, &mut s, seed);
+    s
+}
+
+fn finite_operands(values: &[f64], args: [Operand; 2]) -> bool {
+    args.iter().all(|&a| get(values, a).is_finite())
+}
+
+fn show(v: f64) -> &'static str {
+    if v.is_nan() {
+        "NaN"
+    } else if v > 0.0 {
+        "+infinity"
+    } else {
+        "-infinity"
+    }
+}
+
+/// Recompute the tangents for a new seed from the stored partials (the
+/// values do not change with the seed).
+pub fn tangents(trace: &Trace, s: &mut Sweep, seed: &[f64]) {
+    let n = trace.len();
+    s.seed = seed.to_vec();
+    s.tangent.clear();
+    s.tangent.reserve(n);
+    s.seeded.clear();
+    s.seeded.reserve(n);
+    s.warnings.retain(|w| !(w.kind == WarningKind::NonFinite && w.cause.starts_with("the derivative")));
+    for (i, node) in trace.nodes.iter().enumerate() {
+        if node.op == Op::Input {
+            let d = seed.get(i).copied().unwrap_or(0.0);
+            s.tangent.push(d);
+            s.seeded.push(d != 0.0);
+            continue;
+        }
+        let [a0, a1] = node.args;
+        let p = s.partial[i];
+        let mut t = 0.0;
+        let mut active = false;
+        // Only seeded operands contribute: a structural zero stays 0 even
+        // when the partial is infinite or NaN.
+        if let Operand::Row(r) = a0 {
+            if s.seeded[r as usize] {
+                t += p[0] * s.tangent[r as usize];
+                active = true;
+            }
+        }
+        if let Operand::Row(r) = a1 {
+            if s.seeded[r as usize] {
+                t += p[1] * s.tangent[r as usize];
+                active = true;
+            }
+        }
+        if active && !t.is_finite() && s.value[i].is_finite() && operand_tangents_finite(s, node.args) {
+            s.warnings.push(Warning {
+                row: i as u32,
+                kind: WarningKind::NonFinite,
+                cause: format!("the derivative is {} (a local partial is not finite)", show(t)),
+            });
+        }
+        s.tangent.push(t);
+        s.seeded.push(active);
+    }
+    sort_warnings(s);
+}
+
+fn operand_tangents_finite(s: &Sweep, args: [Operand; 2]) -> bool {
+    args.iter().all(|a| a.row().is_none_or(|r| s.tangent[r as usize].is_finite()))
+}
+
+/// Reverse sweep: seed the output's adjoint with 1 and push each row's
+/// adjoint times its local partials to its operands, from the last row to
+/// the first. Rows the output does not depend on keep a structural 0.
+pub fn reverse(trace: &Trace, s: &mut Sweep) {
+    let n = trace.len();
+    s.adjoint.clear();
+    s.adjoint.resize(n, 0.0);
+    s.warnings.retain(|w| !(w.kind == WarningKind::NonFinite && w.cause.starts_with("the adjoint")));
+    if n == 0 {
+        return;
+    }
+    s.adjoint[n - 1] = 1.0;
+    for i in (0..n).rev() {
+        let node = &trace.nodes[i];
+        if !node.reaches_output {
+            continue;
+        }
+        let g = s.adjoint[i];
+        let p = s.partial[i];
+        if let Operand::Row(r) = node.args[0] {
+            s.adjoint[r as usize] += g * p[0];
+        }
+        if let Operand::Row(r) = node.args[1] {
+            s.adjoint[r as usize] += g * p[1];
+        }
+    }
+    // Report where a non-finite adjoint first appears (its consumers'
+    // adjoints are finite), once per row.
+    let consumers_finite = {
+        let mut ok = vec![true; n];
+        for (j, node) in trace.nodes.iter().enumerate() {
+            if !s.adjoint[j].is_finite() {
+                for r in node.row_args() {
+                    ok[r as usize] = false;
+                }
+            }
+        }
+        ok
+    };
+    for i in 0..n {
+        // A NaN value already carries its own warning upstream.
+        if trace.nodes[i].reaches_output && !s.adjoint[i].is_finite() && consumers_finite[i] && s.value[i].is_finite() {
+            s.warnings.push(Warning {
+                row: i as u32,
+                kind: WarningKind::NonFinite,
+                cause: format!("the adjoint is {} (a local partial is not finite)", show(s.adjoint[i])),
+            });
+        }
+    }
+    sort_warnings(s);
+}
+
+fn sort_warnings(s: &mut Sweep) {
+    s.warnings.sort_by_key(|w| w.row);
+}
+
+/// Forward then reverse: everything a view needs at one point and seed.
+pub fn both(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
+    let mut s = forward(trace, point, seed);
+    reverse(trace, &mut s);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+    use crate::trace::{Options, build};
+
+    fn run(src: &str, point: &[f64]) -> (Trace, Sweep) {
+        let t = build(src, &parse(src).unwrap(), Options::default()).unwrap();
+        let mut seed = vec![0.0; t.n_inputs];
+        if let Some(s) = seed.first_mut() {
+            *s = 1.0;
+        }
+        let s = both(&t, point, &seed);
+        (t, s)
+    }
+
+    fn r4(x: f64) -> f64 {
+        (x * 1e4).round() / 1e4
+    }
+
+    /// The lecture's neural-net table, x0..x5 and d0..d5 (with the slide's
+    /// 0.722 corrected to 0.7109 = (−0.8432)²).
+    #[test]
+    fn lecture_neural_net_table() {
+        let (_, s) = run("W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2 at x = 1", &[1.0]);
+        let v: Vec<f64> = s.value.iter().map(|&x| r4(x)).collect();
+        assert_eq!(v, [1.0, 2.0, 0.964, 1.1568, -0.8432, 0.7109]);
+        let d: Vec<f64> = s.tangent.iter().map(|&x| r4(x)).collect();
+        assert_eq!(d, [1.0, 2.0, 0.1413, 0.1696, 0.1696, -0.2859]);
+        assert!((s.gradient()[0] - s.output_tangent()).abs() < 1e-15);
+    }
+
+    #[test]
+    fn lecture_neural_net_with_all_inputs() {
+        let src = "L = (W1*tanh(W0*x) - y)^2";
+        let t = build(src, &parse(src).unwrap(), Options::default()).unwrap();
+        let names: Vec<&str> = t.input_names().collect();
+        assert_eq!(names, ["W1", "W0", "x", "y"]);
+        let s = both(&t, &[1.2, 2.0, 1.0, 2.0], &[0.0, 0.0, 1.0, 0.0]);
+        let g: Vec<f64> = s.gradient().iter().map(|&x| r4(x)).collect();
+        // dL/dW1 = 2·x4·x2, dL/dW0 = 2·x4·W1·(1−tanh²)·x, dL/dx, dL/dy = −2·x4
+        let x4 = 1.2 * 2f64.tanh() - 2.0;
+        let sech2 = 1.0 - 2f64.tanh().powi(2);
+        assert_eq!(g, [r4(2.0 * x4 * 2f64.tanh()), r4(2.0 * x4 * 1.2 * sech2), -0.2859, r4(-2.0 * x4)]);
+        assert_eq!(r4(s.output_tangent()), -0.2859);
+    }
+
+    #[test]
+    fn lecture_graph_both_sweeps_agree() {
+        let (t, s) = run("sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2))", &[1.0]);
+        assert_eq!(t.len(), 7);
+        assert_eq!(r4(s.output_value()), 1.0900);
+        assert_eq!(r4(s.output_tangent()), 5.9831);
+        assert_eq!(r4(s.gradient()[0]), 5.9831);
+    }
+
+    #[test]
+    fn baydin_example() {
+        let (t, s) = run("f(x1, x2) = ln(x1) + x1*x2 - sin(x2)", &[2.0, 5.0]);
+        assert_eq!(t.len(), 7);
+        assert_eq!(r4(s.output_value()), 11.6521);
+        assert_eq!(s.gradient().iter().map(|&x| r4(x)).collect::<Vec<_>>(), [5.5, 1.7163]);
+    }
+
+    #[test]
+    fn structural_zeros_and_activity() {
+        // d/dx of a row that only depends on y is exactly 0 even though its
+        // partial is infinite (sqrt at 0).
+        let (t, s) = run("x + sqrt(y) at x = 1, y = 0", &[1.0, 0.0]);
+        let sq = t.nodes.iter().position(|n| n.op == Op::Sqrt).unwrap();
+        assert!(!s.seeded[sq]);
+        assert_eq!(s.tangent[sq], 0.0);
+        assert_eq!(s.output_tangent(), 1.0);
+        assert!(s.warnings.iter().any(|w| w.row as usize == sq && w.kind == WarningKind::Kink));
+        // an unused statement has a structural zero adjoint
+        let (t, s) = run("u = ln(x); f = x^2", &[-1.0]);
+        assert!(!t.nodes[1].reaches_output);
+        assert_eq!(s.adjoint[1], 0.0);
+        assert_eq!(s.gradient(), [-2.0]);
+        assert!(s.warnings.iter().any(|w| w.row == 1 && w.kind == WarningKind::Domain));
+    }
+
+    #[test]
+    fn domain_problems_warn_once_at_their_origin() {
+        let (_, s) = run("sin(ln(x)) + 1", &[-1.0]);
+        assert!(s.output_value().is_nan());
+        let domain: Vec<_> = s.warnings.iter().filter(|w| w.kind == WarningKind::Domain).collect();
+        assert_eq!(domain.len(), 1);
+        assert_eq!(domain[0].row, 1);
+        assert_eq!(s.warnings.iter().filter(|w| w.kind == WarningKind::NonFinite).count(), 0);
+        let (_, s) = run("1/x", &[0.0]);
+        assert_eq!(s.output_value(), f64::INFINITY);
+        assert!(s.warnings.iter().any(|w| w.row == 1 && w.cause == "division by zero"));
+        // the input's adjoint is -1/x² = -infinity, reported where it arises
+        assert!(s.warnings.iter().any(|w| w.row == 0 && w.kind == WarningKind::NonFinite));
+    }
+
+    #[test]
+    fn kinks_agree_in_both_sweeps() {
+        for src in ["relu(x)", "abs(x)"] {
+            let (_, s) = run(src, &[0.0]);
+            assert_eq!(s.output_tangent(), 0.0);
+            assert_eq!(s.gradient(), [0.0]);
+            assert_eq!(s.warnings[0].kind, WarningKind::Kink);
+        }
+    }
+
+    #[test]
+    fn retangent_keeps_values() {
+        let (t, mut s) = run("f(x, y) = x*y + sin(y)", &[2.0, 3.0]);
+        let v = s.value.clone();
+        tangents(&t, &mut s, &[0.0, 1.0]);
+        assert_eq!(s.value, v);
+        assert_eq!(s.output_tangent(), 2.0 + 3f64.cos());
+        assert_eq!(s.gradient(), [3.0, 2.0 + 3f64.cos()]);
+    }
+
+    #[test]
+    fn no_inputs_has_a_value_and_empty_gradient() {
+        let (_, s) = run("2^10 + pi", &[]);
+        assert_eq!(s.output_value(), 1024.0 + std::f64::consts::PI);
+        assert!(s.gradient().is_empty());
+    }
+}

@@ -1,0 +1,86 @@
+//! The abstract syntax tree: plain data with spans, no pest types.
+//!
+//! Expressions live in one arena (`Program::exprs`) and refer to their
+//! operands by index. Operands always come before the expression that uses
+//! them, so every later pass is a loop over the arena in order: no walk
+//! recurses, and dropping a deep tree cannot overflow the stack.
+
+use crate::diagnostic::Span;
+use crate::ops::Op;
+
+pub type ExprId = u32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+}
+
+impl BinOp {
+    pub fn op(self) -> Op {
+        match self {
+            BinOp::Add => Op::Add,
+            BinOp::Sub => Op::Sub,
+            BinOp::Mul => Op::Mul,
+            BinOp::Div => Op::Div,
+            BinOp::Pow => Op::Pow,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Num(f64),
+    /// A name; its text is the expression's span.
+    Name,
+    Neg(ExprId),
+    Binary(BinOp, ExprId, ExprId),
+    /// A call of a known function (validated by the parser).
+    Call(Op, ExprId),
+    /// `(a, b, …)`: room for multi-output functions; not traced yet.
+    Tuple(Vec<ExprId>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+/// `name = value`, or a bare expression (`name` is None).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub name: Option<Span>,
+    pub value: ExprId,
+    /// The first arena index belonging to this statement's expression.
+    pub first: ExprId,
+}
+
+/// `f(x, y) = …`: names the output and fixes the inputs and their order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Definition {
+    pub name: Span,
+    pub params: Vec<Span>,
+}
+
+/// One `name = value` of a point (`at x = 1, y = pi/4`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Binding {
+    pub name: Span,
+    pub value: ExprId,
+    /// The first arena index belonging to the value's expression.
+    pub first: ExprId,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Program {
+    pub exprs: Vec<Expr>,
+    pub stmts: Vec<Stmt>,
+    pub definition: Option<Definition>,
+    pub point: Vec<Binding>,
+    /// Where the point clause starts (for "point must come last" errors).
+    pub point_span: Option<Span>,
+}

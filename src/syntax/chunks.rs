@@ -1,0 +1,97 @@
+//! Splitting a source into top-level chunks: statements separated by `;` or
+//! newlines outside parentheses and comments.
+//!
+//! A newline does not end a chunk while parentheses are open, or after a
+//! token that cannot end an expression (`,` `=` an operator), so programs can
+//! span lines naturally. The scan also enforces the nesting limit, with a
+//! located error, before pest (which recurses per level) ever sees the text.
+
+use crate::diagnostic::{Diagnostic, Span};
+
+/// Deepest parenthesis nesting accepted. Far beyond any lecture example;
+/// low enough that the recursive descent in pest stays well within the
+/// stack of any thread.
+pub const MAX_NESTING: usize = 256;
+
+/// Byte ranges of the non-empty chunks of `src`, in order.
+pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
+    let bytes = src.as_bytes();
+    let mut chunks = Vec::new();
+    let mut depth: usize = 0;
+    let mut start = 0;
+    let mut last_sig: u8 = b';';
+    let mut i = 0;
+    let push = |from: usize, to: usize, chunks: &mut Vec<Span>| {
+        if src[from..to].bytes().any(|b| !b.is_ascii_whitespace()) {
+            chunks.push(Span::new(from, to));
+        }
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'#' => {
+                // A comment runs to the end of the line; skip it whole.
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(Diagnostic::new(
+                        Span::new(i, i + 1),
+                        format!("expression nested more than {MAX_NESTING} levels deep"),
+                    )
+                    .with_hint("name intermediate results with statements (a = …; b = …) instead of nesting"));
+                }
+            }
+            b')' => depth = depth.saturating_sub(1),
+            b';' if depth == 0 => {
+                push(start, i, &mut chunks);
+                start = i + 1;
+                last_sig = b';';
+                i += 1;
+                continue;
+            }
+            b'\n' if depth == 0 && !matches!(last_sig, b',' | b'=' | b'+' | b'-' | b'*' | b'/' | b'^') => {
+                push(start, i, &mut chunks);
+                start = i + 1;
+                last_sig = b';';
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if !b.is_ascii_whitespace() {
+            last_sig = b;
+        }
+        i += 1;
+    }
+    push(start, bytes.len(), &mut chunks);
+    Ok(chunks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(src: &str) -> Vec<&str> {
+        split(src).unwrap().into_iter().map(|s| s.text(src)).collect()
+    }
+
+    #[test]
+    fn splits_at_top_level_separators_only() {
+        assert_eq!(texts("a = 1; b = sin(a;\n)\nc"), vec!["a = 1", " b = sin(a;\n)", "c"]);
+        assert_eq!(texts("a = x # c; d\n\n b"), vec!["a = x # c; d", " b"]);
+        assert_eq!(texts("f = x +\n y\nat x = 1,\n y = 2"), vec!["f = x +\n y", "at x = 1,\n y = 2"]);
+        assert!(texts(" ;\n ; ").is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_a_located_error() {
+        let src = format!("{}x{}", "(".repeat(100_000), ")".repeat(100_000));
+        let e = split(&src).unwrap_err();
+        assert_eq!(e.span.start as usize, MAX_NESTING);
+    }
+}

@@ -1,0 +1,159 @@
+//! The front end: source text → `ast::Program`, or a located `Diagnostic`.
+//!
+//! `parse` is the one entry point for programs, `parse_point` for the
+//! `--at`/`--seed` lists. pest stays inside `parser`; nothing outside this
+//! module sees a pest type, so the parser could be swapped without touching
+//! the rest.
+
+pub mod ast;
+pub mod chunks;
+mod parser;
+
+use crate::diagnostic::{Diagnostic, Span};
+pub use ast::Program;
+
+/// Parse a whole program (statements, a definition, an optional point).
+pub fn parse(src: &str) -> Result<Program, Diagnostic> {
+    let spans = chunks::split(src)?;
+    if spans.is_empty() {
+        return Err(Diagnostic::new(Span::new(0, 0), "empty program")
+            .with_hint("type an expression such as sin(x)*y at x = 1, y = 2"));
+    }
+    let mut b = parser::Builder::new(src);
+    for span in spans {
+        b.chunk(span)?;
+    }
+    if b.prog.stmts.is_empty() {
+        let at = b.prog.point_span.unwrap_or_default();
+        return Err(Diagnostic::new(at, "a point but no program").with_hint("write the function before 'at'"));
+    }
+    Ok(b.prog)
+}
+
+/// Parse a point list such as `x = 1, y = pi/4` (the text of --at or --seed).
+pub fn parse_point(src: &str) -> Result<Program, Diagnostic> {
+    if src.trim().is_empty() {
+        return Err(Diagnostic::new(Span::new(0, 0), "empty list").with_hint("write name = value, e.g. x = 1, y = 2"));
+    }
+    chunks::split(src)?;
+    let mut b = parser::Builder::new(src);
+    b.point_list()?;
+    Ok(b.prog)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ast::{BinOp, ExprKind};
+    use super::*;
+
+    /// Render an expression back as a fully parenthesised string.
+    fn show(p: &Program, src: &str, id: u32) -> String {
+        match &p.exprs[id as usize].kind {
+            ExprKind::Num(v) => format!("{v}"),
+            ExprKind::Name => p.exprs[id as usize].span.text(src).to_string(),
+            ExprKind::Neg(a) => format!("(-{})", show(p, src, *a)),
+            ExprKind::Binary(op, a, b) => {
+                let s = match op {
+                    BinOp::Add => "+",
+                    BinOp::Sub => "-",
+                    BinOp::Mul => "*",
+                    BinOp::Div => "/",
+                    BinOp::Pow => "^",
+                };
+                format!("({}{s}{})", show(p, src, *a), show(p, src, *b))
+            }
+            ExprKind::Call(op, a) => format!("{}({})", op.name(), show(p, src, *a)),
+            ExprKind::Tuple(items) => format!("{}", items.len()),
+        }
+    }
+
+    fn tree(src: &str) -> String {
+        let p = parse(src).unwrap();
+        show(&p, src, p.stmts[0].value)
+    }
+
+    #[test]
+    fn precedence_and_associativity() {
+        assert_eq!(tree("-x^2"), "(-(x^2))");
+        assert_eq!(tree("2^3^x"), "(2^(3^x))");
+        assert_eq!(tree("a - b - c"), "((a-b)-c)");
+        assert_eq!(tree("a / b * c"), "((a/b)*c)");
+        assert_eq!(tree("2^-x*3"), "((2^(-x))*3)");
+        assert_eq!(tree("-x*y"), "((-x)*y)");
+        assert_eq!(tree("a + -b"), "(a+(-b))");
+        assert_eq!(tree("x**2"), "(x^2)");
+        assert_eq!(tree("log(x) + 1.5e-3 + .5 + 2.5E+4"), "(((ln(x)+0.0015)+0.5)+25000)");
+    }
+
+    #[test]
+    fn statements_definitions_and_points() {
+        let src = "f(x1, x2) = ln(x1) + x1*x2 - sin(x2) at x1 = 2, x2 = -pi/4";
+        let p = parse(src).unwrap();
+        let d = p.definition.as_ref().unwrap();
+        assert_eq!(d.name.text(src), "f");
+        assert_eq!(d.params.iter().map(|s| s.text(src)).collect::<Vec<_>>(), ["x1", "x2"]);
+        assert_eq!(p.point.len(), 2);
+        assert_eq!(show(&p, src, p.point[1].value), "((-pi)/4)");
+
+        let src = "a = x^2; b = exp(a)\nc = a + b # comment; not a statement\nat x = 1";
+        let p = parse(src).unwrap();
+        assert_eq!(p.stmts.len(), 3);
+        assert_eq!(p.stmts[2].name.unwrap().text(src), "c");
+        assert_eq!(p.point[0].name.text(src), "x");
+    }
+
+    #[test]
+    fn unicode_identifiers() {
+        assert_eq!(tree("θ*x_1 + é"), "((θ*x_1)+é)");
+    }
+
+    fn err(src: &str) -> Diagnostic {
+        parse(src).unwrap_err()
+    }
+
+    #[test]
+    fn errors_are_located_with_hints() {
+        let e = err("sinn(x) + 1");
+        assert_eq!((e.span.start, e.span.end), (0, 4));
+        assert_eq!(e.hint.as_deref(), Some("did you mean 'sin'?"));
+        let e = err("y = 2x");
+        assert_eq!(e.span.start, 4);
+        assert_eq!(e.hint.as_deref(), Some("write 2*x"));
+        let e = err("sin(x");
+        assert_eq!((e.span.start, e.message.as_str()), (3, "unclosed '('"));
+        let e = err("x + ");
+        assert!(e.message.starts_with("expected an expression"), "{}", e.message);
+        assert_eq!(err("   ").span.start, 0);
+        assert_eq!(err("").message, "empty program");
+        let e = err("sin = 3");
+        assert!(e.message.contains("function name"), "{}", e.message);
+        let e = err("x + sin");
+        assert_eq!(e.hint.as_deref(), Some("call it: sin(x)"));
+        let e = err("x at x = 1\ny = 2");
+        assert!(e.message.contains("after the point"), "{}", e.message);
+        let e = err("x\0y");
+        assert!(e.message.contains("NUL"), "{}", e.message);
+        let e = err("at = 3");
+        assert_eq!(e.span.start, 3);
+        assert!(e.hint.unwrap().contains("reserved word"));
+        assert!(err("1e999 * x").message.contains("too large"));
+        assert!(err("sin(x, y)").message.contains("one argument"));
+    }
+
+    #[test]
+    fn very_long_flat_expressions_do_not_recurse() {
+        let src = format!("x{}", "+x".repeat(200_000));
+        let p = parse(&src).unwrap();
+        assert_eq!(p.exprs.len(), 400_001);
+        let src = format!("{}x", "-".repeat(100_000));
+        assert!(parse(&src).is_ok());
+    }
+
+    #[test]
+    fn point_lists() {
+        let src = "x = -1, y = pi/4";
+        let p = parse_point(src).unwrap();
+        assert_eq!(p.point.len(), 2);
+        assert!(parse_point("x = ").is_err());
+    }
+}
