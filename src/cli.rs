@@ -50,7 +50,12 @@ pub struct TraceArgs {
     #[arg(long, value_name = "x=1,y=2", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// The seed direction for forward mode: x=1,y=0.5 (names left out are 0).
-    #[arg(long, value_name = "x=1,y=0", conflicts_with = "wrt", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "x=1,y=0",
+        conflicts_with = "wrt",
+        allow_hyphen_values = true
+    )]
     pub seed: Option<String>,
     /// Differentiate forward with respect to this input (seed e_k).
     #[arg(long, value_name = "INPUT")]
@@ -156,8 +161,11 @@ pub fn read_program(arg: &str) -> Result<(String, String), String> {
             let at = e.utf8_error().valid_up_to();
             let bad = e.as_bytes()[at];
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let d = Diagnostic::new(Span::new(at, at + 1), format!("invalid UTF-8 (byte 0x{bad:02x})"))
-                .with_hint("save the program as UTF-8 text");
+            let d = Diagnostic::new(
+                Span::new(at, at + 1),
+                format!("invalid UTF-8 (byte 0x{bad:02x})"),
+            )
+            .with_hint("save the program as UTF-8 text");
             Err(d.render(&text, &origin))
         }
     }

@@ -122,15 +122,12 @@ fn source_window(src: &str, span: Span) -> (String, usize, usize) {
     for c in before[skip..].iter().copied() {
         shown.push(safe_char(c));
     }
-    let mut taken = 0;
-    let mut rest = src[start..line_end].chars();
-    for c in rest.by_ref() {
+    for (taken, c) in src[start..line_end].chars().enumerate() {
         if taken == after_budget {
             shown.push_str("...");
             break;
         }
         shown.push(safe_char(c));
-        taken += 1;
     }
     (
         shown,
@@ -151,7 +148,10 @@ fn safe_char(c: char) -> char {
 
 /// The closest candidate by edit distance, if it is close enough to be a
 /// plausible typo (used for "did you mean" hints).
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = match word.chars().count() {
         0..=2 => 1,
         3..=5 => 2,
@@ -195,7 +195,8 @@ mod tests {
     #[test]
     fn render_puts_caret_under_span() {
         let src = "a = 1\nsinn(x)";
-        let d = Diagnostic::new(Span::new(6, 10), "unknown function 'sinn'").with_hint("did you mean 'sin'?");
+        let d = Diagnostic::new(Span::new(6, 10), "unknown function 'sinn'")
+            .with_hint("did you mean 'sin'?");
         let r = d.render(src, "");
         assert!(r.contains(" --> 2:1"), "{r}");
         assert!(r.contains("2 | sinn(x)\n  | ^^^^\n"), "{r}");

@@ -10,7 +10,9 @@ const INTERNAL: u8 = 70;
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         adtrace::terminal_guard::restore();
-        eprintln!("adtrace: internal error: {info}\nThis is a bug in adtrace; please report it with the input that caused it.");
+        eprintln!(
+            "adtrace: internal error: {info}\nThis is a bug in adtrace; please report it with the input that caused it."
+        );
     }));
     let worker = std::thread::Builder::new()
         .name("adtrace".into())

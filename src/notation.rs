@@ -72,20 +72,28 @@ impl<'t> Names<'t> {
             Notation::Griewank => &["v", "w", "u", "z", "t"],
         };
         let clashes = |letter: &str| {
-            trace.nodes.iter().filter_map(|n| n.name.as_deref()).any(|name| {
-                name.strip_prefix(letter).is_some_and(|rest| {
-                    let rest = rest.strip_prefix('_').unwrap_or(rest);
-                    let rest = rest.strip_prefix('-').unwrap_or(rest);
-                    !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
+            trace
+                .nodes
+                .iter()
+                .filter_map(|n| n.name.as_deref())
+                .any(|name| {
+                    name.strip_prefix(letter).is_some_and(|rest| {
+                        let rest = rest.strip_prefix('_').unwrap_or(rest);
+                        let rest = rest.strip_prefix('-').unwrap_or(rest);
+                        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
+                    })
                 })
-            })
         };
         let letter = candidates
             .iter()
             .copied()
             .find(|l| !clashes(l))
             .unwrap_or(candidates[0]);
-        Names { trace, style, letter }
+        Names {
+            trace,
+            style,
+            letter,
+        }
     }
 
     fn index(&self, row: usize) -> i64 {
@@ -121,7 +129,8 @@ impl<'t> Names<'t> {
 
     /// How the row is referred to in rules: its program name, else its label.
     pub fn sym(&self, row: usize) -> String {
-        self.named(row).map_or_else(|| self.label(row), str::to_string)
+        self.named(row)
+            .map_or_else(|| self.label(row), str::to_string)
     }
 
     /// The row's tangent: d3 / dW0 (lecture), v̇₁ / ċ (Griewank).
@@ -289,12 +298,25 @@ mod tests {
         let t = trace("f(x1, x2) = ln(x1) + x1*x2 - sin(x2)");
         let n = Names::new(&t, Style::default());
         assert_eq!(n.label(2), "v2");
-        let g = Names::new(&t, Style { notation: Notation::Griewank, ..Style::default() });
+        let g = Names::new(
+            &t,
+            Style {
+                notation: Notation::Griewank,
+                ..Style::default()
+            },
+        );
         assert_eq!(g.label(0), "v₋₁");
         assert_eq!(g.label(1), "v₀");
         assert_eq!(g.label(2), "v₁");
         assert_eq!(g.tangent(2), "v\u{307}₁");
-        let a = Names::new(&t, Style { notation: Notation::Griewank, ascii: true, precision: 4 });
+        let a = Names::new(
+            &t,
+            Style {
+                notation: Notation::Griewank,
+                ascii: true,
+                precision: 4,
+            },
+        );
         assert_eq!(a.label(0), "v_-1");
         assert_eq!(a.tangent(3), "dot(v_2)");
         assert_eq!(a.adjoint(0), "bar(x1)");
@@ -314,7 +336,10 @@ mod tests {
     #[test]
     fn ascii_fallback_covers_rule_texts() {
         let s = to_ascii("d/dw tanh(g(w)) = (1 − tanh²(g(w)))·g′(w); c̄ = ∂d/∂c; v₋₁");
-        assert_eq!(s, "d/dw tanh(g(w)) = (1 - tanh^2(g(w)))*g'(w); c_bar = dd/dc; v-1");
+        assert_eq!(
+            s,
+            "d/dw tanh(g(w)) = (1 - tanh^2(g(w)))*g'(w); c_bar = dd/dc; v-1"
+        );
         assert!(s.is_ascii());
     }
 }

@@ -59,7 +59,10 @@ pub const FUNCTIONS: &[(&str, Op)] = &[
 ];
 
 pub fn function(name: &str) -> Option<Op> {
-    FUNCTIONS.iter().find(|(n, _)| *n == name).map(|&(_, op)| op)
+    FUNCTIONS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, op)| op)
 }
 
 /// What is wrong at a row, found while computing it.
@@ -129,9 +132,7 @@ impl Op {
             Tanh => a.tanh(),
             Sigmoid => sigmoid(a),
             Relu => {
-                if a > 0.0 {
-                    a
-                } else if a.is_nan() {
+                if a > 0.0 || a.is_nan() {
                     a
                 } else {
                     0.0
@@ -205,13 +206,15 @@ impl Op {
             Pow if b_is_const && a < 0.0 && b.fract() != 0.0 => {
                 Some(Issue::Domain("a negative number to a non-integer power"))
             }
-            Pow if b_is_const && a == 0.0 && b < 0.0 => Some(Issue::Domain("zero to a negative power")),
-            Pow if !b_is_const && !a_is_const && a <= 0.0 => {
-                Some(Issue::Domain("a^b with a variable exponent needs a > 0 (it uses ln(a))"))
+            Pow if b_is_const && a == 0.0 && b < 0.0 => {
+                Some(Issue::Domain("zero to a negative power"))
             }
-            Pow if !b_is_const && a_is_const && a <= 0.0 => {
-                Some(Issue::Domain("c^b with a variable exponent needs c > 0 (it uses ln(c))"))
-            }
+            Pow if !b_is_const && !a_is_const && a <= 0.0 => Some(Issue::Domain(
+                "a^b with a variable exponent needs a > 0 (it uses ln(a))",
+            )),
+            Pow if !b_is_const && a_is_const && a <= 0.0 => Some(Issue::Domain(
+                "c^b with a variable exponent needs c > 0 (it uses ln(c))",
+            )),
             _ => None,
         }
     }
@@ -221,7 +224,9 @@ impl Op {
     /// is a constant parameter, which changes the rule (c·g(w) vs g·h).
     pub fn general_rule(self, consts: [bool; 2]) -> &'static str {
         match (self, consts) {
-            (Input, _) => "an input's derivative is its seed: 1 for the input differentiated by, 0 for the others",
+            (Input, _) => {
+                "an input's derivative is its seed: 1 for the input differentiated by, 0 for the others"
+            }
             (Const, _) => "d/dw c = 0",
             (Id, _) => "d/dw g(w) = g′(w)",
             (Neg, _) => "d/dw (−g(w)) = −g′(w)",
@@ -279,7 +284,14 @@ impl Op {
     /// text; `n_minus_1` is the rendered exponent minus one for the power
     /// rule with a constant exponent. The flag says the text is a sum or a
     /// quotient and needs parentheses when it is multiplied.
-    pub fn partial_text(self, k: usize, a: &str, b: &str, n_minus_1: &str, b_is_const: bool) -> (String, bool) {
+    pub fn partial_text(
+        self,
+        k: usize,
+        a: &str,
+        b: &str,
+        n_minus_1: &str,
+        b_is_const: bool,
+    ) -> (String, bool) {
         let (pa, pb) = (wrap(a), wrap(b));
         let s = |t: String| (t, false);
         let c = |t: String| (t, true);
@@ -339,7 +351,8 @@ mod tests {
     use super::*;
 
     const ALL: [Op; 20] = [
-        Input, Const, Id, Neg, Add, Sub, Mul, Div, Pow, Sin, Cos, Tan, Exp, Ln, Sqrt, Tanh, Sigmoid, Relu, Abs, Softplus,
+        Input, Const, Id, Neg, Add, Sub, Mul, Div, Pow, Sin, Cos, Tan, Exp, Ln, Sqrt, Tanh,
+        Sigmoid, Relu, Abs, Softplus,
     ];
 
     fn close(a: f64, b: f64) -> bool {
@@ -353,7 +366,9 @@ mod tests {
         let points = [(0.7, 1.3), (-0.4, 2.0), (1.9, -0.6), (2.5, 0.5)];
         for op in ALL {
             for &(a, b) in &points {
-                let dom_ok = |x: f64, y: f64| op.check(x, y, false, false).is_none() && op.eval(x, y).is_finite();
+                let dom_ok = |x: f64, y: f64| {
+                    op.check(x, y, false, false).is_none() && op.eval(x, y).is_finite()
+                };
                 if !dom_ok(a, b) {
                     continue;
                 }
@@ -366,9 +381,17 @@ mod tests {
                     assert_eq!(p, [0.0, 0.0]);
                     continue;
                 }
-                assert!(close(p[0], fd_a), "{op:?} d/da at ({a},{b}): {} vs {fd_a}", p[0]);
+                assert!(
+                    close(p[0], fd_a),
+                    "{op:?} d/da at ({a},{b}): {} vs {fd_a}",
+                    p[0]
+                );
                 if op.arity() == 2 {
-                    assert!(close(p[1], fd_b), "{op:?} d/db at ({a},{b}): {} vs {fd_b}", p[1]);
+                    assert!(
+                        close(p[1], fd_b),
+                        "{op:?} d/db at ({a},{b}): {} vs {fd_b}",
+                        p[1]
+                    );
                 }
             }
         }
@@ -377,7 +400,10 @@ mod tests {
     #[test]
     fn hand_checked_values() {
         assert!(close(Tanh.eval(2.0, 0.0), 0.964_027_580_075_817));
-        assert!(close(Tanh.partials(2.0, 0.0, Tanh.eval(2.0, 0.0), false)[0], 0.070_650_824_853_164_4));
+        assert!(close(
+            Tanh.partials(2.0, 0.0, Tanh.eval(2.0, 0.0), false)[0],
+            0.070_650_824_853_164_4
+        ));
         assert_eq!(Pow.eval(0.0, 0.0), 1.0);
         assert_eq!(Pow.eval(-0.5, 2.0), 0.25);
         // power rule for a negative base with a constant exponent
@@ -397,24 +423,48 @@ mod tests {
 
     #[test]
     fn domain_edges_are_flagged_not_fatal() {
-        assert_eq!(Ln.check(-1.0, 0.0, false, false), Some(Issue::Domain("ln of a negative number")));
+        assert_eq!(
+            Ln.check(-1.0, 0.0, false, false),
+            Some(Issue::Domain("ln of a negative number"))
+        );
         assert!(Ln.eval(-1.0, 0.0).is_nan());
         assert_eq!(Ln.eval(0.0, 0.0), f64::NEG_INFINITY);
-        assert!(matches!(Div.check(1.0, 0.0, false, true), Some(Issue::Domain(_))));
+        assert!(matches!(
+            Div.check(1.0, 0.0, false, true),
+            Some(Issue::Domain(_))
+        ));
         assert_eq!(Div.eval(1.0, 0.0), f64::INFINITY);
-        assert!(matches!(Sqrt.check(-4.0, 0.0, false, false), Some(Issue::Domain(_))));
+        assert!(matches!(
+            Sqrt.check(-4.0, 0.0, false, false),
+            Some(Issue::Domain(_))
+        ));
         assert!(Sqrt.eval(-4.0, 0.0).is_nan());
-        assert!(matches!(Sqrt.check(0.0, 0.0, false, false), Some(Issue::Kink(_))));
+        assert!(matches!(
+            Sqrt.check(0.0, 0.0, false, false),
+            Some(Issue::Kink(_))
+        ));
         assert_eq!(Sqrt.partials(0.0, 0.0, 0.0, false)[0], f64::INFINITY);
-        assert!(matches!(Pow.check(-2.0, 0.5, false, true), Some(Issue::Domain(_))));
-        assert!(matches!(Pow.check(-2.0, 3.0, false, false), Some(Issue::Domain(_))));
+        assert!(matches!(
+            Pow.check(-2.0, 0.5, false, true),
+            Some(Issue::Domain(_))
+        ));
+        assert!(matches!(
+            Pow.check(-2.0, 3.0, false, false),
+            Some(Issue::Domain(_))
+        ));
         assert!(Pow.check(-2.0, 3.0, false, true).is_none());
     }
 
     #[test]
     fn kinks_use_the_stated_convention() {
-        assert!(matches!(Relu.check(0.0, 0.0, false, false), Some(Issue::Kink(_))));
-        assert!(matches!(Abs.check(0.0, 0.0, false, false), Some(Issue::Kink(_))));
+        assert!(matches!(
+            Relu.check(0.0, 0.0, false, false),
+            Some(Issue::Kink(_))
+        ));
+        assert!(matches!(
+            Abs.check(0.0, 0.0, false, false),
+            Some(Issue::Kink(_))
+        ));
         assert_eq!(Relu.partials(0.0, 0.0, 0.0, false)[0], 0.0);
         assert_eq!(Abs.partials(0.0, 0.0, 0.0, false)[0], 0.0);
         assert_eq!(Relu.partials(1e-300, 0.0, 1e-300, false)[0], 1.0);
@@ -423,8 +473,14 @@ mod tests {
 
     #[test]
     fn rule_texts_read_like_the_lecture() {
-        assert_eq!(Tanh.general_rule([false, true]), "d/dw tanh(g(w)) = (1 − tanh²(g(w)))·g′(w)");
-        assert_eq!(Tanh.partial_text(0, "x1", "", "", true), ("1 − tanh²(x1)".to_string(), true));
+        assert_eq!(
+            Tanh.general_rule([false, true]),
+            "d/dw tanh(g(w)) = (1 − tanh²(g(w)))·g′(w)"
+        );
+        assert_eq!(
+            Tanh.partial_text(0, "x1", "", "", true),
+            ("1 − tanh²(x1)".to_string(), true)
+        );
         assert_eq!(Pow.value_text("x4", "2"), "x4²");
         assert_eq!(Pow.partial_text(0, "x4", "2", "1", true).0, "2·x4");
         assert_eq!(Pow.partial_text(0, "x", "3", "2", true).0, "3·x^2");

@@ -124,10 +124,11 @@ impl Traced {
             None => None,
         };
         let at_pair = at.zip(at_prog.as_ref());
-        let values = trace::resolve_point(&self.trace, &self.source, &self.program, at_pair).map_err(|e| match e {
-            PointError::Program(d) => self.fail_program(d),
-            PointError::At(d) => at_fail(d),
-        })?;
+        let values = trace::resolve_point(&self.trace, &self.source, &self.program, at_pair)
+            .map_err(|e| match e {
+                PointError::Program(d) => self.fail_program(d),
+                PointError::At(d) => at_fail(d),
+            })?;
         let mut out = Vec::with_capacity(values.len());
         for (i, v) in values.iter().enumerate() {
             match v {
@@ -193,7 +194,15 @@ impl Traced {
                         return Err(not_input(name, b.name, "--seed", text));
                     }
                 }
-                trace::apply_point(&self.trace, &self.source, &self.program, text, &p, &mut vals).map_err(fail)?;
+                trace::apply_point(
+                    &self.trace,
+                    &self.source,
+                    &self.program,
+                    text,
+                    &p,
+                    &mut vals,
+                )
+                .map_err(fail)?;
                 for (s, v) in seed.iter_mut().zip(vals) {
                     *s = v.unwrap_or(0.0);
                 }
@@ -243,7 +252,10 @@ mod tests {
         let t = trace("f(x, y) = x*y", "", false).unwrap();
         assert_eq!(t.seed(&SeedSpec::First).unwrap(), [1.0, 0.0]);
         assert_eq!(t.seed(&SeedSpec::Wrt("y".into())).unwrap(), [0.0, 1.0]);
-        assert_eq!(t.seed(&SeedSpec::List("y = 0.5".into())).unwrap(), [0.0, 0.5]);
+        assert_eq!(
+            t.seed(&SeedSpec::List("y = 0.5".into())).unwrap(),
+            [0.0, 0.5]
+        );
         let e = t.seed(&SeedSpec::Wrt("z".into())).unwrap_err();
         assert_eq!(e.origin, "--wrt");
         assert!(e.diagnostic.hint.unwrap().contains("the inputs are x, y"));

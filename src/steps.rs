@@ -255,10 +255,15 @@ impl<'t> Explainer<'t> {
         let mut sym_terms = Vec::new();
         let mut num_terms = Vec::new();
         for k in 0..2 {
-            let Operand::Row(r) = node.args[k] else { continue };
+            let Operand::Row(r) = node.args[k] else {
+                continue;
+            };
             let r = r as usize;
             sym_terms.push(term(self.partial_text(i, k, false), &n.tangent(r)));
-            num_terms.push(term(self.partial_text(i, k, true), &wrap(&n.num(s.tangent[r]))));
+            num_terms.push(term(
+                self.partial_text(i, k, true),
+                &wrap(&n.num(s.tangent[r])),
+            ));
         }
         if sym_terms.is_empty() {
             sym_terms.push("0".to_string());
@@ -396,8 +401,8 @@ fn sum(terms: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::notation::{Notation, Style};
-    use crate::syntax::parse;
     use crate::sweep::both;
+    use crate::syntax::parse;
     use crate::trace::{Options, build};
 
     fn setup(src: &str, point: &[f64]) -> (Trace, Sweep) {
@@ -414,11 +419,32 @@ mod tests {
         let steps: Vec<(Phase, usize)> = all(&t).map(|s| (s.phase, s.row)).collect();
         assert_eq!(
             steps,
-            [(Phase::Forward, 0), (Phase::Forward, 1), (Phase::Forward, 2), (Phase::Reverse, 2), (Phase::Reverse, 1), (Phase::Reverse, 0)]
+            [
+                (Phase::Forward, 0),
+                (Phase::Forward, 1),
+                (Phase::Forward, 2),
+                (Phase::Reverse, 2),
+                (Phase::Reverse, 1),
+                (Phase::Reverse, 0)
+            ]
         );
         assert_eq!(step(&t, 6), None);
-        assert_eq!(known(&t, 1, 2), Known { value: false, tangent: false, adjoint: false });
-        assert_eq!(known(&t, 3, 2), Known { value: true, tangent: true, adjoint: true });
+        assert_eq!(
+            known(&t, 1, 2),
+            Known {
+                value: false,
+                tangent: false,
+                adjoint: false
+            }
+        );
+        assert_eq!(
+            known(&t, 3, 2),
+            Known {
+                value: true,
+                tangent: true,
+                adjoint: true
+            }
+        );
         assert!(!known(&t, 3, 1).adjoint);
         assert!(known(&t, 5, 0).adjoint);
     }
@@ -444,17 +470,35 @@ mod tests {
 
     #[test]
     fn fan_out_ledger() {
-        let (t, s) = setup("a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e", &[1.0]);
+        let (t, s) = setup(
+            "a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e",
+            &[1.0],
+        );
         let ex = Explainer::new(&t, &s, Names::new(&t, Style::default()));
         // reverse step of c (row 3)
-        let k = (0..count(&t)).find(|&k| step(&t, k).unwrap() == Step { index: k, phase: Phase::Reverse, row: 3 }).unwrap();
+        let k = (0..count(&t))
+            .find(|&k| {
+                step(&t, k).unwrap()
+                    == Step {
+                        index: k,
+                        phase: Phase::Reverse,
+                        row: 3,
+                    }
+            })
+            .unwrap();
         let e = ex.explain(step(&t, k).unwrap());
         assert_eq!(e.symbolic, "c\u{304} = d\u{304}·∂d/∂c + e\u{304}·∂e/∂c");
         // −sin(1 + e) = 0.545252 rounds to 0.5453 (the issue text truncates it to 0.5452)
         assert_eq!(e.numeric, "= 1·0.2593 + 1·0.5453 = 0.8045");
         assert_eq!(e.terms.len(), 2);
-        assert_eq!(e.terms[0].partial_rule, "∂d/∂c = 1/(2·sqrt(c)) = 1/(2·sqrt(3.7183)) = 0.2593");
-        assert_eq!(e.terms.iter().map(|t| t.adjoint * t.partial).sum::<f64>(), s.adjoint[3]);
+        assert_eq!(
+            e.terms[0].partial_rule,
+            "∂d/∂c = 1/(2·sqrt(c)) = 1/(2·sqrt(3.7183)) = 0.2593"
+        );
+        assert_eq!(
+            e.terms.iter().map(|t| t.adjoint * t.partial).sum::<f64>(),
+            s.adjoint[3]
+        );
         let out = ex.explain(step(&t, reverse_start(&t)).unwrap());
         assert_eq!(out.symbolic, "f̄ = 1");
     }
@@ -462,7 +506,11 @@ mod tests {
     #[test]
     fn griewank_and_ascii() {
         let (t, s) = setup("f(x1, x2) = ln(x1) + x1*x2 - sin(x2)", &[2.0, 5.0]);
-        let style = Style { notation: Notation::Griewank, ascii: true, precision: 4 };
+        let style = Style {
+            notation: Notation::Griewank,
+            ascii: true,
+            precision: 4,
+        };
         let ex = Explainer::new(&t, &s, Names::new(&t, style));
         let e = ex.explain(step(&t, 3).unwrap());
         assert_eq!(e.symbolic, "dot(v_2) = x2*dot(x1) + x1*dot(x2)");

@@ -155,7 +155,8 @@ pub fn tangents(trace: &Trace, s: &mut Sweep, seed: &[f64]) {
     s.tangent.reserve(n);
     s.seeded.clear();
     s.seeded.reserve(n);
-    s.warnings.retain(|w| !(w.kind == WarningKind::NonFinite && w.cause.starts_with("the derivative")));
+    s.warnings
+        .retain(|w| !(w.kind == WarningKind::NonFinite && w.cause.starts_with("the derivative")));
     for (i, node) in trace.nodes.iter().enumerate() {
         if node.op == Op::Input {
             let d = seed.get(i).copied().unwrap_or(0.0);
@@ -169,23 +170,30 @@ pub fn tangents(trace: &Trace, s: &mut Sweep, seed: &[f64]) {
         let mut active = false;
         // Only seeded operands contribute: a structural zero stays 0 even
         // when the partial is infinite or NaN.
-        if let Operand::Row(r) = a0 {
-            if s.seeded[r as usize] {
-                t += p[0] * s.tangent[r as usize];
-                active = true;
-            }
+        if let Operand::Row(r) = a0
+            && s.seeded[r as usize]
+        {
+            t += p[0] * s.tangent[r as usize];
+            active = true;
         }
-        if let Operand::Row(r) = a1 {
-            if s.seeded[r as usize] {
-                t += p[1] * s.tangent[r as usize];
-                active = true;
-            }
+        if let Operand::Row(r) = a1
+            && s.seeded[r as usize]
+        {
+            t += p[1] * s.tangent[r as usize];
+            active = true;
         }
-        if active && !t.is_finite() && s.value[i].is_finite() && operand_tangents_finite(s, node.args) {
+        if active
+            && !t.is_finite()
+            && s.value[i].is_finite()
+            && operand_tangents_finite(s, node.args)
+        {
             s.warnings.push(Warning {
                 row: i as u32,
                 kind: WarningKind::NonFinite,
-                cause: format!("the derivative is {} (a local partial is not finite)", show(t)),
+                cause: format!(
+                    "the derivative is {} (a local partial is not finite)",
+                    show(t)
+                ),
             });
         }
         s.tangent.push(t);
@@ -195,7 +203,8 @@ pub fn tangents(trace: &Trace, s: &mut Sweep, seed: &[f64]) {
 }
 
 fn operand_tangents_finite(s: &Sweep, args: [Operand; 2]) -> bool {
-    args.iter().all(|a| a.row().is_none_or(|r| s.tangent[r as usize].is_finite()))
+    args.iter()
+        .all(|a| a.row().is_none_or(|r| s.tangent[r as usize].is_finite()))
 }
 
 /// Reverse sweep: seed the output's adjoint with 1 and push each row's
@@ -205,7 +214,8 @@ pub fn reverse(trace: &Trace, s: &mut Sweep) {
     let n = trace.len();
     s.adjoint.clear();
     s.adjoint.resize(n, 0.0);
-    s.warnings.retain(|w| !(w.kind == WarningKind::NonFinite && w.cause.starts_with("the adjoint")));
+    s.warnings
+        .retain(|w| !(w.kind == WarningKind::NonFinite && w.cause.starts_with("the adjoint")));
     if n == 0 {
         return;
     }
@@ -237,13 +247,20 @@ pub fn reverse(trace: &Trace, s: &mut Sweep) {
         }
         ok
     };
-    for i in 0..n {
+    for (i, &consumers_ok) in consumers_finite.iter().enumerate() {
         // A NaN value already carries its own warning upstream.
-        if trace.nodes[i].reaches_output && !s.adjoint[i].is_finite() && consumers_finite[i] && s.value[i].is_finite() {
+        if trace.nodes[i].reaches_output
+            && !s.adjoint[i].is_finite()
+            && consumers_ok
+            && s.value[i].is_finite()
+        {
             s.warnings.push(Warning {
                 row: i as u32,
                 kind: WarningKind::NonFinite,
-                cause: format!("the adjoint is {} (a local partial is not finite)", show(s.adjoint[i])),
+                cause: format!(
+                    "the adjoint is {} (a local partial is not finite)",
+                    show(s.adjoint[i])
+                ),
             });
         }
     }
@@ -285,7 +302,10 @@ mod tests {
     /// 0.722 corrected to 0.7109 = (−0.8432)²).
     #[test]
     fn lecture_neural_net_table() {
-        let (_, s) = run("W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2 at x = 1", &[1.0]);
+        let (_, s) = run(
+            "W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2 at x = 1",
+            &[1.0],
+        );
         let v: Vec<f64> = s.value.iter().map(|&x| r4(x)).collect();
         assert_eq!(v, [1.0, 2.0, 0.964, 1.1568, -0.8432, 0.7109]);
         let d: Vec<f64> = s.tangent.iter().map(|&x| r4(x)).collect();
@@ -304,7 +324,15 @@ mod tests {
         // dL/dW1 = 2·x4·x2, dL/dW0 = 2·x4·W1·(1−tanh²)·x, dL/dx, dL/dy = −2·x4
         let x4 = 1.2 * 2f64.tanh() - 2.0;
         let sech2 = 1.0 - 2f64.tanh().powi(2);
-        assert_eq!(g, [r4(2.0 * x4 * 2f64.tanh()), r4(2.0 * x4 * 1.2 * sech2), -0.2859, r4(-2.0 * x4)]);
+        assert_eq!(
+            g,
+            [
+                r4(2.0 * x4 * 2f64.tanh()),
+                r4(2.0 * x4 * 1.2 * sech2),
+                -0.2859,
+                r4(-2.0 * x4)
+            ]
+        );
         assert_eq!(r4(s.output_tangent()), -0.2859);
     }
 
@@ -322,7 +350,10 @@ mod tests {
         let (t, s) = run("f(x1, x2) = ln(x1) + x1*x2 - sin(x2)", &[2.0, 5.0]);
         assert_eq!(t.len(), 7);
         assert_eq!(r4(s.output_value()), 11.6521);
-        assert_eq!(s.gradient().iter().map(|&x| r4(x)).collect::<Vec<_>>(), [5.5, 1.7163]);
+        assert_eq!(
+            s.gradient().iter().map(|&x| r4(x)).collect::<Vec<_>>(),
+            [5.5, 1.7163]
+        );
     }
 
     #[test]
@@ -334,28 +365,54 @@ mod tests {
         assert!(!s.seeded[sq]);
         assert_eq!(s.tangent[sq], 0.0);
         assert_eq!(s.output_tangent(), 1.0);
-        assert!(s.warnings.iter().any(|w| w.row as usize == sq && w.kind == WarningKind::Kink));
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.row as usize == sq && w.kind == WarningKind::Kink)
+        );
         // an unused statement has a structural zero adjoint
         let (t, s) = run("u = ln(x); f = x^2", &[-1.0]);
         assert!(!t.nodes[1].reaches_output);
         assert_eq!(s.adjoint[1], 0.0);
         assert_eq!(s.gradient(), [-2.0]);
-        assert!(s.warnings.iter().any(|w| w.row == 1 && w.kind == WarningKind::Domain));
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.row == 1 && w.kind == WarningKind::Domain)
+        );
     }
 
     #[test]
     fn domain_problems_warn_once_at_their_origin() {
         let (_, s) = run("sin(ln(x)) + 1", &[-1.0]);
         assert!(s.output_value().is_nan());
-        let domain: Vec<_> = s.warnings.iter().filter(|w| w.kind == WarningKind::Domain).collect();
+        let domain: Vec<_> = s
+            .warnings
+            .iter()
+            .filter(|w| w.kind == WarningKind::Domain)
+            .collect();
         assert_eq!(domain.len(), 1);
         assert_eq!(domain[0].row, 1);
-        assert_eq!(s.warnings.iter().filter(|w| w.kind == WarningKind::NonFinite).count(), 0);
+        assert_eq!(
+            s.warnings
+                .iter()
+                .filter(|w| w.kind == WarningKind::NonFinite)
+                .count(),
+            0
+        );
         let (_, s) = run("1/x", &[0.0]);
         assert_eq!(s.output_value(), f64::INFINITY);
-        assert!(s.warnings.iter().any(|w| w.row == 1 && w.cause == "division by zero"));
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.row == 1 && w.cause == "division by zero")
+        );
         // the input's adjoint is -1/x² = -infinity, reported where it arises
-        assert!(s.warnings.iter().any(|w| w.row == 0 && w.kind == WarningKind::NonFinite));
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.row == 0 && w.kind == WarningKind::NonFinite)
+        );
     }
 
     #[test]

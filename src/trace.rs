@@ -76,7 +76,9 @@ impl Trace {
         self.nodes.len().saturating_sub(1)
     }
     pub fn input_names(&self) -> impl Iterator<Item = &str> {
-        self.nodes[..self.n_inputs].iter().map(|n| n.name.as_deref().unwrap_or(""))
+        self.nodes[..self.n_inputs]
+            .iter()
+            .map(|n| n.name.as_deref().unwrap_or(""))
     }
     pub fn input_index(&self, name: &str) -> Option<usize> {
         self.input_names().position(|n| n == name)
@@ -257,8 +259,11 @@ impl<'a> Lower<'a> {
             let Some(span) = s.name else { continue };
             let name = self.text(span);
             if let Some(prev) = self.stmt_names.get(name) {
-                return Err(Diagnostic::new(span, format!("'{name}' is already defined at {}", self.where_(*prev)))
-                    .with_hint("each statement needs a new name"));
+                return Err(Diagnostic::new(
+                    span,
+                    format!("'{name}' is already defined at {}", self.where_(*prev)),
+                )
+                .with_hint("each statement needs a new name"));
             }
             self.stmt_names.insert(name, span);
         }
@@ -266,8 +271,11 @@ impl<'a> Lower<'a> {
             for p in &def.params {
                 let name = self.text(*p);
                 if let Some(s) = self.stmt_names.get(name) {
-                    return Err(Diagnostic::new(*s, format!("'{name}' is a parameter of '{}'", self.text(def.name)))
-                        .with_hint("a statement cannot redefine a parameter; choose another name"));
+                    return Err(Diagnostic::new(
+                        *s,
+                        format!("'{name}' is a parameter of '{}'", self.text(def.name)),
+                    )
+                    .with_hint("a statement cannot redefine a parameter; choose another name"));
                 }
             }
         }
@@ -311,7 +319,10 @@ impl<'a> Lower<'a> {
                     continue;
                 }
                 let name = self.text(e.span);
-                if defined.contains_key(name) || self.env.contains_key(name) || self.constant(name).is_some() {
+                if defined.contains_key(name)
+                    || self.env.contains_key(name)
+                    || self.constant(name).is_some()
+                {
                     continue;
                 }
                 if let Some(def_at) = self.stmt_names.get(name) {
@@ -327,8 +338,10 @@ impl<'a> Lower<'a> {
     }
 
     fn used_before(&self, name: &str, at: Span, def_at: Span) -> Diagnostic {
-        Diagnostic::new(at, format!("'{name}' is used before it is defined"))
-            .with_hint(format!("it is defined at {}; statements run in order", self.where_(def_at)))
+        Diagnostic::new(at, format!("'{name}' is used before it is defined")).with_hint(format!(
+            "it is defined at {}; statements run in order",
+            self.where_(def_at)
+        ))
     }
 
     fn add_input(&mut self, name: &'a str, span: Span) {
@@ -345,10 +358,10 @@ impl<'a> Lower<'a> {
 
     fn emit(&mut self, op: Op, args: [Operand; 2], span: Span) -> u32 {
         let k = key(op, args);
-        if self.opts.cse {
-            if let Some(&r) = self.cse.get(&k) {
-                return r;
-            }
+        if self.opts.cse
+            && let Some(&r) = self.cse.get(&k)
+        {
+            return r;
         }
         let r = self.nodes.len() as u32;
         self.nodes.push(Node {
@@ -441,8 +454,11 @@ impl<'a> Lower<'a> {
                     }
                 }
                 ExprKind::Tuple(_) => {
-                    return Err(Diagnostic::new(e.span, "multi-output functions are not supported yet")
-                        .with_hint("trace one output at a time"));
+                    return Err(Diagnostic::new(
+                        e.span,
+                        "multi-output functions are not supported yet",
+                    )
+                    .with_hint("trace one output at a time"));
                 }
             };
             vals.push(v);
@@ -473,10 +489,15 @@ impl<'a> Lower<'a> {
                 let params: Vec<&str> = def.params.iter().map(|p| self.text(*p)).collect();
                 let mut all = params.clone();
                 all.push(name);
-                Err(
-                    Diagnostic::new(span, format!("'{name}' is not a parameter of '{}'", self.text(def.name)))
-                        .with_hint(format!("add it: {}({})", self.text(def.name), all.join(", "))),
+                Err(Diagnostic::new(
+                    span,
+                    format!("'{name}' is not a parameter of '{}'", self.text(def.name)),
                 )
+                .with_hint(format!(
+                    "add it: {}({})",
+                    self.text(def.name),
+                    all.join(", ")
+                )))
             }
             None => Err(Diagnostic::new(span, format!("unknown name '{name}'"))),
         }
@@ -496,8 +517,11 @@ impl<'a> Lower<'a> {
                     None => self.constant(name).is_some(),
                 };
                 if !is_const {
-                    return Err(Diagnostic::new(e.span, format!("'{name}' is not a constant"))
-                        .with_hint("a point value must be a number or a constant expression like pi/4"));
+                    return Err(
+                        Diagnostic::new(e.span, format!("'{name}' is not a constant")).with_hint(
+                            "a point value must be a number or a constant expression like pi/4",
+                        ),
+                    );
                 }
             }
         }
@@ -506,7 +530,10 @@ impl<'a> Lower<'a> {
         self.nodes.truncate(before);
         match v {
             Val::Const(c) => Ok(c),
-            Val::Row(_) => Err(Diagnostic::new(prog.exprs[root as usize].span, "not a constant")),
+            Val::Row(_) => Err(Diagnostic::new(
+                prog.exprs[root as usize].span,
+                "not a constant",
+            )),
         }
     }
 }
@@ -540,13 +567,22 @@ pub fn apply_point(
     for b in &point_prog.point {
         let name = b.name.text(point_src);
         if seen.contains(&name) {
-            return Err(Diagnostic::new(b.name, format!("'{name}' is given twice")).with_hint("give each input one value"));
+            return Err(Diagnostic::new(b.name, format!("'{name}' is given twice"))
+                .with_hint("give each input one value"));
         }
         seen.push(name);
         let Some(i) = trace.input_index(name) else {
             return Err(not_an_input(trace, program_src, program, name, b.name));
         };
-        let v = const_value(trace, program_src, program, point_src, point_prog, b.first, b.value)?;
+        let v = const_value(
+            trace,
+            program_src,
+            program,
+            point_src,
+            point_prog,
+            b.first,
+            b.value,
+        )?;
         values[i] = Some(v);
     }
     Ok(())
@@ -602,7 +638,10 @@ fn const_value<'t>(
     // A constant name the program binds as an input is not the constant.
     for (c, _) in CONSTANTS {
         let bound = program.point.iter().any(|b| b.name.text(program_src) == c)
-            || program.stmts.iter().any(|s| s.name.is_some_and(|n| n.text(program_src) == c))
+            || program
+                .stmts
+                .iter()
+                .any(|s| s.name.is_some_and(|n| n.text(program_src) == c))
             || program
                 .definition
                 .as_ref()
@@ -641,7 +680,8 @@ pub enum PointError {
 pub fn missing_value(trace: &Trace, i: usize) -> Diagnostic {
     let n = &trace.nodes[i];
     let name = n.name.as_deref().unwrap_or("?");
-    Diagnostic::new(n.span, format!("{name} has no value")).with_hint(format!("add it to 'at' or --at, e.g. at {name} = 1"))
+    Diagnostic::new(n.span, format!("{name} has no value"))
+        .with_hint(format!("add it to 'at' or --at, e.g. at {name} = 1"))
 }
 
 #[cfg(test)]
@@ -666,7 +706,15 @@ mod tests {
                         Operand::None => String::new(),
                     })
                     .collect();
-                format!("{}{}({})", n.name.as_deref().map(|s| format!("{s}=")).unwrap_or_default(), n.op.name(), a.join(","))
+                format!(
+                    "{}{}({})",
+                    n.name
+                        .as_deref()
+                        .map(|s| format!("{s}="))
+                        .unwrap_or_default(),
+                    n.op.name(),
+                    a.join(",")
+                )
             })
             .collect()
     }
@@ -676,7 +724,15 @@ mod tests {
         let t = trace("sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2))");
         assert_eq!(
             shape(&t),
-            ["x=input()", "pow(#0,2)", "exp(#1)", "add(#1,#2)", "sqrt(#3)", "cos(#3)", "add(#4,#5)"]
+            [
+                "x=input()",
+                "pow(#0,2)",
+                "exp(#1)",
+                "add(#1,#2)",
+                "sqrt(#3)",
+                "cos(#3)",
+                "add(#4,#5)"
+            ]
         );
         let src = "sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2))";
         let tree = build(src, &parse(src).unwrap(), Options { cse: false }).unwrap();
@@ -688,17 +744,33 @@ mod tests {
         let t = trace("W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2 at x = 1");
         assert_eq!(
             shape(&t),
-            ["x=input()", "mul(2,#0)", "tanh(#1)", "mul(1.2,#2)", "sub(#3,2)", "L=pow(#4,2)"]
+            [
+                "x=input()",
+                "mul(2,#0)",
+                "tanh(#1)",
+                "mul(1.2,#2)",
+                "sub(#3,2)",
+                "L=pow(#4,2)"
+            ]
         );
         assert_eq!(t.constants.len(), 3);
         let t = trace("2*pi*x");
-        assert_eq!(shape(&t), ["x=input()", &format!("mul({},#0)", 2.0 * std::f64::consts::PI)]);
+        assert_eq!(
+            shape(&t),
+            [
+                "x=input()",
+                &format!("mul({},#0)", 2.0 * std::f64::consts::PI)
+            ]
+        );
     }
 
     #[test]
     fn renames_make_no_row_and_unused_statements_stay() {
         let t = trace("a = x^2; b = a; u = sin(x); f = b + 1");
-        assert_eq!(shape(&t), ["x=input()", "a=pow(#0,2)", "u=sin(#0)", "f=add(#1,1)"]);
+        assert_eq!(
+            shape(&t),
+            ["x=input()", "a=pow(#0,2)", "u=sin(#0)", "f=add(#1,1)"]
+        );
         assert!(!t.nodes[2].reaches_output);
         assert!(t.nodes[1].reaches_output && t.nodes[0].reaches_output);
         // the output renames an earlier row: a copy keeps it last
@@ -772,7 +844,12 @@ mod tests {
         let ap = crate::syntax::parse_point(at).unwrap();
         let v = resolve_point(&t, src, &p, Some((at, &ap))).unwrap();
         assert_eq!(v, [Some(-1.0), Some(3.0)]);
-        for (bad, msg) in [("z = 1", "not an input"), ("x = 1, x = 2", "given twice"), ("W0 = 3", "defined by the program"), ("x = y", "not a constant")] {
+        for (bad, msg) in [
+            ("z = 1", "not an input"),
+            ("x = 1, x = 2", "given twice"),
+            ("W0 = 3", "defined by the program"),
+            ("x = y", "not a constant"),
+        ] {
             let ap = crate::syntax::parse_point(bad).unwrap();
             match resolve_point(&t, src, &p, Some((bad, &ap))) {
                 Err(PointError::At(d)) => assert!(

@@ -16,7 +16,9 @@ fn quote(s: &str) -> String {
 pub fn dot(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     let ex = Explainer::new(trace, sweep, Names::new(trace, opts.style));
     let n = &ex.names;
-    let mut s = String::from("digraph adtrace {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n");
+    let mut s = String::from(
+        "digraph adtrace {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n",
+    );
     for (i, node) in trace.nodes.iter().enumerate() {
         let head = match &node.name {
             Some(name) => format!("{}  {name}", n.label(i)),
@@ -37,7 +39,12 @@ pub fn dot(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         if i == trace.output() {
             attrs.push_str(", peripheries=2");
         }
-        let label = format!("{}\\n{}\\nvalue {}", quote(&head), quote(&op), n.num(sweep.value[i]));
+        let label = format!(
+            "{}\\n{}\\nvalue {}",
+            quote(&head),
+            quote(&op),
+            n.num(sweep.value[i])
+        );
         let _ = writeln!(s, "  n{i} [label=\"{label}\"{attrs}];");
     }
     for (j, node) in trace.nodes.iter().enumerate() {

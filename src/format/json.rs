@@ -57,7 +57,10 @@ pub fn string(s: &str) -> String {
 }
 
 fn object<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
-    let body: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{}: {v}", string(k))).collect();
+    let body: Vec<String> = pairs
+        .into_iter()
+        .map(|(k, v)| format!("{}: {v}", string(k)))
+        .collect();
     format!("{{{}}}", body.join(", "))
 }
 
@@ -73,13 +76,24 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     let mut s = String::new();
     s.push('{');
     let _ = write!(s, "\"inputs\": [{}]", inputs.join(", "));
-    let _ = write!(s, ", \"point\": {}", named_numbers(trace.input_names(), &sweep.point));
-    let _ = write!(s, ", \"seed\": {}", named_numbers(trace.input_names(), &sweep.seed));
+    let _ = write!(
+        s,
+        ", \"point\": {}",
+        named_numbers(trace.input_names(), &sweep.point)
+    );
+    let _ = write!(
+        s,
+        ", \"seed\": {}",
+        named_numbers(trace.input_names(), &sweep.seed)
+    );
     let output = object([
         ("name", string(&n.sym(out))),
         ("value", number(sweep.output_value())),
         ("tangent", number(sweep.output_tangent())),
-        ("gradient", named_numbers(trace.input_names(), sweep.gradient())),
+        (
+            "gradient",
+            named_numbers(trace.input_names(), sweep.gradient()),
+        ),
     ]);
     let _ = write!(s, ", \"output\": {output}");
     let _ = write!(s, ", \"notation\": {}", string(n.style.notation.name()));

@@ -81,5 +81,9 @@ pub fn seed_text(trace: &Trace, sweep: &Sweep, names: &Names) -> String {
         .filter(|(_, s)| **s != 0.0)
         .map(|(n, s)| format!("{n} = {}", names.num(*s)))
         .collect();
-    if parts.is_empty() { "0".to_string() } else { parts.join(", ") }
+    if parts.is_empty() {
+        "0".to_string()
+    } else {
+        parts.join(", ")
+    }
 }

@@ -86,7 +86,9 @@ fn unit_seed(seed: &[f64]) -> Option<usize> {
 }
 
 fn width(s: &str) -> usize {
-    s.chars().filter(|c| !('\u{0300}'..='\u{036f}').contains(c)).count()
+    s.chars()
+        .filter(|c| !('\u{0300}'..='\u{036f}').contains(c))
+        .count()
 }
 
 fn pad_right(s: &str, w: usize) -> String {
@@ -152,7 +154,11 @@ pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     let cols = ex.names.columns();
     let mut out = String::new();
     if !opts.output_only {
-        let _ = writeln!(out, "| row | name | operation | {} | {} | {} | note |", cols[0], cols[1], cols[2]);
+        let _ = writeln!(
+            out,
+            "| row | name | operation | {} | {} | {} | note |",
+            cols[0], cols[1], cols[2]
+        );
         out.push_str("|---|---|---|--:|--:|--:|---|\n");
         for r in rows(&ex, trace, sweep) {
             let cell = |s: &str| s.replace('|', "\\|");
@@ -188,7 +194,10 @@ pub fn latex(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         crate::notation::Notation::Lecture => ("x_i", "d_i", "\\bar{x}_i"),
         crate::notation::Notation::Griewank => ("v_i", "\\dot{v}_i", "\\bar{v}_i"),
     };
-    let _ = writeln!(out, "Row & Name & Operation & Value ${v}$ & Derivative ${d}$ & Adjoint ${a}$ \\\\");
+    let _ = writeln!(
+        out,
+        "Row & Name & Operation & Value ${v}$ & Derivative ${d}$ & Adjoint ${a}$ \\\\"
+    );
     out.push_str("\\midrule\n");
     if !opts.output_only {
         for i in 0..trace.len() {
@@ -199,7 +208,11 @@ pub fn latex(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
             let _ = writeln!(
                 out,
                 "${label}$ & {} & ${op}$ & {} & {} & {} \\\\",
-                if name.is_empty() { String::new() } else { format!("${name}$") },
+                if name.is_empty() {
+                    String::new()
+                } else {
+                    format!("${name}$")
+                },
                 tex_num(sweep.value[i], p),
                 tex_num(sweep.tangent[i], p),
                 tex_num(sweep.adjoint[i], p)
@@ -226,7 +239,9 @@ fn tex_num(x: f64, p: usize) -> String {
 /// A name as TeX: trailing digits become a subscript (x12 → x_{12}).
 fn tex_symbol(name: &str) -> String {
     let name = name.replace('_', "");
-    let split = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-').len();
+    let split = name
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
+        .len();
     let (stem, digits) = name.split_at(split);
     let stem = if stem.chars().count() > 1 {
         format!("\\mathit{{{stem}}}")

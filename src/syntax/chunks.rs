@@ -54,7 +54,10 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
                 i += 1;
                 continue;
             }
-            b'\n' if depth == 0 && !matches!(last_sig, b',' | b'=' | b'+' | b'-' | b'*' | b'/' | b'^') => {
+            b'\n'
+                if depth == 0
+                    && !matches!(last_sig, b',' | b'=' | b'+' | b'-' | b'*' | b'/' | b'^') =>
+            {
                 push(start, i, &mut chunks);
                 start = i + 1;
                 last_sig = b';';
@@ -77,14 +80,24 @@ mod tests {
     use super::*;
 
     fn texts(src: &str) -> Vec<&str> {
-        split(src).unwrap().into_iter().map(|s| s.text(src)).collect()
+        split(src)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.text(src))
+            .collect()
     }
 
     #[test]
     fn splits_at_top_level_separators_only() {
-        assert_eq!(texts("a = 1; b = sin(a;\n)\nc"), vec!["a = 1", " b = sin(a;\n)", "c"]);
+        assert_eq!(
+            texts("a = 1; b = sin(a;\n)\nc"),
+            vec!["a = 1", " b = sin(a;\n)", "c"]
+        );
         assert_eq!(texts("a = x # c; d\n\n b"), vec!["a = x # c; d", " b"]);
-        assert_eq!(texts("f = x +\n y\nat x = 1,\n y = 2"), vec!["f = x +\n y", "at x = 1,\n y = 2"]);
+        assert_eq!(
+            texts("f = x +\n y\nat x = 1,\n y = 2"),
+            vec!["f = x +\n y", "at x = 1,\n y = 2"]
+        );
         assert!(texts(" ;\n ; ").is_empty());
     }
 

@@ -25,7 +25,8 @@ pub fn parse(src: &str) -> Result<Program, Diagnostic> {
     }
     if b.prog.stmts.is_empty() {
         let at = b.prog.point_span.unwrap_or_default();
-        return Err(Diagnostic::new(at, "a point but no program").with_hint("write the function before 'at'"));
+        return Err(Diagnostic::new(at, "a point but no program")
+            .with_hint("write the function before 'at'"));
     }
     Ok(b.prog)
 }
@@ -33,7 +34,8 @@ pub fn parse(src: &str) -> Result<Program, Diagnostic> {
 /// Parse a point list such as `x = 1, y = pi/4` (the text of --at or --seed).
 pub fn parse_point(src: &str) -> Result<Program, Diagnostic> {
     if src.trim().is_empty() {
-        return Err(Diagnostic::new(Span::new(0, 0), "empty list").with_hint("write name = value, e.g. x = 1, y = 2"));
+        return Err(Diagnostic::new(Span::new(0, 0), "empty list")
+            .with_hint("write name = value, e.g. x = 1, y = 2"));
     }
     chunks::split(src)?;
     let mut b = parser::Builder::new(src);
@@ -82,7 +84,10 @@ mod tests {
         assert_eq!(tree("-x*y"), "((-x)*y)");
         assert_eq!(tree("a + -b"), "(a+(-b))");
         assert_eq!(tree("x**2"), "(x^2)");
-        assert_eq!(tree("log(x) + 1.5e-3 + .5 + 2.5E+4"), "(((ln(x)+0.0015)+0.5)+25000)");
+        assert_eq!(
+            tree("log(x) + 1.5e-3 + .5 + 2.5E+4"),
+            "(((ln(x)+0.0015)+0.5)+25000)"
+        );
     }
 
     #[test]
@@ -91,7 +96,10 @@ mod tests {
         let p = parse(src).unwrap();
         let d = p.definition.as_ref().unwrap();
         assert_eq!(d.name.text(src), "f");
-        assert_eq!(d.params.iter().map(|s| s.text(src)).collect::<Vec<_>>(), ["x1", "x2"]);
+        assert_eq!(
+            d.params.iter().map(|s| s.text(src)).collect::<Vec<_>>(),
+            ["x1", "x2"]
+        );
         assert_eq!(p.point.len(), 2);
         assert_eq!(show(&p, src, p.point[1].value), "((-pi)/4)");
 
@@ -122,7 +130,11 @@ mod tests {
         let e = err("sin(x");
         assert_eq!((e.span.start, e.message.as_str()), (3, "unclosed '('"));
         let e = err("x + ");
-        assert!(e.message.starts_with("expected an expression"), "{}", e.message);
+        assert!(
+            e.message.starts_with("expected an expression"),
+            "{}",
+            e.message
+        );
         assert_eq!(err("   ").span.start, 0);
         assert_eq!(err("").message, "empty program");
         let e = err("sin = 3");

@@ -39,14 +39,18 @@ impl<'s> Builder<'s> {
         let base = span.start as usize;
         let text = span.text(self.src);
         check_parens(text, base)?;
-        let mut pairs = Grammar::parse(Rule::chunk, text).map_err(|e| pest_error(&e, text, base))?;
+        let mut pairs =
+            Grammar::parse(Rule::chunk, text).map_err(|e| pest_error(&e, text, base))?;
         let chunk = pairs.next().into_iter().flat_map(|p| p.into_inner());
         for p in chunk {
             match p.as_rule() {
                 Rule::point => {
                     if self.prog.point_span.is_some() {
-                        return Err(Diagnostic::new(self.span(&p, base), "the point is given twice")
-                            .with_hint("give all values in one 'at x = 1, y = 2'"));
+                        return Err(Diagnostic::new(
+                            self.span(&p, base),
+                            "the point is given twice",
+                        )
+                        .with_hint("give all values in one 'at x = 1, y = 2'"));
                     }
                     self.prog.point_span = Some(self.span(&p, base));
                     for b in p.into_inner().filter(|b| b.as_rule() == Rule::binding) {
@@ -57,19 +61,27 @@ impl<'s> Builder<'s> {
                 Rule::EOI => {}
                 _ => {
                     if let Some(at) = self.prog.point_span {
-                        return Err(Diagnostic::new(self.span(&p, base), "a statement after the point")
-                            .with_hint(format!(
+                        return Err(Diagnostic::new(
+                            self.span(&p, base),
+                            "a statement after the point",
+                        )
+                        .with_hint(
+                            format!(
                                 "the point ('at …', at {}) must come last",
                                 crate::diagnostic::line_col(self.src, at.start as usize).0
                             )
-                            .replace("at 1", "line 1")));
+                            .replace("at 1", "line 1"),
+                        ));
                     }
                     if let Some(def) = &self.prog.definition {
-                        return Err(Diagnostic::new(self.span(&p, base), "a statement after the function definition")
-                            .with_hint(format!(
-                                "the definition of '{}' must be the last statement",
-                                def.name.text(self.src)
-                            )));
+                        return Err(Diagnostic::new(
+                            self.span(&p, base),
+                            "a statement after the function definition",
+                        )
+                        .with_hint(format!(
+                            "the definition of '{}' must be the last statement",
+                            def.name.text(self.src)
+                        )));
                     }
                     self.item(p, base)?;
                 }
@@ -82,7 +94,8 @@ impl<'s> Builder<'s> {
     pub(super) fn point_list(&mut self) -> R<()> {
         let text = self.src;
         check_parens(text, 0)?;
-        let mut pairs = Grammar::parse(Rule::point_list, text).map_err(|e| pest_error(&e, text, 0))?;
+        let mut pairs =
+            Grammar::parse(Rule::point_list, text).map_err(|e| pest_error(&e, text, 0))?;
         let list = pairs.next().into_iter().flat_map(|p| p.into_inner());
         for b in list.filter(|b| b.as_rule() == Rule::binding) {
             let binding = self.binding(b, 0)?;
@@ -107,9 +120,15 @@ impl<'s> Builder<'s> {
                     if q.as_rule() == Rule::params {
                         for id in q.into_inner() {
                             let sp = self.binder(Some(id), base)?;
-                            if let Some(prev) = params.iter().find(|s: &&Span| s.text(self.src) == sp.text(self.src)) {
+                            if let Some(prev) = params
+                                .iter()
+                                .find(|s: &&Span| s.text(self.src) == sp.text(self.src))
+                            {
                                 let _ = prev;
-                                return Err(Diagnostic::new(sp, format!("parameter '{}' is listed twice", sp.text(self.src))));
+                                return Err(Diagnostic::new(
+                                    sp,
+                                    format!("parameter '{}' is listed twice", sp.text(self.src)),
+                                ));
                             }
                             params.push(sp);
                         }
@@ -140,7 +159,11 @@ impl<'s> Builder<'s> {
             _ => {
                 let first = self.prog.exprs.len() as ExprId;
                 let value = self.expr(p, base)?;
-                self.prog.stmts.push(Stmt { name: None, value, first });
+                self.prog.stmts.push(Stmt {
+                    name: None,
+                    value,
+                    first,
+                });
             }
         }
         Ok(())
@@ -169,8 +192,11 @@ impl<'s> Builder<'s> {
         let span = self.span(&p, base);
         let name = p.as_str();
         if ops::function(name).is_some() {
-            return Err(Diagnostic::new(span, format!("'{name}' is a function name and cannot be assigned"))
-                .with_hint("choose another name"));
+            return Err(Diagnostic::new(
+                span,
+                format!("'{name}' is a function name and cannot be assigned"),
+            )
+            .with_hint("choose another name"));
         }
         Ok(span)
     }
@@ -226,7 +252,10 @@ impl<'s> Builder<'s> {
         }
         match (operands.pop(), operands.is_empty()) {
             (Some(id), true) => Ok(id),
-            _ => Err(Diagnostic::new(Span::new(base, base), "malformed expression")),
+            _ => Err(Diagnostic::new(
+                Span::new(base, base),
+                "malformed expression",
+            )),
         }
     }
 
@@ -302,13 +331,20 @@ impl<'s> Builder<'s> {
                         Some(m) => d.with_hint(format!("did you mean '{m}'?")),
                         None => d.with_hint(format!(
                             "the functions are {}; for a product write {name}*(…)",
-                            FUNCTIONS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                            FUNCTIONS
+                                .iter()
+                                .map(|(n, _)| *n)
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )),
                     });
                 };
                 let args: Vec<Pair<Rule>> = inner.collect();
                 if args.len() != 1 {
-                    return Err(Diagnostic::new(span, format!("{name} takes one argument, not {}", args.len())));
+                    return Err(Diagnostic::new(
+                        span,
+                        format!("{name} takes one argument, not {}", args.len()),
+                    ));
                 }
                 let mut a = 0;
                 for e in args {
@@ -323,8 +359,10 @@ impl<'s> Builder<'s> {
                     .unwrap_or(text.len());
                 let (num, name) = text.split_at(split);
                 // `2e` is a number followed by the name e, not an exponent.
-                Err(Diagnostic::new(span, format!("'{text}' is not a number or a name"))
-                    .with_hint(format!("write {num}*{name}")))
+                Err(
+                    Diagnostic::new(span, format!("'{text}' is not a number or a name"))
+                        .with_hint(format!("write {num}*{name}")),
+                )
             }
             _ => Err(Diagnostic::new(span, "unexpected input")),
         }
@@ -365,17 +403,20 @@ fn check_parens(text: &str, base: usize) -> R<()> {
             _ if in_comment => {}
             b'#' => in_comment = true,
             b'(' => open.push(i),
-            b')' => {
-                if open.pop().is_none() {
-                    return Err(Diagnostic::new(Span::new(base + i, base + i + 1), "unmatched ')'")
-                        .with_hint("remove it, or add the '(' it closes"));
-                }
+            b')' if open.pop().is_none() => {
+                return Err(
+                    Diagnostic::new(Span::new(base + i, base + i + 1), "unmatched ')'")
+                        .with_hint("remove it, or add the '(' it closes"),
+                );
             }
             _ => {}
         }
     }
     if let Some(&i) = open.last() {
-        return Err(Diagnostic::new(Span::new(base + i, base + i + 1), "unclosed '('").with_hint("add a ')'"));
+        return Err(
+            Diagnostic::new(Span::new(base + i, base + i + 1), "unclosed '('")
+                .with_hint("add a ')'"),
+        );
     }
     Ok(())
 }
@@ -420,13 +461,20 @@ fn pest_error(e: &pest::error::Error<Rule>, text: &str, base: usize) -> Diagnost
         format!("expected {}, found {found_text}", join_or(&expected))
     };
     let d = Diagnostic::new(Span::new(base + pos, base + end), msg);
-    let starts_with_at = text.trim_start().strip_prefix("at").is_some_and(|r| r.trim_start().starts_with('='));
+    let starts_with_at = text
+        .trim_start()
+        .strip_prefix("at")
+        .is_some_and(|r| r.trim_start().starts_with('='));
     match found {
-        Some('=') if starts_with_at => {
-            d.with_hint("'at' is a reserved word (it starts the point, as in 'at x = 1'); choose another name")
-        }
-        Some('=') => d.with_hint("a statement is 'name = expression'; to compare, there is no '==' in this language"),
-        Some(',') => d.with_hint("separate statements with ';' or a new line; ',' separates the values of a point"),
+        Some('=') if starts_with_at => d.with_hint(
+            "'at' is a reserved word (it starts the point, as in 'at x = 1'); choose another name",
+        ),
+        Some('=') => d.with_hint(
+            "a statement is 'name = expression'; to compare, there is no '==' in this language",
+        ),
+        Some(',') => d.with_hint(
+            "separate statements with ';' or a new line; ',' separates the values of a point",
+        ),
         _ => d,
     }
 }
