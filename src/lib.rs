@@ -5,6 +5,9 @@
 //! written. Views (`format`, the TUI, the REPL) are functions of
 //! (trace, step index). See ARCHITECTURE.md for the map.
 
+// pest_derive without its "std" feature refers to ::alloc.
+extern crate alloc;
+
 pub mod cli;
 pub mod diagnostic;
 pub mod format;

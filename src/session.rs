@@ -194,15 +194,7 @@ impl Traced {
                         return Err(not_input(name, b.name, "--seed", text));
                     }
                 }
-                trace::apply_point(
-                    &self.trace,
-                    &self.source,
-                    &self.program,
-                    text,
-                    &p,
-                    &mut vals,
-                )
-                .map_err(fail)?;
+                trace::apply_point(&self.trace, text, &p, &mut vals).map_err(fail)?;
                 for (s, v) in seed.iter_mut().zip(vals) {
                     *s = v.unwrap_or(0.0);
                 }

@@ -6,8 +6,9 @@
 //! and `e` and their shadowing) and the program's point. Must not compute
 //! derivatives (that is `sweep`) nor format anything for display.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
+
+use hashbrown::HashTable;
 
 use crate::diagnostic::{Diagnostic, Span, line_col};
 use crate::ops::Op;
@@ -148,58 +149,175 @@ enum Val {
     Const(f64),
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct Key(u8, [(u8, u64); 2]);
+/// Rows are numbered without the inputs while lowering (inputs are found
+/// as they appear but must come first); input k is `INPUT | k` until the
+/// final renumbering.
+const INPUT: u32 = 1 << 31;
 
-fn key(op: Op, args: [Operand; 2]) -> Key {
-    let enc = |a: Operand| match a {
-        Operand::None => (0, 0),
-        Operand::Row(r) => (1, u64::from(r)),
-        Operand::Const(c) => (2, c.to_bits()),
-    };
-    Key(op as u8, [enc(args[0]), enc(args[1])])
-}
-
-/// FxHash: the CSE table is hashed a million times on large programs, and
-/// its keys are not attacker-chosen in any way that matters here.
-#[derive(Default)]
+/// FxHash (as in rustc): the interning and CSE tables are hashed millions of
+/// times on large programs; their keys are not adversarial in any way that
+/// matters for a local tool.
+#[derive(Default, Clone, Copy)]
 struct Fx(u64);
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
+impl Fx {
+    #[inline]
+    fn add(&mut self, i: u64) {
         self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
+}
+impl Hasher for Fx {
+    /// A final mix: a product's low bits depend only on its inputs' low bits,
+    /// and hash tables index by the low bits (names like v1…v999999 would
+    /// all collide).
+    fn finish(&self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in chunks.by_ref() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(w) ^ ((bytes.len() as u64) << 56));
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
     fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
+        self.add(i as u64);
     }
 }
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+fn hash_str(s: &str) -> u64 {
+    let mut h = Fx::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+fn hash_row(op: Op, args: [Operand; 2]) -> u64 {
+    let mut h = Fx::default();
+    h.add(op as u64);
+    for a in args {
+        match a {
+            Operand::None => h.add(0),
+            Operand::Row(r) => h.add(1 + (u64::from(r) << 2)),
+            Operand::Const(c) => {
+                h.add(2);
+                h.add(c.to_bits());
+            }
+        }
+    }
+    h.finish()
+}
+
+/// Same operation on the same operands (constants compared bit for bit).
+fn same_row(n: &Node, op: Op, args: [Operand; 2]) -> bool {
+    let eq = |a: Operand, b: Operand| match (a, b) {
+        (Operand::Const(x), Operand::Const(y)) => x.to_bits() == y.to_bits(),
+        _ => a == b,
+    };
+    n.op == op && eq(n.args[0], args[0]) && eq(n.args[1], args[1])
+}
 
 const CONSTANTS: [(&str, f64); 2] = [("pi", std::f64::consts::PI), ("e", std::f64::consts::E)];
+
+fn builtin(name: &str) -> Option<f64> {
+    CONSTANTS.iter().find(|(c, _)| *c == name).map(|&(_, v)| v)
+}
+
+/// What a name means at a point of the program.
+#[derive(Clone, Copy, Debug)]
+enum Binding {
+    Unbound,
+    Val(Val),
+}
+
+/// Names interned once: every later lookup is an index.
+struct Symbols<'a> {
+    /// Entries carry the name's first 8 bytes and length, so that most
+    /// lookups compare without touching the source text (a cache miss on
+    /// large programs).
+    table: HashTable<(u64, u32, u32)>,
+    names: Vec<&'a str>,
+    /// The statement that defines each name, if any, and where.
+    defined_by: Vec<Option<(u32, Span)>>,
+    binding: Vec<Binding>,
+}
+
+fn prefix(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let mut w = [0u8; 8];
+    let n = b.len().min(8);
+    w[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(w)
+}
+
+impl<'a> Symbols<'a> {
+    fn with_capacity(n: usize) -> Symbols<'a> {
+        Symbols {
+            table: HashTable::with_capacity(n),
+            names: Vec::with_capacity(n),
+            defined_by: Vec::with_capacity(n),
+            binding: Vec::with_capacity(n),
+        }
+    }
+
+    fn find(&self, name: &str) -> Option<u32> {
+        let (h, p, len) = (hash_str(name), prefix(name), name.len() as u32);
+        self.table
+            .find(h, |&(ep, elen, id)| {
+                ep == p && elen == len && (len <= 8 || self.names[id as usize] == name)
+            })
+            .map(|&(_, _, id)| id)
+    }
+
+    fn intern(&mut self, name: &'a str) -> u32 {
+        if let Some(id) = self.find(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name);
+        self.defined_by.push(None);
+        self.binding.push(Binding::Unbound);
+        let names = &self.names;
+        self.table.insert_unique(
+            hash_str(name),
+            (prefix(name), name.len() as u32, id),
+            |&(_, _, id)| hash_str(names[id as usize]),
+        );
+        id
+    }
+}
 
 struct Lower<'a> {
     src: &'a str,
     prog: &'a Program,
     opts: Options,
+    /// Operation rows, numbered without the inputs (see `INPUT`).
     nodes: Vec<Node>,
-    cse: FxMap<Key, u32>,
-    /// Names bound so far: statements (rows or constants) and inputs.
-    env: FxMap<&'a str, Val>,
-    /// Every statement name, with the span where it is defined.
-    stmt_names: FxMap<&'a str, Span>,
+    cse: HashTable<u32>,
+    syms: Symbols<'a>,
+    /// Inputs in order: symbol and first use.
+    inputs: Vec<(u32, Span)>,
     /// Constants shadowed by a binding anywhere in the program.
-    shadowed: Vec<&'a str>,
+    shadowed: [bool; 2],
     constants: Vec<(Box<str>, f64)>,
+    /// The definition's parameters fix the inputs; other free names are errors.
+    closed: bool,
 }
 
 /// Lower a parsed program to its trace.
@@ -208,39 +326,19 @@ pub fn build(src: &str, prog: &Program, opts: Options) -> Result<Trace, Diagnost
         src,
         prog,
         opts,
-        nodes: Vec::new(),
-        cse: FxMap::default(),
-        env: FxMap::default(),
-        stmt_names: FxMap::default(),
-        shadowed: Vec::new(),
+        nodes: Vec::with_capacity(prog.exprs.len() / 2),
+        cse: HashTable::with_capacity(if opts.cse { prog.exprs.len() / 2 } else { 0 }),
+        syms: Symbols::with_capacity(prog.stmts.len() + 16),
+        inputs: Vec::new(),
+        shadowed: [false; 2],
         constants: Vec::new(),
+        closed: false,
     };
-    l.collect_names()?;
-    l.inputs()?;
-    let n_inputs = l.nodes.len();
-    for (i, _) in prog.stmts.iter().enumerate() {
+    l.declare()?;
+    for i in 0..prog.stmts.len() {
         l.statement(i)?;
     }
-    let mut nodes = l.nodes;
-    // Mark what the output depends on, walking backward once.
-    if let Some(last) = nodes.last_mut() {
-        last.reaches_output = true;
-    }
-    for i in (0..nodes.len()).rev() {
-        if nodes[i].reaches_output {
-            for k in 0..2 {
-                if let Operand::Row(a) = nodes[i].args[k] {
-                    nodes[a as usize].reaches_output = true;
-                }
-            }
-        }
-    }
-    Ok(Trace {
-        nodes,
-        n_inputs,
-        constants: l.constants,
-        cse: opts.cse,
-    })
+    Ok(l.finish())
 }
 
 impl<'a> Lower<'a> {
@@ -253,175 +351,132 @@ impl<'a> Lower<'a> {
         format!("{l}:{c}")
     }
 
-    fn collect_names(&mut self) -> Result<(), Diagnostic> {
+    /// Intern the statement names, parameters and point names; decide which
+    /// constants are shadowed; create the declared inputs.
+    fn declare(&mut self) -> Result<(), Diagnostic> {
         let prog = self.prog;
-        for s in &prog.stmts {
+        for (i, s) in prog.stmts.iter().enumerate() {
             let Some(span) = s.name else { continue };
             let name = self.text(span);
-            if let Some(prev) = self.stmt_names.get(name) {
+            let id = self.syms.intern(name) as usize;
+            if let Some((_, prev)) = self.syms.defined_by[id] {
                 return Err(Diagnostic::new(
                     span,
-                    format!("'{name}' is already defined at {}", self.where_(*prev)),
+                    format!("'{name}' is already defined at {}", self.where_(prev)),
                 )
                 .with_hint("each statement needs a new name"));
             }
-            self.stmt_names.insert(name, span);
+            self.syms.defined_by[id] = Some((i as u32, span));
         }
+        let mut bound_names: Vec<&str> = prog.point.iter().map(|b| self.text(b.name)).collect();
         if let Some(def) = &prog.definition {
+            self.closed = true;
             for p in &def.params {
                 let name = self.text(*p);
-                if let Some(s) = self.stmt_names.get(name) {
+                let id = self.syms.intern(name) as usize;
+                if let Some((_, s)) = self.syms.defined_by[id] {
                     return Err(Diagnostic::new(
-                        *s,
+                        s,
                         format!("'{name}' is a parameter of '{}'", self.text(def.name)),
                     )
                     .with_hint("a statement cannot redefine a parameter; choose another name"));
                 }
+                bound_names.push(name);
+                self.add_input(id as u32, *p);
             }
         }
-        for (c, _) in CONSTANTS {
-            let bound_by_stmt = self.stmt_names.contains_key(c);
-            let is_param = prog
-                .definition
-                .as_ref()
-                .is_some_and(|d| d.params.iter().any(|p| self.text(*p) == c));
-            let in_point = prog.point.iter().any(|b| self.text(b.name) == c);
-            if bound_by_stmt || is_param || in_point {
-                self.shadowed.push(c);
-            }
+        for (k, (c, _)) in CONSTANTS.iter().enumerate() {
+            let by_stmt = self
+                .syms
+                .find(c)
+                .is_some_and(|id| self.syms.defined_by[id as usize].is_some());
+            self.shadowed[k] = by_stmt || bound_names.contains(c);
         }
         Ok(())
+    }
+
+    fn add_input(&mut self, sym: u32, span: Span) -> Val {
+        let v = Val::Row(INPUT | self.inputs.len() as u32);
+        self.inputs.push((sym, span));
+        self.syms.binding[sym as usize] = Binding::Val(v);
+        v
     }
 
     fn constant(&self, name: &str) -> Option<f64> {
-        if self.shadowed.contains(&name) {
-            return None;
+        let k = CONSTANTS.iter().position(|(c, _)| *c == name)?;
+        if self.shadowed[k] {
+            None
+        } else {
+            Some(CONSTANTS[k].1)
         }
-        CONSTANTS.iter().find(|(c, _)| *c == name).map(|&(_, v)| v)
     }
 
-    /// Decide the inputs and create their rows: declared parameters in order,
-    /// or free variables in order of first appearance.
-    fn inputs(&mut self) -> Result<(), Diagnostic> {
-        let prog = self.prog;
-        if let Some(def) = &prog.definition {
-            for p in &def.params {
-                let name = self.text(*p);
-                self.add_input(name, *p);
-            }
-            return Ok(());
+    /// What a name used at `span` in statement `stmt` means; a free name
+    /// becomes the next input.
+    fn resolve(&mut self, span: Span, stmt: usize) -> Result<Val, Diagnostic> {
+        let name = self.text(span);
+        let id = self.syms.intern(name);
+        if let Binding::Val(v) = self.syms.binding[id as usize] {
+            return Ok(v);
         }
-        let mut defined: FxMap<&str, ()> = FxMap::default();
-        for s in &prog.stmts {
-            for id in s.first..=s.value {
-                let e = &prog.exprs[id as usize];
-                if e.kind != ExprKind::Name {
-                    continue;
-                }
-                let name = self.text(e.span);
-                if defined.contains_key(name)
-                    || self.env.contains_key(name)
-                    || self.constant(name).is_some()
-                {
-                    continue;
-                }
-                if let Some(def_at) = self.stmt_names.get(name) {
-                    return Err(self.used_before(name, e.span, *def_at));
-                }
-                self.add_input(name, e.span);
-            }
-            if let Some(n) = s.name {
-                defined.insert(self.text(n), ());
-            }
+        if let Some((at, def)) = self.syms.defined_by[id as usize]
+            && at as usize >= stmt
+        {
+            return Err(
+                Diagnostic::new(span, format!("'{name}' is used before it is defined")).with_hint(
+                    format!(
+                        "it is defined at {}; statements run in order",
+                        self.where_(def)
+                    ),
+                ),
+            );
         }
-        Ok(())
-    }
-
-    fn used_before(&self, name: &str, at: Span, def_at: Span) -> Diagnostic {
-        Diagnostic::new(at, format!("'{name}' is used before it is defined")).with_hint(format!(
-            "it is defined at {}; statements run in order",
-            self.where_(def_at)
-        ))
-    }
-
-    fn add_input(&mut self, name: &'a str, span: Span) {
-        let r = self.nodes.len() as u32;
-        self.nodes.push(Node {
-            op: Op::Input,
-            args: [Operand::None; 2],
-            name: Some(name.into()),
-            span,
-            reaches_output: false,
-        });
-        self.env.insert(name, Val::Row(r));
+        if let Some(c) = self.constant(name) {
+            return Ok(Val::Const(c));
+        }
+        if self.closed {
+            let def = self
+                .prog
+                .definition
+                .as_ref()
+                .map_or(Span::default(), |d| d.name);
+            let fname = self.text(def);
+            let mut all: Vec<&str> = self
+                .inputs
+                .iter()
+                .map(|&(s, _)| self.syms.names[s as usize])
+                .collect();
+            all.push(name);
+            return Err(
+                Diagnostic::new(span, format!("'{name}' is not a parameter of '{fname}'"))
+                    .with_hint(format!("add it: {fname}({})", all.join(", "))),
+            );
+        }
+        Ok(self.add_input(id, span))
     }
 
     fn emit(&mut self, op: Op, args: [Operand; 2], span: Span) -> u32 {
-        let k = key(op, args);
-        if self.opts.cse
-            && let Some(&r) = self.cse.get(&k)
+        if !self.opts.cse {
+            return self.push_fresh(op, args, span);
+        }
+        let h = hash_row(op, args);
+        let nodes = &self.nodes;
+        if let Some(&r) = self
+            .cse
+            .find(h, |&r| same_row(&nodes[r as usize], op, args))
         {
             return r;
         }
-        let r = self.nodes.len() as u32;
-        self.nodes.push(Node {
-            op,
-            args,
-            name: None,
-            span,
-            reaches_output: false,
+        let r = self.push_fresh(op, args, span);
+        let nodes = &self.nodes;
+        self.cse.insert_unique(h, r, |&r| {
+            let n = &nodes[r as usize];
+            hash_row(n.op, n.args)
         });
-        if self.opts.cse {
-            self.cse.insert(k, r);
-        }
         r
     }
 
-    fn statement(&mut self, i: usize) -> Result<(), Diagnostic> {
-        let prog = self.prog;
-        let s = &prog.stmts[i];
-        let last = i + 1 == prog.stmts.len();
-        let before = self.nodes.len();
-        let v = self.lower(s.first, s.value)?;
-        let name = s.name.map(|n| self.text(n));
-        let span = prog.exprs[s.value as usize].span;
-        match v {
-            Val::Const(c) => {
-                if last {
-                    let r = self.push_fresh(Op::Const, [Operand::Const(c), Operand::None], span);
-                    self.nodes[r as usize].name = name.map(Into::into);
-                } else if let Some(n) = name {
-                    self.env.insert(n, Val::Const(c));
-                    self.constants.push((n.into(), c));
-                }
-            }
-            Val::Row(r) => {
-                let is_last_row = r as usize + 1 == self.nodes.len();
-                let unnamed = self.nodes[r as usize].name.is_none();
-                let fresh = r as usize >= before;
-                // A statement names its row unless the row already has a name
-                // (then the statement only renames it and makes no row); the
-                // output must be the last row, so it gets a copy if needed.
-                let row = if last && !is_last_row {
-                    self.push_fresh(Op::Id, [Operand::Row(r), Operand::None], span)
-                } else if (fresh || unnamed) && name.is_some() {
-                    r
-                } else {
-                    if let Some(n) = name {
-                        self.env.insert(n, Val::Row(r));
-                    }
-                    return Ok(());
-                };
-                if let Some(n) = name {
-                    self.nodes[row as usize].name = Some(n.into());
-                    self.env.insert(n, Val::Row(row));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// A row that is never shared (Const and Id rows of the output).
+    /// A row that is never shared (and the Const and Id rows of the output).
     fn push_fresh(&mut self, op: Op, args: [Operand; 2], span: Span) -> u32 {
         self.nodes.push(Node {
             op,
@@ -433,9 +488,61 @@ impl<'a> Lower<'a> {
         (self.nodes.len() - 1) as u32
     }
 
+    fn is_last_row(&self, r: u32) -> bool {
+        r & INPUT == 0 && r as usize + 1 == self.nodes.len()
+    }
+
+    fn statement(&mut self, i: usize) -> Result<(), Diagnostic> {
+        let prog = self.prog;
+        let s = &prog.stmts[i];
+        let last = i + 1 == prog.stmts.len();
+        let before = self.nodes.len();
+        let v = self.lower(s.first, s.value, i)?;
+        let name = s.name.map(|n| self.text(n));
+        let span = prog.exprs[s.value as usize].span;
+        let bind = |l: &mut Lower<'a>, v: Val| {
+            if let Some(n) = name {
+                let id = l.syms.intern(n) as usize;
+                l.syms.binding[id] = Binding::Val(v);
+            }
+        };
+        match v {
+            Val::Const(c) => {
+                if last {
+                    let r = self.push_fresh(Op::Const, [Operand::Const(c), Operand::None], span);
+                    self.nodes[r as usize].name = name.map(Into::into);
+                } else if let Some(n) = name {
+                    bind(self, Val::Const(c));
+                    self.constants.push((n.into(), c));
+                }
+            }
+            Val::Row(r) => {
+                let is_input = r & INPUT != 0;
+                let unnamed = !is_input && self.nodes[r as usize].name.is_none();
+                let fresh = !is_input && r as usize >= before;
+                // A statement names its row unless the row already has a name
+                // (then the statement only renames it and makes no row); the
+                // output must be the last row, so it gets a copy if needed.
+                let row = if last && !self.is_last_row(r) {
+                    self.push_fresh(Op::Id, [Operand::Row(r), Operand::None], span)
+                } else if (fresh || unnamed) && name.is_some() {
+                    r
+                } else {
+                    bind(self, Val::Row(r));
+                    return Ok(());
+                };
+                if let Some(n) = name {
+                    self.nodes[row as usize].name = Some(n.into());
+                }
+                bind(self, Val::Row(row));
+            }
+        }
+        Ok(())
+    }
+
     /// Lower the arena range `first..=root` (operands precede their users,
     /// so one forward loop does it).
-    fn lower(&mut self, first: ExprId, root: ExprId) -> Result<Val, Diagnostic> {
+    fn lower(&mut self, first: ExprId, root: ExprId, stmt: usize) -> Result<Val, Diagnostic> {
         let prog = self.prog;
         let mut vals: Vec<Val> = Vec::with_capacity((root - first + 1) as usize);
         let get = |vals: &Vec<Val>, id: ExprId| vals[(id - first) as usize];
@@ -443,7 +550,7 @@ impl<'a> Lower<'a> {
             let e = &prog.exprs[id as usize];
             let v = match &e.kind {
                 ExprKind::Num(c) => Val::Const(*c),
-                ExprKind::Name => self.resolve(e.span)?,
+                ExprKind::Name => self.resolve(e.span, stmt)?,
                 ExprKind::Neg(a) => self.unary(Op::Neg, get(&vals, *a), e.span),
                 ExprKind::Call(op, a) => self.unary(*op, get(&vals, *a), e.span),
                 ExprKind::Binary(op, a, b) => {
@@ -473,67 +580,46 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn resolve(&self, span: Span) -> Result<Val, Diagnostic> {
-        let name = self.text(span);
-        if let Some(v) = self.env.get(name) {
-            return Ok(*v);
+    /// Put the inputs first, renumber every row reference, and mark what
+    /// the output depends on.
+    fn finish(self) -> Trace {
+        let k = self.inputs.len() as u32;
+        let mut nodes = Vec::with_capacity(self.nodes.len() + k as usize);
+        for &(sym, span) in &self.inputs {
+            nodes.push(Node {
+                op: Op::Input,
+                args: [Operand::None; 2],
+                name: Some(self.syms.names[sym as usize].into()),
+                span,
+                reaches_output: false,
+            });
         }
-        if let Some(def_at) = self.stmt_names.get(name) {
-            return Err(self.used_before(name, span, *def_at));
+        let renumber = |a: Operand| match a {
+            Operand::Row(r) if r & INPUT != 0 => Operand::Row(r & !INPUT),
+            Operand::Row(r) => Operand::Row(r + k),
+            other => other,
+        };
+        nodes.extend(self.nodes.into_iter().map(|mut n| {
+            n.args = [renumber(n.args[0]), renumber(n.args[1])];
+            n
+        }));
+        if let Some(last) = nodes.last_mut() {
+            last.reaches_output = true;
         }
-        if let Some(c) = self.constant(name) {
-            return Ok(Val::Const(c));
-        }
-        match &self.prog.definition {
-            Some(def) => {
-                let params: Vec<&str> = def.params.iter().map(|p| self.text(*p)).collect();
-                let mut all = params.clone();
-                all.push(name);
-                Err(Diagnostic::new(
-                    span,
-                    format!("'{name}' is not a parameter of '{}'", self.text(def.name)),
-                )
-                .with_hint(format!(
-                    "add it: {}({})",
-                    self.text(def.name),
-                    all.join(", ")
-                )))
-            }
-            None => Err(Diagnostic::new(span, format!("unknown name '{name}'"))),
-        }
-    }
-
-    /// Evaluate a constant expression (a point value): numbers, `pi`, `e`
-    /// and the program's constants; no inputs.
-    fn constant_expr(&mut self, first: ExprId, root: ExprId) -> Result<f64, Diagnostic> {
-        let prog = self.prog;
-        for id in first..=root {
-            let e = &prog.exprs[id as usize];
-            if e.kind == ExprKind::Name {
-                let name = self.text(e.span);
-                let is_const = match self.env.get(name) {
-                    Some(Val::Const(_)) => true,
-                    Some(Val::Row(_)) => false,
-                    None => self.constant(name).is_some(),
-                };
-                if !is_const {
-                    return Err(
-                        Diagnostic::new(e.span, format!("'{name}' is not a constant")).with_hint(
-                            "a point value must be a number or a constant expression like pi/4",
-                        ),
-                    );
+        for i in (0..nodes.len()).rev() {
+            if nodes[i].reaches_output {
+                for a in 0..2 {
+                    if let Operand::Row(r) = nodes[i].args[a] {
+                        nodes[r as usize].reaches_output = true;
+                    }
                 }
             }
         }
-        let before = self.nodes.len();
-        let v = self.lower(first, root)?;
-        self.nodes.truncate(before);
-        match v {
-            Val::Const(c) => Ok(c),
-            Val::Row(_) => Err(Diagnostic::new(
-                prog.exprs[root as usize].span,
-                "not a constant",
-            )),
+        Trace {
+            nodes,
+            n_inputs: k as usize,
+            constants: self.constants,
+            cse: self.opts.cse,
         }
     }
 }
@@ -545,20 +631,12 @@ fn operand(v: Val) -> Operand {
     }
 }
 
-/// Values of the inputs given by a point (`at …` or `--at`), with where each
-/// was given, checked against the trace's inputs.
-pub struct PointValues {
-    pub values: Vec<Option<f64>>,
-}
-
-/// Apply the bindings of `point_prog` (parsed from `point_src`) to `values`.
-/// `program` is the traced program (for constants and shadowing); bindings
-/// given twice in one list, or naming something that is not an input, are
-/// errors located in `point_src`.
+/// Apply the bindings of `point_prog` (parsed from `point_src`) to `values`
+/// (one per input). Bindings given twice in one list, or naming something
+/// that is not an input, are errors located in `point_src`. Values are
+/// constant expressions: numbers, `pi`, `e` and the program's constants.
 pub fn apply_point(
     trace: &Trace,
-    program_src: &str,
-    program: &Program,
     point_src: &str,
     point_prog: &Program,
     values: &mut [Option<f64>],
@@ -572,33 +650,22 @@ pub fn apply_point(
         }
         seen.push(name);
         let Some(i) = trace.input_index(name) else {
-            return Err(not_an_input(trace, program_src, program, name, b.name));
+            return Err(not_an_input(trace, name, b.name));
         };
-        let v = const_value(
-            trace,
-            program_src,
-            program,
-            point_src,
-            point_prog,
-            b.first,
-            b.value,
-        )?;
-        values[i] = Some(v);
+        values[i] = Some(const_value(trace, point_src, point_prog, b.first, b.value)?);
     }
     Ok(())
 }
 
-fn not_an_input(trace: &Trace, src: &str, program: &Program, name: &str, at: Span) -> Diagnostic {
+fn not_an_input(trace: &Trace, name: &str, at: Span) -> Diagnostic {
     let inputs: Vec<&str> = trace.input_names().collect();
     let list = if inputs.is_empty() {
         "this program has no inputs".to_string()
     } else {
         format!("the inputs are {}", inputs.join(", "))
     };
-    let defined = program
-        .stmts
-        .iter()
-        .any(|s| s.name.is_some_and(|n| n.text(src) == name));
+    let defined = trace.nodes.iter().any(|n| n.name.as_deref() == Some(name))
+        || trace.constants.iter().any(|(n, _)| &**n == name);
     let d = Diagnostic::new(at, format!("'{name}' is not an input"));
     if defined {
         d.with_hint(format!("'{name}' is defined by the program; {list}"))
@@ -610,51 +677,52 @@ fn not_an_input(trace: &Trace, src: &str, program: &Program, name: &str, at: Spa
     }
 }
 
-/// Evaluate a point value's expression in the context of the program.
-fn const_value<'t>(
-    trace: &'t Trace,
-    program_src: &str,
-    program: &Program,
-    point_src: &'t str,
-    point_prog: &'t Program,
+/// Evaluate a point value's expression: numbers, the program's constants,
+/// and `pi`/`e` unless the program binds them as rows or inputs.
+fn const_value(
+    trace: &Trace,
+    src: &str,
+    prog: &Program,
     first: ExprId,
     root: ExprId,
 ) -> Result<f64, Diagnostic> {
-    let mut l = Lower {
-        src: point_src,
-        prog: point_prog,
-        opts: Options::default(),
-        nodes: Vec::new(),
-        cse: FxMap::default(),
-        env: FxMap::default(),
-        stmt_names: FxMap::default(),
-        shadowed: Vec::new(),
-        constants: Vec::new(),
-    };
-    // The program's constants (W0 = 2) may be used in a point.
-    for (n, v) in &trace.constants {
-        l.env.insert(n, Val::Const(*v));
+    let mut vals: Vec<f64> = Vec::with_capacity((root - first + 1) as usize);
+    let get = |vals: &Vec<f64>, id: ExprId| vals[(id - first) as usize];
+    for id in first..=root {
+        let e = &prog.exprs[id as usize];
+        let v = match &e.kind {
+            ExprKind::Num(c) => *c,
+            ExprKind::Name => {
+                let name = e.span.text(src);
+                let own = trace
+                    .constants
+                    .iter()
+                    .find(|(n, _)| &**n == name)
+                    .map(|&(_, v)| v);
+                let is_row = trace.nodes.iter().any(|n| n.name.as_deref() == Some(name));
+                match (own, is_row, builtin(name)) {
+                    (Some(v), _, _) => v,
+                    (None, false, Some(v)) => v,
+                    _ => {
+                        return Err(Diagnostic::new(e.span, format!("'{name}' is not a constant"))
+                            .with_hint("a point value must be a number or a constant expression like pi/4"));
+                    }
+                }
+            }
+            ExprKind::Neg(a) => -get(&vals, *a),
+            ExprKind::Call(op, a) => op.eval(get(&vals, *a), 0.0),
+            ExprKind::Binary(op, a, b) => op.op().eval(get(&vals, *a), get(&vals, *b)),
+            ExprKind::Tuple(_) => {
+                return Err(Diagnostic::new(e.span, "a point value must be a number"));
+            }
+        };
+        vals.push(v);
     }
-    // A constant name the program binds as an input is not the constant.
-    for (c, _) in CONSTANTS {
-        let bound = program.point.iter().any(|b| b.name.text(program_src) == c)
-            || program
-                .stmts
-                .iter()
-                .any(|s| s.name.is_some_and(|n| n.text(program_src) == c))
-            || program
-                .definition
-                .as_ref()
-                .is_some_and(|d| d.params.iter().any(|p| p.text(program_src) == c));
-        if bound && !l.env.contains_key(c) {
-            l.shadowed.push(c);
-        }
-    }
-    l.constant_expr(first, root)
+    Ok(get(&vals, root))
 }
 
 /// The program's own point (`… at x = 1`), completed or overridden by the
-/// `--at` list, checked for completeness.
+/// `--at` list.
 pub fn resolve_point(
     trace: &Trace,
     src: &str,
@@ -662,9 +730,9 @@ pub fn resolve_point(
     at: Option<(&str, &Program)>,
 ) -> Result<Vec<Option<f64>>, PointError> {
     let mut values = vec![None; trace.n_inputs];
-    apply_point(trace, src, program, src, program, &mut values).map_err(PointError::Program)?;
+    apply_point(trace, src, program, &mut values).map_err(PointError::Program)?;
     if let Some((at_src, at_prog)) = at {
-        apply_point(trace, src, program, at_src, at_prog, &mut values).map_err(PointError::At)?;
+        apply_point(trace, at_src, at_prog, &mut values).map_err(PointError::At)?;
     }
     Ok(values)
 }

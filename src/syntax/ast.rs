@@ -41,7 +41,8 @@ pub enum ExprKind {
     /// A call of a known function (validated by the parser).
     Call(Op, ExprId),
     /// `(a, b, …)`: room for multi-output functions; not traced yet.
-    Tuple(Vec<ExprId>),
+    /// Boxed so that the common expressions stay 16 bytes (millions of them).
+    Tuple(Box<Vec<ExprId>>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -57,6 +58,10 @@ pub struct Stmt {
     pub value: ExprId,
     /// The first arena index belonging to this statement's expression.
     pub first: ExprId,
+    /// Which chunk of the source it is (statements and the point are chunks).
+    pub chunk: u32,
+    /// Where the statement starts.
+    pub start: u32,
 }
 
 /// `f(x, y) = …`: names the output and fixes the inputs and their order.
@@ -64,6 +69,8 @@ pub struct Stmt {
 pub struct Definition {
     pub name: Span,
     pub params: Vec<Span>,
+    /// Which chunk (statement) of the source it is.
+    pub chunk: usize,
 }
 
 /// One `name = value` of a point (`at x = 1, y = pi/4`).
@@ -83,4 +90,43 @@ pub struct Program {
     pub point: Vec<Binding>,
     /// Where the point clause starts (for "point must come last" errors).
     pub point_span: Option<Span>,
+    /// Which chunk (statement) of the source holds the point.
+    pub point_chunk: Option<usize>,
+}
+
+impl Program {
+    /// Append `other` (parsed from a later part of the same source),
+    /// shifting its arena indices.
+    pub fn append(&mut self, other: Program) {
+        let shift = self.exprs.len() as ExprId;
+        self.exprs.extend(other.exprs.into_iter().map(|mut e| {
+            match &mut e.kind {
+                ExprKind::Num(_) | ExprKind::Name => {}
+                ExprKind::Neg(a) | ExprKind::Call(_, a) => *a += shift,
+                ExprKind::Binary(_, a, b) => {
+                    *a += shift;
+                    *b += shift;
+                }
+                ExprKind::Tuple(items) => items.iter_mut().for_each(|a| *a += shift),
+            }
+            e
+        }));
+        self.stmts.extend(other.stmts.into_iter().map(|s| Stmt {
+            value: s.value + shift,
+            first: s.first + shift,
+            ..s
+        }));
+        self.point.extend(other.point.into_iter().map(|b| Binding {
+            value: b.value + shift,
+            first: b.first + shift,
+            ..b
+        }));
+        if other.definition.is_some() {
+            self.definition = other.definition;
+        }
+        if other.point_span.is_some() {
+            self.point_span = other.point_span;
+            self.point_chunk = other.point_chunk;
+        }
+    }
 }

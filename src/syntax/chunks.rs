@@ -21,8 +21,10 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
     let mut start = 0;
     let mut last_sig: u8 = b';';
     let mut i = 0;
-    let push = |from: usize, to: usize, chunks: &mut Vec<Span>| {
-        if src[from..to].bytes().any(|b| !b.is_ascii_whitespace()) {
+    // Whether the current chunk has anything but blanks and comments.
+    let mut content = false;
+    let push = |from: usize, to: usize, content: bool, chunks: &mut Vec<Span>| {
+        if content {
             chunks.push(Span::new(from, to));
         }
     };
@@ -48,7 +50,8 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
             }
             b')' => depth = depth.saturating_sub(1),
             b';' if depth == 0 => {
-                push(start, i, &mut chunks);
+                push(start, i, content, &mut chunks);
+                content = false;
                 start = i + 1;
                 last_sig = b';';
                 i += 1;
@@ -58,7 +61,8 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
                 if depth == 0
                     && !matches!(last_sig, b',' | b'=' | b'+' | b'-' | b'*' | b'/' | b'^') =>
             {
-                push(start, i, &mut chunks);
+                push(start, i, content, &mut chunks);
+                content = false;
                 start = i + 1;
                 last_sig = b';';
                 i += 1;
@@ -68,10 +72,11 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
         }
         if !b.is_ascii_whitespace() {
             last_sig = b;
+            content = true;
         }
         i += 1;
     }
-    push(start, bytes.len(), &mut chunks);
+    push(start, bytes.len(), content, &mut chunks);
     Ok(chunks)
 }
 
@@ -99,6 +104,7 @@ mod tests {
             vec!["f = x +\n y", "at x = 1,\n y = 2"]
         );
         assert!(texts(" ;\n ; ").is_empty());
+        assert_eq!(texts("# title\na = 1\n# end"), vec!["a = 1"]);
     }
 
     #[test]

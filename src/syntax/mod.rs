@@ -9,8 +9,11 @@ pub mod ast;
 pub mod chunks;
 mod parser;
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{self, Diagnostic, Span};
 pub use ast::Program;
+
+/// Programs with more chunks than this are parsed on two threads.
+const PARALLEL_FROM: usize = 20_000;
 
 /// Parse a whole program (statements, a definition, an optional point).
 pub fn parse(src: &str) -> Result<Program, Diagnostic> {
@@ -19,16 +22,79 @@ pub fn parse(src: &str) -> Result<Program, Diagnostic> {
         return Err(Diagnostic::new(Span::new(0, 0), "empty program")
             .with_hint("type an expression such as sin(x)*y at x = 1, y = 2"));
     }
-    let mut b = parser::Builder::new(src);
-    for span in spans {
-        b.chunk(span)?;
+    let parse_part = |part: &[Span], first: usize| {
+        let mut b = parser::Builder::new(src);
+        b.chunks_from(part, first).map(|()| b.prog)
+    };
+    let (prog, errors) = if spans.len() >= PARALLEL_FROM {
+        // Chunks are independent: parse the two halves on the two cores.
+        let mid = spans.len() / 2;
+        let (a, b) = std::thread::scope(|s| {
+            let h = s.spawn(|| parse_part(&spans[mid..], mid));
+            let a = parse_part(&spans[..mid], 0);
+            let b = h.join().unwrap_or_else(|_| {
+                Err(Diagnostic::new(spans[mid], "internal error while parsing"))
+            });
+            (a, b)
+        });
+        match (a, b) {
+            (Ok(mut a), Ok(b)) => {
+                a.append(b);
+                (a, Vec::new())
+            }
+            (a, b) => (
+                Program::default(),
+                [a.err(), b.err()].into_iter().flatten().collect(),
+            ),
+        }
+    } else {
+        match parse_part(&spans, 0) {
+            Ok(p) => (p, Vec::new()),
+            Err(e) => (Program::default(), vec![e]),
+        }
+    };
+    // The first error in the source wins, whichever half found it.
+    if let Some(e) = errors.into_iter().min_by_key(|e| e.span.start) {
+        return Err(e);
     }
-    if b.prog.stmts.is_empty() {
-        let at = b.prog.point_span.unwrap_or_default();
+    check_order(src, &prog)?;
+    Ok(prog)
+}
+
+/// The point comes last; a function definition is the last statement.
+fn check_order(src: &str, prog: &Program) -> Result<(), Diagnostic> {
+    let line = |at: u32| diagnostic::line_col(src, at as usize).0;
+    if let Some(pc) = prog.point_chunk
+        && let Some(s) = prog.stmts.iter().find(|s| s.chunk as usize > pc)
+    {
+        let at = prog.point_span.map_or(0, |p| p.start);
+        return Err(Diagnostic::new(
+            Span::new(s.start as usize, s.start as usize + 1),
+            "a statement after the point",
+        )
+        .with_hint(format!(
+            "the point ('at …', on line {}) must come last",
+            line(at)
+        )));
+    }
+    if let Some(def) = &prog.definition
+        && let Some(s) = prog.stmts.iter().find(|s| s.chunk as usize > def.chunk)
+    {
+        return Err(Diagnostic::new(
+            Span::new(s.start as usize, s.start as usize + 1),
+            "a statement after the function definition",
+        )
+        .with_hint(format!(
+            "the definition of '{}' must be the last statement",
+            def.name.text(src)
+        )));
+    }
+    if prog.stmts.is_empty() {
+        let at = prog.point_span.unwrap_or_default();
         return Err(Diagnostic::new(at, "a point but no program")
             .with_hint("write the function before 'at'"));
     }
-    Ok(b.prog)
+    Ok(())
 }
 
 /// Parse a point list such as `x = 1, y = pi/4` (the text of --at or --seed).
@@ -146,8 +212,10 @@ mod tests {
         let e = err("x\0y");
         assert!(e.message.contains("NUL"), "{}", e.message);
         let e = err("at = 3");
-        assert_eq!(e.span.start, 3);
-        assert!(e.hint.unwrap().contains("reserved word"));
+        assert_eq!(e.span.start, 0);
+        assert!(e.message.contains("reserved word"));
+        assert!(err("x*at").message.contains("reserved word"));
+        assert_eq!(err("y = 2e").hint.as_deref(), Some("write 2*e"));
         assert!(err("1e999 * x").message.contains("too large"));
         assert!(err("sin(x, y)").message.contains("one argument"));
     }

@@ -34,57 +34,86 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// Parse the chunk at `span` of the source and add it to the program.
-    pub(super) fn chunk(&mut self, span: Span) -> R<()> {
-        let base = span.start as usize;
-        let text = span.text(self.src);
-        check_parens(text, base)?;
-        let mut pairs =
-            Grammar::parse(Rule::chunk, text).map_err(|e| pest_error(&e, text, base))?;
-        let chunk = pairs.next().into_iter().flat_map(|p| p.into_inner());
-        for p in chunk {
-            match p.as_rule() {
-                Rule::point => {
-                    if self.prog.point_span.is_some() {
-                        return Err(Diagnostic::new(
-                            self.span(&p, base),
-                            "the point is given twice",
-                        )
-                        .with_hint("give all values in one 'at x = 1, y = 2'"));
-                    }
-                    self.prog.point_span = Some(self.span(&p, base));
-                    for b in p.into_inner().filter(|b| b.as_rule() == Rule::binding) {
-                        let binding = self.binding(b, base)?;
-                        self.prog.point.push(binding);
+    /// Parse the chunks at `spans` (in order; the first is chunk number
+    /// `first` of the source) and add them to the program.
+    pub(super) fn chunks_from(&mut self, spans: &[Span], first: usize) -> R<()> {
+        /// Bytes of source per pest call: large enough to amortise pest's
+        /// per-call cost, small enough to keep its token queue small.
+        const BATCH: usize = 32 * 1024;
+        let mut i = 0;
+        let mut text = String::new();
+        let mut offsets: Vec<usize> = Vec::new();
+        while i < spans.len() {
+            text.clear();
+            offsets.clear();
+            let mut j = i;
+            while j < spans.len() && (j == i || text.len() + spans[j].range().len() < BATCH) {
+                let chunk = spans[j].text(self.src);
+                check_parens(chunk, spans[j].start as usize)?;
+                if j > i {
+                    // The newline ends a trailing comment before the ';'.
+                    text.push_str("\n;");
+                }
+                offsets.push(text.len());
+                push_blanked(&mut text, chunk);
+                j += 1;
+            }
+            match Grammar::parse(Rule::batch, &text) {
+                Ok(mut pairs) => {
+                    let pieces = pairs.next().into_iter().flat_map(|p| p.into_inner());
+                    for (k, piece) in pieces.filter(|p| p.as_rule() == Rule::piece).enumerate() {
+                        // Positions in the batch map back to the source by a
+                        // per-chunk shift, which may be "negative" (wrapping).
+                        let base = (spans[i + k].start as usize).wrapping_sub(offsets[k]);
+                        self.piece(piece, first + i + k, base)?;
                     }
                 }
-                Rule::EOI => {}
-                _ => {
-                    if let Some(at) = self.prog.point_span {
-                        return Err(Diagnostic::new(
-                            self.span(&p, base),
-                            "a statement after the point",
-                        )
-                        .with_hint(
-                            format!(
-                                "the point ('at …', at {}) must come last",
-                                crate::diagnostic::line_col(self.src, at.start as usize).0
-                            )
-                            .replace("at 1", "line 1"),
-                        ));
+                Err(_) => {
+                    // Locate the error exactly: parse the batch's chunks one by one.
+                    for (k, span) in spans[i..j].iter().enumerate() {
+                        let mut chunk = String::new();
+                        push_blanked(&mut chunk, span.text(self.src));
+                        let chunk = chunk.as_str();
+                        let base = span.start as usize;
+                        let mut pairs = Grammar::parse(Rule::chunk, chunk)
+                            .map_err(|e| pest_error(&e, chunk, base))?;
+                        let piece = pairs
+                            .next()
+                            .into_iter()
+                            .flat_map(|p| p.into_inner())
+                            .find(|p| p.as_rule() == Rule::piece);
+                        if let Some(piece) = piece {
+                            self.piece(piece, first + i + k, base)?;
+                        }
                     }
-                    if let Some(def) = &self.prog.definition {
-                        return Err(Diagnostic::new(
-                            self.span(&p, base),
-                            "a statement after the function definition",
-                        )
-                        .with_hint(format!(
-                            "the definition of '{}' must be the last statement",
-                            def.name.text(self.src)
-                        )));
-                    }
-                    self.item(p, base)?;
                 }
+            }
+            i = j;
+        }
+        Ok(())
+    }
+
+    /// One chunk's parse: a statement, a point, or a statement and a point.
+    fn piece(&mut self, piece: Pair<Rule>, index: usize, base: usize) -> R<()> {
+        for p in piece.into_inner() {
+            if p.as_rule() == Rule::point {
+                let span = self.span(&p, base);
+                if let Some(prev) = self.prog.point_span {
+                    return Err(Diagnostic::new(span, "the point is given twice").with_hint(
+                        format!(
+                            "give all values in one 'at x = 1, y = 2' (the first is on line {})",
+                            crate::diagnostic::line_col(self.src, prev.start as usize).0
+                        ),
+                    ));
+                }
+                self.prog.point_span = Some(span);
+                self.prog.point_chunk = Some(index);
+                for b in p.into_inner().filter(|b| b.as_rule() == Rule::binding) {
+                    let binding = self.binding(b, base)?;
+                    self.prog.point.push(binding);
+                }
+            } else {
+                self.item(p, index, base)?;
             }
         }
         Ok(())
@@ -92,7 +121,9 @@ impl<'s> Builder<'s> {
 
     /// Parse a bare point list (`x = 1, y = 2`, as given to --at).
     pub(super) fn point_list(&mut self) -> R<()> {
-        let text = self.src;
+        let mut blanked = String::new();
+        push_blanked(&mut blanked, self.src);
+        let text = blanked.as_str();
         check_parens(text, 0)?;
         let mut pairs =
             Grammar::parse(Rule::point_list, text).map_err(|e| pest_error(&e, text, 0))?;
@@ -106,10 +137,10 @@ impl<'s> Builder<'s> {
 
     fn span(&self, p: &Pair<Rule>, base: usize) -> Span {
         let s = p.as_span();
-        Span::new(base + s.start(), base + s.end())
+        Span::new(base.wrapping_add(s.start()), base.wrapping_add(s.end()))
     }
 
-    fn item(&mut self, p: Pair<Rule>, base: usize) -> R<()> {
+    fn item(&mut self, p: Pair<Rule>, index: usize, base: usize) -> R<()> {
         match p.as_rule() {
             Rule::definition => {
                 let mut inner = p.into_inner();
@@ -138,11 +169,17 @@ impl<'s> Builder<'s> {
                 }
                 let first = self.prog.exprs.len() as ExprId;
                 let value = self.rhs(rhs, base)?;
-                self.prog.definition = Some(Definition { name, params });
+                self.prog.definition = Some(Definition {
+                    name,
+                    params,
+                    chunk: index,
+                });
                 self.prog.stmts.push(Stmt {
                     name: Some(name),
                     value,
                     first,
+                    chunk: index as u32,
+                    start: name.start,
                 });
             }
             Rule::assignment => {
@@ -154,15 +191,24 @@ impl<'s> Builder<'s> {
                     name: Some(name),
                     value,
                     first,
+                    chunk: index as u32,
+                    start: name.start,
                 });
             }
             _ => {
                 let first = self.prog.exprs.len() as ExprId;
                 let value = self.expr(p, base)?;
+                let start = self.prog.exprs[first as usize..]
+                    .iter()
+                    .map(|e| e.span.start)
+                    .min()
+                    .unwrap_or(0);
                 self.prog.stmts.push(Stmt {
                     name: None,
                     value,
                     first,
+                    chunk: index as u32,
+                    start,
                 });
             }
         }
@@ -179,7 +225,7 @@ impl<'s> Builder<'s> {
             for e in p.into_inner() {
                 items.push(self.expr(e, base)?);
             }
-            return Ok(self.push(ExprKind::Tuple(items), span));
+            return Ok(self.push(ExprKind::Tuple(Box::new(items)), span));
         }
         self.expr(p, base)
     }
@@ -191,6 +237,9 @@ impl<'s> Builder<'s> {
         };
         let span = self.span(&p, base);
         let name = p.as_str();
+        if name == "at" {
+            return Err(reserved_at(span));
+        }
         if ops::function(name).is_some() {
             return Err(Diagnostic::new(
                 span,
@@ -221,21 +270,28 @@ impl<'s> Builder<'s> {
     fn expr(&mut self, p: Pair<Rule>, base: usize) -> R<ExprId> {
         let mut operands: Vec<ExprId> = Vec::new();
         let mut stack: Vec<(Tok, usize)> = Vec::new();
-        for q in p.into_inner() {
+        let mut items = p.into_inner().peekable();
+        while let Some(q) = items.next() {
             let tok = match q.as_rule() {
-                Rule::neg => Tok::Neg,
-                Rule::add => Tok::Bin(BinOp::Add),
-                Rule::sub => Tok::Bin(BinOp::Sub),
-                Rule::mul => Tok::Bin(BinOp::Mul),
-                Rule::div => Tok::Bin(BinOp::Div),
-                Rule::pow => Tok::Bin(BinOp::Pow),
+                Rule::prefix => Tok::Neg,
+                Rule::infix => Tok::Bin(match q.as_str() {
+                    "+" => BinOp::Add,
+                    "-" => BinOp::Sub,
+                    "*" => BinOp::Mul,
+                    "/" => BinOp::Div,
+                    _ => BinOp::Pow,
+                }),
                 _ => {
-                    let id = self.primary(q, base)?;
+                    let args = match items.peek().map(Pair::as_rule) {
+                        Some(Rule::args) => items.next(),
+                        _ => None,
+                    };
+                    let id = self.primary(q, args, base)?;
                     operands.push(id);
                     continue;
                 }
             };
-            let at = base + q.as_span().start();
+            let at = base.wrapping_add(q.as_span().start());
             if let Tok::Bin(_) = tok {
                 while let Some(&(top, top_at)) = stack.last() {
                     if !top.pops_before(tok) {
@@ -282,8 +338,14 @@ impl<'s> Builder<'s> {
         Ok(())
     }
 
-    fn primary(&mut self, p: Pair<Rule>, base: usize) -> R<ExprId> {
+    /// A primary expression; `args` are the call arguments that followed a
+    /// name, if any.
+    fn primary(&mut self, p: Pair<Rule>, args: Option<Pair<Rule>>, base: usize) -> R<ExprId> {
         let span = self.span(&p, base);
+        if let Some(args) = args {
+            let call_span = Span::new(span.start as usize, base.wrapping_add(args.as_span().end()));
+            return self.call(p, args, call_span, base);
+        }
         match p.as_rule() {
             Rule::number => {
                 let v: f64 = p
@@ -298,6 +360,9 @@ impl<'s> Builder<'s> {
             }
             Rule::ident => {
                 let name = p.as_str();
+                if name == "at" {
+                    return Err(reserved_at(span));
+                }
                 if ops::function(name).is_some() {
                     return Err(Diagnostic::new(span, format!("'{name}' is a function"))
                         .with_hint(format!("call it: {name}(x)")));
@@ -317,56 +382,59 @@ impl<'s> Builder<'s> {
                     None => Err(Diagnostic::new(span, "empty parentheses")),
                 }
             }
-            Rule::call => {
-                let mut inner = p.into_inner();
-                let Some(fname) = inner.next() else {
-                    return Err(Diagnostic::new(span, "malformed call"));
-                };
-                let fspan = self.span(&fname, base);
-                let name = fname.as_str();
-                let Some(op) = ops::function(name) else {
-                    let names = FUNCTIONS.iter().map(|(n, _)| *n);
-                    let d = Diagnostic::new(fspan, format!("unknown function '{name}'"));
-                    return Err(match did_you_mean(name, names) {
-                        Some(m) => d.with_hint(format!("did you mean '{m}'?")),
-                        None => d.with_hint(format!(
-                            "the functions are {}; for a product write {name}*(…)",
-                            FUNCTIONS
-                                .iter()
-                                .map(|(n, _)| *n)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                    });
-                };
-                let args: Vec<Pair<Rule>> = inner.collect();
-                if args.len() != 1 {
-                    return Err(Diagnostic::new(
-                        span,
-                        format!("{name} takes one argument, not {}", args.len()),
-                    ));
-                }
-                let mut a = 0;
-                for e in args {
-                    a = self.expr(e, base)?;
-                }
-                Ok(self.push(ExprKind::Call(op, a), span))
-            }
-            Rule::implicit_mul => {
-                let text = p.as_str();
-                let split = text
-                    .find(|c: char| c.is_alphabetic() || c == '_')
-                    .unwrap_or(text.len());
-                let (num, name) = text.split_at(split);
-                // `2e` is a number followed by the name e, not an exponent.
-                Err(
-                    Diagnostic::new(span, format!("'{text}' is not a number or a name"))
-                        .with_hint(format!("write {num}*{name}")),
-                )
-            }
             _ => Err(Diagnostic::new(span, "unexpected input")),
         }
     }
+
+    fn call(&mut self, fname: Pair<Rule>, args: Pair<Rule>, span: Span, base: usize) -> R<ExprId> {
+        let fspan = self.span(&fname, base);
+        let name = fname.as_str();
+        let Some(op) = ops::function(name) else {
+            let d = Diagnostic::new(fspan, format!("unknown function '{name}'"));
+            let names = FUNCTIONS.iter().map(|(n, _)| *n);
+            return Err(match did_you_mean(name, names) {
+                Some(m) => d.with_hint(format!("did you mean '{m}'?")),
+                None => d.with_hint(format!(
+                    "the functions are {}; for a product write {name}*(…)",
+                    FUNCTIONS
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            });
+        };
+        let args: Vec<Pair<Rule>> = args.into_inner().collect();
+        if args.len() != 1 {
+            return Err(Diagnostic::new(
+                span,
+                format!("{name} takes one argument, not {}", args.len()),
+            ));
+        }
+        let mut a = 0;
+        for e in args {
+            a = self.expr(e, base)?;
+        }
+        Ok(self.push(ExprKind::Call(op, a), span))
+    }
+}
+
+/// Append `text` with comments (`#` to the end of the line) replaced by
+/// spaces, byte for byte, so that every offset stays the same.
+fn push_blanked(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(i) = rest.find('#') {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find('\n').map_or(rest.len(), |j| i + j);
+        out.extend(std::iter::repeat_n(' ', end - i));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+}
+
+fn reserved_at(span: Span) -> Diagnostic {
+    Diagnostic::new(span, "'at' is a reserved word")
+        .with_hint("'at' starts the point, as in 'at x = 1'; choose another name")
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -423,7 +491,7 @@ fn check_parens(text: &str, base: usize) -> R<()> {
 
 fn describe(rule: Rule) -> &'static str {
     match rule {
-        Rule::add | Rule::sub | Rule::mul | Rule::div | Rule::pow => "an operator (+ - * / ^)",
+        Rule::infix => "an operator (+ - * / ^)",
         Rule::point | Rule::kw_at => "'at'",
         Rule::EOI => "the end of the statement",
         Rule::ident | Rule::params => "a name",
@@ -461,6 +529,25 @@ fn pest_error(e: &pest::error::Error<Rule>, text: &str, base: usize) -> Diagnost
         format!("expected {}, found {found_text}", join_or(&expected))
     };
     let d = Diagnostic::new(Span::new(base + pos, base + end), msg);
+    // `2x`: a number directly followed by a name.
+    let before = text[..pos].chars().next_back();
+    if let (Some(b), Some(c)) = (before, found)
+        && (b.is_ascii_digit() || b == '.')
+        && (c.is_alphabetic() || c == '_')
+    {
+        let num_start = text[..pos]
+            .rfind(|ch: char| !(ch.is_ascii_digit() || ch == '.'))
+            .map_or(0, |i| i + 1);
+        let name_end = text[pos..]
+            .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+            .map_or(text.len(), |i| pos + i);
+        let (num, name) = (&text[num_start..pos], &text[pos..name_end]);
+        return Diagnostic::new(
+            Span::new(base + num_start, base + name_end),
+            format!("'{num}{name}' is not a number or a name"),
+        )
+        .with_hint(format!("write {num}*{name}"));
+    }
     let starts_with_at = text
         .trim_start()
         .strip_prefix("at")
@@ -484,5 +571,44 @@ fn join_or(items: &[&str]) -> String {
         [] => String::new(),
         [one] => (*one).to_string(),
         [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod perf_probe {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn pest_cost() {
+        let stmts = [
+            "x",
+            "v3 = 0.75 * x3 - v1",
+            "v2 = sin(x2) * x2",
+            "v999997 = v999990 + v467510",
+        ];
+        for s in stmts {
+            let t = std::time::Instant::now();
+            for _ in 0..200_000 {
+                let p = Grammar::parse(Rule::chunk, s).unwrap();
+                std::hint::black_box(p);
+            }
+            eprintln!(
+                "{s:40} {:.2} us/parse",
+                t.elapsed().as_secs_f64() / 200_000.0 * 1e6
+            );
+        }
+        let big: String = (0..2000)
+            .map(|i| format!("v{i} = 0.75 * x3 - v1; "))
+            .collect();
+        let t = std::time::Instant::now();
+        for _ in 0..100 {
+            for c in crate::syntax::chunks::split(&big).unwrap() {
+                std::hint::black_box(Grammar::parse(Rule::chunk, c.text(&big)).unwrap());
+            }
+        }
+        eprintln!(
+            "chunked {:.2} us/stmt",
+            t.elapsed().as_secs_f64() / 200_000.0 * 1e6
+        );
     }
 }
