@@ -150,6 +150,8 @@ mod tests {
         assert_eq!(tree("-x*y"), "((-x)*y)");
         assert_eq!(tree("a + -b"), "(a+(-b))");
         assert_eq!(tree("x**2"), "(x^2)");
+        // a parenthesised name is still the name
+        assert_eq!(tree("(x) * ((y))"), "(x*y)");
         assert_eq!(
             tree("log(x) + 1.5e-3 + .5 + 2.5E+4"),
             "(((ln(x)+0.0015)+0.5)+25000)"

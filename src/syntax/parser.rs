@@ -375,8 +375,12 @@ impl<'s> Builder<'s> {
                     Some(e) => {
                         let id = self.expr(e, base)?;
                         // The parenthesised expression's span includes the
-                        // parentheses, so carets cover what the user wrote.
-                        self.prog.exprs[id as usize].span = span;
+                        // parentheses, so carets cover what the user wrote;
+                        // a name's span stays its text.
+                        let e = &mut self.prog.exprs[id as usize];
+                        if e.kind != ExprKind::Name {
+                            e.span = span;
+                        }
                         Ok(id)
                     }
                     None => Err(Diagnostic::new(span, "empty parentheses")),
