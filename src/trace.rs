@@ -318,6 +318,8 @@ struct Lower<'a> {
     constants: Vec<(Box<str>, f64)>,
     /// The definition's parameters fix the inputs; other free names are errors.
     closed: bool,
+    /// The symbol of each statement's name (looked up once).
+    stmt_sym: Vec<u32>,
 }
 
 /// Lower a parsed program to its trace.
@@ -333,6 +335,7 @@ pub fn build(src: &str, prog: &Program, opts: Options) -> Result<Trace, Diagnost
         shadowed: [false; 2],
         constants: Vec::new(),
         closed: false,
+        stmt_sym: vec![0; prog.stmts.len()],
     };
     l.declare()?;
     for i in 0..prog.stmts.len() {
@@ -359,6 +362,7 @@ impl<'a> Lower<'a> {
             let Some(span) = s.name else { continue };
             let name = self.text(span);
             let id = self.syms.intern(name) as usize;
+            self.stmt_sym[i] = id as u32;
             if let Some((_, prev)) = self.syms.defined_by[id] {
                 return Err(Diagnostic::new(
                     span,
@@ -500,10 +504,10 @@ impl<'a> Lower<'a> {
         let v = self.lower(s.first, s.value, i)?;
         let name = s.name.map(|n| self.text(n));
         let span = prog.exprs[s.value as usize].span;
+        let sym = self.stmt_sym[i] as usize;
         let bind = |l: &mut Lower<'a>, v: Val| {
-            if let Some(n) = name {
-                let id = l.syms.intern(n) as usize;
-                l.syms.binding[id] = Binding::Val(v);
+            if name.is_some() {
+                l.syms.binding[sym] = Binding::Val(v);
             }
         };
         match v {

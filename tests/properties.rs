@@ -70,14 +70,21 @@ fn run(program: &str, p: [f64; 3], seed: &SeedSpec, no_cse: bool) -> Result {
         .map(|(n, v)| format!("{n} = {v:e}"))
         .collect();
     let req = Request {
-        at: if at.is_empty() { None } else { Some(at.join(", ")) },
+        at: if at.is_empty() {
+            None
+        } else {
+            Some(at.join(", "))
+        },
         ..req
     };
     let ev = session::evaluate(&req).unwrap();
     Result {
         value: ev.sweep.output_value(),
         tangent: ev.sweep.output_tangent(),
-        gradient: names.into_iter().zip(ev.sweep.gradient().iter().copied()).collect(),
+        gradient: names
+            .into_iter()
+            .zip(ev.sweep.gradient().iter().copied())
+            .collect(),
     }
 }
 
