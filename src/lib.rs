@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod format;
+pub mod layout;
 pub mod notation;
 pub mod ops;
 pub mod session;
@@ -16,3 +17,4 @@ pub mod sweep;
 pub mod syntax;
 pub mod terminal_guard;
 pub mod trace;
+pub mod tui;
