@@ -75,7 +75,7 @@ pub fn panes(area: Rect, model: &Model) -> Panes {
     let explain_h = if medium {
         (body.height / 3 + 2).clamp(8, 14)
     } else {
-        8
+        7
     }
     .min(body.height.saturating_sub(6));
     let (top, explain) = split_v(body, body.height - explain_h);
@@ -93,7 +93,8 @@ pub fn panes(area: Rect, model: &Model) -> Panes {
         p.graph = g;
         p.table = t;
     } else {
-        let table_h = table_h_want.clamp(4, top.height / 2);
+        // Clamp by hand: `clamp` panics when the room is below the minimum.
+        let table_h = table_h_want.min(top.height / 2).max(4).min(top.height);
         let (t, g) = split_v(top, table_h);
         p.table = t;
         p.graph = g;
@@ -186,11 +187,13 @@ fn title_bar(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let room = usize::from(x_right.saturating_sub(area.x + 2));
     let left = ctx.t(format!(" adtrace │ {title}"));
     let left = if widgets::width(&left) > room {
-        let cut: String = left.chars().take(room.saturating_sub(1)).collect();
-        format!("{cut}…")
+        let ellipsis = ctx.t("…".to_string());
+        let keep = room.saturating_sub(widgets::width(&ellipsis));
+        let cut: String = left.chars().take(keep).collect();
+        format!("{cut}{ellipsis}")
     } else {
         left
     };
-    widgets::put(buf, area.x, area.y, &ctx.t(left), room, ctx.pal.title);
+    widgets::put(buf, area.x, area.y, &left, room, ctx.pal.title);
     widgets::put(buf, x_right, area.y, &right, usize::from(rw), phase_style);
 }
