@@ -114,8 +114,8 @@ fn stepping_forward_then_back_gives_the_same_frames() {
             })
             .collect();
         m.set_step(0);
-        for k in 0..m.step_count() {
-            assert_eq!(render_text(&m, w, h), frames[k], "forward at {k}");
+        for (k, frame) in frames.iter().enumerate() {
+            assert_eq!(&render_text(&m, w, h), frame, "forward at {k}");
             key(&mut m, KeyCode::Right);
         }
         assert_eq!(m.step_index(), m.step_count() - 1, "stops at the end");
