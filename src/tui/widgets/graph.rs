@@ -245,7 +245,7 @@ pub fn render_dag(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         return;
     }
     let m = ctx.m;
-    ctx.block("graph", Focus::Graph).render_ref_to(area, buf);
+    ratatui::widgets::Widget::render(ctx.block("graph", Focus::Graph), area, buf);
     let Some(lay) = m.graph_layout() else {
         return;
     };
@@ -467,7 +467,7 @@ pub fn render_lanes(ctx: &Ctx, area: Rect, top: usize, buf: &mut Buffer) {
         return;
     }
     let m = ctx.m;
-    ctx.block("graph", Focus::Graph).render_ref_to(area, buf);
+    ratatui::widgets::Widget::render(ctx.block("graph", Focus::Graph), area, buf);
     let inn = inner(area);
     if inn.height < 2 {
         return;
@@ -616,16 +616,5 @@ pub fn render_lanes(ctx: &Ctx, area: Rect, top: usize, buf: &mut Buffer) {
         {
             *o = y as u32;
         }
-    }
-}
-
-/// `Block` renders by value in ratatui; a small helper keeps call sites tidy.
-trait RenderRefTo {
-    fn render_ref_to(self, area: Rect, buf: &mut Buffer);
-}
-
-impl RenderRefTo for ratatui::widgets::Block<'_> {
-    fn render_ref_to(self, area: Rect, buf: &mut Buffer) {
-        ratatui::widgets::Widget::render(self, area, buf);
     }
 }
