@@ -42,6 +42,10 @@ pub enum Command {
     /// Trace PROGRAM at a point and print the table, JSON, Markdown, LaTeX or DOT.
     #[command(after_help = EXAMPLES)]
     Eval(EvalArgs),
+    /// Step through the trace full-screen: graph, table and explanation.
+    Tui(crate::tui::cmd::TuiArgs),
+    /// Print one TUI frame as plain text (for slides, docs and tests).
+    Render(crate::tui::cmd::RenderArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -235,6 +239,8 @@ pub fn main() -> ExitCode {
     };
     match &cli.command {
         Some(Command::Eval(args)) => eval(args),
+        Some(Command::Tui(args)) => crate::tui::cmd::tui(args),
+        Some(Command::Render(args)) => crate::tui::cmd::render(args),
         None => {
             let interactive = std::io::stdin().is_terminal();
             let _ = interactive;

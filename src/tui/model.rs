@@ -1,0 +1,614 @@
+//! The TUI's state: the traced program, its sweep, the step index, and how
+//! the user is looking at it (selection, focus, scroll, autoplay, help).
+//!
+//! Owns what is derived once per trace (the DAG layout, the lane columns)
+//! and per style/seed (column widths), so that drawing a frame only reads.
+//! Must not compute any derivative itself: the numbers come from `sweep`,
+//! step structure from `steps`. Key and mouse handling live in `update`.
+
+use std::time::Duration;
+
+use ratatui::text::Span;
+
+use super::theme::Theme;
+use crate::layout::{self, Layout, NodeSpec};
+use crate::notation::{Names, Notation, Style, fixed};
+use crate::ops::Op;
+use crate::session::{self, Traced};
+use crate::steps::{self, Explainer, Phase, Step};
+use crate::sweep::{self, Sweep};
+use crate::trace::{Consumers, Trace};
+
+/// Above this many rows the graph pane shows lanes instead of the DAG: a
+/// layered drawing of thousands of boxes helps no one and may not fit u16.
+pub const LANE_THRESHOLD: usize = 300;
+
+/// Autoplay intervals, slowest first; `+`/`−` move along them.
+const SPEEDS_MS: [u64; 7] = [2000, 1200, 800, 500, 300, 150, 80];
+const DEFAULT_SPEED: usize = 2;
+
+/// How the TUI looks and what it traces with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct TuiOptions {
+    pub style: Style,
+    pub theme: Theme,
+    /// Keep repeated subexpressions as separate rows.
+    pub no_cse: bool,
+    /// `NO_COLOR`: attributes only, no colours.
+    pub no_color: bool,
+    /// Start in the lane view even for small traces.
+    pub lanes: bool,
+}
+
+/// What the loop should do after an input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    Continue,
+    Quit,
+}
+
+/// Which pane the arrow keys scroll. `Steps`: the arrows step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Steps,
+    Graph,
+    Table,
+    Explain,
+}
+
+impl Focus {
+    pub fn next(self) -> Focus {
+        match self {
+            Focus::Steps => Focus::Graph,
+            Focus::Graph => Focus::Table,
+            Focus::Table => Focus::Explain,
+            Focus::Explain => Focus::Steps,
+        }
+    }
+    pub fn prev(self) -> Focus {
+        match self {
+            Focus::Steps => Focus::Explain,
+            Focus::Graph => Focus::Steps,
+            Focus::Table => Focus::Graph,
+            Focus::Explain => Focus::Table,
+        }
+    }
+}
+
+/// The lane view's columns: one line per row, each value a vertical lane
+/// from its row down to its last use.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lanes {
+    /// The column of each row's marker (and of its lane below it).
+    pub col: Vec<u32>,
+    /// The last row using each row, or `NO_USE`.
+    pub last_use: Vec<u32>,
+    /// Number of columns.
+    pub width: u32,
+}
+
+pub const NO_USE: u32 = u32::MAX;
+
+impl Lanes {
+    /// Greedy interval colouring: a row takes the column of an operand
+    /// lane that ends at it (a chain stays one straight line), else the
+    /// lowest free column.
+    pub fn new(trace: &Trace) -> Lanes {
+        let n = trace.len();
+        let mut last_use = vec![NO_USE; n];
+        for (j, node) in trace.nodes.iter().enumerate() {
+            for r in node.row_args() {
+                if let Some(l) = last_use.get_mut(r as usize) {
+                    *l = j as u32;
+                }
+            }
+        }
+        let mut col = vec![0u32; n];
+        let mut free = std::collections::BinaryHeap::new();
+        let mut width = 0u32;
+        for (i, node) in trace.nodes.iter().enumerate() {
+            let mut ending: Vec<u32> = node
+                .row_args()
+                .filter(|&r| last_use.get(r as usize) == Some(&(i as u32)))
+                .map(|r| col[r as usize])
+                .collect();
+            ending.sort_unstable();
+            ending.dedup();
+            let mine = match ending.first() {
+                Some(&c) => c,
+                None => match free.pop() {
+                    Some(std::cmp::Reverse(c)) => c,
+                    None => {
+                        width += 1;
+                        width - 1
+                    }
+                },
+            };
+            col[i] = mine;
+            for &c in ending.iter().skip(1) {
+                free.push(std::cmp::Reverse(c));
+            }
+            if last_use[i] == NO_USE {
+                free.push(std::cmp::Reverse(mine));
+            }
+        }
+        Lanes {
+            col,
+            last_use,
+            width,
+        }
+    }
+}
+
+/// The text widths of the table's columns and the graph's boxes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Widths {
+    pub label: usize,
+    pub name: usize,
+    pub op: usize,
+    pub value: usize,
+    pub tangent: usize,
+    pub adjoint: usize,
+}
+
+/// What is derived from the trace alone (per CSE setting).
+#[derive(Clone, Debug, Default)]
+pub struct Derived {
+    /// The DAG layout; `None` for traces too large to draw as boxes.
+    pub layout: Option<Layout>,
+    pub lanes: Lanes,
+    pub consumers: Consumers,
+}
+
+/// A graph box: title in the top border, two lines inside.
+pub const BOX_HEIGHT: u16 = 4;
+
+/// Most columns a box title or a table cell may take.
+pub const MAX_TEXT: usize = 28;
+
+/// The state of one TUI session.
+pub struct Model {
+    /// A line shown under the explanation (the replay player's narration).
+    pub caption: Option<String>,
+    /// The title bar text; defaults to the program.
+    pub title: Option<String>,
+    pub(crate) traced: Traced,
+    pub(crate) point: Vec<f64>,
+    pub(crate) seed: Vec<f64>,
+    pub(crate) sweep: Sweep,
+    pub(crate) opts: TuiOptions,
+    pub(crate) step: usize,
+    pub(crate) selected: Option<usize>,
+    pub(crate) focus: Focus,
+    pub(crate) help: bool,
+    pub(crate) autoplay: bool,
+    pub(crate) speed: usize,
+    pub(crate) lane_view: bool,
+    /// Manual graph offset (canvas cell at the pane's top left); `None`
+    /// follows the current row.
+    pub(crate) graph_pan: Option<(i32, i32)>,
+    /// Manual first table row; `None` keeps the current row in view.
+    pub(crate) table_top: Option<usize>,
+    pub(crate) explain_scroll: u16,
+    /// The terminal size, for mouse hit tests.
+    pub(crate) size: (u16, u16),
+    pub(crate) drag: Option<(u16, u16)>,
+    /// A one-line note after an action (CSE toggled, seed changed).
+    pub(crate) status: Option<String>,
+    pub(crate) derived: Derived,
+    pub(crate) widths: Widths,
+}
+
+impl Model {
+    pub fn new(traced: Traced, point: Vec<f64>, seed: Vec<f64>, opts: TuiOptions) -> Model {
+        let sweep = sweep::both(&traced.trace, &point, &seed);
+        let mut m = Model {
+            caption: None,
+            title: None,
+            traced,
+            point,
+            seed,
+            sweep,
+            opts,
+            step: 0,
+            selected: None,
+            focus: Focus::Steps,
+            help: false,
+            autoplay: false,
+            speed: DEFAULT_SPEED,
+            lane_view: opts.lanes,
+            graph_pan: None,
+            table_top: None,
+            explain_scroll: 0,
+            size: (80, 24),
+            drag: None,
+            status: None,
+            derived: Derived::default(),
+            widths: Widths::default(),
+        };
+        m.rebuild();
+        m
+    }
+
+    pub fn step_index(&self) -> usize {
+        self.step
+    }
+
+    pub fn step_count(&self) -> usize {
+        steps::count(self.trace())
+    }
+
+    /// Go to step `k` (clamped); the views follow the current row again.
+    pub fn set_step(&mut self, k: usize) {
+        self.step = k.min(self.step_count().saturating_sub(1));
+        self.graph_pan = None;
+        self.table_top = None;
+        self.explain_scroll = 0;
+    }
+
+    pub fn sweep(&self) -> &Sweep {
+        &self.sweep
+    }
+
+    pub fn trace(&self) -> &Trace {
+        &self.traced.trace
+    }
+
+    pub fn options(&self) -> &TuiOptions {
+        &self.opts
+    }
+
+    /// The seed direction, per input.
+    pub fn seed(&self) -> &[f64] {
+        &self.seed
+    }
+
+    /// The DAG layout, if the trace is small enough to draw as boxes. It is
+    /// computed once per trace and CSE setting and never moves.
+    pub fn graph_layout(&self) -> Option<&Layout> {
+        self.derived.layout.as_ref()
+    }
+
+    pub fn selected(&self) -> Option<usize> {
+        self.selected
+    }
+
+    pub fn select(&mut self, row: Option<usize>) {
+        self.selected = row.filter(|&r| r < self.trace().len());
+    }
+
+    /// Tell the model the terminal size (mouse hit tests use it).
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = (width, height);
+    }
+
+    /// Whether the graph pane shows lanes (forced for large traces).
+    pub fn lane_view(&self) -> bool {
+        self.lane_view || self.derived.layout.is_none()
+    }
+
+    pub fn help_open(&self) -> bool {
+        self.help
+    }
+
+    pub fn autoplaying(&self) -> bool {
+        self.autoplay
+    }
+
+    /// How long to wait for input before the next autoplay tick, or `None`
+    /// when not autoplaying (then the loop blocks: no CPU when idle).
+    pub fn autoplay_interval(&self) -> Option<Duration> {
+        self.autoplay
+            .then(|| Duration::from_millis(SPEEDS_MS[self.speed.min(SPEEDS_MS.len() - 1)]))
+    }
+
+    /// One autoplay tick: the next step, stopping at the last one.
+    pub fn tick(&mut self) {
+        if !self.autoplay {
+            return;
+        }
+        if self.step + 1 < self.step_count() {
+            self.set_step(self.step + 1);
+        } else {
+            self.autoplay = false;
+        }
+    }
+
+    /// The current step, if the trace has any.
+    pub fn current(&self) -> Option<Step> {
+        steps::step(self.trace(), self.step)
+    }
+
+    pub(crate) fn phase(&self) -> Phase {
+        self.current().map_or(Phase::Forward, |s| s.phase)
+    }
+
+    pub(crate) fn names(&self) -> Names<'_> {
+        Names::new(self.trace(), self.opts.style)
+    }
+
+    pub(crate) fn explainer(&self) -> Explainer<'_> {
+        Explainer::new(self.trace(), &self.sweep, self.names())
+    }
+
+    /// Whether row `i`'s derivative in this phase is structurally zero.
+    pub(crate) fn inactive(&self, i: usize) -> bool {
+        match self.phase() {
+            Phase::Forward => !self.sweep.seeded.get(i).copied().unwrap_or(true),
+            Phase::Reverse => !self.trace().nodes.get(i).is_none_or(|n| n.reaches_output),
+        }
+    }
+
+    pub(crate) fn has_warning(&self, i: usize) -> bool {
+        self.sweep.warnings_at(i).next().is_some()
+    }
+
+    pub(crate) fn speed_label(&self) -> String {
+        let ms = SPEEDS_MS[self.speed.min(SPEEDS_MS.len() - 1)];
+        format!("{:.1} s/step", ms as f64 / 1000.0)
+    }
+
+    pub(crate) fn faster(&mut self) {
+        self.speed = (self.speed + 1).min(SPEEDS_MS.len() - 1);
+    }
+
+    pub(crate) fn slower(&mut self) {
+        self.speed = self.speed.saturating_sub(1);
+    }
+
+    /// Next seed direction e_k through the inputs; the step index is kept
+    /// and only the tangents are recomputed.
+    pub fn cycle_seed(&mut self) {
+        let n = self.trace().n_inputs;
+        if n == 0 {
+            return;
+        }
+        let nonzero: Vec<usize> = (0..self.seed.len())
+            .filter(|&i| self.seed[i] != 0.0)
+            .collect();
+        let k = match nonzero.as_slice() {
+            [k] if self.seed[*k] == 1.0 => (k + 1) % n,
+            _ => 0,
+        };
+        let mut seed = vec![0.0; n];
+        seed[k] = 1.0;
+        self.seed = seed;
+        sweep::tangents(&self.traced.trace, &mut self.sweep, &self.seed);
+        self.widths = self.compute_widths();
+        let names = self.names();
+        self.status = Some(format!(
+            "seed: {}",
+            names.out(crate::format::seed_text(self.trace(), &self.sweep, &names))
+        ));
+    }
+
+    /// Re-trace with CSE toggled; the step index is kept, clamped.
+    pub fn toggle_cse(&mut self) {
+        let no_cse = !self.opts.no_cse;
+        match session::trace(&self.traced.source, &self.traced.origin, no_cse) {
+            Ok(t) if t.trace.n_inputs == self.point.len() => {
+                self.traced = t;
+                self.opts.no_cse = no_cse;
+                self.sweep = sweep::both(&self.traced.trace, &self.point, &self.seed);
+                let k = self.step;
+                self.set_step(k);
+                self.selected = self.selected.filter(|&r| r < self.trace().len());
+                self.rebuild();
+                self.status = Some(format!(
+                    "CSE {}: {} rows",
+                    if no_cse { "off" } else { "on" },
+                    self.trace().len()
+                ));
+            }
+            _ => self.status = Some("cannot re-trace this program".to_string()),
+        }
+    }
+
+    /// Switch lecture ↔ Griewank notation (the layout does not move: box
+    /// sizes fit both).
+    pub fn toggle_notation(&mut self) {
+        self.opts.style.notation = match self.opts.style.notation {
+            Notation::Lecture => Notation::Griewank,
+            Notation::Griewank => Notation::Lecture,
+        };
+        self.widths = self.compute_widths();
+        self.status = Some(format!("notation: {}", self.opts.style.notation.name()));
+    }
+
+    pub fn toggle_lanes(&mut self) {
+        if self.derived.layout.is_none() {
+            self.status = Some(format!(
+                "{} rows: only the lane view is available",
+                self.trace().len()
+            ));
+            return;
+        }
+        self.lane_view = !self.lane_view;
+        self.graph_pan = None;
+    }
+
+    fn rebuild(&mut self) {
+        self.widths = self.compute_widths();
+        let trace = &self.traced.trace;
+        self.derived = Derived {
+            layout: None,
+            lanes: Lanes::new(trace),
+            consumers: trace.consumers(),
+        };
+        if trace.len() <= LANE_THRESHOLD {
+            let specs = self.box_specs();
+            let lay = layout::layout(&specs);
+            if lay.width < u16::MAX && lay.height < u16::MAX {
+                self.derived.layout = Some(lay);
+            }
+        }
+    }
+
+    /// Box sizes: wide enough for the title and every line a box may show
+    /// (value, tangent, adjoint, a consumer's local partial) in both
+    /// notations, so that neither stepping nor switching notation moves a box.
+    fn box_specs(&self) -> Vec<NodeSpec> {
+        let trace = self.trace();
+        let mut widths = vec![0usize; trace.len()];
+        for notation in [Notation::Lecture, Notation::Griewank] {
+            let style = Style {
+                notation,
+                ..self.opts.style
+            };
+            let ex = Explainer::new(trace, &self.sweep, Names::new(trace, style));
+            let n = &ex.names;
+            let w = number_widths(trace, &self.sweep, style);
+            let num = w.value.max(w.tangent).max(w.adjoint);
+            for (i, slot) in widths.iter_mut().enumerate() {
+                let mut need = width(&box_title(&ex, trace, i))
+                    .max(width(&n.tangent(i)) + 1 + num)
+                    .max(width(&n.adjoint(i)) + 1 + num);
+                for p in trace.nodes[i].row_args() {
+                    need = need.max(width(&n.partial(i, p as usize)) + 1 + num);
+                }
+                *slot = (*slot).max(need.min(MAX_TEXT) + 2);
+            }
+        }
+        trace
+            .nodes
+            .iter()
+            .zip(widths)
+            .map(|(node, w)| NodeSpec {
+                width: w.min(usize::from(u16::MAX)) as u16,
+                height: BOX_HEIGHT,
+                preds: node.row_args().map(|r| r as usize).collect(),
+            })
+            .collect()
+    }
+
+    fn compute_widths(&self) -> Widths {
+        let trace = self.trace();
+        let ex = self.explainer();
+        let n = &ex.names;
+        let mut w = number_widths(trace, &self.sweep, self.opts.style);
+        let cols = n.columns();
+        w.label = width("row");
+        w.name = width("name");
+        w.op = width("operation");
+        for i in 0..trace.len() {
+            w.label = w.label.max(width(&n.label(i)));
+            w.name = w.name.max(trace.nodes[i].name.as_deref().map_or(0, width));
+            w.op = w.op.max(width(&op_text(&ex, trace, i)));
+        }
+        w.label = w.label.min(MAX_TEXT);
+        w.name = w.name.min(12);
+        w.op = w.op.min(MAX_TEXT);
+        // Headers are shortened to their symbol when the table is tight.
+        let short = |c: &str| c.rsplit(' ').next().map_or(0, width);
+        w.value = w.value.max(short(cols[0]));
+        w.tangent = w.tangent.max(short(cols[1]));
+        w.adjoint = w.adjoint.max(short(cols[2]));
+        w
+    }
+}
+
+/// Widths of the formatted numbers (at least 6 so a box does not jitter
+/// between narrow numbers).
+fn number_widths(trace: &Trace, sweep: &Sweep, style: Style) -> Widths {
+    let p = style.precision;
+    let max = |v: &[f64]| {
+        v.iter()
+            .take(trace.len())
+            .map(|&x| fixed(x, p).len())
+            .max()
+            .unwrap_or(0)
+            .clamp(6, 24)
+    };
+    Widths {
+        value: max(&sweep.value),
+        tangent: max(&sweep.tangent),
+        adjoint: max(&sweep.adjoint),
+        ..Widths::default()
+    }
+}
+
+/// The display width of a text.
+pub(crate) fn width(s: &str) -> usize {
+    Span::raw(s).width()
+}
+
+/// The table's operation cell: `input` for inputs, else `a + b`.
+pub(crate) fn op_text(ex: &Explainer, trace: &Trace, i: usize) -> String {
+    match trace.nodes.get(i).map(|n| n.op) {
+        Some(Op::Input) => "input".to_string(),
+        Some(_) => ex.value_text(i, false),
+        None => String::new(),
+    }
+}
+
+/// A graph box's title: `c = a + b`, `x3 = x1 + x2`, `x (input)`.
+pub(crate) fn box_title(ex: &Explainer, trace: &Trace, i: usize) -> String {
+    let n = &ex.names;
+    match trace.nodes.get(i).map(|n| n.op) {
+        Some(Op::Input) => format!("{} (input)", n.sym(i)),
+        Some(_) => n.out(format!("{} = {}", n.sym(i), ex.value_text(i, false))),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(src: &str) -> Model {
+        let t = session::trace(src, "", false).unwrap();
+        let p = t.point(None).unwrap();
+        let s = t.seed(&session::SeedSpec::First).unwrap();
+        Model::new(t, p, s, TuiOptions::default())
+    }
+
+    #[test]
+    fn lanes_keep_chains_straight_and_reuse_columns() {
+        let m =
+            model("a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e at x = 1");
+        let l = &m.derived.lanes;
+        // x → a → b is one line; c takes a's column (a ends at c).
+        assert_eq!(l.col[0], l.col[1]);
+        assert_eq!(l.col[1], l.col[3]);
+        assert_eq!(l.last_use[1], 3);
+        assert_eq!(l.last_use[6], NO_USE);
+        assert!(l.width <= 3, "{l:?}");
+    }
+
+    #[test]
+    fn set_step_clamps() {
+        let mut m = model("sin(x) at x = 1");
+        m.set_step(999);
+        assert_eq!(m.step_index(), m.step_count() - 1);
+        assert_eq!(m.step_count(), 4);
+    }
+
+    #[test]
+    fn seed_cycles_and_keeps_the_step() {
+        let mut m = model("f(x, y) = x*y at x = 2, y = 3");
+        m.set_step(2);
+        m.cycle_seed();
+        assert_eq!(m.seed(), [0.0, 1.0]);
+        assert_eq!(m.step_index(), 2);
+        assert_eq!(m.sweep().output_tangent(), 2.0);
+        m.cycle_seed();
+        assert_eq!(m.seed(), [1.0, 0.0]);
+        assert_eq!(m.sweep().output_tangent(), 3.0);
+    }
+
+    #[test]
+    fn cse_toggle_retraces_and_clamps() {
+        let mut m = model("sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2)) at x = 1");
+        assert_eq!(m.trace().len(), 7);
+        m.set_step(13);
+        m.toggle_cse();
+        assert!(m.trace().len() > 7);
+        assert_eq!(m.step_index(), 13);
+        assert!(m.options().no_cse);
+        m.set_step(m.step_count() - 1);
+        m.toggle_cse();
+        assert_eq!(m.step_index(), 13);
+        assert_eq!(m.trace().len(), 7);
+    }
+}

@@ -1,0 +1,116 @@
+//! The terminal loop: take the terminal, draw, wait for input (or an
+//! autoplay tick), update, repeat; give the terminal back on every exit
+//! path.
+//!
+//! Owns raw mode, the alternate screen and mouse capture through
+//! `TerminalGuard` (whose drop restores them, as does the panic hook via
+//! `terminal_guard::restore`). Must not interpret keys: `update` does.
+//! Redraws only after input, a resize or an autoplay tick; when idle it
+//! blocks in `event::read`, using no CPU.
+
+use std::io::{self, Stdout};
+use std::time::Instant;
+
+use crossterm::event::{self, Event, KeyEventKind};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use super::model::{Control, Model};
+use super::view;
+use crate::terminal_guard;
+
+/// The terminal, taken for full-screen drawing; dropping it gives the
+/// terminal back (raw mode off, main screen, cursor shown). The replay
+/// player drives its own loop with it.
+pub struct TerminalGuard {
+    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    /// Enter raw mode and the alternate screen, capture the mouse.
+    pub fn enter() -> io::Result<TerminalGuard> {
+        terminal_guard::mark_active();
+        let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+            crossterm::terminal::enable_raw_mode()?;
+            crossterm::execute!(
+                io::stdout(),
+                crossterm::terminal::EnterAlternateScreen,
+                crossterm::event::EnableMouseCapture,
+                crossterm::cursor::Hide
+            )?;
+            let mut t = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+            t.clear()?;
+            Ok(t)
+        };
+        match setup() {
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Err(e) => {
+                terminal_guard::restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        terminal_guard::restore();
+    }
+}
+
+/// Run the TUI on the real terminal until the user leaves.
+pub fn run(model: &mut Model) -> io::Result<()> {
+    let mut guard = TerminalGuard::enter()?;
+    let size = guard.terminal.size()?;
+    model.resize(size.width, size.height);
+    let mut next_tick: Option<Instant> = None;
+    let mut dirty = true;
+    loop {
+        if dirty {
+            guard.terminal.draw(|f| view::draw(f, model))?;
+            dirty = false;
+        }
+        // Block when idle; wait at most until the next tick when playing.
+        let event = match model.autoplay_interval() {
+            Some(every) => {
+                let due = *next_tick.get_or_insert_with(|| Instant::now() + every);
+                if event::poll(due.saturating_duration_since(Instant::now()))? {
+                    event::read()?
+                } else {
+                    model.tick();
+                    next_tick = None;
+                    dirty = true;
+                    continue;
+                }
+            }
+            None => {
+                next_tick = None;
+                event::read()?
+            }
+        };
+        match event {
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                let was_playing = model.autoplaying();
+                if model.handle_key(k) == Control::Quit {
+                    break;
+                }
+                if model.autoplaying() != was_playing {
+                    next_tick = None;
+                }
+                dirty = true;
+            }
+            Event::Mouse(m) => {
+                model.handle_mouse(m);
+                dirty = true;
+            }
+            Event::Resize(w, h) => {
+                model.resize(w, h);
+                guard.terminal.autoresize()?;
+                dirty = true;
+            }
+            _ => {}
+        }
+    }
+    drop(guard);
+    Ok(())
+}

@@ -1,0 +1,220 @@
+//! Input → state: what each key and mouse action does to the `Model`.
+//!
+//! Owns the key map (the help overlay and key bar describe it). Must not
+//! draw nor compute numbers; hit tests use the same pure pane geometry as
+//! the view (`view::panes`), so a click lands where the user sees things.
+
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+
+use super::model::{Control, Focus, Model};
+use super::view::{self, Panes};
+use super::widgets::{graph, table};
+use crate::steps;
+
+impl Model {
+    /// Apply one key. Ctrl-C always quits.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Control {
+        if key.kind == KeyEventKind::Release {
+            return Control::Continue;
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && matches!(key.code, KeyCode::Char('c' | 'C')) {
+            return Control::Quit;
+        }
+        if self.help {
+            match key.code {
+                KeyCode::Char('q') => return Control::Quit,
+                _ => {
+                    self.help = false;
+                    return Control::Continue;
+                }
+            }
+        }
+        self.status = None;
+        let last = self.step_count().saturating_sub(1);
+        let stepping = self.focus == Focus::Steps;
+        match key.code {
+            KeyCode::Char('q') | KeyCode::Esc => return Control::Quit,
+            KeyCode::Char('l' | ' ' | 'n') => self.set_step((self.step + 1).min(last)),
+            KeyCode::Right if stepping => self.set_step((self.step + 1).min(last)),
+            KeyCode::Char('h' | 'p') | KeyCode::Backspace => {
+                self.set_step(self.step.saturating_sub(1))
+            }
+            KeyCode::Left if stepping => self.set_step(self.step.saturating_sub(1)),
+            KeyCode::Home => self.set_step(0),
+            KeyCode::End => self.set_step(last),
+            KeyCode::Char('f') => self.set_step(0),
+            KeyCode::Char('r') => self.set_step(steps::reverse_start(self.trace())),
+            KeyCode::Char('a') => {
+                self.autoplay = !self.autoplay;
+                if self.autoplay && self.step >= last {
+                    self.set_step(0);
+                }
+            }
+            KeyCode::Char('+' | '=') => self.faster(),
+            KeyCode::Char('-' | '_') => self.slower(),
+            KeyCode::Char('w') => self.cycle_seed(),
+            KeyCode::Char('c') => self.toggle_cse(),
+            KeyCode::Char('t') => self.toggle_notation(),
+            KeyCode::Char('v') => self.toggle_lanes(),
+            KeyCode::Char('?') => self.help = true,
+            KeyCode::Tab => self.focus = self.focus.next(),
+            KeyCode::BackTab => self.focus = self.focus.prev(),
+            KeyCode::Enter => {
+                // Go to the selected row's step in the current phase.
+                if let Some(r) = self.selected {
+                    let n = self.trace().len();
+                    let k = match self.phase() {
+                        steps::Phase::Forward => r,
+                        steps::Phase::Reverse => (2 * n).saturating_sub(1 + r),
+                    };
+                    self.set_step(k);
+                }
+            }
+            code => self.scroll_focused(code),
+        }
+        Control::Continue
+    }
+
+    /// Arrows and page keys scroll the focused pane.
+    fn scroll_focused(&mut self, code: KeyCode) {
+        let panes = self.panes();
+        match self.focus {
+            Focus::Steps => {}
+            Focus::Graph => {
+                let (dx, dy) = match code {
+                    KeyCode::Left => (-4, 0),
+                    KeyCode::Right => (4, 0),
+                    KeyCode::Up => (0, -2),
+                    KeyCode::Down => (0, 2),
+                    KeyCode::PageUp => (0, -i32::from(panes.graph.height.max(2) / 2)),
+                    KeyCode::PageDown => (0, i32::from(panes.graph.height.max(2) / 2)),
+                    _ => return,
+                };
+                self.pan_graph(&panes, dx, dy);
+            }
+            Focus::Table => {
+                let n = self.trace().len();
+                if n == 0 {
+                    return;
+                }
+                let page = usize::from(table::body_height(panes.table).max(1));
+                let cur = self.selected.unwrap_or(self.current().map_or(0, |s| s.row));
+                let sel = match code {
+                    KeyCode::Up => cur.saturating_sub(1),
+                    KeyCode::Down => (cur + 1).min(n - 1),
+                    KeyCode::PageUp => cur.saturating_sub(page),
+                    KeyCode::PageDown => (cur + page).min(n - 1),
+                    _ => return,
+                };
+                self.selected = Some(sel);
+                let top = table::top_row(self, panes.table);
+                let top = if sel < top {
+                    sel
+                } else if sel >= top + page {
+                    sel + 1 - page
+                } else {
+                    top
+                };
+                self.table_top = Some(top);
+            }
+            Focus::Explain => match code {
+                KeyCode::Up => self.explain_scroll = self.explain_scroll.saturating_sub(1),
+                KeyCode::Down => self.explain_scroll = self.explain_scroll.saturating_add(1),
+                KeyCode::PageUp => self.explain_scroll = self.explain_scroll.saturating_sub(5),
+                KeyCode::PageDown => self.explain_scroll = self.explain_scroll.saturating_add(5),
+                _ => {}
+            },
+        }
+    }
+
+    fn panes(&self) -> Panes {
+        view::panes(Rect::new(0, 0, self.size.0, self.size.1), self)
+    }
+
+    fn pan_graph(&mut self, panes: &Panes, dx: i32, dy: i32) {
+        let (x, y) = graph::offset(self, panes.graph);
+        self.graph_pan = Some((x.saturating_add(dx).max(0), y.saturating_add(dy).max(0)));
+        if self.lane_view() {
+            // Lanes scroll with the table vertically.
+            self.graph_pan = Some((x.saturating_add(dx).max(0), 0));
+            if dy != 0 {
+                let top = table::top_row(self, panes.table) as i64 + i64::from(dy);
+                self.table_top = Some(top.max(0) as usize);
+            }
+        }
+    }
+
+    /// Clicks select rows (in the table or the graph), drags pan the graph,
+    /// the wheel scrolls the pane under the pointer.
+    pub fn handle_mouse(&mut self, ev: MouseEvent) {
+        let panes = self.panes();
+        if panes.too_small || self.help {
+            return;
+        }
+        let at = Position::new(ev.column, ev.row);
+        let in_graph = panes.graph.contains(at);
+        let in_table = panes.table.contains(at);
+        let in_explain = panes.explain.contains(at);
+        match ev.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                let hit = if in_table {
+                    self.focus = Focus::Table;
+                    table::row_at(self, panes.table, at)
+                } else if in_graph {
+                    self.focus = Focus::Graph;
+                    self.drag = Some((ev.column, ev.row));
+                    graph::row_at(self, &panes, at)
+                } else {
+                    if in_explain {
+                        self.focus = Focus::Explain;
+                    }
+                    None
+                };
+                if let Some(r) = hit {
+                    // Keep the table where it is under the pointer.
+                    self.table_top = Some(table::top_row(self, panes.table));
+                    self.graph_pan = Some(graph::offset(self, panes.graph));
+                    self.selected = if self.selected == Some(r) {
+                        None
+                    } else {
+                        Some(r)
+                    };
+                }
+            }
+            MouseEventKind::Drag(MouseButton::Left) => {
+                if let Some((x0, y0)) = self.drag {
+                    let dx = i32::from(x0) - i32::from(ev.column);
+                    let dy = i32::from(y0) - i32::from(ev.row);
+                    self.pan_graph(&panes, dx, dy);
+                    self.drag = Some((ev.column, ev.row));
+                }
+            }
+            MouseEventKind::Up(_) => self.drag = None,
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let d: i32 = if ev.kind == MouseEventKind::ScrollDown {
+                    3
+                } else {
+                    -3
+                };
+                if in_table {
+                    let top = table::top_row(self, panes.table) as i64 + i64::from(d);
+                    let max = self.trace().len().saturating_sub(1) as i64;
+                    self.table_top = Some(top.clamp(0, max.max(0)) as usize);
+                } else if in_graph {
+                    self.pan_graph(&panes, 0, d);
+                } else if in_explain {
+                    self.explain_scroll = if d > 0 {
+                        self.explain_scroll.saturating_add(3)
+                    } else {
+                        self.explain_scroll.saturating_sub(3)
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+}

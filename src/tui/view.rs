@@ -1,0 +1,199 @@
+//! State → frame: the pane geometry for a terminal size and the drawing of
+//! one frame from the `Model`.
+//!
+//! Owns where the panes go (wide, medium, narrow, too small) as a pure
+//! function that `update` also uses for mouse hit tests. Must not change
+//! the model nor compute numbers: widgets read the sweep and explanations.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::model::Model;
+use super::widgets::{self, Ctx, explain, graph, help, keybar, table};
+
+/// Below this the TUI shows only a message asking for a larger terminal.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// Where each pane is on the screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Panes {
+    pub title: Rect,
+    pub graph: Rect,
+    pub table: Rect,
+    pub explain: Rect,
+    pub keys: Rect,
+    pub too_small: bool,
+}
+
+/// The panes for a terminal area.
+///
+/// Wide (≥ 110×28, DAG view): the graph at full height on the left, the
+/// table above the explanation on the right. Medium (≥ 76 columns): graph
+/// beside the table, the explanation across the bottom. Narrow: stacked.
+/// The lane view always sits beside the table so its lines align with the
+/// table's rows.
+pub fn panes(area: Rect, model: &Model) -> Panes {
+    let mut p = Panes::default();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        p.too_small = true;
+        return p;
+    }
+    p.title = Rect { height: 1, ..area };
+    p.keys = Rect {
+        y: area.bottom() - 1,
+        height: 1,
+        ..area
+    };
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 2,
+        ..area
+    };
+    let lanes = model.lane_view();
+    let table_w = u16::try_from(table::wanted_width(model)).unwrap_or(u16::MAX);
+    let rows = u16::try_from(model.trace().len()).unwrap_or(u16::MAX);
+    let table_h_want = rows.saturating_add(3);
+    if !lanes && body.width >= 110 && body.height >= 28 {
+        let want = model
+            .graph_layout()
+            .map_or(40, |l| l.width.saturating_add(4));
+        let right_min = table_w.max(body.width / 2);
+        let graph_w = want.clamp(30, body.width.saturating_sub(right_min).max(30));
+        let (g, right) = split_h(body, graph_w);
+        let table_h = table_h_want.clamp(5, right.height * 6 / 10);
+        let (t, e) = split_v(right, table_h);
+        p.graph = g;
+        p.table = t;
+        p.explain = e;
+        return p;
+    }
+    let medium = body.width >= 76;
+    let explain_h = if medium {
+        (body.height / 3 + 2).clamp(8, 14)
+    } else {
+        7
+    }
+    .min(body.height.saturating_sub(6));
+    let (top, explain) = split_v(body, body.height - explain_h);
+    p.explain = explain;
+    if lanes {
+        let lanes_w = (model.derived.lanes.width.saturating_mul(2) + 3)
+            .min(u32::from(top.width) * 35 / 100)
+            .max(8) as u16;
+        let (g, t) = split_h(top, lanes_w);
+        p.graph = g;
+        p.table = t;
+    } else if medium {
+        let tw = table_w.clamp(top.width / 2, top.width * 65 / 100);
+        let (g, t) = split_h(top, top.width - tw);
+        p.graph = g;
+        p.table = t;
+    } else {
+        // Clamp by hand: `clamp` panics when the room is below the minimum.
+        let table_h = table_h_want.min(top.height / 2).max(4).min(top.height);
+        let (t, g) = split_v(top, table_h);
+        p.table = t;
+        p.graph = g;
+    }
+    p
+}
+
+fn split_h(r: Rect, left: u16) -> (Rect, Rect) {
+    let left = left.min(r.width);
+    (
+        Rect { width: left, ..r },
+        Rect {
+            x: r.x + left,
+            width: r.width - left,
+            ..r
+        },
+    )
+}
+
+fn split_v(r: Rect, top: u16) -> (Rect, Rect) {
+    let top = top.min(r.height);
+    (
+        Rect { height: top, ..r },
+        Rect {
+            y: r.y + top,
+            height: r.height - top,
+            ..r
+        },
+    )
+}
+
+/// Draw the whole frame.
+pub fn draw(frame: &mut Frame, model: &Model) {
+    let area = frame.area();
+    render(area, frame.buffer_mut(), model);
+}
+
+/// Draw the model into any buffer area (the TestBackend, the terminal).
+pub fn render(area: Rect, buf: &mut Buffer, model: &Model) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let ctx = Ctx::new(model);
+    let p = panes(area, model);
+    if p.too_small {
+        let msg = ctx.t(format!(
+            "The terminal is {}×{}: enlarge it to at least {MIN_WIDTH}×{MIN_HEIGHT} to step through the trace. (q quits)",
+            area.width, area.height
+        ));
+        let y = area.y + area.height.saturating_sub(3) / 2;
+        let r = Rect {
+            y,
+            height: area.bottom() - y,
+            ..area
+        };
+        Paragraph::new(Line::from(Span::styled(msg, ctx.pal.warn)))
+            .wrap(Wrap { trim: true })
+            .centered()
+            .render(r, buf);
+        return;
+    }
+    title_bar(&ctx, p.title, buf);
+    if model.lane_view() {
+        let top = table::top_row(model, p.table);
+        graph::render_lanes(&ctx, p.graph, top, buf);
+    } else {
+        graph::render_dag(&ctx, p.graph, buf);
+    }
+    table::render(&ctx, p.table, buf);
+    explain::render(&ctx, p.explain, buf);
+    keybar::render(&ctx, p.keys, buf);
+    if model.help_open() {
+        help::render(&ctx, area, buf);
+    }
+}
+
+fn title_bar(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let m = ctx.m;
+    let title = m.title.clone().unwrap_or_else(|| {
+        let src = m.traced.source.split_whitespace().collect::<Vec<_>>();
+        src.join(" ")
+    });
+    let right = widgets::step_text(ctx);
+    let phase_style = match m.phase() {
+        crate::steps::Phase::Forward => ctx.pal.phase_forward,
+        crate::steps::Phase::Reverse => ctx.pal.phase_reverse,
+    };
+    let rw = widgets::width(&right) as u16;
+    let x_right = area.right().saturating_sub(rw + 1).max(area.x);
+    let room = usize::from(x_right.saturating_sub(area.x + 2));
+    let left = ctx.t(format!(" adtrace │ {title}"));
+    let left = if widgets::width(&left) > room {
+        let ellipsis = ctx.t("…".to_string());
+        let keep = room.saturating_sub(widgets::width(&ellipsis));
+        let cut: String = left.chars().take(keep).collect();
+        format!("{cut}{ellipsis}")
+    } else {
+        left
+    };
+    widgets::put(buf, area.x, area.y, &left, room, ctx.pal.title);
+    widgets::put(buf, x_right, area.y, &right, usize::from(rw), phase_style);
+}

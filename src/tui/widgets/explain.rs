@@ -1,0 +1,159 @@
+//! The explanation pane: what the current step does, at three levels (the
+//! general rule, the rule with this row's names, the numbers), the fan-out
+//! ledger of a reverse step term by term, the phase, "step k of n", the
+//! seed direction, the row's warnings, the selected row's rule and the
+//! caption.
+//!
+//! Must not build any rule or number itself: every text comes from
+//! `steps::Explainer`, `format::warning_text` and `format::seed_text`.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::Ctx;
+use crate::format::{seed_text, warning_text};
+use crate::steps::{self, Phase};
+use crate::tui::model::Focus;
+
+pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    if area.width < 3 || area.height < 3 {
+        return;
+    }
+    let lines = lines(ctx);
+    Paragraph::new(lines)
+        .block(ctx.block("explanation", Focus::Explain))
+        .wrap(Wrap { trim: false })
+        .scroll((ctx.m.explain_scroll, 0))
+        .render(area, buf);
+}
+
+/// The pane's lines (also what a test reads).
+pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
+    let m = ctx.m;
+    let pal = &ctx.pal;
+    let names = &ctx.ex.names;
+    let trace = m.trace();
+    let mut out = Vec::new();
+    let Some(st) = ctx.step else {
+        out.push(Line::from("This program has no rows."));
+        return out;
+    };
+    let row = st.row;
+    let who = match trace.nodes[row].name.as_deref() {
+        Some(n) => format!("{} ({n})", names.label(row)),
+        None => names.label(row),
+    };
+    let phase_style = match st.phase {
+        Phase::Forward => pal.phase_forward,
+        Phase::Reverse => pal.phase_reverse,
+    };
+    out.push(Line::from(vec![
+        Span::styled(ctx.t(format!("{} sweep", st.phase.name())), phase_style),
+        Span::styled(
+            ctx.t(format!(
+                " · step {} of {} · row {who} · seed {}",
+                st.index + 1,
+                m.step_count(),
+                seed_text(trace, m.sweep(), names)
+            )),
+            pal.text,
+        ),
+    ]));
+    let e = ctx.ex.explain(st);
+    out.push(Line::from(vec![
+        Span::styled("rule: ", pal.dim),
+        Span::styled(e.general.clone(), pal.text),
+    ]));
+    if let Some(v) = &e.value {
+        out.push(Line::from(vec![
+            Span::styled("value: ", pal.dim),
+            Span::styled(v.clone(), pal.text),
+        ]));
+    }
+    let what = match st.phase {
+        Phase::Forward => "tangent: ",
+        Phase::Reverse => "adjoint: ",
+    };
+    out.push(Line::from(vec![
+        Span::styled(what, pal.dim),
+        Span::styled(
+            format!("{} {}", e.symbolic, e.numeric),
+            pal.text.add_modifier(Modifier::BOLD),
+        ),
+    ]));
+    if !e.terms.is_empty() {
+        let users: Vec<String> = e.terms.iter().map(|t| names.sym(t.consumer)).collect();
+        let head = if e.terms.len() > 1 {
+            format!(
+                "fan-out: {} is used by {}:",
+                names.sym(row),
+                users.join(", ")
+            )
+        } else {
+            format!("{} is used by {}:", names.sym(row), users.join(", "))
+        };
+        out.push(Line::styled(ctx.t(head), pal.dim));
+        for t in &e.terms {
+            out.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(t.partial_rule.clone(), pal.label),
+            ]));
+        }
+    }
+    if st.phase == Phase::Forward && m.inactive(row) {
+        out.push(Line::styled(
+            ctx.t(format!(
+                "{} does not depend on the seeded inputs: its tangent is structurally 0",
+                names.sym(row)
+            )),
+            pal.dim,
+        ));
+    }
+    for w in m.sweep().warnings_at(row) {
+        out.push(Line::styled(
+            format!("! {}", warning_text(&ctx.ex, trace, w)),
+            pal.warn,
+        ));
+    }
+    if let Some(sel) = m.selected().filter(|&r| r != row) {
+        let n = trace.len();
+        let k = match st.phase {
+            Phase::Forward => sel,
+            Phase::Reverse => (2 * n).saturating_sub(1 + sel),
+        };
+        if let Some(s) = steps::step(trace, k) {
+            let se = ctx.ex.explain(s);
+            let when = if k > st.index {
+                format!(" (at step {}, not reached yet)", k + 1)
+            } else {
+                String::new()
+            };
+            out.push(Line::from(vec![
+                Span::styled(
+                    ctx.t(format!("selected {}{when}: ", names.label(sel))),
+                    pal.selected,
+                ),
+                Span::styled(se.line(), pal.text),
+            ]));
+            for w in m.sweep().warnings_at(sel) {
+                out.push(Line::styled(
+                    format!("! {}", warning_text(&ctx.ex, trace, w)),
+                    pal.warn,
+                ));
+            }
+        }
+    }
+    if let Some(s) = &m.status {
+        out.push(Line::styled(ctx.t(s.clone()), pal.dim));
+    }
+    if let Some(c) = &m.caption {
+        out.push(Line::styled(
+            ctx.t(c.clone()),
+            pal.title.add_modifier(Modifier::ITALIC),
+        ));
+    }
+    out
+}

@@ -1,0 +1,511 @@
+//! Behaviour of the TUI as a student meets it, read off the rendered text:
+//! the numbers on screen, stepping back and forth, the seed and CSE keys,
+//! warnings, selection, the lane view of a large trace, tiny terminals and
+//! `--ascii`.
+
+use adtrace::notation::Style;
+use adtrace::session::{self, SeedSpec};
+use adtrace::tui::{Control, Model, TuiOptions, render_text};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+const GRAPH: &str = "a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e at x = 1";
+const NET: &str = "W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2 at x = 1";
+
+fn model_with(src: &str, opts: TuiOptions) -> Model {
+    let t = session::trace(src, "", opts.no_cse).expect("traces");
+    let p = t.point(None).expect("point");
+    let s = t.seed(&SeedSpec::First).expect("seed");
+    Model::new(t, p, s, opts)
+}
+
+fn model(src: &str) -> Model {
+    model_with(src, TuiOptions::default())
+}
+
+fn key(m: &mut Model, code: KeyCode) -> Control {
+    m.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn line_with<'a>(text: &'a str, needles: &[&str]) -> &'a str {
+    text.lines()
+        .find(|l| needles.iter().all(|n| l.contains(n)))
+        .unwrap_or_else(|| panic!("no line with {needles:?} in\n{text}"))
+}
+
+/// The table's line for a row (its label then its operation).
+fn table_line<'a>(text: &'a str, label: &str, op: &str) -> &'a str {
+    text.lines()
+        .find(|l| {
+            l.split('│').any(|cell| {
+                cell.trim_start_matches(['▶', '•', '!', ' '])
+                    .starts_with(label)
+                    && cell.contains(op)
+            })
+        })
+        .unwrap_or_else(|| panic!("no table row {label} {op} in\n{text}"))
+}
+
+#[test]
+fn final_step_shows_the_lecture_numbers() {
+    let mut m = model(GRAPH);
+    key(&mut m, KeyCode::End);
+    assert_eq!(m.step_index(), m.step_count() - 1);
+    let text = render_text(&m, 100, 30);
+    let f = table_line(&text, "x6", "d + e");
+    assert!(f.contains("1.0900") && f.contains("5.9831"), "{f}");
+    let c = table_line(&text, "x3", "a + b");
+    assert!(
+        c.contains("3.7183") && c.contains("7.4366") && c.contains("0.8045"),
+        "{c}"
+    );
+    let x = table_line(&text, "x0", "input");
+    assert!(x.contains("5.9831"), "the gradient is x's adjoint: {x}");
+}
+
+#[test]
+fn reverse_step_of_c_shows_the_fan_out_ledger() {
+    let mut m = model(GRAPH);
+    // Reverse steps go from the last row up: c (row 3) is step 2·7 − 1 − 3.
+    m.set_step(10);
+    let text = render_text(&m, 100, 30);
+    let ledger = line_with(&text, &["c\u{304} = d\u{304}·∂d/∂c + e\u{304}·∂e/∂c"]);
+    assert!(
+        ledger.contains("= 1·0.2593 + 1·0.5453 = 0.8045"),
+        "{ledger}"
+    );
+    assert!(line_with(&text, &["∂d/∂c = 1/(2·sqrt(c))"]).contains("0.2593"));
+    assert!(line_with(&text, &["∂e/∂c = −sin(c)"]).contains("0.5453"));
+    assert!(text.contains("reverse sweep · step 11 of 14"));
+    // The consumers' boxes carry the local partials on the graph.
+    assert!(
+        text.contains("∂d/∂c=0.2593") && text.contains("∂e/∂c=0.5453"),
+        "{text}"
+    );
+    // The adjoint of d is known (its step is done), b's is not yet.
+    assert!(table_line(&text, "x4", "sqrt(c)").contains("1.0000"));
+    let b = table_line(&text, "x2", "exp(a)");
+    assert!(
+        !b.contains("0.8045"),
+        "b's adjoint is not computed yet: {b}"
+    );
+}
+
+#[test]
+fn forward_fills_row_by_row() {
+    let mut m = model(NET);
+    m.set_step(2);
+    let text = render_text(&m, 80, 24);
+    assert!(table_line(&text, "x2", "tanh(x1)").contains("0.1413"));
+    assert!(!table_line(&text, "x3", "1.2·x2").contains("1.1568"));
+    assert!(
+        text.contains("d2 = (1 − tanh²(x1))·d1 = (1 − tanh²(2))·2 = 0.1413"),
+        "{text}"
+    );
+}
+
+#[test]
+fn stepping_forward_then_back_gives_the_same_frames() {
+    for (w, h) in [(80, 24), (120, 40), (60, 16)] {
+        let mut m = model(GRAPH);
+        let frames: Vec<String> = (0..m.step_count())
+            .map(|k| {
+                m.set_step(k);
+                render_text(&m, w, h)
+            })
+            .collect();
+        m.set_step(0);
+        for (k, frame) in frames.iter().enumerate() {
+            assert_eq!(&render_text(&m, w, h), frame, "forward at {k}");
+            key(&mut m, KeyCode::Right);
+        }
+        assert_eq!(m.step_index(), m.step_count() - 1, "stops at the end");
+        for k in (0..m.step_count()).rev() {
+            assert_eq!(render_text(&m, w, h), frames[k], "back at {k}");
+            key(&mut m, KeyCode::Left);
+        }
+        assert_eq!(m.step_index(), 0);
+        // Every step frame differs from its neighbours.
+        assert!(frames.windows(2).all(|p| p[0] != p[1]));
+    }
+}
+
+#[test]
+fn step_keys() {
+    let mut m = model(GRAPH);
+    for c in ['l', ' ', 'n'] {
+        key(&mut m, KeyCode::Char(c));
+    }
+    assert_eq!(m.step_index(), 3);
+    for c in ['h', 'p'] {
+        key(&mut m, KeyCode::Char(c));
+    }
+    key(&mut m, KeyCode::Backspace);
+    assert_eq!(m.step_index(), 0);
+    key(&mut m, KeyCode::Char('r'));
+    assert_eq!(m.step_index(), 7);
+    key(&mut m, KeyCode::Char('f'));
+    assert_eq!(m.step_index(), 0);
+    key(&mut m, KeyCode::End);
+    assert_eq!(m.step_index(), 13);
+    key(&mut m, KeyCode::Home);
+    assert_eq!(m.step_index(), 0);
+    assert_eq!(key(&mut m, KeyCode::Char('q')), Control::Quit);
+    assert_eq!(key(&mut m, KeyCode::Esc), Control::Quit);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    key(&mut m, KeyCode::Char('?'));
+    assert!(m.help_open());
+    assert_eq!(
+        m.handle_key(ctrl_c),
+        Control::Quit,
+        "Ctrl-C leaves even from help"
+    );
+}
+
+#[test]
+fn seed_key_keeps_the_step_and_recomputes_tangents() {
+    let mut m = model("f(x, y) = x*y + sin(y) at x = 2, y = 3");
+    m.set_step(3);
+    let before = render_text(&m, 100, 30);
+    assert!(before.contains("seed x = 1"), "{before}");
+    key(&mut m, KeyCode::Char('w'));
+    assert_eq!(m.step_index(), 3);
+    assert_eq!(m.seed(), [0.0, 1.0]);
+    let after = render_text(&m, 100, 30);
+    assert!(after.contains("seed y = 1"), "{after}");
+    // ∂/∂y (x*y + sin y) = x + cos y = 2 + cos 3
+    assert!((m.sweep().output_tangent() - (2.0 + 3f64.cos())).abs() < 1e-12);
+    assert_ne!(before, after);
+    key(&mut m, KeyCode::Char('w'));
+    assert_eq!(m.seed(), [1.0, 0.0]);
+    assert_eq!(
+        render_text(&m, 100, 30).lines().skip(1).collect::<Vec<_>>()[..20],
+        before.lines().skip(1).collect::<Vec<_>>()[..20]
+    );
+}
+
+#[test]
+fn cse_key_retraces_and_keeps_the_step_clamped() {
+    let mut m = model("sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2)) at x = 1");
+    m.set_step(12);
+    key(&mut m, KeyCode::Char('c'));
+    assert!(m.options().no_cse);
+    assert_eq!(m.step_index(), 12);
+    let text = render_text(&m, 120, 40);
+    assert!(text.contains("table (no CSE)"), "{text}");
+    m.set_step(usize::MAX);
+    let last = m.step_index();
+    assert!(last > 13);
+    key(&mut m, KeyCode::Char('c'));
+    assert_eq!(m.step_index(), 13, "clamped to the shorter trace");
+    assert!(render_text(&m, 100, 30).contains("5.9831"));
+}
+
+#[test]
+fn notation_key_switches_symbols() {
+    let mut m = model(NET);
+    m.set_step(2);
+    key(&mut m, KeyCode::Char('t'));
+    let text = render_text(&m, 100, 30);
+    assert!(text.contains("v̇₂ = (1 − tanh²(v₁))·v̇₁"), "{text}");
+    assert!(text.contains("tangent v̇"));
+}
+
+#[test]
+fn warning_rows_are_marked_with_a_symbol() {
+    let mut m = model("ln(x) at x = -1");
+    m.set_step(1);
+    let text = render_text(&m, 100, 30);
+    let row = table_line(&text, "x1", "ln(x)");
+    assert!(row.contains('!'), "warning marker: {row}");
+    assert!(
+        text.contains("! x1 = ln(x): domain: ln of a negative number"),
+        "{text}"
+    );
+    let x = table_line(&text, "x0", "input");
+    assert!(!x.contains('!'), "no marker on a good row: {x}");
+    // The graph box is marked too.
+    assert!(text.contains("!x1 = ln(x)"), "{text}");
+}
+
+#[test]
+fn inactive_rows_say_so() {
+    // y is not seeded: its tangent is structurally zero.
+    let mut m = model("f(x, y) = x + sin(y) at x = 1, y = 2");
+    m.set_step(2);
+    let text = render_text(&m, 100, 30);
+    assert!(text.contains("structurally 0"), "{text}");
+}
+
+#[test]
+fn clicking_a_table_row_selects_it_and_shows_its_rule() {
+    let mut m = model(GRAPH);
+    m.resize(100, 30);
+    m.set_step(1);
+    let text = render_text(&m, 100, 30);
+    let (y, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("x3  c"))
+        .expect("row c on screen");
+    let x = line
+        .find("x3  c")
+        .map(|b| line[..b].chars().count())
+        .unwrap();
+    m.handle_mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: x as u16,
+        row: y as u16,
+        modifiers: KeyModifiers::NONE,
+    });
+    assert_eq!(m.selected(), Some(3));
+    let text = render_text(&m, 100, 30);
+    assert!(
+        text.contains("selected x3 (at step 4, not reached yet)"),
+        "{text}"
+    );
+    assert!(line_with(&text, &["x3  c"]).contains('•'));
+    // Enter jumps to the selected row's step.
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.step_index(), 3);
+}
+
+#[test]
+fn clicking_a_graph_box_selects_its_row() {
+    let mut m = model(GRAPH);
+    m.resize(100, 30);
+    m.set_step(3);
+    let text = render_text(&m, 100, 30);
+    let (y, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("c = a + b━"))
+        .expect("box c on screen");
+    let x = line
+        .find("c = a + b━")
+        .map(|b| line[..b].chars().count())
+        .unwrap();
+    m.handle_mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: x as u16 + 2,
+        row: y as u16 + 1,
+        modifiers: KeyModifiers::NONE,
+    });
+    assert_eq!(m.selected(), Some(3));
+}
+
+#[test]
+fn layout_is_computed_once_and_never_moves() {
+    let mut m = model("sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2)) at x = 1");
+    let first = m.graph_layout().expect("small traces get a DAG").clone();
+    for k in 0..m.step_count() {
+        m.set_step(k);
+        assert_eq!(m.graph_layout(), Some(&first), "step {k}");
+    }
+    key(&mut m, KeyCode::Char('t'));
+    assert_eq!(m.graph_layout(), Some(&first), "notation switch");
+    key(&mut m, KeyCode::Char('w'));
+    assert_eq!(m.graph_layout(), Some(&first), "seed change");
+    key(&mut m, KeyCode::Char('c'));
+    assert_ne!(m.graph_layout(), Some(&first), "no-CSE is another trace");
+    key(&mut m, KeyCode::Char('c'));
+    assert_eq!(m.graph_layout(), Some(&first), "back to the same layout");
+}
+
+#[test]
+fn boxes_stay_put_on_screen_when_the_graph_fits() {
+    // This graph fits the pane: following the current row never scrolls.
+    let mut m = model("f(x, y) = x*y + sin(y) at x = 2, y = 3");
+    let place = |text: &str, needle: &str| {
+        text.lines()
+            .enumerate()
+            .find_map(|(y, l)| l.find(needle).map(|b| (y, l[..b].chars().count())))
+            .unwrap_or_else(|| panic!("{needle} not on screen:\n{text}"))
+    };
+    let first = render_text(&m, 120, 40);
+    let (px, py) = (place(&first, "x (input)"), place(&first, "y (input)"));
+    for k in 1..m.step_count() {
+        m.set_step(k);
+        let text = render_text(&m, 120, 40);
+        assert_eq!(place(&text, "x (input)"), px, "step {k}");
+        assert_eq!(place(&text, "y (input)"), py, "step {k}");
+    }
+}
+
+fn big_program(statements: usize) -> String {
+    let mut s = String::from("a0 = sin(x)");
+    for i in 1..statements {
+        s.push_str(&format!("; a{i} = a{}*x + cos(a{})", i - 1, i / 2));
+    }
+    s.push_str(" at x = 0.5");
+    s
+}
+
+#[test]
+fn large_traces_use_the_lane_view() {
+    let mut m = model(&big_program(400));
+    assert!(m.trace().len() > 300);
+    assert!(m.graph_layout().is_none());
+    m.set_step(700);
+    let text = render_text(&m, 120, 40);
+    assert!(text.contains("lanes"), "{text}");
+    assert!(text.contains('◉'), "current row marker: {text}");
+    let row = m.current().unwrap().row;
+    assert!(
+        text.contains(&format!("▶ x{row} ")),
+        "the current row is in view:\n{text}"
+    );
+    key(&mut m, KeyCode::Char('v'));
+    assert!(m.lane_view(), "no DAG to switch to");
+}
+
+#[test]
+fn small_traces_can_switch_to_lanes() {
+    let mut m = model(GRAPH);
+    key(&mut m, KeyCode::Char('v'));
+    m.set_step(10);
+    let text = render_text(&m, 80, 24);
+    assert!(text.contains("lanes") && text.contains('◉'));
+    // One line per row, aligned with the table: c's marker is on c's line.
+    assert!(line_with(&text, &["x3  c"]).contains('◉'), "{text}");
+}
+
+#[test]
+fn tiny_terminals_get_a_message_and_nothing_panics() {
+    let mut m = model(GRAPH);
+    assert_eq!(render_text(&m, 0, 0), "");
+    let text = render_text(&m, 59, 16);
+    assert!(text.contains("enlarge it to at least 60×16"), "{text}");
+    for k in [0, 6, 7, 13] {
+        m.set_step(k);
+        for w in (0..140).step_by(7) {
+            for h in (0..45).step_by(3) {
+                let _ = render_text(&m, w, h);
+            }
+        }
+    }
+    // Keys and clicks at any size never panic either.
+    for (w, h) in [(0, 0), (1, 1), (60, 16), (200, 60)] {
+        m.resize(w, h);
+        for code in [
+            KeyCode::Tab,
+            KeyCode::Down,
+            KeyCode::Right,
+            KeyCode::PageDown,
+            KeyCode::Up,
+        ] {
+            key(&mut m, code);
+        }
+        for (x, y) in [
+            (0, 0),
+            (w / 2, h / 2),
+            (w.saturating_sub(1), h.saturating_sub(1)),
+        ] {
+            m.handle_mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: x,
+                row: y,
+                modifiers: KeyModifiers::NONE,
+            });
+            m.handle_mouse(MouseEvent {
+                kind: MouseEventKind::Drag(MouseButton::Left),
+                column: x + 3,
+                row: y + 2,
+                modifiers: KeyModifiers::NONE,
+            });
+            m.handle_mouse(MouseEvent {
+                kind: MouseEventKind::ScrollDown,
+                column: x,
+                row: y,
+                modifiers: KeyModifiers::NONE,
+            });
+        }
+    }
+}
+
+#[test]
+fn ascii_frames_are_pure_ascii() {
+    let opts = TuiOptions {
+        style: Style {
+            ascii: true,
+            ..Style::default()
+        },
+        ..TuiOptions::default()
+    };
+    for src in [
+        GRAPH,
+        NET,
+        "ln(x) at x = -1",
+        "f(x1, x2) = ln(x1) + x1*x2 - sin(x2) at x1 = 2, x2 = 5",
+    ] {
+        let mut m = model_with(src, opts);
+        for k in 0..m.step_count() {
+            m.set_step(k);
+            for (w, h) in [(80, 24), (120, 40), (59, 16), (60, 16)] {
+                let text = render_text(&m, w, h);
+                assert!(text.is_ascii(), "step {k} at {w}x{h}:\n{text}");
+            }
+        }
+        key(&mut m, KeyCode::Char('v'));
+        key(&mut m, KeyCode::Char('?'));
+        key(&mut m, KeyCode::Char('t'));
+        let text = render_text(&m, 100, 30);
+        assert!(text.is_ascii(), "{text}");
+    }
+}
+
+#[test]
+fn help_lists_the_keys_and_any_key_closes_it() {
+    let mut m = model(GRAPH);
+    key(&mut m, KeyCode::Char('?'));
+    let text = render_text(&m, 100, 30);
+    for k in ["autoplay", "seed direction", "CSE", "Griewank", "leave"] {
+        assert!(text.contains(k), "help lacks {k}:\n{text}");
+    }
+    key(&mut m, KeyCode::Char('x'));
+    assert!(!m.help_open());
+    assert_eq!(m.step_index(), 0, "closing help does not step");
+}
+
+#[test]
+fn autoplay_ticks_and_stops_at_the_end() {
+    let mut m = model("sin(x) at x = 1");
+    assert!(m.autoplay_interval().is_none(), "idle: block, no polling");
+    key(&mut m, KeyCode::Char('a'));
+    let slow = m.autoplay_interval().expect("playing");
+    key(&mut m, KeyCode::Char('+'));
+    assert!(m.autoplay_interval().unwrap() < slow);
+    for _ in 0..10 {
+        m.tick();
+    }
+    assert_eq!(m.step_index(), m.step_count() - 1);
+    assert!(m.autoplay_interval().is_none(), "stops at the last step");
+}
+
+#[test]
+fn focus_and_arrows_scroll_the_table() {
+    let mut m = model(&big_program(60));
+    m.resize(100, 30);
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab); // table
+    let step = m.step_index();
+    for _ in 0..40 {
+        key(&mut m, KeyCode::Down);
+    }
+    assert_eq!(
+        m.step_index(),
+        step,
+        "arrows scroll, not step, when a pane has focus"
+    );
+    assert_eq!(m.selected(), Some(40));
+    let text = render_text(&m, 100, 30);
+    assert!(line_with(&text, &["x40 "]).contains('•'), "{text}");
+}
+
+#[test]
+fn caption_and_title_are_shown() {
+    let mut m = model(NET);
+    m.caption = Some("Watch the tangent of tanh.".into());
+    m.title = Some("Lecture 3".into());
+    let text = render_text(&m, 80, 24);
+    assert!(text.contains("Watch the tangent of tanh.") && text.contains("Lecture 3"));
+}

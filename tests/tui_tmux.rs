@@ -1,0 +1,222 @@
+//! End-to-end: the real binary in a real terminal (tmux). Starts a shell in
+//! a detached tmux server of fixed size on its own socket, runs `adtrace
+//! tui`, presses keys, reads the screen with `capture-pane`, leaves, and
+//! checks the shell is usable again (main screen back, cooked mode).
+//! Skips with a note when tmux is not installed (CI installs it).
+//!
+//! Also the non-terminal paths of `tui` and `render`, which need no tmux.
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const GRAPH: &str = "a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e at x = 1";
+const BIN: &str = env!("CARGO_BIN_EXE_adtrace");
+
+/// A tmux server on a private socket with one session; killed on drop,
+/// so a failing assertion cannot leave it behind.
+struct Tmux {
+    socket: String,
+    target: String,
+}
+
+impl Tmux {
+    fn start(tag: &str) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("note: tmux is not installed; skipping the tmux end-to-end test");
+            return None;
+        }
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let socket = format!("adtrace-{tag}-{}-{nanos}", std::process::id());
+        let t = Tmux {
+            target: format!("{socket}:0"),
+            socket,
+        };
+        let ok = t.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            &t.socket,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "env",
+            "PS1=$ ",
+            "sh",
+        ]);
+        assert!(ok.status.success(), "tmux new-session failed: {ok:?}");
+        Some(t)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.target];
+        args.extend_from_slice(keys);
+        let out = self.run(&args);
+        assert!(out.status.success(), "send-keys {keys:?}: {out:?}");
+    }
+
+    /// Type a command line literally, then Enter.
+    fn line(&self, text: &str) {
+        let out = self.run(&["send-keys", "-t", &self.target, "-l", text]);
+        assert!(out.status.success());
+        self.keys(&["Enter"]);
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", &self.target]).stdout)
+            .into_owned()
+    }
+
+    fn alternate_on(&self) -> bool {
+        let out = self.run(&[
+            "display-message",
+            "-p",
+            "-t",
+            &self.target,
+            "#{alternate_on}",
+        ]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    /// Poll the screen until `ok` holds; panic with the last screen after
+    /// `secs` seconds.
+    fn wait(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            if Instant::now() > end {
+                panic!("timed out waiting for {what}; the screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+/// After leaving: the main screen is back and the terminal is in cooked
+/// mode (icanon), and the shell runs commands.
+fn check_shell_is_usable(t: &Tmux, marker: &str) {
+    t.wait("the main screen", 10, |_| !t.alternate_on());
+    t.line(&format!(
+        "echo {marker}-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon)"
+    ));
+    let want = format!("{marker}-icanon");
+    t.wait("the shell's answer", 10, |s| {
+        s.lines().any(|l| l.trim() == want)
+    });
+}
+
+#[test]
+fn tui_in_tmux_steps_to_the_end_and_leaves_cleanly() {
+    let Some(t) = Tmux::start("end") else {
+        return;
+    };
+    t.wait("the shell prompt", 10, |s| s.contains('$'));
+    t.line(&format!("{BIN} tui '{GRAPH}'"));
+    t.wait("the TUI", 15, |s| {
+        s.contains("explanation") && s.contains("step 1 of 14")
+    });
+    assert!(t.alternate_on(), "the TUI uses the alternate screen");
+    t.keys(&["End"]);
+    let s = t.wait("the last step", 10, |s| s.contains("step 14 of 14"));
+    assert!(s.contains("1.0900") && s.contains("5.9831"), "{s}");
+    assert!(s.contains("0.8045"), "c's adjoint: {s}");
+    t.keys(&["Left"]);
+    t.wait("one step back", 10, |s| s.contains("step 13 of 14"));
+    t.keys(&["q"]);
+    check_shell_is_usable(&t, "done-q");
+    let s = t.screen();
+    assert!(!s.contains("explanation"), "the TUI is gone:\n{s}");
+}
+
+#[test]
+fn tui_in_tmux_leaves_cleanly_on_ctrl_c() {
+    let Some(t) = Tmux::start("ctrlc") else {
+        return;
+    };
+    t.wait("the shell prompt", 10, |s| s.contains('$'));
+    t.line(&format!(
+        "{BIN} tui --theme high-contrast --ascii '{GRAPH}'"
+    ));
+    t.wait("the TUI", 15, |s| s.contains("explanation"));
+    t.keys(&["r"]);
+    t.wait("the reverse sweep", 10, |s| s.contains("reverse sweep"));
+    t.keys(&["C-c"]);
+    check_shell_is_usable(&t, "done-ctrl-c");
+}
+
+#[test]
+fn tui_without_a_terminal_points_to_eval() {
+    let out = Command::new(BIN)
+        .args(["tui", GRAPH])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("adtrace eval"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn program_errors_are_located_with_exit_2() {
+    for sub in ["tui", "render"] {
+        let out = Command::new(BIN)
+            .args([sub, "sin(x + at x = 1"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{sub}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("error") && err.contains('^'), "{sub}: {err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn render_prints_a_frame() {
+    let out = Command::new(BIN)
+        .args(["render", GRAPH, "--step", "end", "--size", "100x30"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 30);
+    assert!(
+        text.contains("step 14 of 14") && text.contains("5.9831"),
+        "{text}"
+    );
+    let out = Command::new(BIN)
+        .args([
+            "render", GRAPH, "--step", "999", "--size", "80x24", "--ascii",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.is_ascii() && text.contains("step 14 of 14"), "{text}");
+    let out = Command::new(BIN)
+        .args(["render", GRAPH, "--size", "huge"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
