@@ -21,7 +21,7 @@ fn program(n: usize) -> String {
         (state % m as u64) as usize
     };
     let pick = |i: usize, r: usize| {
-        if i < 2 || r % 3 == 0 {
+        if i < 2 || r.is_multiple_of(3) {
             format!("x{}", r % 7 + 1)
         } else {
             format!("v{}", i - 1 - r % (i - 1).min(8))
