@@ -320,6 +320,7 @@ struct Lower<'a> {
     closed: bool,
     /// The symbol of each statement's name (looked up once).
     stmt_sym: Vec<u32>,
+    scratch: Vec<Val>,
 }
 
 /// Lower a parsed program to its trace.
@@ -336,6 +337,7 @@ pub fn build(src: &str, prog: &Program, opts: Options) -> Result<Trace, Diagnost
         constants: Vec::new(),
         closed: false,
         stmt_sym: vec![0; prog.stmts.len()],
+        scratch: Vec::new(),
     };
     l.declare()?;
     for i in 0..prog.stmts.len() {
@@ -548,7 +550,9 @@ impl<'a> Lower<'a> {
     /// so one forward loop does it).
     fn lower(&mut self, first: ExprId, root: ExprId, stmt: usize) -> Result<Val, Diagnostic> {
         let prog = self.prog;
-        let mut vals: Vec<Val> = Vec::with_capacity((root - first + 1) as usize);
+        // One scratch buffer for all statements: no allocation per statement.
+        let mut vals = std::mem::take(&mut self.scratch);
+        vals.clear();
         let get = |vals: &Vec<Val>, id: ExprId| vals[(id - first) as usize];
         for id in first..=root {
             let e = &prog.exprs[id as usize];
@@ -574,7 +578,9 @@ impl<'a> Lower<'a> {
             };
             vals.push(v);
         }
-        Ok(get(&vals, root))
+        let v = get(&vals, root);
+        self.scratch = vals;
+        Ok(v)
     }
 
     fn unary(&mut self, op: Op, a: Val, span: Span) -> Val {

@@ -72,8 +72,10 @@ pub fn panes(area: Rect, model: &Model) -> Panes {
         return p;
     }
     let medium = body.width >= 76;
+    // A fixed height per terminal size, so panes never move between steps:
+    // enough for a rule, its numbers and a two-term fan-out ledger.
     let explain_h = if medium {
-        (body.height / 3 + 2).clamp(8, 14)
+        (body.height / 4 + 2).clamp(8, 12)
     } else {
         7
     }
