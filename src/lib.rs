@@ -11,6 +11,7 @@ extern crate alloc;
 pub mod cli;
 pub mod diagnostic;
 pub mod format;
+pub mod intern;
 pub mod layout;
 pub mod notation;
 pub mod ops;

@@ -6,11 +6,12 @@
 //! and `e` and their shadowing) and the program's point. Must not compute
 //! derivatives (that is `sweep`) nor format anything for display.
 
-use std::hash::Hasher;
-
 use hashbrown::HashTable;
 
 use crate::diagnostic::{Diagnostic, Span, line_col};
+use std::hash::Hasher as _;
+
+use crate::intern::Fx;
 use crate::ops::Op;
 use crate::syntax::ast::{ExprId, ExprKind, Program};
 
@@ -154,60 +155,6 @@ enum Val {
 /// final renumbering.
 const INPUT: u32 = 1 << 31;
 
-/// FxHash (as in rustc): the interning and CSE tables are hashed millions of
-/// times on large programs; their keys are not adversarial in any way that
-/// matters for a local tool.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-impl Fx {
-    #[inline]
-    fn add(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-impl Hasher for Fx {
-    /// A final mix: a product's low bits depend only on its inputs' low bits,
-    /// and hash tables index by the low bits (names like v1…v999999 would
-    /// all collide).
-    fn finish(&self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        x ^= x >> 33;
-        x
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in chunks.by_ref() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(w) ^ ((bytes.len() as u64) << 56));
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-}
-
-fn hash_str(s: &str) -> u64 {
-    let mut h = Fx::default();
-    h.write(s.as_bytes());
-    h.finish()
-}
-
 fn hash_row(op: Op, args: [Operand; 2]) -> u64 {
     let mut h = Fx::default();
     h.add(op as u64);
@@ -246,61 +193,11 @@ enum Binding {
     Val(Val),
 }
 
-/// Names interned once: every later lookup is an index.
-struct Symbols<'a> {
-    /// Entries carry the name's first 8 bytes and length, so that most
-    /// lookups compare without touching the source text (a cache miss on
-    /// large programs).
-    table: HashTable<(u64, u32, u32)>,
-    names: Vec<&'a str>,
+/// What the program's names mean, by symbol id (the parser interned them).
+struct Symbols {
     /// The statement that defines each name, if any, and where.
     defined_by: Vec<Option<(u32, Span)>>,
     binding: Vec<Binding>,
-}
-
-fn prefix(name: &str) -> u64 {
-    let b = name.as_bytes();
-    let mut w = [0u8; 8];
-    let n = b.len().min(8);
-    w[..n].copy_from_slice(&b[..n]);
-    u64::from_le_bytes(w)
-}
-
-impl<'a> Symbols<'a> {
-    fn with_capacity(n: usize) -> Symbols<'a> {
-        Symbols {
-            table: HashTable::with_capacity(n),
-            names: Vec::with_capacity(n),
-            defined_by: Vec::with_capacity(n),
-            binding: Vec::with_capacity(n),
-        }
-    }
-
-    fn find(&self, name: &str) -> Option<u32> {
-        let (h, p, len) = (hash_str(name), prefix(name), name.len() as u32);
-        self.table
-            .find(h, |&(ep, elen, id)| {
-                ep == p && elen == len && (len <= 8 || self.names[id as usize] == name)
-            })
-            .map(|&(_, _, id)| id)
-    }
-
-    fn intern(&mut self, name: &'a str) -> u32 {
-        if let Some(id) = self.find(name) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.names.push(name);
-        self.defined_by.push(None);
-        self.binding.push(Binding::Unbound);
-        let names = &self.names;
-        self.table.insert_unique(
-            hash_str(name),
-            (prefix(name), name.len() as u32, id),
-            |&(_, _, id)| hash_str(names[id as usize]),
-        );
-        id
-    }
 }
 
 struct Lower<'a> {
@@ -310,7 +207,7 @@ struct Lower<'a> {
     /// Operation rows, numbered without the inputs (see `INPUT`).
     nodes: Vec<Node>,
     cse: HashTable<u32>,
-    syms: Symbols<'a>,
+    syms: Symbols,
     /// Inputs in order: symbol and first use.
     inputs: Vec<(u32, Span)>,
     /// Constants shadowed by a binding anywhere in the program.
@@ -318,8 +215,6 @@ struct Lower<'a> {
     constants: Vec<(Box<str>, f64)>,
     /// The definition's parameters fix the inputs; other free names are errors.
     closed: bool,
-    /// The symbol of each statement's name (looked up once).
-    stmt_sym: Vec<u32>,
     scratch: Vec<Val>,
 }
 
@@ -331,12 +226,14 @@ pub fn build(src: &str, prog: &Program, opts: Options) -> Result<Trace, Diagnost
         opts,
         nodes: Vec::with_capacity(prog.exprs.len() / 2),
         cse: HashTable::with_capacity(if opts.cse { prog.exprs.len() / 2 } else { 0 }),
-        syms: Symbols::with_capacity(prog.stmts.len() + 16),
+        syms: Symbols {
+            defined_by: vec![None; prog.symbols.len()],
+            binding: vec![Binding::Unbound; prog.symbols.len()],
+        },
         inputs: Vec::new(),
         shadowed: [false; 2],
         constants: Vec::new(),
         closed: false,
-        stmt_sym: vec![0; prog.stmts.len()],
         scratch: Vec::new(),
     };
     l.declare()?;
@@ -351,6 +248,13 @@ impl<'a> Lower<'a> {
         span.text(self.src)
     }
 
+    fn sym_name(&self, sym: u32) -> &'a str {
+        self.prog
+            .symbols
+            .get(sym as usize)
+            .map_or("", |s| s.text(self.src))
+    }
+
     fn where_(&self, span: Span) -> String {
         let (l, c) = line_col(self.src, span.start as usize);
         format!("{l}:{c}")
@@ -362,25 +266,25 @@ impl<'a> Lower<'a> {
         let prog = self.prog;
         for (i, s) in prog.stmts.iter().enumerate() {
             let Some(span) = s.name else { continue };
-            let name = self.text(span);
-            let id = self.syms.intern(name) as usize;
-            self.stmt_sym[i] = id as u32;
-            if let Some((_, prev)) = self.syms.defined_by[id] {
+            let id = s.sym as usize;
+            if let Some((_, prev)) = self.syms.defined_by.get(id).copied().flatten() {
+                let name = self.text(span);
                 return Err(Diagnostic::new(
                     span,
                     format!("'{name}' is already defined at {}", self.where_(prev)),
                 )
                 .with_hint("each statement needs a new name"));
             }
-            self.syms.defined_by[id] = Some((i as u32, span));
+            if let Some(d) = self.syms.defined_by.get_mut(id) {
+                *d = Some((i as u32, span));
+            }
         }
         let mut bound_names: Vec<&str> = prog.point.iter().map(|b| self.text(b.name)).collect();
         if let Some(def) = &prog.definition {
             self.closed = true;
-            for p in &def.params {
+            for (p, &id) in def.params.iter().zip(&def.param_syms) {
                 let name = self.text(*p);
-                let id = self.syms.intern(name) as usize;
-                if let Some((_, s)) = self.syms.defined_by[id] {
+                if let Some((_, s)) = self.syms.defined_by.get(id as usize).copied().flatten() {
                     return Err(Diagnostic::new(
                         s,
                         format!("'{name}' is a parameter of '{}'", self.text(def.name)),
@@ -388,14 +292,14 @@ impl<'a> Lower<'a> {
                     .with_hint("a statement cannot redefine a parameter; choose another name"));
                 }
                 bound_names.push(name);
-                self.add_input(id as u32, *p);
+                self.add_input(id, *p);
             }
         }
         for (k, (c, _)) in CONSTANTS.iter().enumerate() {
-            let by_stmt = self
-                .syms
-                .find(c)
-                .is_some_and(|id| self.syms.defined_by[id as usize].is_some());
+            let by_stmt = prog
+                .stmts
+                .iter()
+                .any(|s| s.name.is_some_and(|n| self.text(n) == *c));
             self.shadowed[k] = by_stmt || bound_names.contains(c);
         }
         Ok(())
@@ -419,9 +323,8 @@ impl<'a> Lower<'a> {
 
     /// What a name used at `span` in statement `stmt` means; a free name
     /// becomes the next input.
-    fn resolve(&mut self, span: Span, stmt: usize) -> Result<Val, Diagnostic> {
+    fn resolve(&mut self, id: u32, span: Span, stmt: usize) -> Result<Val, Diagnostic> {
         let name = self.text(span);
-        let id = self.syms.intern(name);
         if let Binding::Val(v) = self.syms.binding[id as usize] {
             return Ok(v);
         }
@@ -447,11 +350,7 @@ impl<'a> Lower<'a> {
                 .as_ref()
                 .map_or(Span::default(), |d| d.name);
             let fname = self.text(def);
-            let mut all: Vec<&str> = self
-                .inputs
-                .iter()
-                .map(|&(s, _)| self.syms.names[s as usize])
-                .collect();
+            let mut all: Vec<&str> = self.inputs.iter().map(|&(s, _)| self.sym_name(s)).collect();
             all.push(name);
             return Err(
                 Diagnostic::new(span, format!("'{name}' is not a parameter of '{fname}'"))
@@ -506,7 +405,7 @@ impl<'a> Lower<'a> {
         let v = self.lower(s.first, s.value, i)?;
         let name = s.name.map(|n| self.text(n));
         let span = prog.exprs[s.value as usize].span;
-        let sym = self.stmt_sym[i] as usize;
+        let sym = s.sym as usize;
         let bind = |l: &mut Lower<'a>, v: Val| {
             if name.is_some() {
                 l.syms.binding[sym] = Binding::Val(v);
@@ -558,7 +457,7 @@ impl<'a> Lower<'a> {
             let e = &prog.exprs[id as usize];
             let v = match &e.kind {
                 ExprKind::Num(c) => Val::Const(*c),
-                ExprKind::Name => self.resolve(e.span, stmt)?,
+                ExprKind::Name(id) => self.resolve(*id, e.span, stmt)?,
                 ExprKind::Neg(a) => self.unary(Op::Neg, get(&vals, *a), e.span),
                 ExprKind::Call(op, a) => self.unary(*op, get(&vals, *a), e.span),
                 ExprKind::Binary(op, a, b) => {
@@ -599,7 +498,7 @@ impl<'a> Lower<'a> {
             nodes.push(Node {
                 op: Op::Input,
                 args: [Operand::None; 2],
-                name: Some(self.syms.names[sym as usize].into()),
+                name: Some(self.sym_name(sym).into()),
                 span,
                 reaches_output: false,
             });
@@ -702,7 +601,7 @@ fn const_value(
         let e = &prog.exprs[id as usize];
         let v = match &e.kind {
             ExprKind::Num(c) => *c,
-            ExprKind::Name => {
+            ExprKind::Name(_) => {
                 let name = e.span.text(src);
                 let own = trace
                     .constants
@@ -887,6 +786,37 @@ mod tests {
         assert!(c.of(6).is_empty());
         let t = trace("x*x + x");
         assert_eq!(t.consumers().of(0), [1, 2]);
+    }
+
+    /// Programs large enough to be parsed on two threads resolve names
+    /// across the halves exactly as a small program would.
+    #[test]
+    fn names_resolve_across_parse_halves() {
+        let n = 30_000;
+        let body: String = (1..=n)
+            .map(|i| format!("v{i} = v{} + 1\n", i - 1))
+            .collect();
+        let src = format!("v0 = x\n{body}f = v{n} * late at x = 1, late = 2");
+        let t = trace(&src);
+        assert_eq!(t.input_names().collect::<Vec<_>>(), ["x", "late"]);
+        assert_eq!(t.nodes.last().unwrap().name.as_deref(), Some("f"));
+        // a use in the first half of a name defined in the second
+        let src = format!("a = v{} + x\n{body}", n - 5);
+        let e = build(&src, &parse(&src).unwrap(), Options::default()).unwrap_err();
+        assert!(
+            e.message.contains("used before it is defined"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.span.start, 4);
+        // a name defined in both halves
+        let src = format!("v0 = x\n{body}v7 = 3");
+        let e = build(&src, &parse(&src).unwrap(), Options::default()).unwrap_err();
+        assert!(
+            e.message.contains("'v7' is already defined at 8:1"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -34,8 +34,8 @@ impl BinOp {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Num(f64),
-    /// A name; its text is the expression's span.
-    Name,
+    /// A name: its symbol id (`Program::symbols`); its text is the span.
+    Name(u32),
     Neg(ExprId),
     Binary(BinOp, ExprId, ExprId),
     /// A call of a known function (validated by the parser).
@@ -55,6 +55,8 @@ pub struct Expr {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stmt {
     pub name: Option<Span>,
+    /// The symbol of `name` (meaningless without a name).
+    pub sym: u32,
     pub value: ExprId,
     /// The first arena index belonging to this statement's expression.
     pub first: ExprId,
@@ -69,6 +71,7 @@ pub struct Stmt {
 pub struct Definition {
     pub name: Span,
     pub params: Vec<Span>,
+    pub param_syms: Vec<u32>,
     /// Which chunk (statement) of the source it is.
     pub chunk: usize,
 }
@@ -77,6 +80,7 @@ pub struct Definition {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Binding {
     pub name: Span,
+    pub sym: u32,
     pub value: ExprId,
     /// The first arena index belonging to the value's expression.
     pub first: ExprId,
@@ -92,16 +96,21 @@ pub struct Program {
     pub point_span: Option<Span>,
     /// Which chunk (statement) of the source holds the point.
     pub point_chunk: Option<usize>,
+    /// Every name, by symbol id: where it first appears.
+    pub symbols: Vec<Span>,
 }
 
 impl Program {
     /// Append `other` (parsed from a later part of the same source),
-    /// shifting its arena indices.
-    pub fn append(&mut self, other: Program) {
+    /// shifting its arena indices and renumbering its symbols with `map`
+    /// (its symbol id → this program's).
+    pub fn append(&mut self, other: Program, map: &[u32]) {
         let shift = self.exprs.len() as ExprId;
+        let sym = |s: u32| map.get(s as usize).copied().unwrap_or(s);
         self.exprs.extend(other.exprs.into_iter().map(|mut e| {
             match &mut e.kind {
-                ExprKind::Num(_) | ExprKind::Name => {}
+                ExprKind::Num(_) => {}
+                ExprKind::Name(s) => *s = sym(*s),
                 ExprKind::Neg(a) | ExprKind::Call(_, a) => *a += shift,
                 ExprKind::Binary(_, a, b) => {
                     *a += shift;
@@ -114,15 +123,18 @@ impl Program {
         self.stmts.extend(other.stmts.into_iter().map(|s| Stmt {
             value: s.value + shift,
             first: s.first + shift,
+            sym: sym(s.sym),
             ..s
         }));
         self.point.extend(other.point.into_iter().map(|b| Binding {
             value: b.value + shift,
             first: b.first + shift,
+            sym: sym(b.sym),
             ..b
         }));
-        if other.definition.is_some() {
-            self.definition = other.definition;
+        if let Some(mut d) = other.definition {
+            d.param_syms.iter_mut().for_each(|s| *s = sym(*s));
+            self.definition = Some(d);
         }
         if other.point_span.is_some() {
             self.point_span = other.point_span;

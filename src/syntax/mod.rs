@@ -24,7 +24,8 @@ pub fn parse(src: &str) -> Result<Program, Diagnostic> {
     }
     let parse_part = |part: &[Span], first: usize| {
         let mut b = parser::Builder::new(src);
-        b.chunks_from(part, first).map(|()| b.prog)
+        b.names.reserve(part.len() + 8);
+        b.chunks_from(part, first).map(|()| b)
     };
     let (prog, errors) = if spans.len() >= PARALLEL_FROM {
         // Chunks are independent: parse the two halves on the two cores.
@@ -39,8 +40,34 @@ pub fn parse(src: &str) -> Result<Program, Diagnostic> {
         });
         match (a, b) {
             (Ok(mut a), Ok(b)) => {
-                a.append(b);
-                (a, Vec::new())
+                // The second half's symbols, renumbered into the first's:
+                // a name the first half knows gets its id, any other a new
+                // one. Nothing looks names up after this, so the lookups
+                // (read-only, cache-missing) run on both cores and nothing
+                // is inserted.
+                let (bsyms, table) = (&b.prog.symbols, &a.names);
+                let find = |part: &[Span]| -> Vec<Option<u32>> {
+                    part.iter().map(|s| table.find(s.text(src))).collect()
+                };
+                let half = bsyms.len() / 2;
+                let (mut found, rest) = std::thread::scope(|s| {
+                    let h = s.spawn(|| find(&bsyms[half..]));
+                    let first = find(&bsyms[..half]);
+                    (first, h.join().unwrap_or_else(|_| find(&bsyms[half..])))
+                });
+                found.extend(rest);
+                let map: Vec<u32> = bsyms
+                    .iter()
+                    .zip(found)
+                    .map(|(&span, f)| {
+                        f.unwrap_or_else(|| {
+                            a.prog.symbols.push(span);
+                            (a.prog.symbols.len() - 1) as u32
+                        })
+                    })
+                    .collect();
+                a.prog.append(b.prog, &map);
+                (a.prog, Vec::new())
             }
             (a, b) => (
                 Program::default(),
@@ -49,7 +76,7 @@ pub fn parse(src: &str) -> Result<Program, Diagnostic> {
         }
     } else {
         match parse_part(&spans, 0) {
-            Ok(p) => (p, Vec::new()),
+            Ok(b) => (b.prog, Vec::new()),
             Err(e) => (Program::default(), vec![e]),
         }
     };
@@ -118,7 +145,7 @@ mod tests {
     fn show(p: &Program, src: &str, id: u32) -> String {
         match &p.exprs[id as usize].kind {
             ExprKind::Num(v) => format!("{v}"),
-            ExprKind::Name => p.exprs[id as usize].span.text(src).to_string(),
+            ExprKind::Name(_) => p.exprs[id as usize].span.text(src).to_string(),
             ExprKind::Neg(a) => format!("(-{})", show(p, src, *a)),
             ExprKind::Binary(op, a, b) => {
                 let s = match op {

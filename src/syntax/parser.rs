@@ -12,6 +12,7 @@ use pest::iterators::Pair;
 
 use super::ast::{BinOp, Binding, Definition, Expr, ExprId, ExprKind, Program, Stmt};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
+use crate::intern::Interner;
 use crate::ops::{self, FUNCTIONS};
 
 #[derive(pest_derive::Parser)]
@@ -22,6 +23,9 @@ struct Grammar;
 pub(super) struct Builder<'s> {
     src: &'s str,
     pub(super) prog: Program,
+    /// Names interned as they are parsed: the trace builder then works with
+    /// symbol ids only.
+    pub(super) names: Interner<'s>,
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -30,6 +34,7 @@ impl<'s> Builder<'s> {
     pub(super) fn new(src: &'s str) -> Builder<'s> {
         Builder {
             src,
+            names: Interner::default(),
             prog: Program::default(),
         }
     }
@@ -169,13 +174,17 @@ impl<'s> Builder<'s> {
                 }
                 let first = self.prog.exprs.len() as ExprId;
                 let value = self.rhs(rhs, base)?;
+                let param_syms = params.iter().map(|p| self.symbol(*p)).collect();
+                let sym = self.symbol(name);
                 self.prog.definition = Some(Definition {
                     name,
                     params,
+                    param_syms,
                     chunk: index,
                 });
                 self.prog.stmts.push(Stmt {
                     name: Some(name),
+                    sym,
                     value,
                     first,
                     chunk: index as u32,
@@ -187,8 +196,10 @@ impl<'s> Builder<'s> {
                 let name = self.binder(inner.next(), base)?;
                 let first = self.prog.exprs.len() as ExprId;
                 let value = self.rhs(inner.next(), base)?;
+                let sym = self.symbol(name);
                 self.prog.stmts.push(Stmt {
                     name: Some(name),
+                    sym,
                     value,
                     first,
                     chunk: index as u32,
@@ -205,6 +216,7 @@ impl<'s> Builder<'s> {
                     .unwrap_or(0);
                 self.prog.stmts.push(Stmt {
                     name: None,
+                    sym: u32::MAX,
                     value,
                     first,
                     chunk: index as u32,
@@ -258,7 +270,22 @@ impl<'s> Builder<'s> {
         };
         let first = self.prog.exprs.len() as ExprId;
         let value = self.expr(e, base)?;
-        Ok(Binding { name, value, first })
+        let sym = self.symbol(name);
+        Ok(Binding {
+            name,
+            sym,
+            value,
+            first,
+        })
+    }
+
+    /// The symbol id of the name at `span`.
+    fn symbol(&mut self, span: Span) -> u32 {
+        let (id, new) = self.names.intern(span.text(self.src));
+        if new {
+            self.prog.symbols.push(span);
+        }
+        id
     }
 
     fn push(&mut self, kind: ExprKind, span: Span) -> ExprId {
@@ -367,7 +394,8 @@ impl<'s> Builder<'s> {
                     return Err(Diagnostic::new(span, format!("'{name}' is a function"))
                         .with_hint(format!("call it: {name}(x)")));
                 }
-                Ok(self.push(ExprKind::Name, span))
+                let sym = self.symbol(span);
+                Ok(self.push(ExprKind::Name(sym), span))
             }
             Rule::paren => {
                 let inner = p.into_inner().next();
@@ -378,7 +406,7 @@ impl<'s> Builder<'s> {
                         // parentheses, so carets cover what the user wrote;
                         // a name's span stays its text.
                         let e = &mut self.prog.exprs[id as usize];
-                        if e.kind != ExprKind::Name {
+                        if !matches!(e.kind, ExprKind::Name(_)) {
                             e.span = span;
                         }
                         Ok(id)

@@ -1,0 +1,163 @@
+//! Fast hashing and string interning for the front end and the trace
+//! builder: names become dense symbol ids in the parser (on both parse
+//! threads), so the sequential trace build never hashes a string.
+//!
+//! Owns FxHash with a final mix and the `Interner`. Must not know about
+//! the grammar or the trace.
+
+use std::hash::Hasher;
+
+use hashbrown::HashTable;
+
+/// FxHash (as in rustc) with a final avalanche: the tables here are hashed
+/// millions of times on large programs, and their keys are not adversarial
+/// in any way that matters for a local tool.
+#[derive(Default, Clone, Copy)]
+pub struct Fx(u64);
+
+impl Fx {
+    #[inline]
+    pub fn add(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for Fx {
+    /// A product's low bits depend only on its inputs' low bits, and hash
+    /// tables index by the low bits (names like v1…v999999 would all
+    /// collide): mix before use.
+    fn finish(&self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in chunks.by_ref() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(w) ^ ((bytes.len() as u64) << 56));
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+}
+
+pub fn hash_str(s: &str) -> u64 {
+    let mut h = Fx::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+fn prefix(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let mut w = [0u8; 8];
+    let n = b.len().min(8);
+    w[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(w)
+}
+
+/// Names to dense ids (0, 1, 2, … in order of first appearance).
+#[derive(Default)]
+pub struct Interner<'s> {
+    /// Entries carry the name's first 8 bytes and its length, so most
+    /// lookups compare without touching the text (a cache miss on large
+    /// programs).
+    table: HashTable<(u64, u32, u32)>,
+    names: Vec<&'s str>,
+}
+
+impl<'s> Interner<'s> {
+    /// Room for `n` more names without rehashing (each statement usually
+    /// brings one new name).
+    pub fn reserve(&mut self, n: usize) {
+        let names = &self.names;
+        self.table
+            .reserve(n, |&(_, _, id)| hash_str(names[id as usize]));
+        self.names.reserve(n);
+    }
+
+    pub fn find(&self, name: &str) -> Option<u32> {
+        let (h, p, len) = (hash_str(name), prefix(name), name.len() as u32);
+        self.table
+            .find(h, |&(ep, elen, id)| {
+                ep == p && elen == len && (len <= 8 || self.names[id as usize] == name)
+            })
+            .map(|&(_, _, id)| id)
+    }
+
+    /// The id of `name`, and whether it is new.
+    pub fn intern(&mut self, name: &'s str) -> (u32, bool) {
+        if let Some(id) = self.find(name) {
+            return (id, false);
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name);
+        let names = &self.names;
+        self.table.insert_unique(
+            hash_str(name),
+            (prefix(name), name.len() as u32, id),
+            |&(_, _, id)| hash_str(names[id as usize]),
+        );
+        (id, true)
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub fn name(&self, id: u32) -> &'s str {
+        self.names.get(id as usize).copied().unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_dense_and_stable() {
+        let mut i = Interner::default();
+        let names: Vec<String> = (0..10_000)
+            .map(|k| format!("v{k}"))
+            .chain(["a_long_name_1".into(), "a_long_name_2".into()])
+            .collect();
+        for (k, n) in names.iter().enumerate() {
+            assert_eq!(i.intern(n), (k as u32, true));
+        }
+        for (k, n) in names.iter().enumerate() {
+            assert_eq!(i.intern(n), (k as u32, false));
+            assert_eq!(i.name(k as u32), n);
+        }
+        assert_eq!(i.find("v10000"), None);
+    }
+
+    #[test]
+    fn similar_names_spread_over_the_table() {
+        // the low bits of the hash differ for names that share a prefix
+        let low: std::collections::HashSet<u64> = (0..1000)
+            .map(|k| hash_str(&format!("v{k}")) & 0xff)
+            .collect();
+        assert!(low.len() > 200, "{}", low.len());
+    }
+}
