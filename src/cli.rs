@@ -225,6 +225,9 @@ fn eval(args: &EvalArgs) -> ExitCode {
         eprintln!("forward sweep: {:.1} ms", ms(t.forward));
         eprintln!("reverse sweep: {:.1} ms", ms(t.reverse));
     }
+    // The process ends right after this: freeing a large trace piece by
+    // piece would only add to its running time.
+    std::mem::forget(ev);
     emit(&text)
 }
 

@@ -138,7 +138,8 @@ pub struct Explainer<'t> {
     trace: &'t Trace,
     sweep: &'t Sweep,
     pub names: Names<'t>,
-    consumers: Consumers,
+    /// Built on first use: headless output of the output only never needs it.
+    consumers: std::cell::OnceCell<Consumers>,
 }
 
 impl<'t> Explainer<'t> {
@@ -147,12 +148,12 @@ impl<'t> Explainer<'t> {
             trace,
             sweep,
             names,
-            consumers: trace.consumers(),
+            consumers: std::cell::OnceCell::new(),
         }
     }
 
     pub fn consumers(&self) -> &Consumers {
-        &self.consumers
+        self.consumers.get_or_init(|| self.trace.consumers())
     }
 
     pub fn explain(&self, step: Step) -> Explanation {
@@ -314,7 +315,7 @@ impl<'t> Explainer<'t> {
             };
         }
         let mut terms = Vec::new();
-        for &j in self.consumers.of(i) {
+        for &j in self.consumers().of(i) {
             let j = j as usize;
             let cn = &self.trace.nodes[j];
             if !cn.reaches_output {

@@ -224,7 +224,9 @@ pub fn build(src: &str, prog: &Program, opts: Options) -> Result<Trace, Diagnost
         src,
         prog,
         opts,
-        nodes: Vec::with_capacity(prog.exprs.len() / 2),
+        // Rows are at most the operations; a little slack for the inputs
+        // keeps `finish` from reallocating.
+        nodes: Vec::with_capacity(prog.exprs.len() / 2 + 64),
         cse: HashTable::with_capacity(if opts.cse { prog.exprs.len() / 2 } else { 0 }),
         syms: Symbols {
             defined_by: vec![None; prog.symbols.len()],
@@ -491,27 +493,31 @@ impl<'a> Lower<'a> {
 
     /// Put the inputs first, renumber every row reference, and mark what
     /// the output depends on.
-    fn finish(self) -> Trace {
+    fn finish(mut self) -> Trace {
         let k = self.inputs.len() as u32;
-        let mut nodes = Vec::with_capacity(self.nodes.len() + k as usize);
-        for &(sym, span) in &self.inputs {
-            nodes.push(Node {
-                op: Op::Input,
-                args: [Operand::None; 2],
-                name: Some(self.sym_name(sym).into()),
-                span,
-                reaches_output: false,
-            });
-        }
         let renumber = |a: Operand| match a {
             Operand::Row(r) if r & INPUT != 0 => Operand::Row(r & !INPUT),
             Operand::Row(r) => Operand::Row(r + k),
             other => other,
         };
-        nodes.extend(self.nodes.into_iter().map(|mut n| {
+        for n in &mut self.nodes {
             n.args = [renumber(n.args[0]), renumber(n.args[1])];
-            n
-        }));
+        }
+        let inputs: Vec<Node> = self
+            .inputs
+            .iter()
+            .map(|&(sym, span)| Node {
+                op: Op::Input,
+                args: [Operand::None; 2],
+                name: Some(self.sym_name(sym).into()),
+                span,
+                reaches_output: false,
+            })
+            .collect();
+        // In place: the rows move up by k within the buffer reserved at the
+        // start, rather than into a second copy of the whole trace.
+        let mut nodes = self.nodes;
+        nodes.splice(0..0, inputs);
         if let Some(last) = nodes.last_mut() {
             last.reaches_output = true;
         }
