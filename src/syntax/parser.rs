@@ -26,6 +26,9 @@ pub(super) struct Builder<'s> {
     /// Names interned as they are parsed: the trace builder then works with
     /// symbol ids only.
     pub(super) names: Interner<'s>,
+    /// Operand and operator stacks of `expr`, reused across statements.
+    operands: Vec<ExprId>,
+    ops: Vec<(Tok, usize)>,
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -35,6 +38,8 @@ impl<'s> Builder<'s> {
         Builder {
             src,
             names: Interner::default(),
+            operands: Vec::new(),
+            ops: Vec::new(),
             prog: Program::default(),
         }
     }
@@ -294,9 +299,18 @@ impl<'s> Builder<'s> {
     }
 
     /// `expr`: precedence by an explicit operator stack (shunting-yard).
+    /// The two stacks are the builder's, shared by nested expressions
+    /// (each uses only what lies above the marks it found), so a statement
+    /// costs no allocation.
     fn expr(&mut self, p: Pair<Rule>, base: usize) -> R<ExprId> {
-        let mut operands: Vec<ExprId> = Vec::new();
-        let mut stack: Vec<(Tok, usize)> = Vec::new();
+        let marks = (self.operands.len(), self.ops.len());
+        let r = self.expr_inner(p, base, marks);
+        self.operands.truncate(marks.0);
+        self.ops.truncate(marks.1);
+        r
+    }
+
+    fn expr_inner(&mut self, p: Pair<Rule>, base: usize, (o0, s0): (usize, usize)) -> R<ExprId> {
         let mut items = p.into_inner().peekable();
         while let Some(q) = items.next() {
             let tok = match q.as_rule() {
@@ -314,52 +328,64 @@ impl<'s> Builder<'s> {
                         _ => None,
                     };
                     let id = self.primary(q, args, base)?;
-                    operands.push(id);
+                    self.operands.push(id);
                     continue;
                 }
             };
             let at = base.wrapping_add(q.as_span().start());
             if let Tok::Bin(_) = tok {
-                while let Some(&(top, top_at)) = stack.last() {
+                while self.ops.len() > s0 {
+                    let (top, top_at) = self.ops[self.ops.len() - 1];
                     if !top.pops_before(tok) {
                         break;
                     }
-                    stack.pop();
-                    self.apply(top, top_at, &mut operands)?;
+                    self.ops.pop();
+                    self.apply(top, top_at, o0)?;
                 }
             }
-            stack.push((tok, at));
+            self.ops.push((tok, at));
         }
-        while let Some((top, top_at)) = stack.pop() {
-            self.apply(top, top_at, &mut operands)?;
+        while self.ops.len() > s0 {
+            let (top, top_at) = self.ops[self.ops.len() - 1];
+            self.ops.pop();
+            self.apply(top, top_at, o0)?;
         }
-        match (operands.pop(), operands.is_empty()) {
-            (Some(id), true) => Ok(id),
-            _ => Err(Diagnostic::new(
+        if self.operands.len() == o0 + 1 {
+            Ok(self.operands[o0])
+        } else {
+            Err(Diagnostic::new(
                 Span::new(base, base),
                 "malformed expression",
-            )),
+            ))
         }
     }
 
-    fn apply(&mut self, tok: Tok, at: usize, operands: &mut Vec<ExprId>) -> R<()> {
+    /// Apply an operator to the operands above `floor`.
+    fn apply(&mut self, tok: Tok, at: usize, floor: usize) -> R<()> {
         let bad = || Diagnostic::new(Span::new(at, at + 1), "operator without an operand");
+        let pop = |b: &mut Builder| {
+            if b.operands.len() > floor {
+                b.operands.pop()
+            } else {
+                None
+            }
+        };
         match tok {
             Tok::Neg => {
-                let a = operands.pop().ok_or_else(bad)?;
+                let a = pop(self).ok_or_else(bad)?;
                 let end = self.prog.exprs[a as usize].span.end as usize;
                 let id = self.push(ExprKind::Neg(a), Span::new(at, end));
-                operands.push(id);
+                self.operands.push(id);
             }
             Tok::Bin(op) => {
-                let b = operands.pop().ok_or_else(bad)?;
-                let a = operands.pop().ok_or_else(bad)?;
+                let b = pop(self).ok_or_else(bad)?;
+                let a = pop(self).ok_or_else(bad)?;
                 let span = Span::new(
                     self.prog.exprs[a as usize].span.start as usize,
                     self.prog.exprs[b as usize].span.end as usize,
                 );
                 let id = self.push(ExprKind::Binary(op, a, b), span);
-                operands.push(id);
+                self.operands.push(id);
             }
         }
         Ok(())
