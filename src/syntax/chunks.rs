@@ -49,17 +49,12 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
                 }
             }
             b')' => depth = depth.saturating_sub(1),
-            b';' if depth == 0 => {
-                push(start, i, content, &mut chunks);
-                content = false;
-                start = i + 1;
-                last_sig = b';';
-                i += 1;
-                continue;
-            }
-            b'\n'
+            // A top-level ';' ends a statement; so does a newline, unless the
+            // line ends with something that cannot end an expression.
+            b';' | b'\n'
                 if depth == 0
-                    && !matches!(last_sig, b',' | b'=' | b'+' | b'-' | b'*' | b'/' | b'^') =>
+                    && (b == b';'
+                        || !matches!(last_sig, b',' | b'=' | b'+' | b'-' | b'*' | b'/' | b'^')) =>
             {
                 push(start, i, content, &mut chunks);
                 content = false;

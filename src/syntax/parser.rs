@@ -180,36 +180,20 @@ impl<'s> Builder<'s> {
                 let first = self.prog.exprs.len() as ExprId;
                 let value = self.rhs(rhs, base)?;
                 let param_syms = params.iter().map(|p| self.symbol(*p)).collect();
-                let sym = self.symbol(name);
                 self.prog.definition = Some(Definition {
                     name,
                     params,
                     param_syms,
                     chunk: index,
                 });
-                self.prog.stmts.push(Stmt {
-                    name: Some(name),
-                    sym,
-                    value,
-                    first,
-                    chunk: index as u32,
-                    start: name.start,
-                });
+                self.named_stmt(name, value, first, index);
             }
             Rule::assignment => {
                 let mut inner = p.into_inner();
                 let name = self.binder(inner.next(), base)?;
                 let first = self.prog.exprs.len() as ExprId;
                 let value = self.rhs(inner.next(), base)?;
-                let sym = self.symbol(name);
-                self.prog.stmts.push(Stmt {
-                    name: Some(name),
-                    sym,
-                    value,
-                    first,
-                    chunk: index as u32,
-                    start: name.start,
-                });
+                self.named_stmt(name, value, first, index);
             }
             _ => {
                 let first = self.prog.exprs.len() as ExprId;
@@ -230,6 +214,18 @@ impl<'s> Builder<'s> {
             }
         }
         Ok(())
+    }
+
+    fn named_stmt(&mut self, name: Span, value: ExprId, first: ExprId, index: usize) {
+        let sym = self.symbol(name);
+        self.prog.stmts.push(Stmt {
+            name: Some(name),
+            sym,
+            value,
+            first,
+            chunk: index as u32,
+            start: name.start,
+        });
     }
 
     fn rhs(&mut self, p: Option<Pair<Rule>>, base: usize) -> R<ExprId> {
