@@ -75,6 +75,8 @@ pub struct Evaluated {
 pub struct Traced {
     pub source: String,
     pub origin: String,
+    /// The parsed program, for its point (`program.point`). For a large
+    /// program only its last statement (where the point is) is kept.
     pub program: Program,
     pub trace: Trace,
     pub parse_time: Duration,
@@ -88,10 +90,24 @@ pub fn trace(program: &str, origin: &str, no_cse: bool) -> Result<Traced, Failur
         source: program.to_string(),
         origin: origin.to_string(),
     };
+    let opts = trace::Options { cse: !no_cse };
     let t0 = Instant::now();
+    let spans = syntax::split(program).map_err(fail)?;
+    if spans.len() >= syntax::PARALLEL_FROM {
+        let (parsed, tr, t1) = trace_large(program, &spans, opts).map_err(fail)?;
+        let t2 = Instant::now();
+        return Ok(Traced {
+            source: program.to_string(),
+            origin: origin.to_string(),
+            program: parsed,
+            trace: tr,
+            parse_time: t1 - t0,
+            trace_time: t2 - t1,
+        });
+    }
     let parsed = syntax::parse(program).map_err(fail)?;
     let t1 = Instant::now();
-    let tr = trace::build(program, &parsed, trace::Options { cse: !no_cse }).map_err(fail)?;
+    let tr = trace::build(program, &parsed, opts).map_err(fail)?;
     let t2 = Instant::now();
     Ok(Traced {
         source: program.to_string(),
@@ -101,6 +117,78 @@ pub fn trace(program: &str, origin: &str, no_cse: bool) -> Result<Traced, Failur
         parse_time: t1 - t0,
         trace_time: t2 - t1,
     })
+}
+
+/// A large program: the first part is lowered while the second is still
+/// being parsed on the other core. The last chunk (which holds the point
+/// and any definition, both needed before lowering starts) is parsed first.
+/// Returns the last chunk's parse (its point), the trace, and when parsing
+/// ended. Errors are reported as for a small program: the first parse error
+/// in the source, then ordering errors, then lowering errors.
+fn trace_large(
+    src: &str,
+    spans: &[Span],
+    opts: trace::Options,
+) -> Result<(Program, Trace, Instant), Diagnostic> {
+    let n = spans.len();
+    let last = syntax::parse_part(src, &spans[n - 1..], n - 1);
+    // The first part also lowers its statements: give it a little less to parse.
+    let mid = n * 43 / 100;
+    let (a, b, lowered) = std::thread::scope(|s| {
+        let hb = s.spawn(|| syntax::parse_part(src, &spans[mid..n - 1], mid));
+        let a = syntax::parse_part(src, &spans[..mid], 0);
+        let lowered = match (&a, &last) {
+            (Ok(a), Ok(last)) => {
+                let header = trace::Header::of(src, &last.prog);
+                let mut tb =
+                    trace::Builder::new(src, opts, &header, a.prog.exprs.len() * n / mid.max(1));
+                Some(tb.statements(&a.prog, None, false).map(|()| tb))
+            }
+            _ => None,
+        };
+        let b = hb
+            .join()
+            .unwrap_or_else(|_| Err(Diagnostic::new(spans[mid], "internal error while parsing")));
+        (a, b, lowered)
+    });
+    let parsed = Instant::now();
+    let (a, b, last) = match (a, b, last) {
+        (Ok(a), Ok(b), Ok(last)) => (a, b, last),
+        (a, b, last) => {
+            let first = [a.err(), b.err(), last.err()]
+                .into_iter()
+                .flatten()
+                .min_by_key(|e| e.span.start);
+            return Err(first.unwrap_or_else(|| {
+                Diagnostic::new(Span::default(), "internal error while parsing")
+            }));
+        }
+    };
+    syntax::check_parts(src, &[&a.prog, &b.prog, &last.prog])?;
+    let mut tb = match lowered {
+        Some(r) => r?,
+        None => {
+            return Err(Diagnostic::new(
+                Span::default(),
+                "internal error while tracing",
+            ));
+        }
+    };
+    let mut new = Vec::new();
+    let mut next = a.prog.symbols.len() as u32;
+    let map_b = syntax::join_symbols(src, &a, None, &b.prog.symbols, &mut new, &mut next);
+    let map_last = syntax::join_symbols(
+        src,
+        &a,
+        Some((&b, &map_b)),
+        &last.prog.symbols,
+        &mut new,
+        &mut next,
+    );
+    let last_has_output = !last.prog.stmts.is_empty();
+    tb.statements(&b.prog, Some(&map_b), !last_has_output)?;
+    tb.statements(&last.prog, Some(&map_last), last_has_output)?;
+    Ok((last.prog, tb.finish(), parsed))
 }
 
 impl Traced {
@@ -253,6 +341,66 @@ mod tests {
         assert!(e.diagnostic.hint.unwrap().contains("the inputs are x, y"));
         let e = t.seed(&SeedSpec::List("x = 1, q = 2".into())).unwrap_err();
         assert_eq!((e.origin.as_str(), e.diagnostic.span.start), ("--seed", 7));
+    }
+
+    /// Large programs take the pipelined path (parts lowered while others
+    /// are parsed): it must give exactly the trace and the errors of the
+    /// whole-program path.
+    #[test]
+    fn large_programs_trace_as_small_ones_do() {
+        let n = 25_000;
+        let body: String = (1..=n)
+            .map(|i| format!("v{i} = sin(v{}) + e*x\n", i - 1))
+            .collect();
+        let whole = |src: &str| {
+            let p = crate::syntax::parse(src).map_err(|d| d.message)?;
+            crate::trace::build(src, &p, trace::Options::default()).map_err(|d| d.message)
+        };
+        let piped = |src: &str| {
+            trace(src, "", false)
+                .map(|t| t.trace)
+                .map_err(|f| f.diagnostic.message)
+        };
+        for src in [
+            format!("v0 = x\n{body}f = v{n} * late\nat x = 0.5, late = 2"),
+            format!("v0 = x\n{body}f = v{n} * late at x = 0.5, late = 2"),
+            format!("v0 = x\n{body}at x = 0.5, e = 3"),
+            format!("v0 = 2\n{body}f(x) = x * v{n}"),
+        ] {
+            let (a, b) = (whole(&src), piped(&src));
+            assert!(a.is_ok(), "{a:?}");
+            assert_eq!(a, b);
+        }
+        assert_eq!(
+            piped(&format!("v0 = x\n{body}at x = 0.5, e = 3"))
+                .unwrap()
+                .n_inputs,
+            2
+        );
+        for (src, want) in [
+            (
+                format!("a = v{} + x\n{body}", n - 3),
+                "used before it is defined",
+            ),
+            (format!("v0 = x\n{body}v7 = 3"), "already defined"),
+            (
+                format!("v0 = x at x = 1\n{body}"),
+                "a statement after the point",
+            ),
+            (
+                format!("v0 = x\n{body}y = e\ne = 2"),
+                "used before it is defined",
+            ),
+            (format!("v0 = x\n{body}f = sinn(x)"), "unknown function"),
+            (format!("v0 = x\n{}\n{body}", "q = (1, 2)"), "multi-output"),
+        ] {
+            assert_eq!(whole(&src).unwrap_err(), piped(&src).unwrap_err());
+            assert!(
+                piped(&src).unwrap_err().contains(want),
+                "{want}: {:?}",
+                piped(&src)
+            );
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::hash::Hasher as _;
 
 use crate::intern::Fx;
 use crate::ops::Op;
-use crate::syntax::ast::{ExprId, ExprKind, Program};
+use crate::syntax::ast::{ExprId, ExprKind, Program, Stmt};
 
 /// An operand of a row: another row, or a constant parameter.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -191,70 +191,97 @@ fn builtin(name: &str) -> Option<f64> {
 enum Binding {
     Unbound,
     Val(Val),
+    /// A free name that became input k (a later definition is an error).
+    Input(u32),
 }
 
-/// What the program's names mean, by symbol id (the parser interned them).
-struct Symbols {
-    /// The statement that defines each name, if any, and where.
-    defined_by: Vec<Option<(u32, Span)>>,
-    binding: Vec<Binding>,
+/// What the program must be told before its statements are lowered: the
+/// definition's name and parameters, and the names the point binds (both
+/// shadow the constants `pi` and `e` from the first statement on).
+#[derive(Clone, Debug, Default)]
+pub struct Header<'a> {
+    pub definition: Option<(Span, Vec<Span>)>,
+    pub point_names: Vec<&'a str>,
 }
 
-struct Lower<'a> {
+impl<'a> Header<'a> {
+    /// The header of a whole parsed program.
+    pub fn of(src: &'a str, prog: &Program) -> Header<'a> {
+        Header {
+            definition: prog.definition.as_ref().map(|d| (d.name, d.params.clone())),
+            point_names: prog.point.iter().map(|b| b.name.text(src)).collect(),
+        }
+    }
+}
+
+/// Builds a trace statement by statement, from one or more parts of a
+/// program in source order (large programs are lowered while their later
+/// parts are still being parsed). Symbol ids of later parts are mapped to
+/// the first part's numbering by the caller.
+pub struct Builder<'a> {
     src: &'a str,
-    prog: &'a Program,
     opts: Options,
     /// Operation rows, numbered without the inputs (see `INPUT`).
     nodes: Vec<Node>,
     cse: HashTable<u32>,
-    syms: Symbols,
-    /// Inputs in order: symbol and first use.
-    inputs: Vec<(u32, Span)>,
-    /// Constants shadowed by a binding anywhere in the program.
+    /// By symbol id: what the name means now, and the statement defining it.
+    binding: Vec<Binding>,
+    defined_at: Vec<Option<Span>>,
+    /// Inputs in order: the span of the first use (its text is the name).
+    inputs: Vec<Span>,
+    params: Vec<&'a str>,
+    def_name: Option<Span>,
+    /// Constants shadowed by a parameter or a name in the point.
     shadowed: [bool; 2],
+    /// Where each constant was first used as the constant (a statement that
+    /// later binds the name makes that use an error).
+    const_used: [Option<Span>; 2],
     constants: Vec<(Box<str>, f64)>,
-    /// The definition's parameters fix the inputs; other free names are errors.
-    closed: bool,
     scratch: Vec<Val>,
 }
 
 /// Lower a parsed program to its trace.
 pub fn build(src: &str, prog: &Program, opts: Options) -> Result<Trace, Diagnostic> {
-    let mut l = Lower {
-        src,
-        prog,
-        opts,
-        // Rows are at most the operations; a little slack for the inputs
-        // keeps `finish` from reallocating.
-        nodes: Vec::with_capacity(prog.exprs.len() / 2 + 64),
-        cse: HashTable::with_capacity(if opts.cse { prog.exprs.len() / 2 } else { 0 }),
-        syms: Symbols {
-            defined_by: vec![None; prog.symbols.len()],
-            binding: vec![Binding::Unbound; prog.symbols.len()],
-        },
-        inputs: Vec::new(),
-        shadowed: [false; 2],
-        constants: Vec::new(),
-        closed: false,
-        scratch: Vec::new(),
-    };
-    l.declare()?;
-    for i in 0..prog.stmts.len() {
-        l.statement(i)?;
-    }
-    Ok(l.finish())
+    let mut b = Builder::new(src, opts, &Header::of(src, prog), prog.exprs.len());
+    b.statements(prog, None, true)?;
+    Ok(b.finish())
 }
 
-impl<'a> Lower<'a> {
-    fn text(&self, span: Span) -> &'a str {
-        span.text(self.src)
+impl<'a> Builder<'a> {
+    /// `size` is a hint: the number of expressions to come.
+    pub fn new(src: &'a str, opts: Options, header: &Header<'a>, size: usize) -> Builder<'a> {
+        let mut b = Builder {
+            src,
+            opts,
+            // Rows are at most the operations; a little slack for the
+            // inputs keeps `finish` from reallocating.
+            nodes: Vec::with_capacity(size / 2 + 64),
+            cse: HashTable::with_capacity(if opts.cse { size / 2 } else { 0 }),
+            binding: Vec::new(),
+            defined_at: Vec::new(),
+            inputs: Vec::new(),
+            params: Vec::new(),
+            def_name: None,
+            shadowed: [false; 2],
+            const_used: [None; 2],
+            constants: Vec::new(),
+            scratch: Vec::new(),
+        };
+        if let Some((name, params)) = &header.definition {
+            b.def_name = Some(*name);
+            for p in params {
+                b.params.push(p.text(src));
+                b.inputs.push(*p);
+            }
+        }
+        for (k, (c, _)) in CONSTANTS.iter().enumerate() {
+            b.shadowed[k] = b.params.contains(c) || header.point_names.contains(c);
+        }
+        b
     }
 
-    fn sym_name(&self, sym: u32) -> &'a str {
-        self.prog
-            .symbols
-            .get(sym as usize)
-            .map_or("", |s| s.text(self.src))
+    fn text(&self, span: Span) -> &'a str {
+        span.text(self.src)
     }
 
     fn where_(&self, span: Span) -> String {
@@ -262,104 +289,91 @@ impl<'a> Lower<'a> {
         format!("{l}:{c}")
     }
 
-    /// Intern the statement names, parameters and point names; decide which
-    /// constants are shadowed; create the declared inputs.
-    fn declare(&mut self) -> Result<(), Diagnostic> {
-        let prog = self.prog;
-        for (i, s) in prog.stmts.iter().enumerate() {
-            let Some(span) = s.name else { continue };
-            let id = s.sym as usize;
-            if let Some((_, prev)) = self.syms.defined_by.get(id).copied().flatten() {
-                let name = self.text(span);
-                return Err(Diagnostic::new(
-                    span,
-                    format!("'{name}' is already defined at {}", self.where_(prev)),
-                )
-                .with_hint("each statement needs a new name"));
-            }
-            if let Some(d) = self.syms.defined_by.get_mut(id) {
-                *d = Some((i as u32, span));
-            }
+    fn slot(&mut self, sym: u32) -> usize {
+        let i = sym as usize;
+        if i >= self.binding.len() {
+            let n = (i + 1).max(self.binding.len() * 2);
+            self.binding.resize(n, Binding::Unbound);
+            self.defined_at.resize(n, None);
         }
-        let mut bound_names: Vec<&str> = prog.point.iter().map(|b| self.text(b.name)).collect();
-        if let Some(def) = &prog.definition {
-            self.closed = true;
-            for (p, &id) in def.params.iter().zip(&def.param_syms) {
-                let name = self.text(*p);
-                if let Some((_, s)) = self.syms.defined_by.get(id as usize).copied().flatten() {
-                    return Err(Diagnostic::new(
-                        s,
-                        format!("'{name}' is a parameter of '{}'", self.text(def.name)),
-                    )
-                    .with_hint("a statement cannot redefine a parameter; choose another name"));
-                }
-                bound_names.push(name);
-                self.add_input(id, *p);
-            }
-        }
-        for (k, (c, _)) in CONSTANTS.iter().enumerate() {
-            let by_stmt = prog
-                .stmts
-                .iter()
-                .any(|s| s.name.is_some_and(|n| self.text(n) == *c));
-            self.shadowed[k] = by_stmt || bound_names.contains(c);
-        }
-        Ok(())
+        i
     }
 
-    fn add_input(&mut self, sym: u32, span: Span) -> Val {
-        let v = Val::Row(INPUT | self.inputs.len() as u32);
-        self.inputs.push((sym, span));
-        self.syms.binding[sym as usize] = Binding::Val(v);
-        v
-    }
-
-    fn constant(&self, name: &str) -> Option<f64> {
+    fn constant(&self, name: &str) -> Option<(usize, f64)> {
         let k = CONSTANTS.iter().position(|(c, _)| *c == name)?;
-        if self.shadowed[k] {
-            None
-        } else {
-            Some(CONSTANTS[k].1)
-        }
+        (!self.shadowed[k]).then_some((k, CONSTANTS[k].1))
     }
 
-    /// What a name used at `span` in statement `stmt` means; a free name
-    /// becomes the next input.
-    fn resolve(&mut self, id: u32, span: Span, stmt: usize) -> Result<Val, Diagnostic> {
+    /// What a name used at `span` means; a free name becomes the next input.
+    fn resolve(&mut self, sym: u32, span: Span) -> Result<Val, Diagnostic> {
+        let i = self.slot(sym);
+        match self.binding[i] {
+            Binding::Val(v) => return Ok(v),
+            Binding::Input(k) => return Ok(Val::Row(INPUT | k)),
+            Binding::Unbound => {}
+        }
         let name = self.text(span);
-        if let Binding::Val(v) = self.syms.binding[id as usize] {
-            return Ok(v);
+        if let Some(k) = self.params.iter().position(|p| *p == name) {
+            self.binding[i] = Binding::Val(Val::Row(INPUT | k as u32));
+            return Ok(Val::Row(INPUT | k as u32));
         }
-        if let Some((at, def)) = self.syms.defined_by[id as usize]
-            && at as usize >= stmt
-        {
-            return Err(
-                Diagnostic::new(span, format!("'{name}' is used before it is defined")).with_hint(
-                    format!(
-                        "it is defined at {}; statements run in order",
-                        self.where_(def)
-                    ),
-                ),
-            );
-        }
-        if let Some(c) = self.constant(name) {
+        if let Some((k, c)) = self.constant(name) {
+            self.const_used[k].get_or_insert(span);
             return Ok(Val::Const(c));
         }
-        if self.closed {
-            let def = self
-                .prog
-                .definition
-                .as_ref()
-                .map_or(Span::default(), |d| d.name);
+        if let Some(def) = self.def_name {
             let fname = self.text(def);
-            let mut all: Vec<&str> = self.inputs.iter().map(|&(s, _)| self.sym_name(s)).collect();
+            let mut all = self.params.clone();
             all.push(name);
             return Err(
                 Diagnostic::new(span, format!("'{name}' is not a parameter of '{fname}'"))
                     .with_hint(format!("add it: {fname}({})", all.join(", "))),
             );
         }
-        Ok(self.add_input(id, span))
+        let k = self.inputs.len() as u32;
+        self.inputs.push(span);
+        self.binding[i] = Binding::Input(k);
+        Ok(Val::Row(INPUT | k))
+    }
+
+    /// A statement binds `name`: it must be new, not a parameter, and not
+    /// used earlier (as an input or as the constant it shadows).
+    fn define(&mut self, sym: u32, span: Span) -> Result<(), Diagnostic> {
+        let i = self.slot(sym);
+        let name = self.text(span);
+        let used_before = |at: Span| {
+            Diagnostic::new(at, format!("'{name}' is used before it is defined")).with_hint(
+                format!(
+                    "it is defined at {}; statements run in order",
+                    self.where_(span)
+                ),
+            )
+        };
+        if let Some(prev) = self.defined_at[i] {
+            return Err(Diagnostic::new(
+                span,
+                format!("'{name}' is already defined at {}", self.where_(prev)),
+            )
+            .with_hint("each statement needs a new name"));
+        }
+        if self.params.contains(&name) {
+            let fname = self.def_name.map_or("f", |d| self.text(d));
+            return Err(
+                Diagnostic::new(span, format!("'{name}' is a parameter of '{fname}'"))
+                    .with_hint("a statement cannot redefine a parameter; choose another name"),
+            );
+        }
+        if let Binding::Input(k) = self.binding[i] {
+            return Err(used_before(self.inputs[k as usize]));
+        }
+        if let Some(k) = CONSTANTS.iter().position(|(c, _)| *c == name) {
+            if let Some(at) = self.const_used[k] {
+                return Err(used_before(at));
+            }
+            self.shadowed[k] = true;
+        }
+        self.defined_at[i] = Some(span);
+        Ok(())
     }
 
     fn emit(&mut self, op: Op, args: [Operand; 2], span: Span) -> u32 {
@@ -399,26 +413,51 @@ impl<'a> Lower<'a> {
         r & INPUT == 0 && r as usize + 1 == self.nodes.len()
     }
 
-    fn statement(&mut self, i: usize) -> Result<(), Diagnostic> {
-        let prog = self.prog;
-        let s = &prog.stmts[i];
-        let last = i + 1 == prog.stmts.len();
+    /// Lower the statements of `prog`, a part of the program in source
+    /// order; `map` renumbers its symbols; `last_part` says the program's
+    /// last statement (the output) is in it.
+    pub fn statements(
+        &mut self,
+        prog: &Program,
+        map: Option<&[u32]>,
+        last_part: bool,
+    ) -> Result<(), Diagnostic> {
+        for (i, s) in prog.stmts.iter().enumerate() {
+            let last = last_part && i + 1 == prog.stmts.len();
+            self.statement(prog, map, s, last)?;
+        }
+        Ok(())
+    }
+
+    fn statement(
+        &mut self,
+        prog: &Program,
+        map: Option<&[u32]>,
+        s: &Stmt,
+        last: bool,
+    ) -> Result<(), Diagnostic> {
         let before = self.nodes.len();
-        let v = self.lower(s.first, s.value, i)?;
-        let name = s.name.map(|n| self.text(n));
+        let v = self.lower(prog, map, s.first, s.value)?;
         let span = prog.exprs[s.value as usize].span;
-        let sym = s.sym as usize;
-        let bind = |l: &mut Lower<'a>, v: Val| {
-            if name.is_some() {
-                l.syms.binding[sym] = Binding::Val(v);
+        let name = match s.name {
+            Some(n) => {
+                let sym = map.map_or(s.sym, |m| m.get(s.sym as usize).copied().unwrap_or(s.sym));
+                self.define(sym, n)?;
+                Some((self.text(n), self.slot(sym)))
+            }
+            None => None,
+        };
+        let bind = |b: &mut Builder<'a>, v: Val| {
+            if let Some((_, i)) = name {
+                b.binding[i] = Binding::Val(v);
             }
         };
         match v {
             Val::Const(c) => {
                 if last {
                     let r = self.push_fresh(Op::Const, [Operand::Const(c), Operand::None], span);
-                    self.nodes[r as usize].name = name.map(Into::into);
-                } else if let Some(n) = name {
+                    self.nodes[r as usize].name = name.map(|(n, _)| n.into());
+                } else if let Some((n, _)) = name {
                     bind(self, Val::Const(c));
                     self.constants.push((n.into(), c));
                 }
@@ -438,7 +477,7 @@ impl<'a> Lower<'a> {
                     bind(self, Val::Row(r));
                     return Ok(());
                 };
-                if let Some(n) = name {
+                if let Some((n, _)) = name {
                     self.nodes[row as usize].name = Some(n.into());
                 }
                 bind(self, Val::Row(row));
@@ -449,8 +488,13 @@ impl<'a> Lower<'a> {
 
     /// Lower the arena range `first..=root` (operands precede their users,
     /// so one forward loop does it).
-    fn lower(&mut self, first: ExprId, root: ExprId, stmt: usize) -> Result<Val, Diagnostic> {
-        let prog = self.prog;
+    fn lower(
+        &mut self,
+        prog: &Program,
+        map: Option<&[u32]>,
+        first: ExprId,
+        root: ExprId,
+    ) -> Result<Val, Diagnostic> {
         // One scratch buffer for all statements: no allocation per statement.
         let mut vals = std::mem::take(&mut self.scratch);
         vals.clear();
@@ -459,7 +503,10 @@ impl<'a> Lower<'a> {
             let e = &prog.exprs[id as usize];
             let v = match &e.kind {
                 ExprKind::Num(c) => Val::Const(*c),
-                ExprKind::Name(id) => self.resolve(*id, e.span, stmt)?,
+                ExprKind::Name(id) => {
+                    let sym = map.map_or(*id, |m| m.get(*id as usize).copied().unwrap_or(*id));
+                    self.resolve(sym, e.span)?
+                }
                 ExprKind::Neg(a) => self.unary(Op::Neg, get(&vals, *a), e.span),
                 ExprKind::Call(op, a) => self.unary(*op, get(&vals, *a), e.span),
                 ExprKind::Binary(op, a, b) => {
@@ -493,7 +540,7 @@ impl<'a> Lower<'a> {
 
     /// Put the inputs first, renumber every row reference, and mark what
     /// the output depends on.
-    fn finish(mut self) -> Trace {
+    pub fn finish(mut self) -> Trace {
         let k = self.inputs.len() as u32;
         let renumber = |a: Operand| match a {
             Operand::Row(r) if r & INPUT != 0 => Operand::Row(r & !INPUT),
@@ -506,10 +553,10 @@ impl<'a> Lower<'a> {
         let inputs: Vec<Node> = self
             .inputs
             .iter()
-            .map(|&(sym, span)| Node {
+            .map(|&span| Node {
                 op: Op::Input,
                 args: [Operand::None; 2],
-                name: Some(self.sym_name(sym).into()),
+                name: Some(span.text(self.src).into()),
                 span,
                 reaches_output: false,
             })

@@ -10,29 +10,106 @@ pub mod chunks;
 mod parser;
 
 use crate::diagnostic::{self, Diagnostic, Span};
+use crate::intern::Interner;
 pub use ast::Program;
 
 /// Programs with more chunks than this are parsed on two threads.
-const PARALLEL_FROM: usize = 20_000;
+pub const PARALLEL_FROM: usize = 20_000;
 
-/// Parse a whole program (statements, a definition, an optional point).
-pub fn parse(src: &str) -> Result<Program, Diagnostic> {
+/// The top-level chunks of a program (statements; the point), or the
+/// empty-program error.
+pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
     let spans = chunks::split(src)?;
     if spans.is_empty() {
         return Err(Diagnostic::new(Span::new(0, 0), "empty program")
             .with_hint("type an expression such as sin(x)*y at x = 1, y = 2"));
     }
-    let parse_part = |part: &[Span], first: usize| {
-        let mut b = parser::Builder::new(src);
-        b.names.reserve(part.len() + 8);
-        b.chunks_from(part, first).map(|()| b)
+    Ok(spans)
+}
+
+/// Consecutive chunks of a program, parsed, with their names interned.
+pub struct Part<'s> {
+    pub prog: Program,
+    names: Interner<'s>,
+}
+
+impl<'s> Part<'s> {
+    /// The symbol id of a name this part knows.
+    pub fn find(&self, name: &str) -> Option<u32> {
+        self.names.find(name)
+    }
+}
+
+/// Parse the chunks `spans` of `src`; `first` is the index of the first.
+pub fn parse_part<'s>(src: &'s str, spans: &[Span], first: usize) -> Result<Part<'s>, Diagnostic> {
+    let mut b = parser::Builder::new(src);
+    b.names.reserve(spans.len() + 8);
+    b.chunks_from(spans, first)?;
+    Ok(Part {
+        prog: b.prog,
+        names: b.names,
+    })
+}
+
+/// Symbol ids, in `known`'s numbering, for the names `symbols` of a later
+/// part: a name `known` (or else `also`, with its map) has gets that id, any
+/// other the next free id (`next`, which new names are counted in, and whose
+/// spans are appended to `new`). The lookups are read-only and run on both
+/// cores; nothing is inserted, since nothing looks names up afterwards.
+pub fn join_symbols(
+    src: &str,
+    known: &Part,
+    also: Option<(&Part, &[u32])>,
+    symbols: &[Span],
+    new: &mut Vec<Span>,
+    next: &mut u32,
+) -> Vec<u32> {
+    let find = |part: &[Span]| -> Vec<Option<u32>> {
+        part.iter()
+            .map(|s| {
+                let name = s.text(src);
+                known.find(name).or_else(|| {
+                    also.and_then(|(p, map)| {
+                        p.find(name).and_then(|id| map.get(id as usize).copied())
+                    })
+                })
+            })
+            .collect()
     };
+    let found = if symbols.len() > 10_000 {
+        let half = symbols.len() / 2;
+        let (mut first, rest) = std::thread::scope(|s| {
+            let h = s.spawn(|| find(&symbols[half..]));
+            let first = find(&symbols[..half]);
+            (first, h.join().unwrap_or_else(|_| find(&symbols[half..])))
+        });
+        first.extend(rest);
+        first
+    } else {
+        find(symbols)
+    };
+    symbols
+        .iter()
+        .zip(found)
+        .map(|(&span, f)| {
+            f.unwrap_or_else(|| {
+                new.push(span);
+                *next += 1;
+                *next - 1
+            })
+        })
+        .collect()
+}
+
+/// Parse a whole program (statements, a definition, an optional point).
+pub fn parse(src: &str) -> Result<Program, Diagnostic> {
+    let spans = split(src)?;
     let (prog, errors) = if spans.len() >= PARALLEL_FROM {
         // Chunks are independent: parse the two halves on the two cores.
         let mid = spans.len() / 2;
         let (a, b) = std::thread::scope(|s| {
-            let h = s.spawn(|| parse_part(&spans[mid..], mid));
-            let a = parse_part(&spans[..mid], 0);
+            let h = s.spawn(|| parse_part(src, &spans[mid..], mid));
+            let a = parse_part(src, &spans[..mid], 0);
             let b = h.join().unwrap_or_else(|_| {
                 Err(Diagnostic::new(spans[mid], "internal error while parsing"))
             });
@@ -40,32 +117,11 @@ pub fn parse(src: &str) -> Result<Program, Diagnostic> {
         });
         match (a, b) {
             (Ok(mut a), Ok(b)) => {
-                // The second half's symbols, renumbered into the first's:
-                // a name the first half knows gets its id, any other a new
-                // one. Nothing looks names up after this, so the lookups
-                // (read-only, cache-missing) run on both cores and nothing
-                // is inserted.
-                let (bsyms, table) = (&b.prog.symbols, &a.names);
-                let find = |part: &[Span]| -> Vec<Option<u32>> {
-                    part.iter().map(|s| table.find(s.text(src))).collect()
-                };
-                let half = bsyms.len() / 2;
-                let (mut found, rest) = std::thread::scope(|s| {
-                    let h = s.spawn(|| find(&bsyms[half..]));
-                    let first = find(&bsyms[..half]);
-                    (first, h.join().unwrap_or_else(|_| find(&bsyms[half..])))
-                });
-                found.extend(rest);
-                let map: Vec<u32> = bsyms
-                    .iter()
-                    .zip(found)
-                    .map(|(&span, f)| {
-                        f.unwrap_or_else(|| {
-                            a.prog.symbols.push(span);
-                            (a.prog.symbols.len() - 1) as u32
-                        })
-                    })
-                    .collect();
+                check_parts(src, &[&a.prog, &b.prog])?;
+                let mut next = a.prog.symbols.len() as u32;
+                let mut new = Vec::new();
+                let map = join_symbols(src, &a, None, &b.prog.symbols, &mut new, &mut next);
+                a.prog.symbols.extend(new);
                 a.prog.append(b.prog, &map);
                 (a.prog, Vec::new())
             }
@@ -75,8 +131,8 @@ pub fn parse(src: &str) -> Result<Program, Diagnostic> {
             ),
         }
     } else {
-        match parse_part(&spans, 0) {
-            Ok(b) => (b.prog, Vec::new()),
+        match parse_part(src, &spans, 0) {
+            Ok(p) => (p.prog, Vec::new()),
             Err(e) => (Program::default(), vec![e]),
         }
     };
@@ -84,28 +140,40 @@ pub fn parse(src: &str) -> Result<Program, Diagnostic> {
     if let Some(e) = errors.into_iter().min_by_key(|e| e.span.start) {
         return Err(e);
     }
-    check_order(src, &prog)?;
+    check_parts(src, &[&prog])?;
     Ok(prog)
 }
 
-/// The point comes last; a function definition is the last statement.
-fn check_order(src: &str, prog: &Program) -> Result<(), Diagnostic> {
+/// Across the parts of a program (in order): the point is given once and
+/// comes last; a function definition is the last statement; there is a
+/// statement.
+pub fn check_parts(src: &str, parts: &[&Program]) -> Result<(), Diagnostic> {
     let line = |at: u32| diagnostic::line_col(src, at as usize).0;
-    if let Some(pc) = prog.point_chunk
-        && let Some(s) = prog.stmts.iter().find(|s| s.chunk as usize > pc)
+    let mut points = parts.iter().filter_map(|p| p.point_span.zip(p.point_chunk));
+    if let (Some((first, _)), Some((second, _))) = (points.next(), points.next()) {
+        return Err(
+            Diagnostic::new(second, "the point is given twice").with_hint(format!(
+                "give all values in one 'at x = 1, y = 2' (the first is on line {})",
+                line(first.start)
+            )),
+        );
+    }
+    let stmts = || parts.iter().flat_map(|p| p.stmts.iter());
+    let point = parts.iter().find_map(|p| p.point_span.zip(p.point_chunk));
+    if let Some((at, pc)) = point
+        && let Some(s) = stmts().find(|s| s.chunk as usize > pc)
     {
-        let at = prog.point_span.map_or(0, |p| p.start);
         return Err(Diagnostic::new(
             Span::new(s.start as usize, s.start as usize + 1),
             "a statement after the point",
         )
         .with_hint(format!(
             "the point ('at …', on line {}) must come last",
-            line(at)
+            line(at.start)
         )));
     }
-    if let Some(def) = &prog.definition
-        && let Some(s) = prog.stmts.iter().find(|s| s.chunk as usize > def.chunk)
+    if let Some(def) = parts.iter().find_map(|p| p.definition.as_ref())
+        && let Some(s) = stmts().find(|s| s.chunk as usize > def.chunk)
     {
         return Err(Diagnostic::new(
             Span::new(s.start as usize, s.start as usize + 1),
@@ -116,8 +184,8 @@ fn check_order(src: &str, prog: &Program) -> Result<(), Diagnostic> {
             def.name.text(src)
         )));
     }
-    if prog.stmts.is_empty() {
-        let at = prog.point_span.unwrap_or_default();
+    if stmts().next().is_none() {
+        let at = point.map(|(s, _)| s).unwrap_or_default();
         return Err(Diagnostic::new(at, "a point but no program")
             .with_hint("write the function before 'at'"));
     }
