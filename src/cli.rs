@@ -5,7 +5,7 @@
 //! Must not compute anything itself: it calls `session`, `format`, and the
 //! TUI/REPL entry points.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -46,6 +46,10 @@ pub enum Command {
     Tui(crate::tui::cmd::TuiArgs),
     /// Print one TUI frame as plain text (for slides, docs and tests).
     Render(crate::tui::cmd::RenderArgs),
+    /// Run a replay script (.adt) headless: print its tables, check its :expect lines.
+    Run(crate::replay::run::RunArgs),
+    /// Present a replay script (.adt) in the TUI: space advances, ← goes back.
+    Play(crate::replay::play::PlayArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -241,12 +245,8 @@ pub fn main() -> ExitCode {
         Some(Command::Eval(args)) => eval(args),
         Some(Command::Tui(args)) => crate::tui::cmd::tui(args),
         Some(Command::Render(args)) => crate::tui::cmd::render(args),
-        None => {
-            let interactive = std::io::stdin().is_terminal();
-            let _ = interactive;
-            emit(&format!(
-                "adtrace: automatic differentiation, step by step.\nTry: adtrace eval 'sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2)) at x = 1'\n\n{EXAMPLES}\n"
-            ))
-        }
+        Some(Command::Run(args)) => crate::replay::run::run(args),
+        Some(Command::Play(args)) => crate::replay::play::play(args),
+        None => crate::repl::main(),
     }
 }

@@ -14,6 +14,8 @@ pub mod format;
 pub mod layout;
 pub mod notation;
 pub mod ops;
+pub mod repl;
+pub mod replay;
 pub mod session;
 pub mod steps;
 pub mod sweep;
