@@ -133,7 +133,11 @@ pub fn command_hint(line: &str, pos: usize) -> Option<(String, String)> {
     if name.is_empty() || name.contains(char::is_whitespace) {
         return None;
     }
-    let s = COMMANDS.iter().find(|s| s.name.starts_with(name))?;
+    // The exact command, else the shortest one it begins.
+    let s = COMMANDS
+        .iter()
+        .filter(|s| s.name.starts_with(name))
+        .min_by_key(|s| s.name.len())?;
     let rest = &s.name[name.len()..];
     let shown = if s.args.is_empty() {
         rest.to_string()
@@ -394,6 +398,10 @@ mod tests {
             Some(("ort FORMAT FILE".into(), "ort".into()))
         );
         assert_eq!(command_hint(":table", 6), None);
+        assert_eq!(
+            command_hint(":exa", 4),
+            Some(("mple NAME".into(), "mple".into()))
+        );
         assert_eq!(command_hint("sin", 3), None);
     }
 
