@@ -241,3 +241,29 @@ fn load_runs_a_script_from_the_repl_relative_to_it() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("loaded too deeply"), "{}", r.stderr);
 }
+
+#[test]
+fn the_documented_example_runs_as_documented() {
+    let doc = std::fs::read_to_string("docs/replay.md").unwrap();
+    let start = doc.find("```text\n# The lecture").unwrap() + "```text\n".len();
+    let body = &doc[start..];
+    let example = &body[..body.find("```").unwrap()];
+    let p = script("talk.adt", example);
+    let r = run(&[&p]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("all 6 expectations held"), "{}", r.stderr);
+    assert_eq!(r.stdout.matches("gradient:").count(), 5);
+    let p = script(
+        "talk.adt",
+        &example.replace("cbar = 0.8045", "cbar = 0.8046"),
+    );
+    let r = run(&[&p]);
+    assert_eq!(r.code, 1);
+    let want = "error: expectation failed: cbar = 0.8046 ± 0.00005, but it is 0.804549\n --> ";
+    assert!(r.stderr.contains(want), "{}", r.stderr);
+    assert!(r.stderr.contains("talk.adt:11:16"), "{}", r.stderr);
+    assert!(
+        doc.contains(want) && doc.contains("talk.adt:11:16"),
+        "the doc shows it"
+    );
+}
