@@ -17,6 +17,8 @@ use crate::session::{self, Failure, Request, SeedSpec};
 
 const EXAMPLES: &str = "\
 Examples:
+  adtrace                       (the REPL: type ':example graph' or 'sin(x)*y at x=1, y=2')
+  adtrace play neural-net       (present a lecture script; 'adtrace run FILE' checks one)
   adtrace eval 'sin(x)*y at x=1, y=2'
   adtrace eval 'f(x1, x2) = ln(x1) + x1*x2 - sin(x2)' --at x1=2,x2=5 --wrt x2
   adtrace eval 'a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e at x = 1'

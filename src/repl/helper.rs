@@ -69,7 +69,7 @@ pub fn complete_words(line: &str, pos: usize, names: &[String]) -> Completion {
         let words: Vec<&str> = cmd.split_whitespace().collect();
         let ends_in_space = cmd.ends_with(char::is_whitespace);
         // Still typing the command's name.
-        if words.len() <= 1 && !ends_in_space {
+        if words.is_empty() || (words.len() == 1 && !ends_in_space) {
             let prefix = words.first().copied().unwrap_or("");
             let cands = COMMANDS.iter().map(|s| format!(":{}", s.name));
             return Completion::Words(lead, matching(&format!(":{prefix}"), cands));

@@ -697,7 +697,7 @@ impl Session {
         if expect::holds(e.value, got, tol) {
             vec![Output::ExpectHeld(format!("ok: {name} = {}", shown(got)))]
         } else {
-            let expected = text[e.value_span.range()].to_string();
+            let expected = e.value_span.text(text).to_string();
             let d = Diagnostic::new(
                 e.value_span,
                 format!(
