@@ -672,7 +672,15 @@ impl Session {
             StepTo::Back(n) => cur.step.saturating_sub(n),
         };
         cur.step = k.min(last);
-        vec![Output::Step(cur.step)]
+        let phase = steps::step(trace, cur.step).map_or("", |s| s.phase.name());
+        vec![
+            Output::Step(cur.step),
+            Output::Note(format!(
+                "':tui' opens at step {} of {} ({phase} sweep)",
+                cur.step + 1,
+                last + 1
+            )),
+        ]
     }
 
     fn expect(&mut self, e: &Expect, span: Span, text: &str, origin: &Origin) -> Vec<Output> {
@@ -1010,7 +1018,9 @@ mod tests {
     fn steps_clamp() {
         let mut s = Session::default();
         s.handle_line("sin(x) at x = 1");
-        assert!(matches!(s.handle_line(":step end")[0], Output::Step(3)));
+        let o = s.handle_line(":step end");
+        assert!(matches!(o[0], Output::Step(3)));
+        assert!(matches!(&o[1], Output::Note(n) if n.contains("step 4 of 4 (reverse sweep)")));
         assert!(matches!(s.handle_line(":step reverse")[0], Output::Step(2)));
         assert!(matches!(s.handle_line(":step +9")[0], Output::Step(3)));
         assert!(matches!(s.handle_line(":step -1")[0], Output::Step(2)));
