@@ -5,7 +5,7 @@
 //! Must not compute anything itself: it calls `session`, `format`, and the
 //! TUI/REPL entry points.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -17,6 +17,8 @@ use crate::session::{self, Failure, Request, SeedSpec};
 
 const EXAMPLES: &str = "\
 Examples:
+  adtrace                       (the REPL: type ':example graph' or 'sin(x)*y at x=1, y=2')
+  adtrace play neural-net       (present a lecture script; 'adtrace run FILE' checks one)
   adtrace eval 'sin(x)*y at x=1, y=2'
   adtrace eval 'f(x1, x2) = ln(x1) + x1*x2 - sin(x2)' --at x1=2,x2=5 --wrt x2
   adtrace eval 'a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e at x = 1'
@@ -46,6 +48,10 @@ pub enum Command {
     Tui(crate::tui::cmd::TuiArgs),
     /// Print one TUI frame as plain text (for slides, docs and tests).
     Render(crate::tui::cmd::RenderArgs),
+    /// Run a replay script (.adt) headless: print its tables, check its :expect lines.
+    Run(crate::replay::run::RunArgs),
+    /// Present a replay script (.adt) in the TUI: space advances, ← goes back.
+    Play(crate::replay::play::PlayArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -244,12 +250,8 @@ pub fn main() -> ExitCode {
         Some(Command::Eval(args)) => eval(args),
         Some(Command::Tui(args)) => crate::tui::cmd::tui(args),
         Some(Command::Render(args)) => crate::tui::cmd::render(args),
-        None => {
-            let interactive = std::io::stdin().is_terminal();
-            let _ = interactive;
-            emit(&format!(
-                "adtrace: automatic differentiation, step by step.\nTry: adtrace eval 'sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2)) at x = 1'\n\n{EXAMPLES}\n"
-            ))
-        }
+        Some(Command::Run(args)) => crate::replay::run::run(args),
+        Some(Command::Play(args)) => crate::replay::play::play(args),
+        None => crate::repl::main(),
     }
 }

@@ -15,6 +15,8 @@ pub mod intern;
 pub mod layout;
 pub mod notation;
 pub mod ops;
+pub mod repl;
+pub mod replay;
 pub mod session;
 pub mod steps;
 pub mod sweep;

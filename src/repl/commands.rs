@@ -1,0 +1,842 @@
+//! One REPL input → a `Command`: a program, a point (`at …`), a
+//! `:command`, or a replay directive (`:step`, `:pause`, `:expect`, …),
+//! with spans into the input so that every error is located. Also the
+//! command table that `:help` and tab completion read.
+//!
+//! Pure text work: must not trace, evaluate, read files or print. What a
+//! command does is `state`'s business.
+
+use std::time::Duration;
+
+use crate::diagnostic::{Diagnostic, Span, did_you_mean};
+use crate::format::Format;
+use crate::notation::Notation;
+use crate::tui::Theme;
+
+/// A command's name, its argument synopsis, one line of summary and the
+/// longer text of `:help NAME`.
+pub struct Spec {
+    pub name: &'static str,
+    pub args: &'static str,
+    pub summary: &'static str,
+    pub detail: &'static str,
+}
+
+/// Every `:command`, in the order `:help` lists them.
+pub const COMMANDS: &[Spec] = &[
+    Spec {
+        name: "help",
+        args: "[NAME]",
+        summary: "list the commands, or explain one",
+        detail: "':help' lists every command; ':help NAME' explains one (':help at', ':help expect').",
+    },
+    Spec {
+        name: "examples",
+        args: "",
+        summary: "list the built-in examples",
+        detail: "The lecture's examples, built into adtrace as replay scripts. Load one with ':example NAME'; present one with 'adtrace play NAME'.",
+    },
+    Spec {
+        name: "example",
+        args: "NAME",
+        summary: "run a built-in example (its last program stays current)",
+        detail: "Runs the example's script like ':load': prints its captions and tables and checks its ':expect' lines. Its last program stays current, so ':tui' steps through it.",
+    },
+    Spec {
+        name: "at",
+        args: "x=1, y=2",
+        summary: "trace the current program at this point (also without ':')",
+        detail: "Gives the current program its point (completing or overriding the program's own 'at') and traces it. 'at x = 2' and ':at x = 2' are the same. The point stays until the next program.",
+    },
+    Spec {
+        name: "wrt",
+        args: "INPUT",
+        summary: "forward mode with respect to INPUT (seed e_k)",
+        detail: "Sets the seed of the forward sweep to the unit vector of INPUT, e.g. ':wrt x2'. One forward sweep gives the derivative along one direction; the reverse sweep gives the whole gradient.",
+    },
+    Spec {
+        name: "seed",
+        args: "x=1, y=0.5",
+        summary: "forward mode along a direction (inputs left out are 0)",
+        detail: "Sets the seed of the forward sweep, e.g. ':seed x=1, y=0.5'. The tangent column is then the directional derivative along it.",
+    },
+    Spec {
+        name: "table",
+        args: "",
+        summary: "print the table of the current program",
+        detail: "Prints the lecture's table (rows, values, tangents, adjoints) and the gradient, without opening the stepping view.",
+    },
+    Spec {
+        name: "tui",
+        args: "",
+        summary: "step through the current program full-screen",
+        detail: "Opens the stepping view on the current program (press ? there for its keys, q to come back). Starts at the step set by ':step'.",
+    },
+    Spec {
+        name: "load",
+        args: "FILE",
+        summary: "run a replay file (.adt)",
+        detail: "Runs each line of FILE as if typed: programs, points, commands. Prints tables and captions and checks ':expect' lines; stops at the first error, naming FILE:line:col. See docs/replay.md.",
+    },
+    Spec {
+        name: "record",
+        args: "FILE | stop",
+        summary: "write what you type from now on as a replay file",
+        detail: "':record FILE' starts a replay file with the current settings and program, then appends every line that succeeds; ':record stop' closes it. 'adtrace run FILE' replays it with the same tables.",
+    },
+    Spec {
+        name: "save",
+        args: "FILE",
+        summary: "write the current program, point and settings as a replay file",
+        detail: "Writes a replay file that brings back the current state: non-default settings, the program, its point and seed.",
+    },
+    Spec {
+        name: "export",
+        args: "FORMAT FILE",
+        summary: "write the current table as text, markdown, latex, json or dot",
+        detail: "Writes the current program's trace in FORMAT (text, markdown, latex, json, dot) to FILE, as 'adtrace eval --format FORMAT' prints it.",
+    },
+    Spec {
+        name: "set",
+        args: "NAME VALUE",
+        summary: "precision N | notation lecture|griewank | cse on|off | theme … | ascii on|off | format …",
+        detail: "':set precision 2' (decimals shown), ':set notation griewank' (v_i instead of x_i), ':set cse off' (repeated subexpressions get their own rows), ':set theme light' (dark, light, high-contrast), ':set ascii on', ':set format json' (what tables print as). ':set' alone shows the settings.",
+    },
+    Spec {
+        name: "step",
+        args: "N | forward | reverse | end | +N | -N",
+        summary: "move the view to a step (replay files)",
+        detail: "Moves the stepping view: a 0-based step index, 'forward' (the first forward step), 'reverse' (the first reverse step), 'end' (the last step), or +N / -N steps from the current one. ':tui' opens at this step.",
+    },
+    Spec {
+        name: "pause",
+        args: "\"caption\"",
+        summary: "wait for a key in a presentation; show the caption (replay files)",
+        detail: "In 'adtrace play' the view stops here and shows the caption until the presenter presses space. 'adtrace run --frames' prints the frame. The REPL prints the caption.",
+    },
+    Spec {
+        name: "wait",
+        args: "1.5s",
+        summary: "hold the view for a while in a presentation (replay files)",
+        detail: "In 'adtrace play' the view holds for this long, then goes on by itself. Units: s or ms (a bare number is seconds); at most 600 s.",
+    },
+    Spec {
+        name: "title",
+        args: "\"text\"",
+        summary: "the title shown above the view (replay files)",
+        detail: "Sets the title bar of the stepping view from here on.",
+    },
+    Spec {
+        name: "expect",
+        args: "NAME = NUMBER [± TOL]",
+        summary: "check a number of the current table; fail if it does not hold",
+        detail: "NAME is a row's label as the table shows it (x2: its value, d2: its tangent, x̄2 or xbar2: its adjoint), a row's program name (c: its value, dc / ċ / dot(c), c̄ / cbar / bar(c)), 'value' (the output), 'tangent' (the output's derivative along the seed), or 'grad INPUT' (a gradient entry, from the reverse sweep). The tolerance defaults to half a unit in the last decimal shown (0.00005 at precision 4, finer if the number has more decimals); '± 0.01' or '+- 0.01' sets it.",
+    },
+    Spec {
+        name: "quit",
+        args: "",
+        summary: "leave adtrace (also Ctrl-D)",
+        detail: "Leaves the REPL; the history is kept for next time.",
+    },
+];
+
+/// Other spellings of commands.
+const ALIASES: &[(&str, &str)] = &[
+    ("q", "quit"),
+    ("exit", "quit"),
+    ("h", "help"),
+    ("?", "help"),
+];
+
+pub fn spec(name: &str) -> Option<&'static Spec> {
+    let name = ALIASES
+        .iter()
+        .find(|(a, _)| *a == name)
+        .map_or(name, |&(_, n)| n);
+    COMMANDS.iter().find(|s| s.name == name)
+}
+
+/// Where a `:step` moves the view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepTo {
+    Index(usize),
+    Forward,
+    Reverse,
+    End,
+    Ahead(usize),
+    Back(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setting {
+    Precision(usize),
+    Notation(Notation),
+    Cse(bool),
+    Theme(Theme),
+    Ascii(bool),
+    Format(Format),
+}
+
+/// What an `:expect` checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The output's value.
+    Value,
+    /// The output's tangent (the derivative along the seed).
+    Tangent,
+    /// One gradient entry, from the reverse sweep.
+    Grad(String),
+    /// A row by label or program name, or its tangent or adjoint.
+    Name(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expect {
+    pub target: Target,
+    pub target_span: Span,
+    pub value: f64,
+    pub value_span: Span,
+    /// Decimals written in the expected number.
+    pub decimals: usize,
+    pub tolerance: Option<f64>,
+}
+
+/// One input, parsed. Spans point into the input's text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Empty, or only a comment.
+    Blank,
+    /// The whole input is a program.
+    Program,
+    /// The point list of `at …` / `:at …`.
+    At(Span),
+    Wrt(Span),
+    Seed(Span),
+    Help(Option<String>),
+    Examples,
+    Example(String, Span),
+    Load(String, Span),
+    /// `:record FILE`, or `:record stop` (None).
+    Record(Option<(String, Span)>),
+    Save(String, Span),
+    Export(Format, String, Span),
+    Table,
+    Tui,
+    Set(Setting),
+    ShowSettings,
+    Quit,
+    Step(StepTo),
+    Pause(Option<String>),
+    Wait(Duration),
+    Title(String),
+    Expect(Expect),
+}
+
+/// Longest `:wait`: a presentation should never hang for good.
+const MAX_WAIT_SECS: f64 = 600.0;
+
+/// Whether the input needs another line: a program or point with an open
+/// parenthesis (comments and `:commands` never continue).
+pub fn incomplete(text: &str) -> bool {
+    if text.trim_start().starts_with(':') {
+        return false;
+    }
+    let mut depth = 0i64;
+    for line in text.lines() {
+        let code = line.split('#').next().unwrap_or("");
+        for c in code.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    depth > 0
+}
+
+/// Whether `text` starts with the keyword `at` (a point for the current
+/// program), returning where the list starts.
+fn point_line(text: &str) -> Option<usize> {
+    let lead = text.len() - text.trim_start().len();
+    let rest = &text[lead..];
+    let after = rest.strip_prefix("at")?;
+    match after.chars().next() {
+        None => Some(text.len()),
+        Some(c) if c.is_whitespace() => Some(lead + 2),
+        _ => None,
+    }
+}
+
+/// Parse one input.
+pub fn parse(text: &str) -> Result<Command, Diagnostic> {
+    let lead = text.len() - text.trim_start().len();
+    let body = text[lead..].trim_end();
+    if body.is_empty() || body.starts_with('#') {
+        return Ok(Command::Blank);
+    }
+    if let Some(at) = point_line(text) {
+        return point_args(text, at, "at");
+    }
+    let Some(cmd) = body.strip_prefix(':') else {
+        return Ok(Command::Program);
+    };
+    let name_len = cmd.find(char::is_whitespace).unwrap_or(cmd.len());
+    let name = &cmd[..name_len];
+    let name_span = Span::new(lead, lead + 1 + name_len);
+    let args_at = lead + 1 + name_len;
+    let Some(spec) = spec(name) else {
+        let known = COMMANDS
+            .iter()
+            .map(|s| s.name)
+            .chain(ALIASES.iter().map(|a| a.0));
+        let d = Diagnostic::new(name_span, format!("unknown command ':{name}'"));
+        return Err(match did_you_mean(name, known) {
+            Some(m) => d.with_hint(format!("did you mean ':{m}'? ':help' lists the commands")),
+            None => d.with_hint("':help' lists the commands"),
+        });
+    };
+    let a = Args::new(text, args_at, spec);
+    let none = |c: Command| a.none().map(|()| c);
+    match spec.name {
+        "help" => Ok(Command::Help(a.optional_word()?)),
+        "examples" => none(Command::Examples),
+        "example" => {
+            let (n, s) = a.word()?;
+            Ok(Command::Example(n, s))
+        }
+        "at" => point_args(text, args_at, "at"),
+        "wrt" => {
+            let (_, s) = a.word()?;
+            Ok(Command::Wrt(s))
+        }
+        "seed" => point_args(text, args_at, "seed"),
+        "table" => none(Command::Table),
+        "tui" => none(Command::Tui),
+        "load" => {
+            let (p, s) = a.path()?;
+            Ok(Command::Load(p, s))
+        }
+        "save" => {
+            let (p, s) = a.path()?;
+            Ok(Command::Save(p, s))
+        }
+        "record" => {
+            let (p, s) = a.path()?;
+            Ok(Command::Record(if p == "stop" {
+                None
+            } else {
+                Some((p, s))
+            }))
+        }
+        "export" => a.export(),
+        "set" => a.set(),
+        "quit" => none(Command::Quit),
+        "step" => a.step(),
+        "pause" => Ok(Command::Pause(a.optional_text()?)),
+        "wait" => a.wait(),
+        "title" => Ok(Command::Title(a.optional_text()?.unwrap_or_default())),
+        "expect" => a.expect(),
+        _ => Err(Diagnostic::new(
+            name_span,
+            "internal error: command without parser",
+        )),
+    }
+}
+
+/// A point (or seed) list: everything after the keyword, up to a comment.
+fn point_args(text: &str, start: usize, what: &str) -> Result<Command, Diagnostic> {
+    let (s, e) = trimmed(text, start, comment_start(text, start));
+    if s == e {
+        let ex = if what == "seed" {
+            ":seed x = 1, y = 0.5"
+        } else {
+            "at x = 1, y = 2"
+        };
+        return Err(
+            Diagnostic::new(Span::new(start, start), format!("'{what}' needs a list"))
+                .with_hint(format!("write name = value, e.g. {ex}")),
+        );
+    }
+    let span = Span::new(s, e);
+    Ok(if what == "seed" {
+        Command::Seed(span)
+    } else {
+        Command::At(span)
+    })
+}
+
+/// Where a `#` comment starts after `from` (outside double quotes; a `#`
+/// only starts a comment at the start or after a space, so paths keep it).
+fn comment_start(text: &str, from: usize) -> usize {
+    let mut quoted = false;
+    let mut escaped = false;
+    let mut prev_space = true;
+    for (i, c) in text[from..].char_indices() {
+        if quoted {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                quoted = false;
+            }
+        } else if c == '"' {
+            quoted = true;
+        } else if c == '#' && prev_space {
+            return from + i;
+        }
+        prev_space = c.is_whitespace();
+    }
+    text.len()
+}
+
+/// `start..end` without surrounding whitespace.
+fn trimmed(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let piece = &text[start..end];
+    let s = start + (piece.len() - piece.trim_start().len());
+    let e = start + piece.trim_end().len();
+    (s, e.max(s))
+}
+
+/// The arguments of one command.
+struct Args<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
+    spec: &'static Spec,
+}
+
+impl<'t> Args<'t> {
+    fn new(text: &'t str, at: usize, spec: &'static Spec) -> Args<'t> {
+        let (start, end) = trimmed(text, at, comment_start(text, at));
+        Args {
+            text,
+            start,
+            end,
+            spec,
+        }
+    }
+
+    fn rest(&self) -> &'t str {
+        &self.text[self.start..self.end]
+    }
+
+    fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+
+    fn usage(&self) -> String {
+        format!("usage: :{} {}", self.spec.name, self.spec.args)
+            .trim_end()
+            .to_string()
+    }
+
+    fn missing(&self, what: &str) -> Diagnostic {
+        Diagnostic::new(Span::new(self.start, self.start), format!("missing {what}"))
+            .with_hint(self.usage())
+    }
+
+    fn none(&self) -> Result<(), Diagnostic> {
+        if self.start == self.end {
+            Ok(())
+        } else {
+            Err(Diagnostic::new(
+                self.span(),
+                format!(":{} takes no arguments", self.spec.name),
+            ))
+        }
+    }
+
+    fn optional_word(&self) -> Result<Option<String>, Diagnostic> {
+        if self.start == self.end {
+            return Ok(None);
+        }
+        self.word()
+            .map(|(w, _)| Some(w.trim_start_matches(':').to_string()))
+    }
+
+    /// Exactly one word.
+    fn word(&self) -> Result<(String, Span), Diagnostic> {
+        let rest = self.rest();
+        if rest.is_empty() {
+            return Err(self.missing(self.spec.args));
+        }
+        if let Some(i) = rest.find(char::is_whitespace) {
+            let extra = rest[i..].trim_start();
+            let at = self.end - extra.len();
+            return Err(
+                Diagnostic::new(Span::new(at, self.end), "unexpected text").with_hint(self.usage())
+            );
+        }
+        Ok((rest.to_string(), self.span()))
+    }
+
+    /// A file path: the rest of the line, or a quoted string.
+    fn path(&self) -> Result<(String, Span), Diagnostic> {
+        if self.start == self.end {
+            return Err(self.missing("a file name"));
+        }
+        let (p, end) = self.string_or_rest(self.start)?;
+        self.nothing_after(end)?;
+        Ok((p, Span::new(self.start, end)))
+    }
+
+    /// A quoted string (with `\"` and `\\`) or the rest, and where it ends.
+    fn string_or_rest(&self, from: usize) -> Result<(String, usize), Diagnostic> {
+        let piece = &self.text[from..self.end];
+        let Some(inner) = piece.strip_prefix('"') else {
+            return Ok((piece.to_string(), self.end));
+        };
+        let mut out = String::new();
+        let mut chars = inner.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => return Ok((out, from + 1 + i + 1)),
+                '\\' => match chars.next() {
+                    Some((_, n)) => out.push(n),
+                    None => break,
+                },
+                c => out.push(c),
+            }
+        }
+        Err(Diagnostic::new(Span::new(from, from + 1), "unclosed '\"'")
+            .with_hint("end the text with \""))
+    }
+
+    fn nothing_after(&self, at: usize) -> Result<(), Diagnostic> {
+        let (s, e) = trimmed(self.text, at, self.end);
+        if s == e {
+            Ok(())
+        } else {
+            Err(Diagnostic::new(Span::new(s, e), "unexpected text").with_hint(self.usage()))
+        }
+    }
+
+    fn optional_text(&self) -> Result<Option<String>, Diagnostic> {
+        if self.start == self.end {
+            return Ok(None);
+        }
+        let (s, end) = self.string_or_rest(self.start)?;
+        self.nothing_after(end)?;
+        Ok(Some(s))
+    }
+
+    fn export(&self) -> Result<Command, Diagnostic> {
+        let rest = self.rest();
+        if rest.is_empty() {
+            return Err(self.missing("a format and a file"));
+        }
+        let flen = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let fspan = Span::new(self.start, self.start + flen);
+        let Some(format) = Format::parse(&rest[..flen]) else {
+            let names: Vec<&str> = Format::ALL.iter().map(|f| f.0).collect();
+            return Err(
+                Diagnostic::new(fspan, format!("unknown format '{}'", &rest[..flen]))
+                    .with_hint(format!("the formats are {}", names.join(", "))),
+            );
+        };
+        let (ps, _) = trimmed(self.text, self.start + flen, self.end);
+        if ps == self.end {
+            return Err(
+                Diagnostic::new(Span::new(self.end, self.end), "missing a file name")
+                    .with_hint(self.usage()),
+            );
+        }
+        let (p, end) = self.string_or_rest(ps)?;
+        self.nothing_after(end)?;
+        Ok(Command::Export(format, p, Span::new(ps, end)))
+    }
+
+    fn set(&self) -> Result<Command, Diagnostic> {
+        let rest = self.rest();
+        if rest.is_empty() {
+            return Ok(Command::ShowSettings);
+        }
+        let nlen = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let name = &rest[..nlen];
+        let nspan = Span::new(self.start, self.start + nlen);
+        let (vs, ve) = trimmed(self.text, self.start + nlen, self.end);
+        let value = &self.text[vs..ve];
+        let vspan = Span::new(vs, ve);
+        let bad = |what: &str, hint: &str| {
+            let d = if value.is_empty() {
+                Diagnostic::new(vspan, format!("missing {what}"))
+            } else {
+                Diagnostic::new(vspan, format!("'{value}' is not {what}"))
+            };
+            d.with_hint(hint.to_string())
+        };
+        let on_off = |v: &str| match v {
+            "on" | "true" | "yes" => Some(true),
+            "off" | "false" | "no" => Some(false),
+            _ => None,
+        };
+        let setting = match name {
+            "precision" => match value.parse::<usize>() {
+                Ok(p) if p <= 17 => Setting::Precision(p),
+                _ => return Err(bad("a precision", "a number of decimals from 0 to 17")),
+            },
+            "notation" => match Notation::parse(value) {
+                Some(n) => Setting::Notation(n),
+                None => return Err(bad("a notation", "lecture or griewank")),
+            },
+            "cse" => match on_off(value) {
+                Some(b) => Setting::Cse(b),
+                None => return Err(bad("on or off", "on (a graph) or off (a tree)")),
+            },
+            "ascii" => match on_off(value) {
+                Some(b) => Setting::Ascii(b),
+                None => return Err(bad("on or off", "on or off")),
+            },
+            "theme" => match value {
+                "dark" => Setting::Theme(Theme::Dark),
+                "light" => Setting::Theme(Theme::Light),
+                "high-contrast" => Setting::Theme(Theme::HighContrast),
+                _ => return Err(bad("a theme", "dark, light or high-contrast")),
+            },
+            "format" => match Format::parse(value) {
+                Some(f) => Setting::Format(f),
+                None => {
+                    return Err(bad("a format", "text, json, markdown, latex or dot"));
+                }
+            },
+            _ => {
+                let d = Diagnostic::new(nspan, format!("unknown setting '{name}'"));
+                let names = SETTINGS.iter().map(|s| s.0);
+                let hint = "the settings are precision, notation, cse, theme, ascii, format";
+                return Err(match did_you_mean(name, names) {
+                    Some(m) => d.with_hint(format!("did you mean '{m}'? {hint}")),
+                    None => d.with_hint(hint),
+                });
+            }
+        };
+        Ok(Command::Set(setting))
+    }
+
+    fn step(&self) -> Result<Command, Diagnostic> {
+        let (w, span) = self.word()?;
+        let bad = || {
+            Diagnostic::new(span, format!("'{w}' is not a step"))
+                .with_hint("a 0-based index, forward, reverse, end, +N or -N")
+        };
+        let to = match w.as_str() {
+            "forward" | "start" => StepTo::Forward,
+            "reverse" => StepTo::Reverse,
+            "end" | "last" => StepTo::End,
+            s => {
+                if let Some(n) = s.strip_prefix('+') {
+                    StepTo::Ahead(n.parse().map_err(|_| bad())?)
+                } else if let Some(n) = s.strip_prefix('-') {
+                    StepTo::Back(n.parse().map_err(|_| bad())?)
+                } else {
+                    StepTo::Index(s.parse().map_err(|_| bad())?)
+                }
+            }
+        };
+        Ok(Command::Step(to))
+    }
+
+    fn wait(&self) -> Result<Command, Diagnostic> {
+        let (w, span) = self.word()?;
+        let (num, scale) = if let Some(n) = w.strip_suffix("ms") {
+            (n, 1e-3)
+        } else if let Some(n) = w.strip_suffix('s') {
+            (n, 1.0)
+        } else {
+            (w.as_str(), 1.0)
+        };
+        match num.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 && v * scale <= MAX_WAIT_SECS => {
+                Ok(Command::Wait(Duration::from_secs_f64(v * scale)))
+            }
+            _ => Err(Diagnostic::new(span, format!("'{w}' is not a duration"))
+                .with_hint("write seconds or milliseconds, like 1.5s or 500ms (at most 600 s)")),
+        }
+    }
+
+    fn expect(&self) -> Result<Command, Diagnostic> {
+        let rest = self.rest();
+        let Some(eq) = rest.find('=') else {
+            return Err(Diagnostic::new(self.span(), "missing '='")
+                .with_hint("write :expect NAME = NUMBER, e.g. :expect d2 = 0.1413"));
+        };
+        let (ts, te) = trimmed(self.text, self.start, self.start + eq);
+        let target_span = Span::new(ts, te);
+        let name = &self.text[ts..te];
+        if name.is_empty() {
+            return Err(self.missing("what to check").with_hint(
+                "a row (x2, d2, xbar2, c), value, tangent or grad INPUT, e.g. :expect d2 = 0.1413",
+            ));
+        }
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let target = match words.as_slice() {
+            ["value"] => Target::Value,
+            ["tangent"] => Target::Tangent,
+            ["grad" | "gradient", input] => Target::Grad((*input).to_string()),
+            [single] => Target::Name((*single).to_string()),
+            _ => {
+                return Err(
+                    Diagnostic::new(target_span, format!("'{name}' is not a row"))
+                        .with_hint("a row (x2, d2, xbar2, c), value, tangent or grad INPUT"),
+                );
+            }
+        };
+        let after = self.start + eq + 1;
+        let (vs, ve) = trimmed(self.text, after, self.end);
+        let vtext = &self.text[vs..ve];
+        // The tolerance: `± TOL`, `+- TOL` or `+/- TOL`.
+        let (num_end, tol) = match ["±", "+/-", "+-"]
+            .iter()
+            .filter_map(|m| vtext.find(m).map(|i| (i, m.len())))
+            .min()
+        {
+            Some((i, len)) => {
+                let (ts, te) = trimmed(self.text, vs + i + len, ve);
+                let tspan = Span::new(ts, te);
+                let t = number(&self.text[ts..te])
+                    .filter(|(t, _)| t.is_finite() && *t >= 0.0)
+                    .ok_or_else(|| {
+                        Diagnostic::new(tspan, "not a tolerance")
+                            .with_hint("write a number ≥ 0, e.g. ± 0.001")
+                    })?;
+                (vs + i, Some(t.0))
+            }
+            None => (ve, None),
+        };
+        let (ns, ne) = trimmed(self.text, vs, num_end);
+        let value_span = Span::new(ns, ne);
+        let Some((value, decimals)) = number(&self.text[ns..ne]) else {
+            let what = if ns == ne {
+                "missing the expected number".to_string()
+            } else {
+                format!("'{}' is not a number", &self.text[ns..ne])
+            };
+            return Err(Diagnostic::new(value_span, what)
+                .with_hint("write a number, e.g. 0.1413, -0.2859, 1e-3, inf or NaN"));
+        };
+        Ok(Command::Expect(Expect {
+            target,
+            target_span,
+            value,
+            value_span,
+            decimals,
+            tolerance: tol,
+        }))
+    }
+}
+
+/// A number as written in an `:expect`, and how many decimals it has.
+fn number(s: &str) -> Option<(f64, usize)> {
+    let s = s.replace('−', "-");
+    let lower = s.to_ascii_lowercase();
+    match lower.as_str() {
+        "inf" | "+inf" | "∞" => return Some((f64::INFINITY, 0)),
+        "-inf" | "-∞" => return Some((f64::NEG_INFINITY, 0)),
+        "nan" => return Some((f64::NAN, 0)),
+        _ => {}
+    }
+    if !s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) {
+        return None;
+    }
+    let v: f64 = s.parse().ok()?;
+    let mantissa = lower.split('e').next().unwrap_or("");
+    let decimals = mantissa.split_once('.').map_or(0, |(_, d)| d.len());
+    v.is_finite().then_some((v, decimals))
+}
+
+/// The setting names and their values, for completion.
+pub const SETTINGS: &[(&str, &[&str])] = &[
+    ("precision", &["2", "4", "6"]),
+    ("notation", &["lecture", "griewank"]),
+    ("cse", &["on", "off"]),
+    ("theme", &["dark", "light", "high-contrast"]),
+    ("ascii", &["on", "off"]),
+    ("format", &["text", "json", "markdown", "latex", "dot"]),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> Command {
+        parse(s).unwrap_or_else(|d| panic!("{s}: {d:?}"))
+    }
+
+    fn err(s: &str) -> Diagnostic {
+        parse(s).unwrap_err()
+    }
+
+    #[test]
+    fn programs_points_and_blanks() {
+        assert_eq!(ok("sin(x) at x = 1"), Command::Program);
+        assert_eq!(ok("  # a comment"), Command::Blank);
+        assert_eq!(ok(""), Command::Blank);
+        assert_eq!(ok("at x = 2"), Command::At(Span::new(3, 8)));
+        assert_eq!(ok(":at x=2 # c"), Command::At(Span::new(4, 7)));
+        // a name starting with "at" is a program
+        assert_eq!(ok("atan2 + x"), Command::Program);
+        assert_eq!(err("at").message, "'at' needs a list");
+    }
+
+    #[test]
+    fn commands_and_errors() {
+        assert_eq!(ok(":set precision 2"), Command::Set(Setting::Precision(2)));
+        assert_eq!(
+            ok(":set notation griewank"),
+            Command::Set(Setting::Notation(Notation::Griewank))
+        );
+        assert_eq!(ok(":q"), Command::Quit);
+        let e = err(":exampel graph");
+        assert_eq!((e.span.start, e.span.end), (0, 8));
+        assert!(e.hint.unwrap().contains(":example"));
+        let e = err(":set precision many");
+        assert_eq!(e.span.start, 15);
+        assert_eq!(
+            ok(":export json \"my file.json\""),
+            Command::Export(Format::Json, "my file.json".into(), Span::new(13, 27))
+        );
+        assert_eq!(ok(":record stop"), Command::Record(None));
+        assert_eq!(
+            ok(":pause \"x # y\" # comment"),
+            Command::Pause(Some("x # y".into()))
+        );
+        assert_eq!(err(":pause \"open").message, "unclosed '\"'");
+        assert_eq!(ok(":wait 1.5s"), Command::Wait(Duration::from_millis(1500)));
+        assert_eq!(ok(":wait 200ms"), Command::Wait(Duration::from_millis(200)));
+        assert!(err(":wait forever").message.contains("duration"));
+        assert_eq!(ok(":step end"), Command::Step(StepTo::End));
+        assert_eq!(ok(":step +2"), Command::Step(StepTo::Ahead(2)));
+        assert_eq!(ok(":step 3"), Command::Step(StepTo::Index(3)));
+        assert_eq!(err(":table now").message, ":table takes no arguments");
+    }
+
+    #[test]
+    fn expectations() {
+        let Command::Expect(e) = ok(":expect d2 = 0.1413") else {
+            panic!()
+        };
+        assert_eq!(e.target, Target::Name("d2".into()));
+        assert_eq!((e.value, e.decimals, e.tolerance), (0.1413, 4, None));
+        let Command::Expect(e) = ok(":expect grad x = −0.2859 ± 0.001") else {
+            panic!()
+        };
+        assert_eq!(e.target, Target::Grad("x".into()));
+        assert_eq!((e.value, e.tolerance), (-0.2859, Some(0.001)));
+        let Command::Expect(e) = ok(":expect value = 2 +- 1e-3") else {
+            panic!()
+        };
+        assert_eq!((e.target, e.tolerance), (Target::Value, Some(0.001)));
+        let e = err(":expect d2 = abc");
+        assert_eq!(e.span.start, 13);
+        assert!(err(":expect d2 0.14").message.contains("'='"));
+    }
+
+    #[test]
+    fn continuation() {
+        assert!(incomplete("sin(x"));
+        assert!(!incomplete("sin(x)"));
+        assert!(!incomplete("x # ("));
+        assert!(!incomplete(":pause \"(\""));
+    }
+}

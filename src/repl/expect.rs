@@ -1,0 +1,227 @@
+//! `:expect`: which number of the current table a name denotes, and
+//! whether the expected number holds within its tolerance.
+//!
+//! Names follow the table as it is shown (the current notation's labels,
+//! Unicode or ASCII, and the program's own names). Must not compute any
+//! derivative: every number is read from the sweep.
+
+use crate::notation::{Names, Style};
+use crate::sweep::Sweep;
+use crate::trace::Trace;
+
+use super::commands::{Expect, Target};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Value,
+    Tangent,
+    Adjoint,
+}
+
+/// The number `target` denotes, or a hint listing what may be named.
+pub fn lookup(
+    target: &Target,
+    trace: &Trace,
+    sweep: &Sweep,
+    style: Style,
+) -> Result<(String, f64), String> {
+    let out = trace.output();
+    match target {
+        Target::Value => Ok(("value".into(), sweep.output_value())),
+        Target::Tangent => Ok(("tangent".into(), sweep.output_tangent())),
+        Target::Grad(input) => match trace.input_index(input) {
+            Some(i) => Ok((format!("grad {input}"), sweep.gradient()[i])),
+            None => {
+                let inputs: Vec<&str> = trace.input_names().collect();
+                Err(format!(
+                    "'{input}' is not an input; the inputs are {}",
+                    if inputs.is_empty() {
+                        "none".to_string()
+                    } else {
+                        inputs.join(", ")
+                    }
+                ))
+            }
+        },
+        Target::Name(name) => {
+            for row in 0..trace.len() {
+                if let Some(col) = column_of(name, trace, row, style) {
+                    let v = match col {
+                        Column::Value => sweep.value[row],
+                        Column::Tangent => sweep.tangent[row],
+                        Column::Adjoint => sweep.adjoint[row],
+                    };
+                    return Ok((name.clone(), v));
+                }
+            }
+            let n = Names::new(trace, style);
+            let last = n.label(out);
+            let tangent = match style.notation {
+                crate::notation::Notation::Lecture => tangent_index(&n, out, style),
+                crate::notation::Notation::Griewank => accent(&last, '\u{0307}'),
+            };
+            Err(format!(
+                "name a row as the table shows it: {last} (value), {tangent} (tangent), {} (adjoint), a program name, value, tangent or grad INPUT",
+                accent(&last, '\u{0304}'),
+            ))
+        }
+    }
+}
+
+/// The lecture's `d3` for row 3 (whatever its name), else the notation's
+/// tangent symbol of the label.
+fn tangent_index(n: &Names, row: usize, style: Style) -> String {
+    let label = n.label(row);
+    match style.notation {
+        crate::notation::Notation::Lecture => {
+            let digits = label.trim_start_matches(|c: char| c.is_alphabetic());
+            format!("d{digits}")
+        }
+        crate::notation::Notation::Griewank => n.tangent(row),
+    }
+}
+
+/// Which column of `row` the name denotes, if any.
+fn column_of(name: &str, trace: &Trace, row: usize, style: Style) -> Option<Column> {
+    let uni = Names::new(
+        trace,
+        Style {
+            ascii: false,
+            ..style
+        },
+    );
+    let asc = Names::new(
+        trace,
+        Style {
+            ascii: true,
+            ..style
+        },
+    );
+    let program_name = trace.nodes.get(row).and_then(|n| n.name.as_deref());
+    let mut values = vec![uni.label(row), asc.label(row)];
+    let mut tangents = vec![
+        uni.tangent(row),
+        asc.tangent(row),
+        tangent_index(&uni, row, style),
+    ];
+    let mut adjoints = vec![uni.adjoint(row), asc.adjoint(row)];
+    let mut refs = vec![uni.label(row), asc.label(row)];
+    if let Some(p) = program_name {
+        values.push(p.to_string());
+        refs.push(p.to_string());
+        tangents.push(format!("d{p}"));
+    }
+    for r in &refs {
+        let letters = r.chars().take_while(|c| c.is_alphabetic()).count();
+        let split = r.char_indices().nth(letters).map_or(r.len(), |(i, _)| i);
+        let (head, tail) = r.split_at(split);
+        tangents.push(format!("dot({r})"));
+        tangents.push(format!("{head}dot{tail}"));
+        tangents.push(accent(r, '\u{0307}'));
+        adjoints.push(format!("bar({r})"));
+        adjoints.push(format!("{head}bar{tail}"));
+        adjoints.push(accent(r, '\u{0304}'));
+    }
+    if values.iter().any(|v| v == name) {
+        Some(Column::Value)
+    } else if tangents.iter().any(|v| v == name) {
+        Some(Column::Tangent)
+    } else if adjoints.iter().any(|v| v == name) {
+        Some(Column::Adjoint)
+    } else {
+        None
+    }
+}
+
+fn accent(s: &str, mark: char) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    if let Some(c) = chars.next() {
+        out.push(c);
+        out.push(mark);
+    }
+    out.extend(chars);
+    out
+}
+
+/// The tolerance: given, or half a unit in the last decimal shown (the
+/// precision, or the number's own decimals if it has more).
+pub fn tolerance(e: &Expect, precision: usize) -> f64 {
+    e.tolerance
+        .unwrap_or_else(|| 0.5 * 10f64.powi(-(e.decimals.max(precision).min(17) as i32)))
+}
+
+/// Whether `got` matches the expectation. Non-finite numbers must match
+/// exactly (NaN matches NaN); a little slack absorbs decimal rounding.
+pub fn holds(expected: f64, got: f64, tol: f64) -> bool {
+    if expected.is_nan() || got.is_nan() {
+        return expected.is_nan() && got.is_nan();
+    }
+    if !expected.is_finite() || !got.is_finite() {
+        return expected == got;
+    }
+    (expected - got).abs() <= tol * (1.0 + 1e-9) + f64::EPSILON * expected.abs()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notation::Notation;
+    use crate::session;
+
+    fn setup(p: &str) -> (Trace, Sweep) {
+        let t = session::trace(p, "", false).unwrap();
+        let point = t.point(None).unwrap();
+        let seed = t.seed(&session::SeedSpec::First).unwrap();
+        let s = crate::sweep::both(&t.trace, &point, &seed);
+        (t.trace, s)
+    }
+
+    fn get(t: &Trace, s: &Sweep, name: &str, style: Style) -> f64 {
+        lookup(&Target::Name(name.into()), t, s, style).unwrap().1
+    }
+
+    #[test]
+    fn names_of_the_lecture_table() {
+        let (t, s) = setup("W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2 at x = 1");
+        let st = Style::default();
+        let r = |v: f64| (v * 1e4).round() / 1e4;
+        assert_eq!(r(get(&t, &s, "x2", st)), 0.964);
+        assert_eq!(r(get(&t, &s, "d2", st)), 0.1413);
+        assert_eq!(r(get(&t, &s, "d5", st)), -0.2859);
+        assert_eq!(r(get(&t, &s, "dL", st)), -0.2859);
+        assert_eq!(r(get(&t, &s, "L", st)), 0.7109);
+        assert_eq!(r(get(&t, &s, "xbar0", st)), -0.2859);
+        assert_eq!(r(get(&t, &s, "x\u{304}0", st)), -0.2859);
+        assert_eq!(r(get(&t, &s, "bar(x)", st)), -0.2859);
+        let g = Style {
+            notation: Notation::Griewank,
+            ..st
+        };
+        assert_eq!(r(get(&t, &s, "v_0", g)), 1.0);
+        assert_eq!(r(get(&t, &s, "v₁", g)), 2.0);
+        assert_eq!(r(get(&t, &s, "vdot₁", g)), 2.0);
+        assert!(lookup(&Target::Name("q".into()), &t, &s, st).is_err());
+        assert!(lookup(&Target::Grad("q".into()), &t, &s, st).is_err());
+    }
+
+    #[test]
+    fn tolerances() {
+        let e = |decimals, tolerance| Expect {
+            target: Target::Value,
+            target_span: Default::default(),
+            value: 0.0,
+            value_span: Default::default(),
+            decimals,
+            tolerance,
+        };
+        assert_eq!(tolerance(&e(4, None), 4), 0.00005);
+        assert_eq!(tolerance(&e(1, None), 4), 0.00005);
+        assert_eq!(tolerance(&e(6, None), 4), 0.0000005);
+        assert_eq!(tolerance(&e(4, Some(0.1)), 4), 0.1);
+        assert!(holds(0.1413, 0.14134, 0.00005));
+        assert!(!holds(0.1413, 0.14136, 0.00005));
+        assert!(holds(f64::NAN, f64::NAN, 0.0));
+        assert!(!holds(1.0, f64::NAN, 1.0));
+    }
+}

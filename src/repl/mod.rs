@@ -1,0 +1,263 @@
+//! The REPL (`adtrace` with no arguments): a prompt where programs, points
+//! and `:commands` are typed. At a terminal it edits lines with rustyline
+//! (`helper`), keeps history in the user's data directory and opens the
+//! stepping TUI on a program with its point, printing the finished table
+//! inline when the user leaves it. With stdin not a terminal it reads lines
+//! plainly and prints the tables, so pipes and here-documents work.
+//!
+//! What an input means lives in `commands` (syntax) and `state` (effect);
+//! this file only reads lines and shows `Output`s. Must never let an error
+//! end the session, and never calls readline while the TUI holds the
+//! terminal.
+
+pub mod commands;
+pub mod expect;
+pub mod helper;
+pub mod state;
+
+use std::cell::RefCell;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::rc::Rc;
+
+use rustyline::error::ReadlineError;
+use rustyline::history::FileHistory;
+use rustyline::{CompletionType, Config, Editor};
+
+use crate::tui::cmd::no_color;
+use helper::ReplHelper;
+use state::{Origin, Output, Session, Settings};
+
+const PROMPT: &str = "ad> ";
+
+/// Where the history lives: $XDG_DATA_HOME/adtrace/history, else
+/// ~/.local/share/adtrace/history.
+pub fn history_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local").join("share"))
+        })?;
+    Some(base.join("adtrace").join("history"))
+}
+
+/// What showing a batch of outputs found.
+#[derive(Default)]
+struct Shown {
+    quit: bool,
+    error: bool,
+    failed: bool,
+}
+
+/// Write to stdout or stderr; a closed pipe is not an error worth dying of.
+fn out(text: &str) {
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+}
+
+fn err(text: &str) {
+    let mut e = std::io::stderr().lock();
+    let _ = e.write_all(text.as_bytes()).and_then(|()| e.flush());
+}
+
+fn line(text: &str) -> String {
+    if text.ends_with('\n') {
+        text.to_string()
+    } else {
+        format!("{text}\n")
+    }
+}
+
+/// Show outputs; `tui` opens the stepping view when asked to.
+fn show(outputs: Vec<Output>, tui: bool) -> Shown {
+    let mut s = Shown::default();
+    for o in outputs {
+        match o {
+            Output::Text(t) => out(&line(&t)),
+            Output::Note(n) | Output::ExpectHeld(n) => out(&line(&n)),
+            Output::Error(e) => {
+                s.error = true;
+                err(&line(&e));
+            }
+            Output::ExpectFailed(e) => {
+                s.failed = true;
+                err(&line(&e));
+            }
+            Output::View(v) if v.open && tui => {
+                let mut model = v.model();
+                if let Err(e) = crate::tui::run(&mut model) {
+                    err(&format!("adtrace: terminal error: {e}\n"));
+                }
+            }
+            Output::Pause(Some(c)) => out(&format!("▸ {c}\n")),
+            Output::Quit => s.quit = true,
+            Output::View(_)
+            | Output::Step(_)
+            | Output::Pause(None)
+            | Output::Wait(_)
+            | Output::Title(_) => {}
+        }
+    }
+    s
+}
+
+fn settings() -> Settings {
+    Settings {
+        no_color: no_color(),
+        ..Settings::default()
+    }
+}
+
+/// `adtrace` with no subcommand.
+pub fn main() -> ExitCode {
+    if std::io::stdin().is_terminal() {
+        interactive()
+    } else {
+        piped(std::io::stdin().lock())
+    }
+}
+
+/// Lines from a pipe or a file: no prompt, no TUI. Exit code 2 if any
+/// input failed, 1 if an expectation did not hold, else 0.
+pub fn piped(input: impl BufRead) -> ExitCode {
+    let mut session = Session::new(settings());
+    let mut any_error = false;
+    let mut any_failed = false;
+    let mut pending: Option<(usize, String)> = None;
+    let mut number = 0usize;
+    for raw in input.split(b'\n') {
+        number += 1;
+        let raw = match raw {
+            Ok(r) => r,
+            Err(e) => {
+                err(&format!("error: cannot read stdin: {e}\n"));
+                return ExitCode::from(2);
+            }
+        };
+        let text = match String::from_utf8(raw) {
+            Ok(t) => t,
+            Err(_) => {
+                err(&format!(
+                    "error: invalid UTF-8\n --> <stdin>:{number}\n  = hint: send UTF-8 text\n"
+                ));
+                any_error = true;
+                continue;
+            }
+        };
+        let text = text.strip_suffix('\r').unwrap_or(&text);
+        let (text, backslash) = match text.trim_end().strip_suffix('\\') {
+            Some(t) => (t, true),
+            None => (text, false),
+        };
+        let (start, input) = match pending.take() {
+            Some((s, mut acc)) => {
+                acc.push('\n');
+                acc.push_str(text);
+                (s, acc)
+            }
+            None => (number, text.to_string()),
+        };
+        if backslash || commands::incomplete(&input) {
+            pending = Some((start, input));
+            continue;
+        }
+        let origin = Origin {
+            file: "<stdin>".into(),
+            line: start,
+        };
+        let s = show(session.handle(&input, &origin), false);
+        any_error |= s.error;
+        any_failed |= s.failed;
+        if s.quit {
+            pending = None;
+            break;
+        }
+    }
+    if let Some((start, input)) = pending {
+        let origin = Origin {
+            file: "<stdin>".into(),
+            line: start,
+        };
+        let s = show(session.handle(&input, &origin), false);
+        any_error |= s.error;
+        any_failed |= s.failed;
+    }
+    if any_error {
+        ExitCode::from(2)
+    } else if any_failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn interactive() -> ExitCode {
+    let config = Config::builder()
+        .history_ignore_space(true)
+        .history_ignore_dups(true)
+        .map(|b| {
+            b.auto_add_history(false)
+                .completion_type(CompletionType::List)
+        })
+        .map(|b| b.build())
+        .unwrap_or_default();
+    let mut rl: Editor<ReplHelper, FileHistory> = match Editor::with_config(config) {
+        Ok(rl) => rl,
+        Err(e) => {
+            err(&format!("adtrace: cannot start the line editor: {e}\n"));
+            // Still usable: read plain lines.
+            return piped(std::io::stdin().lock());
+        }
+    };
+    let names = Rc::new(RefCell::new(Vec::new()));
+    rl.set_helper(Some(ReplHelper::new(names.clone(), no_color())));
+    let history = history_path();
+    if let Some(h) = &history {
+        // A missing or unreadable history is not an error: start afresh.
+        let _ = rl.load_history(h);
+    }
+    out(&format!(
+        "adtrace {}: automatic differentiation, step by step. ':help' lists the commands, Ctrl-D leaves.\n\
+         Type ':example graph', or a function like 'sin(x)*y at x=1, y=2'.\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    let tui = std::io::stdout().is_terminal();
+    let mut session = Session::new(settings());
+    loop {
+        match rl.readline(PROMPT) {
+            Ok(input) => {
+                if !input.trim().is_empty() {
+                    let _ = rl.add_history_entry(input.as_str());
+                }
+                let s = show(session.handle_line(&input), tui);
+                *names.borrow_mut() = session.names();
+                if s.quit {
+                    break;
+                }
+            }
+            // Ctrl-C cancels the line being typed.
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                err(&format!("adtrace: cannot read the line: {e}\n"));
+                break;
+            }
+        }
+    }
+    if let Some(h) = &history {
+        save_history(&mut rl, h);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Save the history, creating its directory; failing is harmless.
+fn save_history(rl: &mut Editor<ReplHelper, FileHistory>, path: &std::path::Path) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = rl.save_history(path);
+}

@@ -1,0 +1,178 @@
+//! `adtrace run FILE`: a replay script headless. Prints each traced table
+//! (in any `--format`), with `--frames` the text frame at each pause, and
+//! checks every `:expect`.
+//!
+//! Exit codes: 0 when everything held, 1 when an expectation failed (each
+//! one named FILE:line:col, expected vs got), 2 for an error in the script
+//! (FILE:line:col; nothing after it runs unless `--keep-going`). Must not
+//! interpret inputs itself: `repl::state::Session` does.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::cli::{FormatArg, emit};
+use crate::format::Format;
+use crate::repl::state::{Origin, Output, Session, Settings, View};
+use crate::tui::render_text;
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The replay file (.adt), or the name of a built-in example.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// What each traced table prints as.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Also print the text frame of the stepping view at each `:pause`.
+    #[arg(long)]
+    pub frames: bool,
+    /// The terminal size frames are drawn for.
+    #[arg(long, value_name = "WxH", value_parser = parse_size, default_value = "100x30")]
+    pub size: (u16, u16),
+    /// Report every error instead of stopping at the first.
+    #[arg(long)]
+    pub keep_going: bool,
+}
+
+fn parse_size(s: &str) -> Result<(u16, u16), String> {
+    let bad = || format!("'{s}' is not a size: write it as WIDTHxHEIGHT, like 100x30");
+    let (w, h) = s.split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let w: u16 = w.trim().parse().map_err(|_| bad())?;
+    let h: u16 = h.trim().parse().map_err(|_| bad())?;
+    if w > 1000 || h > 1000 {
+        return Err(format!("'{s}' is too large: at most 1000x1000"));
+    }
+    Ok((w, h))
+}
+
+pub fn format_of(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Latex => Format::Latex,
+        FormatArg::Dot => Format::Dot,
+    }
+}
+
+/// What a headless run has seen: its exit code and the counts it reports.
+#[derive(Default)]
+struct Tally {
+    errors: usize,
+    failed: usize,
+    held: usize,
+}
+
+/// `adtrace run`.
+pub fn run(args: &RunArgs) -> ExitCode {
+    let (text, file) = match super::load(&args.file) {
+        Ok(x) => x,
+        Err(msg) => {
+            eprint!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let script = match super::parse::parse(&text, &file) {
+        Ok(s) => s,
+        Err(errors) => {
+            let shown = if args.keep_going { errors.len() } else { 1 };
+            for e in errors.iter().take(shown) {
+                eprint!("{e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let mut session = Session::new(Settings {
+        format: format_of(args.format),
+        ..Settings::default()
+    });
+    if let Some(dir) = std::path::Path::new(&args.file).parent() {
+        session.push_dir(dir.to_path_buf());
+    }
+    let mut tally = Tally::default();
+    let mut view: Option<View> = None;
+    let mut caption_title: Option<String> = None;
+    'items: for item in &script.items {
+        let origin = Origin {
+            file: file.clone(),
+            line: item.line,
+        };
+        for out in session.handle(&item.text, &origin) {
+            match out {
+                Output::Text(t) => {
+                    if emit(&t) != ExitCode::SUCCESS {
+                        return ExitCode::from(2);
+                    }
+                }
+                Output::Note(_) => {}
+                Output::ExpectHeld(_) => tally.held += 1,
+                Output::Error(e) => {
+                    eprint!("{e}");
+                    tally.errors += 1;
+                    if !args.keep_going {
+                        break 'items;
+                    }
+                }
+                Output::ExpectFailed(e) => {
+                    eprint!("{e}");
+                    tally.failed += 1;
+                }
+                Output::View(v) => view = Some(*v),
+                Output::Step(k) => {
+                    if let Some(v) = &mut view {
+                        v.step = k;
+                    }
+                }
+                Output::Title(t) => {
+                    caption_title = Some(t.clone());
+                    if let Some(v) = &mut view {
+                        v.title = Some(t);
+                    }
+                }
+                Output::Pause(caption) if args.frames => {
+                    if let Some(v) = &view {
+                        let (w, h) = args.size;
+                        let mut m = v.model();
+                        m.caption = caption;
+                        if m.title.is_none() {
+                            m.title = caption_title.clone();
+                        }
+                        m.resize(w, h);
+                        let frame = render_text(&m, w, h);
+                        if emit(&format!("\n{frame}")) != ExitCode::SUCCESS {
+                            return ExitCode::from(2);
+                        }
+                    }
+                }
+                Output::Pause(_) | Output::Wait(_) => {}
+                Output::Quit => break 'items,
+            }
+        }
+    }
+    summary(&file, &tally);
+    if tally.errors > 0 {
+        ExitCode::from(2)
+    } else if tally.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn summary(file: &str, t: &Tally) {
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    if t.errors > 0 {
+        eprintln!("{file}: {} error{}", t.errors, s(t.errors));
+    }
+    if t.failed > 0 {
+        eprintln!(
+            "{file}: {} expectation{} failed, {} held",
+            t.failed,
+            s(t.failed),
+            t.held
+        );
+    } else if t.held > 0 && t.errors == 0 {
+        eprintln!("{file}: all {} expectation{} held", t.held, s(t.held));
+    }
+}

@@ -1,0 +1,243 @@
+//! End-to-end: the REPL in a real terminal (tmux). Starts `adtrace` at its
+//! prompt, completes a command with Tab, opens the stepping TUI on a
+//! program with its point, leaves it with q, and finds the finished table
+//! inline and a working prompt; then `adtrace play` on a lecture script.
+//! Skips with a note when tmux is not installed (CI installs it).
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const GRAPH: &str = "f(x) = sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2)) at x = 1";
+const BIN: &str = env!("CARGO_BIN_EXE_adtrace");
+
+/// A tmux server on a private socket with one session; killed on drop,
+/// so a failing assertion cannot leave it behind.
+struct Tmux {
+    socket: String,
+    target: String,
+}
+
+impl Tmux {
+    fn start(tag: &str) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("note: tmux is not installed; skipping the tmux end-to-end test");
+            return None;
+        }
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let socket = format!("adtrace-{tag}-{}-{nanos}", std::process::id());
+        let t = Tmux {
+            target: format!("{socket}:0"),
+            socket,
+        };
+        let ok = t.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            &t.socket,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "env",
+            "PS1=$ ",
+            "sh",
+        ]);
+        assert!(ok.status.success(), "tmux new-session failed: {ok:?}");
+        Some(t)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.target];
+        args.extend_from_slice(keys);
+        let out = self.run(&args);
+        assert!(out.status.success(), "send-keys {keys:?}: {out:?}");
+    }
+
+    /// Type a command line literally, then Enter.
+    fn line(&self, text: &str) {
+        let out = self.run(&["send-keys", "-t", &self.target, "-l", text]);
+        assert!(out.status.success());
+        self.keys(&["Enter"]);
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", &self.target]).stdout)
+            .into_owned()
+    }
+
+    fn alternate_on(&self) -> bool {
+        let out = self.run(&[
+            "display-message",
+            "-p",
+            "-t",
+            &self.target,
+            "#{alternate_on}",
+        ]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    /// Poll the screen until `ok` holds; panic with the last screen after
+    /// `secs` seconds.
+    fn wait(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            if Instant::now() > end {
+                panic!("timed out waiting for {what}; the screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+/// After leaving: the main screen is back and the terminal is in cooked
+/// mode (icanon), and the shell runs commands.
+fn check_shell_is_usable(t: &Tmux, marker: &str) {
+    t.wait("the main screen", 10, |_| !t.alternate_on());
+    t.line(&format!(
+        "echo {marker}-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon)"
+    ));
+    let want = format!("{marker}-icanon");
+    t.wait("the shell's answer", 10, |s| {
+        s.lines().any(|l| l.trim() == want)
+    });
+}
+
+fn scratch(tag: &str) -> std::path::PathBuf {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let d = std::env::temp_dir().join(format!(
+        "adtrace-rtmux-{tag}-{}-{nanos}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The prompt is on the last non-empty line of the screen.
+fn at_prompt(s: &str) -> bool {
+    s.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.starts_with("ad>"))
+}
+
+#[test]
+fn repl_in_tmux_completes_opens_the_tui_and_comes_back() {
+    let Some(t) = Tmux::start("repl") else {
+        return;
+    };
+    let data = scratch("data");
+    t.wait("the shell prompt", 10, |s| s.contains('$'));
+    t.line(&format!(
+        "XDG_DATA_HOME={} NO_COLOR=1 {BIN}",
+        data.display()
+    ));
+    let s = t.wait("the greeting and prompt", 15, |s| {
+        s.contains(":example graph") && at_prompt(s)
+    });
+    assert!(s.contains("sin(x)*y at x=1, y=2"), "{s}");
+
+    // Tab completes the command's common prefix.
+    let out = t.run(&["send-keys", "-t", &t.target, "-l", ":exa"]);
+    assert!(out.status.success());
+    t.keys(&["Tab"]);
+    t.wait("the completion", 10, |s| {
+        s.lines().any(|l| l.starts_with("ad> :example"))
+    });
+    // Had Tab not completed ':exa', this would be ':exas', an unknown command.
+    let out = t.run(&["send-keys", "-t", &t.target, "-l", "s"]);
+    assert!(out.status.success());
+    t.keys(&["Enter"]);
+    let s = t.wait("the examples", 10, |s| {
+        s.contains("neuron-relu") && at_prompt(s)
+    });
+    assert!(!s.contains("unknown command"), "{s}");
+
+    // A program with its point opens the stepping view.
+    t.line(GRAPH);
+    t.wait("the TUI", 15, |s| {
+        s.contains("explanation") && s.contains("step 1 of 14")
+    });
+    assert!(t.alternate_on(), "the TUI uses the alternate screen");
+    t.keys(&["End"]);
+    t.wait("the last step", 10, |s| s.contains("step 14 of 14"));
+    t.keys(&["q"]);
+    t.wait("the main screen", 10, |_| !t.alternate_on());
+    let s = t.wait("the table inline and the prompt", 10, |s| {
+        s.contains("gradient: ∂f/∂x = 5.9831") && at_prompt(s)
+    });
+    assert!(
+        s.contains("x3         x1 + x2     3.7183"),
+        "the table: {s}"
+    );
+
+    // The prompt works: another line, and its output.
+    t.line(":set precision 2");
+    t.line(":table");
+    t.wait("the table at 2 decimals", 10, |s| {
+        s.contains("gradient: ∂f/∂x = 5.98") && at_prompt(s)
+    });
+
+    // An error does not end the session.
+    t.line("sin(x +* 1)");
+    t.wait("the located error", 10, |s| {
+        s.contains("1:8") && s.contains('^') && at_prompt(s)
+    });
+
+    // Ctrl-D leaves; the shell is usable and the history was kept.
+    t.keys(&["C-d"]);
+    check_shell_is_usable(&t, "done-repl");
+    let history = std::fs::read_to_string(data.join("adtrace").join("history")).unwrap();
+    assert!(history.contains(":set precision 2"), "{history}");
+}
+
+#[test]
+fn play_in_tmux_stops_at_pauses_and_steps_back() {
+    let Some(t) = Tmux::start("play") else {
+        return;
+    };
+    t.wait("the shell prompt", 10, |s| s.contains('$'));
+    t.line(&format!("{BIN} play neural-net"));
+    let s = t.wait("the first pause", 15, |s| {
+        s.contains("The weights and the target")
+    });
+    assert!(s.contains("Neural net") && s.contains("[1/6"), "{s}");
+    t.keys(&["Space"]);
+    t.wait("the second pause", 10, |s| {
+        s.contains("x1 = W0·x = 2") && s.contains("[2/6")
+    });
+    t.keys(&["Space"]);
+    t.wait("the third pause", 10, |s| {
+        s.contains("d2 = (1 − tanh²(x1))·d1") && s.contains("step 3 of 12")
+    });
+    // ← steps back across the pause
+    t.keys(&["Left"]);
+    t.wait("one frame back", 10, |s| {
+        s.contains("step 2 of 12") && s.contains("[2/6")
+    });
+    t.keys(&["q"]);
+    check_shell_is_usable(&t, "done-play");
+}
