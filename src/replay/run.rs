@@ -28,22 +28,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub frames: bool,
     /// The terminal size frames are drawn for.
-    #[arg(long, value_name = "WxH", value_parser = parse_size, default_value = "100x30")]
+    #[arg(long, value_name = "WxH", value_parser = crate::tui::cmd::parse_size, default_value = "100x30")]
     pub size: (u16, u16),
     /// Report every error instead of stopping at the first.
     #[arg(long)]
     pub keep_going: bool,
-}
-
-fn parse_size(s: &str) -> Result<(u16, u16), String> {
-    let bad = || format!("'{s}' is not a size: write it as WIDTHxHEIGHT, like 100x30");
-    let (w, h) = s.split_once(['x', 'X', '×']).ok_or_else(bad)?;
-    let w: u16 = w.trim().parse().map_err(|_| bad())?;
-    let h: u16 = h.trim().parse().map_err(|_| bad())?;
-    if w > 1000 || h > 1000 {
-        return Err(format!("'{s}' is too large: at most 1000x1000"));
-    }
-    Ok((w, h))
 }
 
 pub fn format_of(f: FormatArg) -> Format {

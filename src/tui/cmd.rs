@@ -30,7 +30,8 @@ fn parse_step(s: &str) -> Result<StepArg, String> {
     }
 }
 
-fn parse_size(s: &str) -> Result<(u16, u16), String> {
+/// `WIDTHxHEIGHT` (also `W×H`), at most 1000×1000.
+pub fn parse_size(s: &str) -> Result<(u16, u16), String> {
     let bad = || format!("'{s}' is not a size: write it as WIDTHxHEIGHT, like 100x30");
     let (w, h) = s.split_once(['x', 'X', '×']).ok_or_else(bad)?;
     let w: u16 = w.trim().parse().map_err(|_| bad())?;
