@@ -232,6 +232,10 @@ fn interactive() -> ExitCode {
             Ok(input) => {
                 if !input.trim().is_empty() {
                     let _ = rl.add_history_entry(input.as_str());
+                    // Saved at once, so a closed terminal window keeps it.
+                    if let Some(h) = &history {
+                        save_history(&mut rl, h);
+                    }
                 }
                 let s = show(session.handle_line(&input), tui);
                 *names.borrow_mut() = session.names();
