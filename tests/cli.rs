@@ -389,3 +389,45 @@ fn hostile_input_never_crashes() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// The README's console examples are what the commands print.
+#[test]
+fn readme_examples_are_current() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut checked = 0;
+    for block in readme.split("```console\n").skip(1) {
+        let block = &block[..block.find("```").unwrap()];
+        let (cmd, shown) = block.split_once('\n').unwrap();
+        let Some(cmd) = cmd.strip_prefix("$ adtrace ") else {
+            continue;
+        };
+        // split the command line into words, honouring single quotes
+        let mut args = Vec::new();
+        let mut rest = cmd.trim();
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix('\'') {
+                let end = r.find('\'').unwrap();
+                args.push(r[..end].to_string());
+                rest = r[end + 1..].trim_start();
+            } else {
+                let end = rest.find(' ').unwrap_or(rest.len());
+                args.push(rest[..end].to_string());
+                rest = rest[end..].trim_start();
+            }
+        }
+        let out = adtrace().args(&args).output().unwrap();
+        let got = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            got.trim_end(),
+            shown.trim_end(),
+            "README example `adtrace {cmd}` is out of date"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 3, "{checked}");
+}
