@@ -152,7 +152,7 @@ fn trace_large(
         (a, b, lowered)
     });
     let parsed = Instant::now();
-    let (a, b, last) = match (a, b, last) {
+    let (mut a, mut b, last) = match (a, b, last) {
         (Ok(a), Ok(b), Ok(last)) => (a, b, last),
         (a, b, last) => {
             let first = [a.err(), b.err(), last.err()]
@@ -174,6 +174,9 @@ fn trace_large(
             ));
         }
     };
+    // The first part's expressions are lowered: free them before the rest
+    // of the trace grows (its names are still needed to join the parts).
+    a.prog.exprs = Vec::new();
     let mut new = Vec::new();
     let mut next = a.prog.symbols.len() as u32;
     let map_b = syntax::join_symbols(src, &a, None, &b.prog.symbols, &mut new, &mut next);
@@ -187,6 +190,7 @@ fn trace_large(
     );
     let last_has_output = !last.prog.stmts.is_empty();
     tb.statements(&b.prog, Some(&map_b), !last_has_output)?;
+    b.prog.exprs = Vec::new();
     tb.statements(&last.prog, Some(&map_last), last_has_output)?;
     Ok((last.prog, tb.finish(), parsed))
 }
