@@ -1,7 +1,7 @@
 //! One TUI frame of a 10,000-row trace at 200×60 into a TestBackend: the
 //! cost of a redraw after a key press (target: under 5 ms). Large traces
 //! use the lane view and a virtualised table, so this stays flat in the
-//! number of rows.
+//! number of rows. Also the graph layout of a 1,000-row trace.
 
 use std::hint::black_box;
 
@@ -64,5 +64,60 @@ fn frame(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frame);
+/// `n` statements whose operands are recent rows or one of 7 inputs.
+fn local_program(n: usize) -> String {
+    let mut s = String::new();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |m: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % m
+    };
+    for i in 1..=n {
+        let mut pick = || match next(4) {
+            0 => format!("x{}", next(7) + 1),
+            _ if i > 1 => format!("v{}", i - 1 - (next(8) as usize).min(i - 2)),
+            _ => "x1".to_string(),
+        };
+        let (a, b) = (pick(), pick());
+        let rhs = match next(4) {
+            0 => format!("{a} * {b}"),
+            1 => format!("sin({a}) + {b}"),
+            2 => format!("tanh({a} - {b})"),
+            _ => format!("{a} / (1 + {b}*{b})"),
+        };
+        s.push_str(&format!("v{i} = {rhs}\n"));
+    }
+    s.push_str("at x1 = 0.1, x2 = 0.2, x3 = 0.3, x4 = 0.4, x5 = 0.5, x6 = 0.6, x7 = 0.7\n");
+    s
+}
+
+/// The DAG layout of a 1,000-row trace (target: under 25 ms): computed
+/// once per trace, when the view opens or CSE is toggled.
+fn layout(c: &mut Criterion) {
+    // By default a trace-shaped program (operands from the last few rows and
+    // the inputs); ADTRACE_LAYOUT_PROGRAM=file measures another, e.g. the
+    // first 590 statements of ../shared/bench/gen_program.py's output.
+    let src = std::env::var("ADTRACE_LAYOUT_PROGRAM")
+        .ok()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_else(|| local_program(560));
+    let t = session::trace(&src, "", false).expect("traces");
+    let specs: Vec<adtrace::layout::NodeSpec> = t
+        .trace
+        .nodes
+        .iter()
+        .map(|n| adtrace::layout::NodeSpec {
+            width: 14,
+            height: 4,
+            preds: n.row_args().map(|a| a as usize).collect(),
+        })
+        .collect();
+    c.bench_function(&format!("layout {} rows", specs.len()), |b| {
+        b.iter(|| black_box(adtrace::layout::layout(black_box(&specs)).width))
+    });
+}
+
+criterion_group!(benches, frame, layout);
 criterion_main!(benches);
