@@ -93,21 +93,14 @@ pub fn trace(program: &str, origin: &str, no_cse: bool) -> Result<Traced, Failur
     let opts = trace::Options { cse: !no_cse };
     let t0 = Instant::now();
     let spans = syntax::split(program).map_err(fail)?;
-    if spans.len() >= syntax::PARALLEL_FROM {
-        let (parsed, tr, t1) = trace_large(program, &spans, opts).map_err(fail)?;
-        let t2 = Instant::now();
-        return Ok(Traced {
-            source: program.to_string(),
-            origin: origin.to_string(),
-            program: parsed,
-            trace: tr,
-            parse_time: t1 - t0,
-            trace_time: t2 - t1,
-        });
-    }
-    let parsed = syntax::parse(program).map_err(fail)?;
-    let t1 = Instant::now();
-    let tr = trace::build(program, &parsed, opts).map_err(fail)?;
+    let (parsed, tr, t1) = if spans.len() >= syntax::PARALLEL_FROM {
+        trace_large(program, &spans, opts).map_err(fail)?
+    } else {
+        let parsed = syntax::parse(program).map_err(fail)?;
+        let t1 = Instant::now();
+        let tr = trace::build(program, &parsed, opts).map_err(fail)?;
+        (parsed, tr, t1)
+    };
     let t2 = Instant::now();
     Ok(Traced {
         source: program.to_string(),

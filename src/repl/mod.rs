@@ -72,6 +72,15 @@ fn line(text: &str) -> String {
     }
 }
 
+/// Run one (possibly multi-line) piped input that began on line `start`.
+fn run_one(session: &mut Session, start: usize, input: &str) -> Shown {
+    let origin = Origin {
+        file: "<stdin>".into(),
+        line: start,
+    };
+    show(session.handle(input, &origin), false)
+}
+
 /// Show outputs; `tui` opens the stepping view when asked to.
 fn show(outputs: Vec<Output>, tui: bool) -> Shown {
     let mut s = Shown::default();
@@ -165,11 +174,7 @@ pub fn piped(input: impl BufRead) -> ExitCode {
             pending = Some((start, input));
             continue;
         }
-        let origin = Origin {
-            file: "<stdin>".into(),
-            line: start,
-        };
-        let s = show(session.handle(&input, &origin), false);
+        let s = run_one(&mut session, start, &input);
         any_error |= s.error;
         any_failed |= s.failed;
         if s.quit {
@@ -178,11 +183,7 @@ pub fn piped(input: impl BufRead) -> ExitCode {
         }
     }
     if let Some((start, input)) = pending {
-        let origin = Origin {
-            file: "<stdin>".into(),
-            line: start,
-        };
-        let s = show(session.handle(&input, &origin), false);
+        let s = run_one(&mut session, start, &input);
         any_error |= s.error;
         any_failed |= s.failed;
     }
