@@ -509,3 +509,28 @@ fn caption_and_title_are_shown() {
     let text = render_text(&m, 80, 24);
     assert!(text.contains("Watch the tangent of tanh.") && text.contains("Lecture 3"));
 }
+
+#[test]
+fn selecting_a_row_ahead_shows_its_rule_not_its_numbers() {
+    let mut m = model("W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2 at x = 1");
+    m.set_step(1);
+    m.select(Some(2));
+    let s = render_text(&m, 100, 30);
+    let line = s
+        .lines()
+        .find(|l| l.contains("selected x2"))
+        .expect("the selected row's line");
+    assert!(
+        line.contains("not reached yet") && line.contains("d2 = (1 − tanh²(x1))·d1"),
+        "{line}"
+    );
+    assert!(!line.contains("0.1413"), "{line}");
+    // once the sweep is there, the numbers appear
+    m.set_step(3);
+    let s = render_text(&m, 100, 30);
+    let line = s
+        .lines()
+        .find(|l| l.contains("selected x2"))
+        .expect("the selected row's line");
+    assert!(line.contains("0.1413"), "{line}");
+}

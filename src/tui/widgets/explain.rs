@@ -126,17 +126,22 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
         };
         if let Some(s) = steps::step(trace, k) {
             let se = ctx.ex.explain(s);
-            let when = if k > st.index {
-                format!(" (at step {}, not reached yet)", k + 1)
+            // A row the sweep has not reached shows its rule but not its
+            // numbers, so selecting ahead never gives the answer away.
+            let (when, text) = if k > st.index {
+                (
+                    format!(" (at step {}, not reached yet)", k + 1),
+                    se.symbolic.clone(),
+                )
             } else {
-                String::new()
+                (String::new(), se.line())
             };
             out.push(Line::from(vec![
                 Span::styled(
                     ctx.t(format!("selected {}{when}: ", names.label(sel))),
                     pal.selected,
                 ),
-                Span::styled(se.line(), pal.text),
+                Span::styled(text, pal.text),
             ]));
             for w in m.sweep().warnings_at(sel) {
                 out.push(Line::styled(
