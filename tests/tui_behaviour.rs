@@ -534,3 +534,35 @@ fn selecting_a_row_ahead_shows_its_rule_not_its_numbers() {
         .expect("the selected row's line");
     assert!(line.contains("0.1413"), "{line}");
 }
+
+#[test]
+fn typing_a_seed_direction_recomputes_tangents_and_keeps_the_step() {
+    let mut m = model("f(x1, x2) = ln(x1) + x1*x2 - sin(x2) at x1 = 2, x2 = 5");
+    m.set_step(6);
+    key(&mut m, KeyCode::Char('W'));
+    for c in "x1=1, x2=0.5".chars() {
+        key(&mut m, KeyCode::Char(c));
+    }
+    assert!(render_text(&m, 100, 30).contains("seed: x1=1, x2=0.5_"));
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.step_index(), 6);
+    assert_eq!(m.seed(), [1.0, 0.5]);
+    // ∂f/∂x1 + 0.5·∂f/∂x2 = 5.5 + 0.5·(2 − cos 5)
+    let want = 5.5 + 0.5 * (2.0 - 5f64.cos());
+    assert!((m.sweep().output_tangent() - want).abs() < 1e-12);
+    // a mistake leaves the seed as it was and says why
+    key(&mut m, KeyCode::Char('W'));
+    for c in "z=1".chars() {
+        key(&mut m, KeyCode::Char(c));
+    }
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.seed(), [1.0, 0.5]);
+    let s = render_text(&m, 100, 30);
+    assert!(s.contains("'z' is not an input"), "{s}");
+    // Esc cancels typing
+    key(&mut m, KeyCode::Char('W'));
+    key(&mut m, KeyCode::Char('x'));
+    key(&mut m, KeyCode::Esc);
+    assert!(m.seed_input().is_none());
+    assert_eq!(m.seed(), [1.0, 0.5]);
+}

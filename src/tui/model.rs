@@ -196,6 +196,8 @@ pub struct Model {
     pub(crate) drag: Option<(u16, u16)>,
     /// A one-line note after an action (CSE toggled, seed changed).
     pub(crate) status: Option<String>,
+    /// A seed direction being typed (`W`), e.g. `x=1, y=0.5`.
+    pub(crate) seed_input: Option<String>,
     pub(crate) derived: Derived,
     pub(crate) widths: Widths,
 }
@@ -224,6 +226,7 @@ impl Model {
             size: (80, 24),
             drag: None,
             status: None,
+            seed_input: None,
             derived: Derived::default(),
             widths: Widths::default(),
         };
@@ -373,6 +376,12 @@ impl Model {
         };
         let mut seed = vec![0.0; n];
         seed[k] = 1.0;
+        self.set_seed(seed);
+    }
+
+    /// Set the seed direction: the forward tangents are recomputed from the
+    /// stored partials; the step index is kept.
+    pub fn set_seed(&mut self, seed: Vec<f64>) {
         self.seed = seed;
         sweep::tangents(&self.traced.trace, &mut self.sweep, &self.seed);
         self.widths = self.compute_widths();
@@ -381,6 +390,32 @@ impl Model {
             "seed: {}",
             names.out(crate::format::seed_text(self.trace(), &self.sweep, &names))
         ));
+    }
+
+    /// Set the seed from typed text (`x=1, y=0.5`; names left out are 0).
+    /// On a mistake the seed is unchanged and the message says why.
+    pub fn type_seed(&mut self, text: &str) -> Result<(), String> {
+        match self
+            .traced
+            .seed(&crate::session::SeedSpec::List(text.to_string()))
+        {
+            Ok(seed) => {
+                self.set_seed(seed);
+                Ok(())
+            }
+            Err(f) => {
+                let d = &f.diagnostic;
+                Err(match &d.hint {
+                    Some(h) => format!("{} ({h})", d.message),
+                    None => d.message.clone(),
+                })
+            }
+        }
+    }
+
+    /// The seed direction being typed, if any.
+    pub fn seed_input(&self) -> Option<&str> {
+        self.seed_input.as_deref()
     }
 
     /// Re-trace with CSE toggled; the step index is kept, clamped.

@@ -33,6 +33,24 @@ impl Model {
                 }
             }
         }
+        if let Some(text) = &mut self.seed_input {
+            match key.code {
+                KeyCode::Esc => self.seed_input = None,
+                KeyCode::Enter => {
+                    let text = text.clone();
+                    self.seed_input = None;
+                    if let Err(e) = self.type_seed(&text) {
+                        self.status = Some(format!("seed not changed: {e}"));
+                    }
+                }
+                KeyCode::Backspace => {
+                    text.pop();
+                }
+                KeyCode::Char(c) if text.len() < 200 => text.push(c),
+                _ => {}
+            }
+            return Control::Continue;
+        }
         self.status = None;
         let last = self.step_count().saturating_sub(1);
         let stepping = self.focus == Focus::Steps;
@@ -57,6 +75,9 @@ impl Model {
             KeyCode::Char('+' | '=') => self.faster(),
             KeyCode::Char('-' | '_') => self.slower(),
             KeyCode::Char('w') => self.cycle_seed(),
+            KeyCode::Char('W') if self.trace().n_inputs > 0 => {
+                self.seed_input = Some(String::new())
+            }
             KeyCode::Char('c') => self.toggle_cse(),
             KeyCode::Char('t') => self.toggle_notation(),
             KeyCode::Char('v') => self.toggle_lanes(),

@@ -20,6 +20,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("a", "autoplay on/off"),
     ("+ / −", "autoplay faster / slower"),
     ("w", "next seed direction (forward tangents)"),
+    ("W", "type a seed direction, e.g. x=1, y=0.5"),
     ("c", "toggle CSE (shared subexpressions)"),
     ("t", "notation: lecture / Griewank"),
     ("v", "graph: boxes / lanes"),

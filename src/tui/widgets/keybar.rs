@@ -14,6 +14,18 @@ pub fn keys(ctx: &Ctx) -> Vec<(&'static str, String)> {
     if m.help_open() {
         return vec![("any key", "close help".into()), ("q", "quit".into())];
     }
+    if let Some(text) = m.seed_input() {
+        let inputs: Vec<&str> = m.trace().input_names().collect();
+        return vec![
+            ("seed:", format!("{text}_")),
+            ("enter", "set".into()),
+            ("esc", "cancel".into()),
+            (
+                "e.g.",
+                format!("{}=1", inputs.first().copied().unwrap_or("x")),
+            ),
+        ];
+    }
     let mut k: Vec<(&'static str, String)> = Vec::new();
     match m.focus {
         Focus::Steps => k.push(("→/←", "step".into())),
@@ -38,7 +50,7 @@ pub fn keys(ctx: &Ctx) -> Vec<(&'static str, String)> {
         k.push(("a", "play".into()));
     }
     if m.trace().n_inputs > 1 {
-        k.push(("w", "seed".into()));
+        k.push(("w/W", "seed".into()));
     }
     k.push(("tab", "focus".into()));
     k.push(("?", "help".into()));
