@@ -488,6 +488,11 @@ impl Session {
             Err(f) => return vec![trace_failure(&f, &piece, None)],
         };
         let has_point = !traced.program.point.is_empty();
+        // A program typed at the prompt is not part of the script whose
+        // title may still be set (after ':example').
+        if origin.file.is_empty() {
+            self.title = None;
+        }
         let mut cur = Current {
             program: piece,
             traced,
@@ -976,6 +981,18 @@ mod tests {
         );
         // nothing lost
         assert!(texts(&s.handle_line(":table")).contains("∂f/∂y"));
+    }
+
+    #[test]
+    fn a_typed_program_drops_an_example_title() {
+        let mut s = Session::default();
+        s.handle_line(":example graph");
+        let o = s.handle_line("sin(x) at x = 1");
+        let v = o.iter().find_map(|o| match o {
+            Output::View(v) => Some(v),
+            _ => None,
+        });
+        assert_eq!(v.map(|v| v.title.clone()), Some(None));
     }
 
     #[test]
