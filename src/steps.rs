@@ -248,7 +248,7 @@ impl<'t> Explainer<'t> {
         let sym = n.sym(i);
         let vt = self.value_text(i, false);
         let vn = self.value_text(i, true);
-        let value = if vn == v || vn == vt {
+        let value = if same(&vn, &v) || vn == vt {
             format!("{sym} = {vt} = {v}")
         } else {
             format!("{sym} = {vt} = {vn} = {v}")
@@ -272,7 +272,7 @@ impl<'t> Explainer<'t> {
         }
         let symbolic = format!("{} = {}", n.tangent(i), sum(&sym_terms));
         let num_sum = sum(&num_terms);
-        let numeric = if num_sum == t {
+        let numeric = if same(&num_sum, &t) {
             format!("= {t}")
         } else {
             format!("= {num_sum} = {t}")
@@ -334,7 +334,7 @@ impl<'t> Explainer<'t> {
             let symbol = n.partial(j, i);
             let (rs, rn) = (sum(&rule_sym), sum(&rule_num));
             let p = n.num(partial);
-            let partial_rule = if rn == p || rs == rn {
+            let partial_rule = if same(&rn, &p) || rs == rn {
                 format!("{symbol} = {rs} = {p}")
             } else {
                 format!("{symbol} = {rs} = {rn} = {p}")
@@ -369,6 +369,12 @@ impl<'t> Explainer<'t> {
             terms,
         }
     }
+}
+
+/// Two renderings of one number (`−0.5` in a rule, `-0.5` as a result):
+/// saying `= −0.5 = -0.5` would add nothing.
+fn same(a: &str, b: &str) -> bool {
+    a.replace('−', "-") == b.replace('−', "-")
 }
 
 /// `partial·tangent`, dropping a partial of 1 and folding a −1 into a sign.
