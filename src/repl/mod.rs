@@ -78,15 +78,19 @@ fn run_one(session: &mut Session, start: usize, input: &str) -> Shown {
         file: "<stdin>".into(),
         line: start,
     };
-    show(session.handle(input, &origin), false)
+    show(session.handle(input, &origin), None)
 }
 
 /// Show outputs; `tui` opens the stepping view when asked to.
-fn show(outputs: Vec<Output>, tui: bool) -> Shown {
+/// With `tui` (the interactive prompt), a view the user asked for opens the
+/// stepping TUI; what they change there is adopted by the session, and the
+/// table that follows reads as the view left it.
+fn show(outputs: Vec<Output>, mut tui: Option<&mut Session>) -> Shown {
     let mut s = Shown::default();
+    let mut table_after_view: Option<String> = None;
     for o in outputs {
         match o {
-            Output::Text(t) => out(&line(&t)),
+            Output::Text(t) => out(&line(&table_after_view.take().unwrap_or(t))),
             Output::Note(n) | Output::ExpectHeld(n) => out(&line(&n)),
             Output::Error(e) => {
                 s.error = true;
@@ -96,10 +100,13 @@ fn show(outputs: Vec<Output>, tui: bool) -> Shown {
                 s.failed = true;
                 err(&line(&e));
             }
-            Output::View(v) if v.open && tui => {
+            Output::View(v) if v.open && tui.is_some() => {
                 let mut model = v.model();
                 if let Err(e) = crate::tui::run(&mut model) {
                     err(&format!("adtrace: terminal error: {e}\n"));
+                }
+                if let Some(session) = tui.as_deref_mut() {
+                    table_after_view = session.adopt_view(&model);
                 }
             }
             Output::Pause(Some(c)) => out(&format!("▸ {c}\n")),
@@ -238,7 +245,8 @@ fn interactive() -> ExitCode {
                         save_history(&mut rl, h);
                     }
                 }
-                let s = show(session.handle_line(&input), tui);
+                let outputs = session.handle_line(&input);
+                let s = show(outputs, tui.then_some(&mut session));
                 *names.borrow_mut() = session.names();
                 if s.quit {
                     break;

@@ -750,6 +750,48 @@ impl Session {
     }
 
     /// The current program in a format, if it has its point.
+    /// After the stepping view closes: take over what the user changed in
+    /// it (notation, shared subexpressions, seed), as the commands that set
+    /// them (so a recording replays it), and return the table as it now
+    /// reads, if anything changed.
+    pub fn adopt_view(&mut self, m: &crate::tui::Model) -> Option<String> {
+        let mut changed = false;
+        let o = m.options();
+        if o.style.notation != self.settings.style.notation {
+            self.handle_line(&format!(":set notation {}", o.style.notation.name()));
+            changed = true;
+        }
+        if o.no_cse != self.settings.no_cse {
+            self.handle_line(if o.no_cse {
+                ":set cse off"
+            } else {
+                ":set cse on"
+            });
+            changed = true;
+        }
+        let cur = self.current.as_ref()?;
+        let (_, seed, _) = cur.evaluated.as_ref()?;
+        if m.seed() != seed.as_slice() {
+            let list: Vec<String> = cur
+                .traced
+                .trace
+                .input_names()
+                .zip(m.seed())
+                .filter(|(_, v)| **v != 0.0)
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            if !list.is_empty() {
+                self.handle_line(&format!(":seed {}", list.join(",")));
+                changed = true;
+            }
+        }
+        if changed {
+            self.render(self.settings.format)
+        } else {
+            None
+        }
+    }
+
     pub fn render(&self, fmt: Format) -> Option<String> {
         let cur = self.current.as_ref()?;
         let (_, _, sw) = cur.evaluated.as_ref()?;
@@ -981,6 +1023,30 @@ mod tests {
         );
         // nothing lost
         assert!(texts(&s.handle_line(":table")).contains("∂f/∂y"));
+    }
+
+    #[test]
+    fn what_changes_in_the_view_is_adopted() {
+        let mut s = Session::default();
+        let o = s.handle_line("f(x1, x2) = ln(x1) + x1*x2 - sin(x2) at x1 = 2, x2 = 5");
+        let v = o
+            .iter()
+            .find_map(|o| match o {
+                Output::View(v) if v.open => Some(v.clone()),
+                _ => None,
+            })
+            .expect("the program opens the view");
+        let mut m = v.model();
+        assert_eq!(s.adopt_view(&m), None, "nothing changed");
+        m.toggle_notation();
+        m.cycle_seed();
+        let table = s.adopt_view(&m).expect("a new table");
+        assert!(
+            table.contains("v₋₁")
+                && table.contains("∂f/∂x2 = 1.7163   (forward mode, seed x2 = 1)"),
+            "{table}"
+        );
+        assert!(texts(&s.handle_line(":table")).contains("v₋₁"));
     }
 
     #[test]
