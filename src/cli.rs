@@ -100,6 +100,9 @@ pub struct EvalArgs {
     /// Print the time of each stage on stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Under the table (text, markdown): every step's rule with its numbers.
+    #[arg(long)]
+    pub steps: bool,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -221,6 +224,7 @@ fn eval(args: &EvalArgs) -> ExitCode {
     let opts = format::Options {
         style: args.trace.style(),
         output_only: args.output_only,
+        steps: args.steps,
     };
     let text = format::render(fmt, &ev.trace, &ev.sweep, opts);
     if args.timings {

@@ -334,7 +334,9 @@ impl<'t> Explainer<'t> {
             let symbol = n.partial(j, i);
             let (rs, rn) = (sum(&rule_sym), sum(&rule_num));
             let p = n.num(partial);
-            let partial_rule = if same(&rn, &p) || rs == rn {
+            let partial_rule = if same(&rs, &p) {
+                format!("{symbol} = {p}")
+            } else if same(&rn, &p) || rs == rn {
                 format!("{symbol} = {rs} = {p}")
             } else {
                 format!("{symbol} = {rs} = {rn} = {p}")

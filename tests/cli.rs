@@ -431,3 +431,43 @@ fn readme_examples_are_current() {
     }
     assert!(checked >= 3, "{checked}");
 }
+
+#[test]
+fn steps_under_the_table_read_like_the_lecture() {
+    let out = adtrace()
+        .args([
+            "eval",
+            "--steps",
+            "a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e at x = 1",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "forward sweep:",
+        "  e = cos(c) = cos(3.7183) = -0.8383; de = −sin(c)·dc = −sin(3.7183)·7.4366 = 4.0548",
+        "reverse sweep:",
+        "  c\u{304} = d\u{304}·∂d/∂c + e\u{304}·∂e/∂c = 1·0.2593 + 1·0.5453 = 0.8045",
+        "    ∂d/∂c = 1/(2·sqrt(c)) = 1/(2·sqrt(3.7183)) = 0.2593",
+        "    ∂c/∂a = 1",
+        "  x\u{304} = a\u{304}·∂a/∂x = 2.9915·2 = 5.9831",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line:?} in\n{text}"
+        );
+    }
+    let md = String::from_utf8(
+        adtrace()
+            .args(["eval", "--steps", "--format", "markdown", "sin(x) at x = 0"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        md.contains("**forward sweep**")
+            && md.contains("1. `x1 = sin(x) = sin(0) = 0; d1 = cos(x)·dx = cos(0)·1 = 1`"),
+        "{md}"
+    );
+}

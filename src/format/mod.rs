@@ -48,6 +48,8 @@ pub struct Options {
     pub style: Style,
     /// Leave out the table (text) or nodes and steps (JSON).
     pub output_only: bool,
+    /// Text and Markdown: every step's rule under the table.
+    pub steps: bool,
 }
 
 /// Render in any format.

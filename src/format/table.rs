@@ -145,7 +145,42 @@ pub fn text(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         out.push_str(&l);
         out.push('\n');
     }
+    if opts.steps {
+        for (heading, lines) in step_lines(&ex, trace) {
+            out.push('\n');
+            out.push_str(&heading);
+            out.push('\n');
+            for l in lines {
+                out.push_str("  ");
+                out.push_str(&l);
+                out.push('\n');
+            }
+        }
+    }
     out
+}
+
+/// Every step's explanation, grouped by sweep: the value and derivative
+/// updates forward, the adjoint (with its fan-out ledger) in reverse.
+fn step_lines(ex: &Explainer, trace: &Trace) -> Vec<(String, Vec<String>)> {
+    let mut forward = Vec::new();
+    let mut reverse = Vec::new();
+    for st in crate::steps::all(trace) {
+        let e = ex.explain(st);
+        match st.phase {
+            crate::steps::Phase::Forward => forward.push(e.line()),
+            crate::steps::Phase::Reverse => {
+                reverse.push(e.line());
+                if e.terms.len() > 1 {
+                    reverse.extend(e.terms.iter().map(|t| format!("  {}", t.partial_rule)));
+                }
+            }
+        }
+    }
+    vec![
+        ("forward sweep:".to_string(), forward),
+        ("reverse sweep:".to_string(), reverse),
+    ]
 }
 
 /// The table as GitHub-flavoured Markdown.
@@ -178,6 +213,14 @@ pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     }
     for l in summary(&ex, trace, sweep) {
         let _ = writeln!(out, "- {l}");
+    }
+    if opts.steps {
+        for (heading, lines) in step_lines(&ex, trace) {
+            let _ = writeln!(out, "\n**{}**\n", heading.trim_end_matches(':'));
+            for l in lines {
+                let _ = writeln!(out, "1. `{}`", l.trim_start().replace('`', "'"));
+            }
+        }
     }
     ex.names.out(out)
 }

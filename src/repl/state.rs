@@ -798,6 +798,7 @@ impl Session {
         let opts = format::Options {
             style: self.settings.style,
             output_only: false,
+            steps: false,
         };
         Some(format::render(fmt, &cur.traced.trace, sw, opts))
     }
