@@ -260,11 +260,16 @@ impl<'t> Explainer<'t> {
                 continue;
             };
             let r = r as usize;
-            sym_terms.push(term(self.partial_text(i, k, false), &n.tangent(r)));
-            num_terms.push(term(
-                self.partial_text(i, k, true),
-                &wrap(&n.num(s.tangent[r])),
-            ));
+            let sym_partial = self.partial_text(i, k, false);
+            // The numbers follow the symbols' shape: a partial that is 1 by
+            // its rule (a sum) is left out of both, but one that happens to
+            // be 1 at this point (x·d1 with x = 1) is shown as 1·…
+            let tangent = wrap(&n.num(s.tangent[r]));
+            num_terms.push(match sym_partial.0.as_str() {
+                "1" | "−1" | "-1" => term(sym_partial.clone(), &tangent),
+                _ => times(self.partial_text(i, k, true), &tangent),
+            });
+            sym_terms.push(term(sym_partial, &n.tangent(r)));
         }
         if sym_terms.is_empty() {
             sym_terms.push("0".to_string());
@@ -389,6 +394,15 @@ fn term((partial, compound): (String, bool), tangent: &str) -> String {
     }
 }
 
+/// `partial·tangent` with the partial always shown.
+fn times((partial, compound): (String, bool), tangent: &str) -> String {
+    if compound {
+        format!("({partial})·{tangent}")
+    } else {
+        format!("{partial}·{tangent}")
+    }
+}
+
 /// Join terms with + and −, so `a + −b` reads `a − b`.
 fn sum(terms: &[String]) -> String {
     let mut out = String::new();
@@ -475,6 +489,19 @@ mod tests {
         assert_eq!(e.numeric, "= 2·(-0.8432)·0.1696 = -0.2859");
         let e = ex.explain(step(&t, 0).unwrap());
         assert_eq!(e.symbolic, "dx = 1");
+    }
+
+    #[test]
+    fn numbers_keep_the_shape_of_the_rule() {
+        // x·d1 with x = 1 is shown as 1·…; the sum's own 1s are left out
+        let (t, s) = setup("sin(x)*x + x", &[1.0]);
+        let ex = Explainer::new(&t, &s, Names::new(&t, Style::default()));
+        let e = ex.explain(step(&t, 2).unwrap());
+        assert_eq!(e.symbolic, "d2 = x·d1 + x1·dx");
+        assert_eq!(e.numeric, "= 1·0.5403 + 0.8415·1 = 1.3818");
+        let e = ex.explain(step(&t, 3).unwrap());
+        assert_eq!(e.symbolic, "d3 = d2 + dx");
+        assert_eq!(e.numeric, "= 1.3818 + 1 = 2.3818");
     }
 
     #[test]

@@ -175,6 +175,8 @@ pub enum Setting {
     Theme(Theme),
     Ascii(bool),
     Format(Format),
+    /// Print every step's rule under the table.
+    Steps(bool),
 }
 
 /// What an `:expect` checks.
@@ -589,6 +591,10 @@ impl<'t> Args<'t> {
                 Some(b) => Setting::Ascii(b),
                 None => return Err(bad("on or off", "on or off")),
             },
+            "steps" => match on_off(value) {
+                Some(b) => Setting::Steps(b),
+                None => return Err(bad("on or off", "on (every step under the table) or off")),
+            },
             "theme" => match value {
                 "dark" => Setting::Theme(Theme::Dark),
                 "light" => Setting::Theme(Theme::Light),
@@ -604,7 +610,7 @@ impl<'t> Args<'t> {
             _ => {
                 let d = Diagnostic::new(nspan, format!("unknown setting '{name}'"));
                 let names = SETTINGS.iter().map(|s| s.0);
-                let hint = "the settings are precision, notation, cse, theme, ascii, format";
+                let hint = "the settings are precision, notation, cse, theme, ascii, format, steps";
                 return Err(match did_you_mean(name, names) {
                     Some(m) => d.with_hint(format!("did you mean '{m}'? {hint}")),
                     None => d.with_hint(hint),
@@ -753,6 +759,7 @@ pub const SETTINGS: &[(&str, &[&str])] = &[
     ("theme", &["dark", "light", "high-contrast"]),
     ("ascii", &["on", "off"]),
     ("format", &["text", "json", "markdown", "latex", "dot"]),
+    ("steps", &["on", "off"]),
 ];
 
 #[cfg(test)]

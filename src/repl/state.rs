@@ -90,6 +90,8 @@ pub struct Settings {
     /// What tables print as.
     pub format: Format,
     pub no_color: bool,
+    /// Every step's rule under the table (text and Markdown).
+    pub steps: bool,
 }
 
 /// An input's text and where it came from, so that errors in any part of
@@ -628,6 +630,10 @@ impl Session {
                 st.format = f;
                 format!("tables print as {}", fmt_name(f))
             }
+            Setting::Steps(on) => {
+                st.steps = on;
+                format!("steps {} (every step's rule under the table)", on_off(on))
+            }
             Setting::Cse(on) => {
                 let changed = st.no_cse == on;
                 st.no_cse = !on;
@@ -798,7 +804,7 @@ impl Session {
         let opts = format::Options {
             style: self.settings.style,
             output_only: false,
-            steps: false,
+            steps: self.settings.steps,
         };
         Some(format::render(fmt, &cur.traced.trace, sw, opts))
     }
@@ -854,13 +860,14 @@ impl Session {
     fn settings_text(&self) -> String {
         let s = &self.settings;
         let mut out = format!(
-            "precision {}\nnotation {}\ncse {}\ntheme {}\nascii {}\nformat {}\n",
+            "precision {}\nnotation {}\ncse {}\ntheme {}\nascii {}\nformat {}\nsteps {}\n",
             s.style.precision,
             s.style.notation.name(),
             on_off(!s.no_cse),
             s.theme.name(),
             on_off(s.style.ascii),
             fmt_name(s.format),
+            on_off(s.steps),
         );
         match &self.current {
             Some(c) => {
@@ -1048,6 +1055,20 @@ mod tests {
             "{table}"
         );
         assert!(texts(&s.handle_line(":table")).contains("v₋₁"));
+    }
+
+    #[test]
+    fn steps_under_the_table_on_request() {
+        let mut s = Session::default();
+        s.handle_line("sin(x) at x = 0");
+        assert!(!texts(&s.handle_line(":table")).contains("forward sweep:"));
+        s.handle_line(":set steps on");
+        let t = texts(&s.handle_line(":table"));
+        assert!(
+            t.contains("forward sweep:")
+                && t.contains("x1 = sin(x) = sin(0) = 0; d1 = cos(x)·dx = cos(0)·1 = 1"),
+            "{t}"
+        );
     }
 
     #[test]
