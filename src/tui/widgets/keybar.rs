@@ -52,16 +52,31 @@ pub fn keys(ctx: &Ctx) -> Vec<(&'static str, String)> {
     if m.trace().n_inputs > 1 {
         k.push(("w/W", "seed".into()));
     }
+    // Where the boxes do not fit (80×24), the lanes show the whole graph.
+    k.push(("v", if m.lane_view() { "boxes" } else { "lanes" }.into()));
     k.push(("tab", "focus".into()));
     k.push(("?", "help".into()));
     k.push(("q", "quit".into()));
     k
 }
 
+/// Keys dropped first when the bar is too narrow (`?` lists them all).
+const DROP_FIRST: [&str; 4] = ["tab", "v", "w/W", "a"];
+
 pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let mut x = area.x;
     let right = area.right();
-    for (key, what) in keys(ctx) {
+    let mut ks = keys(ctx);
+    let need = |ks: &[(&str, String)]| -> usize {
+        ks.iter().map(|(k, w)| width(k) + 1 + width(w) + 2).sum()
+    };
+    for drop in DROP_FIRST {
+        if need(&ks) <= usize::from(area.width) {
+            break;
+        }
+        ks.retain(|(k, _)| *k != drop);
+    }
+    for (key, what) in ks {
         let key = ctx.t(key.to_string());
         let need = width(&key) + 1 + width(&what) + 2;
         if usize::from(right.saturating_sub(x)) < need {
