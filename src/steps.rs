@@ -138,7 +138,9 @@ pub struct Explainer<'t> {
     trace: &'t Trace,
     sweep: &'t Sweep,
     pub names: Names<'t>,
-    /// Built on first use: headless output of the output only never needs it.
+    /// Given by a view that keeps them (the TUI), else built on first use:
+    /// headless output of the output only never needs them.
+    shared: Option<&'t Consumers>,
     consumers: std::cell::OnceCell<Consumers>,
 }
 
@@ -148,12 +150,22 @@ impl<'t> Explainer<'t> {
             trace,
             sweep,
             names,
+            shared: None,
             consumers: std::cell::OnceCell::new(),
         }
     }
 
+    /// Use consumer lists the caller already has (they are the trace's).
+    pub fn with_consumers(mut self, consumers: &'t Consumers) -> Explainer<'t> {
+        self.shared = Some(consumers);
+        self
+    }
+
     pub fn consumers(&self) -> &Consumers {
-        self.consumers.get_or_init(|| self.trace.consumers())
+        match self.shared {
+            Some(c) => c,
+            None => self.consumers.get_or_init(|| self.trace.consumers()),
+        }
     }
 
     pub fn explain(&self, step: Step) -> Explanation {

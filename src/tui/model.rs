@@ -332,7 +332,9 @@ impl Model {
     }
 
     pub(crate) fn explainer(&self) -> Explainer<'_> {
+        // The consumer lists are kept per trace: not rebuilt every frame.
         Explainer::new(self.trace(), &self.sweep, self.names())
+            .with_consumers(&self.derived.consumers)
     }
 
     /// Whether row `i`'s derivative in this phase is structurally zero.
