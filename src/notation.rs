@@ -256,7 +256,7 @@ pub fn to_ascii(s: &str) -> String {
             '│' | '┃' => out.push('|'),
             '┌' | '┐' | '└' | '┘' | '├' | '┤' | '┬' | '┴' | '┼' => out.push('+'),
             '▼' | '↓' => out.push('v'),
-            '▶' => out.push('>'),
+            '▶' | '▸' => out.push('>'),
             '◀' => out.push('<'),
             '•' => out.push('*'),
             c if c.is_ascii() => out.push(c),

@@ -154,11 +154,16 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
     if let Some(s) = &m.status {
         out.push(Line::styled(ctx.t(s.clone()), pal.dim));
     }
+    // The presenter's caption goes first: a long fan-out ledger below must
+    // not push it out of a small pane.
     if let Some(c) = &m.caption {
-        out.push(Line::styled(
-            ctx.t(c.clone()),
-            pal.title.add_modifier(Modifier::ITALIC),
-        ));
+        out.insert(
+            0,
+            Line::styled(
+                ctx.t(format!("▸ {c}")),
+                pal.title.add_modifier(Modifier::ITALIC),
+            ),
+        );
     }
     out
 }
