@@ -251,6 +251,7 @@ impl<'t> Player<'t> {
         let m = slot.get_or_insert_with(|| self.t.views[f.view].model());
         m.set_step(f.step);
         m.caption = f.caption.clone();
+        m.presenting = true;
         let stops = self
             .t
             .frames
@@ -259,9 +260,8 @@ impl<'t> Player<'t> {
             .count();
         let here = self.t.stops_before(self.pos);
         let base = f.title.clone().unwrap_or_else(|| "adtrace play".into());
-        m.title = Some(format!(
-            "{base}   [{here}/{stops}  space: on  ←/→: step  q: quit]"
-        ));
+        // The position first: a long title is cut at its end, not here.
+        m.title = Some(format!("[{here}/{stops}] {base}"));
         m.resize(self.size.0, self.size.1);
         Some(m)
     }

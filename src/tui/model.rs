@@ -173,6 +173,8 @@ pub struct Model {
     pub caption: Option<String>,
     /// The title bar text; defaults to the program.
     pub title: Option<String>,
+    /// Shown by `adtrace play`: the key bar names the presenter's keys.
+    pub presenting: bool,
     pub(crate) traced: Traced,
     pub(crate) point: Vec<f64>,
     pub(crate) seed: Vec<f64>,
@@ -208,6 +210,7 @@ impl Model {
         let mut m = Model {
             caption: None,
             title: None,
+            presenting: false,
             traced,
             point,
             seed,

@@ -14,6 +14,14 @@ pub fn keys(ctx: &Ctx) -> Vec<(&'static str, String)> {
     if m.help_open() {
         return vec![("any key", "close help".into()), ("q", "quit".into())];
     }
+    if m.presenting {
+        return vec![
+            ("space", "on to the next pause".into()),
+            ("→/←", "one step".into()),
+            ("Home/End", "start/end".into()),
+            ("q", "quit".into()),
+        ];
+    }
     if let Some(text) = m.seed_input() {
         let inputs: Vec<&str> = m.trace().input_names().collect();
         return vec![
