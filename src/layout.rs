@@ -1518,47 +1518,4 @@ mod tests {
         check_invariants(&specs, &lay);
         assert!(lay.width < 600, "canvas too wide: {}", lay.width);
     }
-
-    /// Debugging aid: `SHOW_N=200 cargo test -- --ignored --nocapture show_random`.
-    #[test]
-    #[ignore]
-    fn show_random() {
-        let n: usize = std::env::var("SHOW_N")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(60);
-        let specs = random_trace(n, 3);
-        let labels: Vec<String> = (0..n).map(|i| format!("v{i}")).collect();
-        let lay = layout(&specs);
-        println!(
-            "{}x{}\n{}",
-            lay.width,
-            lay.height,
-            paint_text(&lay, &labels, false)
-        );
-    }
-
-    #[test]
-    #[ignore]
-    fn timing_random_traces() {
-        for n in [1000, 10_000] {
-            let specs = random_trace(n, 42);
-            let runs = if n <= 1000 { 20 } else { 3 };
-            let mut best = f64::MAX;
-            let mut lay = Layout::default();
-            for _ in 0..runs {
-                let t = Instant::now();
-                lay = layout(&specs);
-                best = best.min(t.elapsed().as_secs_f64() * 1e3);
-            }
-            let (_, stats) = build(&specs, DUMMY_BUDGET);
-            println!(
-                "n={n}: {best:.2} ms, canvas {}x{}, layers {}, crossings {}",
-                lay.width,
-                lay.height,
-                lay.nodes.iter().map(|p| p.layer).max().unwrap_or(0) + 1,
-                stats.crossings
-            );
-        }
-    }
 }
