@@ -1083,6 +1083,17 @@ mod tests {
 
     /// Trace-like DAG: n/25 inputs, then 40% unary / 60% binary ops; one operand
     /// from the last 4 nodes, the other an old unused node or one of the last 8.
+    /// `n` boxes of the given width, each using the one before.
+    fn chain(n: usize, width: u16) -> Vec<NodeSpec> {
+        (0..n)
+            .map(|i| NodeSpec {
+                width,
+                height: 3,
+                preds: if i == 0 { vec![] } else { vec![i - 1] },
+            })
+            .collect()
+    }
+
     fn random_trace(n: usize, seed: u64) -> Vec<NodeSpec> {
         let mut rng = Lcg(seed);
         let inputs = (n / 25).max(1).min(n);
@@ -1443,13 +1454,7 @@ mod tests {
     #[test]
     fn over_budget_lanes_are_dropped_not_fatal() {
         let n = 40;
-        let mut specs: Vec<NodeSpec> = (0..n)
-            .map(|i| NodeSpec {
-                width: 5,
-                height: 3,
-                preds: if i == 0 { vec![] } else { vec![i - 1] },
-            })
-            .collect();
+        let mut specs: Vec<NodeSpec> = chain(n, 5);
         specs.push(NodeSpec {
             width: 9,
             height: 3,
@@ -1468,13 +1473,7 @@ mod tests {
 
     #[test]
     fn long_chain_is_fast_and_flat() {
-        let specs: Vec<NodeSpec> = (0..100_000)
-            .map(|i| NodeSpec {
-                width: 9,
-                height: 3,
-                preds: if i == 0 { vec![] } else { vec![i - 1] },
-            })
-            .collect();
+        let specs: Vec<NodeSpec> = chain(100_000, 9);
         let t = Instant::now();
         let lay = layout(&specs);
         let took = t.elapsed();
@@ -1492,13 +1491,7 @@ mod tests {
         // Every chain node also feeds the last node: lanes are shared per
         // source, so this is about n^2/2 lane cells, kept small here.
         let n = 300;
-        let mut specs: Vec<NodeSpec> = (0..n)
-            .map(|i| NodeSpec {
-                width: 5,
-                height: 3,
-                preds: if i == 0 { vec![] } else { vec![i - 1] },
-            })
-            .collect();
+        let mut specs: Vec<NodeSpec> = chain(n, 5);
         specs.push(NodeSpec {
             width: 40,
             height: 3,

@@ -41,3 +41,24 @@ pub fn load(arg: &str) -> Result<(String, String), String> {
         },
     }
 }
+
+/// Load and parse a script (a file or a built-in example). On failure the
+/// errors are printed (all of them with `all_errors`, else the first) and
+/// the exit code to end with is returned.
+/// Returns the script and its name (the file, or `<example NAME>`).
+pub fn load_script(
+    arg: &str,
+    all_errors: bool,
+) -> Result<(parse::Script, String), std::process::ExitCode> {
+    let fail = std::process::ExitCode::from(2);
+    let (text, file) = load(arg).map_err(|msg| {
+        eprint!("{msg}");
+        fail
+    })?;
+    let script = parse::parse(&text, &file).map_err(|errors| {
+        let shown = if all_errors { errors.len() } else { 1 };
+        errors.iter().take(shown).for_each(|e| eprint!("{e}"));
+        fail
+    })?;
+    Ok((script, file))
+}

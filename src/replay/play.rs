@@ -183,19 +183,9 @@ impl Timeline {
 
 /// `adtrace play`.
 pub fn play(args: &PlayArgs) -> ExitCode {
-    let (text, file) = match super::load(&args.file) {
+    let (script, file) = match super::load_script(&args.file, false) {
         Ok(x) => x,
-        Err(msg) => {
-            eprint!("{msg}");
-            return ExitCode::from(2);
-        }
-    };
-    let script = match super::parse::parse(&text, &file) {
-        Ok(s) => s,
-        Err(errors) => {
-            errors.iter().take(1).for_each(|e| eprint!("{e}"));
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let dir = std::path::Path::new(&args.file)
         .parent()

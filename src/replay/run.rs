@@ -55,22 +55,9 @@ struct Tally {
 
 /// `adtrace run`.
 pub fn run(args: &RunArgs) -> ExitCode {
-    let (text, file) = match super::load(&args.file) {
+    let (script, file) = match super::load_script(&args.file, args.keep_going) {
         Ok(x) => x,
-        Err(msg) => {
-            eprint!("{msg}");
-            return ExitCode::from(2);
-        }
-    };
-    let script = match super::parse::parse(&text, &file) {
-        Ok(s) => s,
-        Err(errors) => {
-            let shown = if args.keep_going { errors.len() } else { 1 };
-            for e in errors.iter().take(shown) {
-                eprint!("{e}");
-            }
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let mut session = Session::new(Settings {
         format: format_of(args.format),
