@@ -6,7 +6,7 @@
 
 use std::hint::black_box;
 
-use adtrace::{session, sweep, syntax, trace};
+use adtrace::core::{pipeline, sweep, syntax, trace};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// A deterministic program of `n` statements over 7 inputs, with operands
@@ -55,7 +55,7 @@ fn stages(c: &mut Criterion) {
     let prog = syntax::parse(&src).expect("benchmark program parses");
     let tr =
         trace::build(&src, &prog, trace::Options::default()).expect("benchmark program traces");
-    let traced = session::trace(&src, "", false).expect("traces");
+    let traced = pipeline::trace(&src, "", false).expect("traces");
     let point = traced.point(None).expect("the program has a point");
     let mut seed = vec![0.0; tr.n_inputs];
     seed[0] = 1.0;
@@ -85,14 +85,14 @@ fn stages(c: &mut Criterion) {
 }
 
 fn lecture(c: &mut Criterion) {
-    let req = session::Request {
+    let req = pipeline::Request {
         program: "sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2)) at x = 1".into(),
-        ..session::Request::default()
+        ..pipeline::Request::default()
     };
     c.bench_function("lecture graph, whole pipeline", |b| {
         b.iter(|| {
             black_box(
-                session::evaluate(black_box(&req))
+                pipeline::evaluate(black_box(&req))
                     .map(|e| e.sweep.output_value())
                     .ok(),
             )

@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use adtrace::session::{self, SeedSpec};
+use adtrace::core::pipeline::{self, SeedSpec};
 use adtrace::tui::{self, Model, TuiOptions};
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
@@ -24,7 +24,7 @@ fn program(rows: usize) -> String {
 }
 
 fn model(rows: usize) -> Model {
-    let t = session::trace(&program(rows), "", false).expect("traces");
+    let t = pipeline::trace(&program(rows), "", false).expect("traces");
     let p = t.point(None).expect("point");
     let s = t.seed(&SeedSpec::First).expect("seed");
     Model::new(t, p, s, TuiOptions::default())
@@ -103,19 +103,19 @@ fn layout(c: &mut Criterion) {
         .ok()
         .and_then(|p| std::fs::read_to_string(p).ok())
         .unwrap_or_else(|| local_program(560));
-    let t = session::trace(&src, "", false).expect("traces");
-    let specs: Vec<adtrace::layout::NodeSpec> = t
+    let t = pipeline::trace(&src, "", false).expect("traces");
+    let specs: Vec<adtrace::tui::layout::NodeSpec> = t
         .trace
         .nodes
         .iter()
-        .map(|n| adtrace::layout::NodeSpec {
+        .map(|n| adtrace::tui::layout::NodeSpec {
             width: 14,
             height: 4,
             preds: n.row_args().map(|a| a as usize).collect(),
         })
         .collect();
     c.bench_function(&format!("layout {} rows", specs.len()), |b| {
-        b.iter(|| black_box(adtrace::layout::layout(black_box(&specs)).width))
+        b.iter(|| black_box(adtrace::tui::layout::layout(black_box(&specs)).width))
     });
 }
 

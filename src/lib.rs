@@ -1,26 +1,18 @@
 //! adtrace: automatic differentiation made visible.
 //!
-//! The pure core is `syntax` → `trace` → `sweep` → `steps`, with `ops` as
-//! the single table of operations and `notation` for how things are
-//! written. Views (`format`, the TUI, the REPL) are functions of
-//! (trace, step index). See ARCHITECTURE.md for the map.
+//! `core` is the pure engine: syntax → trace → sweeps → schedule of steps,
+//! with one record per operation and rule text as data rendered by the
+//! notation; its `format` module holds the headless views. `app` is the
+//! front-end logic that needs no terminal (the session behind the prompt,
+//! scripts and the presenter's timeline). `tui`, `repl` and `present` are
+//! the terminal front ends; `cli` is the command line. See ARCHITECTURE.md.
 
 // pest_derive without its "std" feature refers to ::alloc.
 extern crate alloc;
 
+pub mod app;
 pub mod cli;
-pub mod diagnostic;
-pub mod format;
-pub mod intern;
-pub mod layout;
-pub mod notation;
-pub mod ops;
+pub mod core;
+pub mod present;
 pub mod repl;
-pub mod replay;
-pub mod session;
-pub mod steps;
-pub mod sweep;
-pub mod syntax;
-pub mod terminal_guard;
-pub mod trace;
 pub mod tui;

@@ -9,7 +9,7 @@ const INTERNAL: u8 = 70;
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
-        adtrace::terminal_guard::restore();
+        adtrace::tui::terminal::restore();
         eprintln!(
             "adtrace: internal error: {info}\nThis is a bug in adtrace; please report it with the input that caused it."
         );

@@ -2,7 +2,7 @@
 //! equals the gradient (reverse mode) dotted with the seed; both agree with
 //! a central finite difference; sharing subexpressions changes no number.
 
-use adtrace::session::{self, Request, SeedSpec};
+use adtrace::core::pipeline::{self, Request, SeedSpec};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
@@ -62,7 +62,7 @@ fn run(program: &str, p: [f64; 3], seed: &SeedSpec, no_cse: bool) -> Result {
         no_cse,
     };
     // Inputs the program does not mention are not inputs: drop them from --at.
-    let traced = session::trace(program, "", no_cse).unwrap();
+    let traced = pipeline::trace(program, "", no_cse).unwrap();
     let names: Vec<String> = traced.trace.input_names().map(str::to_string).collect();
     let at: Vec<String> = ["x", "y", "z"]
         .iter()
@@ -78,7 +78,7 @@ fn run(program: &str, p: [f64; 3], seed: &SeedSpec, no_cse: bool) -> Result {
         },
         ..req
     };
-    let ev = session::evaluate(&req).unwrap();
+    let ev = pipeline::evaluate(&req).unwrap();
     Result {
         value: ev.sweep.output_value(),
         tangent: ev.sweep.output_tangent(),

@@ -1,9 +1,9 @@
 //! No input can make the REPL panic: any text through the command parser,
 //! the session, completion at every cursor position and highlighting.
 
-use adtrace::repl::commands;
+use adtrace::app::commands;
+use adtrace::app::session::Session;
 use adtrace::repl::helper::{complete_words, highlight};
-use adtrace::repl::state::Session;
 use proptest::prelude::*;
 
 /// Text made of the pieces REPL inputs are made of, plus anything.

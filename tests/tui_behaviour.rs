@@ -3,8 +3,8 @@
 //! warnings, selection, the lane view of a large trace, tiny terminals and
 //! `--ascii`.
 
-use adtrace::notation::Style;
-use adtrace::session::{self, SeedSpec};
+use adtrace::core::notation::Style;
+use adtrace::core::pipeline::{self, SeedSpec};
 use adtrace::tui::{Control, Model, TuiOptions, render_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
@@ -12,7 +12,7 @@ const GRAPH: &str = "a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f 
 const NET: &str = "W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2 at x = 1";
 
 fn model_with(src: &str, opts: TuiOptions) -> Model {
-    let t = session::trace(src, "", opts.no_cse).expect("traces");
+    let t = pipeline::trace(src, "", opts.no_cse).expect("traces");
     let p = t.point(None).expect("point");
     let s = t.seed(&SeedSpec::First).expect("seed");
     Model::new(t, p, s, opts)

@@ -4,8 +4,8 @@
 //! by eye when they change (`INSTA_UPDATE=always cargo test --test
 //! tui_snapshots`, then `git diff tests/snapshots`).
 
-use adtrace::notation::{Notation, Style};
-use adtrace::session::{self, SeedSpec};
+use adtrace::core::notation::{Notation, Style};
+use adtrace::core::pipeline::{self, SeedSpec};
 use adtrace::tui::{Model, TuiOptions, render_text};
 
 const EXAMPLES: [(&str, &str); 3] = [
@@ -24,7 +24,7 @@ const EXAMPLES: [(&str, &str); 3] = [
 ];
 
 fn model(src: &str, notation: Notation) -> Model {
-    let t = session::trace(src, "", false).expect("traces");
+    let t = pipeline::trace(src, "", false).expect("traces");
     let p = t.point(None).expect("point");
     let s = t.seed(&SeedSpec::First).expect("seed");
     let opts = TuiOptions {
@@ -68,7 +68,7 @@ fn key_frames() {
 #[test]
 fn ascii_frames() {
     let (_, src) = EXAMPLES[1];
-    let t = session::trace(src, "", false).unwrap();
+    let t = pipeline::trace(src, "", false).unwrap();
     let p = t.point(None).unwrap();
     let s = t.seed(&SeedSpec::First).unwrap();
     let opts = TuiOptions {

@@ -17,10 +17,10 @@ use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hint, Hinter, HistoryHinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 
-use super::commands::{self, COMMANDS, SETTINGS};
-use crate::format::Format;
-use crate::ops::FUNCTIONS;
-use crate::replay::examples::EXAMPLES;
+use crate::app::commands::{self, COMMANDS, SETTINGS};
+use crate::app::examples::EXAMPLES;
+use crate::core::format::Format;
+use crate::core::ops::FUNCTIONS;
 
 /// The rustyline helper; `names` is refreshed after every input.
 pub struct ReplHelper {

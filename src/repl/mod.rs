@@ -10,10 +10,9 @@
 //! end the session, and never calls readline while the TUI holds the
 //! terminal.
 
-pub mod commands;
-pub mod expect;
 pub mod helper;
-pub mod state;
+
+use crate::app::commands;
 
 use std::cell::RefCell;
 use std::io::{BufRead, IsTerminal, Write};
@@ -25,9 +24,9 @@ use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use rustyline::{CompletionType, Config, Editor};
 
+use crate::app::session::{Origin, Output, Session, Settings};
 use crate::tui::cmd::no_color;
 use helper::ReplHelper;
-use state::{Origin, Output, Session, Settings};
 
 const PROMPT: &str = "ad> ";
 

@@ -11,7 +11,7 @@ use clap::Args;
 
 use super::{Model, Theme, TuiOptions, render_text, run};
 use crate::cli::{TraceArgs, emit};
-use crate::session;
+use crate::core::pipeline;
 
 /// A step: a 0-based index, or `end` for the last step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +83,7 @@ pub fn no_color() -> bool {
 /// Build the model for a request, or the rendered error.
 pub fn model(args: &TraceArgs, theme: Theme, lanes: bool) -> Result<Model, String> {
     let req = args.request()?;
-    let traced = session::trace(&req.program, &req.origin, req.no_cse).map_err(|f| f.render())?;
+    let traced = pipeline::trace(&req.program, &req.origin, req.no_cse).map_err(|f| f.render())?;
     let point = traced.point(req.at.as_deref()).map_err(|f| f.render())?;
     let seed = traced.seed(&req.seed).map_err(|f| f.render())?;
     let opts = TuiOptions {

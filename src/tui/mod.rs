@@ -8,8 +8,10 @@
 //! from `steps`/`ops`, symbols from `notation`.
 
 pub mod cmd;
+pub mod layout;
 pub mod model;
 pub mod run;
+pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;

@@ -11,13 +11,13 @@ use std::time::Duration;
 use ratatui::text::Span;
 
 use super::theme::Theme;
-use crate::layout::{self, Layout, NodeSpec};
-use crate::notation::{Names, Notation, Style, fixed};
-use crate::ops::Op;
-use crate::session::{self, Traced};
-use crate::steps::{self, Explainer, Phase, Step};
-use crate::sweep::{self, Sweep};
-use crate::trace::{Consumers, Trace};
+use crate::core::notation::{Names, Notation, Style, fixed};
+use crate::core::ops::Op;
+use crate::core::pipeline::{self, Traced};
+use crate::core::steps::{self, Explainer, Phase, Step};
+use crate::core::sweep::{self, Sweep};
+use crate::core::trace::{Consumers, Trace};
+use crate::tui::layout::{self, Layout, NodeSpec};
 
 /// Above this many rows the graph pane shows lanes instead of the DAG: a
 /// layered drawing of thousands of boxes helps no one and may not fit u16.
@@ -393,7 +393,11 @@ impl Model {
         let names = self.names();
         self.status = Some(format!(
             "seed: {}",
-            names.out(crate::format::seed_text(self.trace(), &self.sweep, &names))
+            names.out(crate::core::format::seed_text(
+                self.trace(),
+                &self.sweep,
+                &names
+            ))
         ));
     }
 
@@ -402,7 +406,7 @@ impl Model {
     pub fn type_seed(&mut self, text: &str) -> Result<(), String> {
         match self
             .traced
-            .seed(&crate::session::SeedSpec::List(text.to_string()))
+            .seed(&crate::core::pipeline::SeedSpec::List(text.to_string()))
         {
             Ok(seed) => {
                 self.set_seed(seed);
@@ -426,7 +430,7 @@ impl Model {
     /// Re-trace with CSE toggled; the step index is kept, clamped.
     pub fn toggle_cse(&mut self) {
         let no_cse = !self.opts.no_cse;
-        match session::trace(&self.traced.source, &self.traced.origin, no_cse) {
+        match pipeline::trace(&self.traced.source, &self.traced.origin, no_cse) {
             Ok(t) if t.trace.n_inputs == self.point.len() => {
                 self.traced = t;
                 self.opts.no_cse = no_cse;
@@ -597,9 +601,9 @@ mod tests {
     use super::*;
 
     fn model(src: &str) -> Model {
-        let t = session::trace(src, "", false).unwrap();
+        let t = pipeline::trace(src, "", false).unwrap();
         let p = t.point(None).unwrap();
-        let s = t.seed(&session::SeedSpec::First).unwrap();
+        let s = t.seed(&pipeline::SeedSpec::First).unwrap();
         Model::new(t, p, s, TuiOptions::default())
     }
 

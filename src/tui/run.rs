@@ -4,7 +4,7 @@
 //!
 //! Owns raw mode, the alternate screen and mouse capture through
 //! `TerminalGuard` (whose drop restores them, as does the panic hook via
-//! `terminal_guard::restore`). Must not interpret keys: `update` does.
+//! `terminal::restore`). Must not interpret keys: `update` does.
 //! Redraws only after input, a resize or an autoplay tick; when idle it
 //! blocks in `event::read`, using no CPU.
 
@@ -16,8 +16,8 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use super::model::{Control, Model};
+use super::terminal;
 use super::view;
-use crate::terminal_guard;
 
 /// The terminal, taken for full-screen drawing; dropping it gives the
 /// terminal back (raw mode off, main screen, cursor shown). The replay
@@ -29,7 +29,7 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     /// Enter raw mode and the alternate screen, capture the mouse.
     pub fn enter() -> io::Result<TerminalGuard> {
-        terminal_guard::mark_active();
+        terminal::mark_active();
         let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
             crossterm::terminal::enable_raw_mode()?;
             crossterm::execute!(
@@ -45,7 +45,7 @@ impl TerminalGuard {
         match setup() {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {
-                terminal_guard::restore();
+                terminal::restore();
                 Err(e)
             }
         }
@@ -54,7 +54,7 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        terminal_guard::restore();
+        terminal::restore();
     }
 }
 

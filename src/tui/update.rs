@@ -12,7 +12,7 @@ use ratatui::layout::{Position, Rect};
 use super::model::{Control, Focus, Model};
 use super::view::{self, Panes};
 use super::widgets::{graph, table};
-use crate::steps;
+use crate::core::steps;
 
 impl Model {
     /// Apply one key. Ctrl-C always quits.

@@ -14,8 +14,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::Ctx;
-use crate::format::{seed_text, warning_text};
-use crate::steps::{self, Phase};
+use crate::core::format::{seed_text, warning_text};
+use crate::core::steps::{self, Phase};
 use crate::tui::model::Focus;
 
 pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {

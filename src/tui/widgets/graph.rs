@@ -14,9 +14,9 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 
 use super::{Ctx, put, put_char};
-use crate::layout::{self, E, N, S, W};
-use crate::notation::fixed;
-use crate::steps::{self, Phase};
+use crate::core::notation::fixed;
+use crate::core::steps::{self, Phase};
+use crate::tui::layout::{self, E, N, S, W};
 use crate::tui::model::{Focus, Model, NO_USE, box_title};
 use crate::tui::view::Panes;
 

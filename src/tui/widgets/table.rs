@@ -14,8 +14,8 @@ use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
 use super::{Ctx, put, width};
-use crate::notation::fixed;
-use crate::steps;
+use crate::core::notation::fixed;
+use crate::core::steps;
 use crate::tui::model::{Focus, Model, Widths, op_text};
 
 /// Columns between the border and the label: the current/selection marker

@@ -9,8 +9,8 @@ pub mod ast;
 pub mod chunks;
 mod parser;
 
-use crate::diagnostic::{self, Diagnostic, Span};
-use crate::intern::Interner;
+use crate::core::diagnostic::{self, Diagnostic, Span};
+use crate::core::intern::Interner;
 pub use ast::Program;
 
 /// Programs with more chunks than this are parsed on two threads.

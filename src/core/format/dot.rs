@@ -4,10 +4,10 @@
 use std::fmt::Write as _;
 
 use super::Options;
-use crate::notation::Names;
-use crate::steps::Explainer;
-use crate::sweep::Sweep;
-use crate::trace::Trace;
+use crate::core::notation::Names;
+use crate::core::steps::Explainer;
+use crate::core::sweep::Sweep;
+use crate::core::trace::Trace;
 
 fn quote(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
@@ -24,7 +24,7 @@ pub fn dot(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
             Some(name) => format!("{}  {name}", n.label(i)),
             None => n.label(i),
         };
-        let op = if node.op == crate::ops::Op::Input {
+        let op = if node.op == crate::core::ops::Op::Input {
             "input".to_string()
         } else {
             format!("= {}", ex.value_text(i, false))

@@ -68,7 +68,7 @@ mod tests {
     #[test]
     fn every_example_parses() {
         for e in EXAMPLES {
-            if let Err(errors) = crate::replay::parse::parse(e.text, e.name) {
+            if let Err(errors) = crate::app::script::parse(e.text, e.name) {
                 panic!("{}: {}", e.name, errors.join("\n"));
             }
             assert!(!summary(e.text).is_empty(), "{} has no summary", e.name);

@@ -5,8 +5,8 @@
 //! them, so every later pass is a loop over the arena in order: no walk
 //! recurses, and dropping a deep tree cannot overflow the stack.
 
-use crate::diagnostic::Span;
-use crate::ops::Op;
+use crate::core::diagnostic::Span;
+use crate::core::ops::Op;
 
 pub type ExprId = u32;
 

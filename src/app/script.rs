@@ -5,11 +5,11 @@
 //! `parse` splits a file into inputs with their line numbers and checks
 //! each one's syntax (commands, programs, point lists) before anything
 //! runs, so a script with a typo fails at once with FILE:line:col. Must not
-//! trace or evaluate: running is `repl::state`'s job.
+//! trace or evaluate: running is `app::session`'s job.
 
-use crate::diagnostic::Diagnostic;
-use crate::repl::commands::{self, Command};
-use crate::syntax;
+use crate::app::commands::{self, Command};
+use crate::core::diagnostic::Diagnostic;
+use crate::core::syntax;
 
 /// One input of a script.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //!
 //! Owns every symbol a view prints for a row. Must not compute any number.
 
-use crate::trace::Trace;
+use crate::core::trace::Trace;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Notation {
@@ -273,8 +273,8 @@ pub fn to_ascii(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::parse;
-    use crate::trace::{Options, build};
+    use crate::core::syntax::parse;
+    use crate::core::trace::{Options, build};
 
     fn trace(src: &str) -> Trace {
         build(src, &parse(src).unwrap(), Options::default()).unwrap()

@@ -13,13 +13,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::diagnostic::{Diagnostic, Span};
-use crate::format::{self, Format};
-use crate::notation::{Notation, Style};
-use crate::replay::{examples, parse as script};
-use crate::session::{self, Failure, SeedSpec, Traced};
-use crate::steps;
-use crate::sweep::{self, Sweep};
+use crate::app::{examples, script};
+use crate::core::diagnostic::{Diagnostic, Span};
+use crate::core::format::{self, Format};
+use crate::core::notation::{Notation, Style};
+use crate::core::pipeline::{self, Failure, SeedSpec, Traced};
+use crate::core::steps;
+use crate::core::sweep::{self, Sweep};
 use crate::tui::{Model, Theme, TuiOptions};
 
 use super::commands::{self, Command, Expect, Setting, StepTo};
@@ -298,7 +298,8 @@ impl Session {
                 None => {
                     let names: Vec<&str> = examples::EXAMPLES.iter().map(|e| e.name).collect();
                     let d = Diagnostic::new(*span, format!("no example '{name}'"));
-                    let d = match crate::diagnostic::did_you_mean(name, names.iter().copied()) {
+                    let d = match crate::core::diagnostic::did_you_mean(name, names.iter().copied())
+                    {
                         Some(m) => {
                             d.with_hint(format!("did you mean '{m}'? ':examples' lists them"))
                         }
@@ -485,7 +486,7 @@ impl Session {
             offset: 0,
             origin: origin.clone(),
         };
-        let traced = match session::trace(text, "", self.settings.no_cse) {
+        let traced = match pipeline::trace(text, "", self.settings.no_cse) {
             Ok(t) => t,
             Err(f) => return vec![trace_failure(&f, &piece, None)],
         };
@@ -639,7 +640,7 @@ impl Session {
                 st.no_cse = !on;
                 if changed && let Some(cur) = &mut self.current {
                     // Re-trace: the rows change, so the step starts over.
-                    match session::trace(&cur.program.input, "", !on) {
+                    match pipeline::trace(&cur.program.input, "", !on) {
                         Ok(t) => {
                             cur.traced = t;
                             cur.step = 0;
@@ -712,7 +713,7 @@ impl Session {
             }
         };
         let tol = expect::tolerance(e, style.precision);
-        let shown = |x: f64| crate::notation::num(x, style.precision.max(e.decimals) + 2);
+        let shown = |x: f64| crate::core::notation::num(x, style.precision.max(e.decimals) + 2);
         if expect::holds(e.value, got, tol) {
             vec![Output::ExpectHeld(format!("ok: {name} = {}", shown(got)))]
         } else {
@@ -721,7 +722,7 @@ impl Session {
                 e.value_span,
                 format!(
                     "expectation failed: {name} = {expected} ± {}, but it is {}",
-                    crate::notation::num(tol, 12),
+                    crate::core::notation::num(tol, 12),
                     shown(got)
                 ),
             );

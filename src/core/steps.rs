@@ -9,10 +9,10 @@
 //! `known`, so stepping back is just a smaller index. Must not compute a
 //! derivative: the numbers are the sweep's, the rule texts are `ops`'.
 
-use crate::notation::Names;
-use crate::ops::{Op, wrap};
-use crate::sweep::Sweep;
-use crate::trace::{Consumers, Operand, Trace};
+use crate::core::notation::Names;
+use crate::core::ops::{Op, wrap};
+use crate::core::sweep::Sweep;
+use crate::core::trace::{Consumers, Operand, Trace};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Phase {
@@ -435,10 +435,10 @@ fn sum(terms: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notation::{Notation, Style};
-    use crate::sweep::both;
-    use crate::syntax::parse;
-    use crate::trace::{Options, build};
+    use crate::core::notation::{Notation, Style};
+    use crate::core::sweep::both;
+    use crate::core::syntax::parse;
+    use crate::core::trace::{Options, build};
 
     fn setup(src: &str, point: &[f64]) -> (Trace, Sweep) {
         let t = build(src, &parse(src).unwrap(), Options::default()).unwrap();

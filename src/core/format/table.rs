@@ -4,10 +4,10 @@
 use std::fmt::Write as _;
 
 use super::{Options, seed_text, warning_text};
-use crate::notation::{Names, fixed, to_ascii};
-use crate::steps::Explainer;
-use crate::sweep::Sweep;
-use crate::trace::Trace;
+use crate::core::notation::{Names, fixed, to_ascii};
+use crate::core::steps::Explainer;
+use crate::core::sweep::Sweep;
+use crate::core::trace::Trace;
 
 /// One table row as strings.
 struct Row {
@@ -165,11 +165,11 @@ pub fn text(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
 fn step_lines(ex: &Explainer, trace: &Trace) -> Vec<(String, Vec<String>)> {
     let mut forward = Vec::new();
     let mut reverse = Vec::new();
-    for st in crate::steps::all(trace) {
+    for st in crate::core::steps::all(trace) {
         let e = ex.explain(st);
         match st.phase {
-            crate::steps::Phase::Forward => forward.push(e.line()),
-            crate::steps::Phase::Reverse => {
+            crate::core::steps::Phase::Forward => forward.push(e.line()),
+            crate::core::steps::Phase::Reverse => {
                 reverse.push(e.line());
                 if e.terms.len() > 1 {
                     reverse.extend(e.terms.iter().map(|t| format!("  {}", t.partial_rule)));
@@ -234,8 +234,8 @@ pub fn latex(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     out.push_str("% requires \\usepackage{booktabs}\n");
     out.push_str("\\begin{tabular}{lllrrr}\n\\toprule\n");
     let (v, d, a) = match n.style.notation {
-        crate::notation::Notation::Lecture => ("x_i", "d_i", "\\bar{x}_i"),
-        crate::notation::Notation::Griewank => ("v_i", "\\dot{v}_i", "\\bar{v}_i"),
+        crate::core::notation::Notation::Lecture => ("x_i", "d_i", "\\bar{x}_i"),
+        crate::core::notation::Notation::Griewank => ("v_i", "\\dot{v}_i", "\\bar{v}_i"),
     };
     let _ = writeln!(
         out,

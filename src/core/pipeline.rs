@@ -8,10 +8,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::diagnostic::{Diagnostic, Span};
-use crate::sweep::{self, Sweep};
-use crate::syntax::{self, Program};
-use crate::trace::{self, PointError, Trace};
+use crate::core::diagnostic::{Diagnostic, Span};
+use crate::core::sweep::{self, Sweep};
+use crate::core::syntax::{self, Program};
+use crate::core::trace::{self, PointError, Trace};
 
 /// How the seed direction is chosen.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -241,7 +241,7 @@ impl Traced {
                 format!("the inputs are {}", inputs.join(", "))
             };
             let d = Diagnostic::new(span, format!("'{name}' is not an input"));
-            let d = match crate::diagnostic::did_you_mean(name, inputs.iter().copied()) {
+            let d = match crate::core::diagnostic::did_you_mean(name, inputs.iter().copied()) {
                 Some(m) => d.with_hint(format!("did you mean '{m}'? {list}")),
                 None => d.with_hint(list),
             };
@@ -350,8 +350,8 @@ mod tests {
             .map(|i| format!("v{i} = sin(v{}) + e*x\n", i - 1))
             .collect();
         let whole = |src: &str| {
-            let p = crate::syntax::parse(src).map_err(|d| d.message)?;
-            crate::trace::build(src, &p, trace::Options::default()).map_err(|d| d.message)
+            let p = crate::core::syntax::parse(src).map_err(|d| d.message)?;
+            crate::core::trace::build(src, &p, trace::Options::default()).map_err(|d| d.message)
         };
         let piped = |src: &str| {
             trace(src, "", false)

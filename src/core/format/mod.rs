@@ -14,10 +14,10 @@ pub use dot::dot;
 pub use json::json;
 pub use table::{latex, markdown, text};
 
-use crate::notation::{Names, Style};
-use crate::steps::Explainer;
-use crate::sweep::{Sweep, Warning};
-use crate::trace::Trace;
+use crate::core::notation::{Names, Style};
+use crate::core::steps::Explainer;
+use crate::core::sweep::{Sweep, Warning};
+use crate::core::trace::Trace;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Format {
@@ -67,7 +67,7 @@ pub fn render(format: Format, trace: &Trace, sweep: &Sweep, opts: Options) -> St
 pub fn warning_text(ex: &Explainer, trace: &Trace, w: &Warning) -> String {
     let n = &ex.names;
     let row = w.row as usize;
-    let what = if trace.nodes[row].op == crate::ops::Op::Input {
+    let what = if trace.nodes[row].op == crate::core::ops::Op::Input {
         format!("{} (input {})", n.label(row), n.sym(row))
     } else {
         format!("{} = {}", n.label(row), ex.value_text(row, false))

@@ -10,10 +10,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::{Diagnostic, Span};
-use crate::format::{self, Format};
-use crate::notation::{Notation, Style};
-use crate::session::{self, Failure, Request, SeedSpec};
+use crate::core::diagnostic::{Diagnostic, Span};
+use crate::core::format::{self, Format};
+use crate::core::notation::{Notation, Style};
+use crate::core::pipeline::{self, Failure, Request, SeedSpec};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -49,9 +49,9 @@ pub enum Command {
     /// Print one TUI frame as plain text (for slides, docs and tests).
     Render(crate::tui::cmd::RenderArgs),
     /// Run a replay script (.adt) headless: print its tables, check its :expect lines.
-    Run(crate::replay::run::RunArgs),
+    Run(crate::present::run::RunArgs),
     /// Present a replay script (.adt) in the TUI: space advances, ← goes back.
-    Play(crate::replay::play::PlayArgs),
+    Play(crate::present::play::PlayArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -210,7 +210,7 @@ fn eval(args: &EvalArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let ev = match session::evaluate(&req) {
+    let ev = match pipeline::evaluate(&req) {
         Ok(ev) => ev,
         Err(f) => return fail(&f),
     };
@@ -254,8 +254,8 @@ pub fn main() -> ExitCode {
         Some(Command::Eval(args)) => eval(args),
         Some(Command::Tui(args)) => crate::tui::cmd::tui(args),
         Some(Command::Render(args)) => crate::tui::cmd::render(args),
-        Some(Command::Run(args)) => crate::replay::run::run(args),
-        Some(Command::Play(args)) => crate::replay::play::play(args),
+        Some(Command::Run(args)) => crate::present::run::run(args),
+        Some(Command::Play(args)) => crate::present::play::play(args),
         None => crate::repl::main(),
     }
 }

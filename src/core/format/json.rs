@@ -13,10 +13,10 @@
 use std::fmt::Write as _;
 
 use super::{Options, warning_text};
-use crate::notation::Names;
-use crate::steps::{self, Explainer, Phase};
-use crate::sweep::Sweep;
-use crate::trace::{Operand, Trace};
+use crate::core::notation::Names;
+use crate::core::steps::{self, Explainer, Phase};
+use crate::core::sweep::Sweep;
+use crate::core::trace::{Operand, Trace};
 
 /// A JSON number, or one of the three strings for non-finite values.
 pub fn number(x: f64) -> String {

@@ -5,9 +5,9 @@
 //! Unicode or ASCII, and the program's own names). Must not compute any
 //! derivative: every number is read from the sweep.
 
-use crate::notation::{Names, Style};
-use crate::sweep::Sweep;
-use crate::trace::Trace;
+use crate::core::notation::{Names, Style};
+use crate::core::sweep::Sweep;
+use crate::core::trace::Trace;
 
 use super::commands::{Expect, Target};
 
@@ -57,8 +57,8 @@ pub fn lookup(
             let n = Names::new(trace, style);
             let last = n.label(out);
             let tangent = match style.notation {
-                crate::notation::Notation::Lecture => tangent_index(&n, out, style),
-                crate::notation::Notation::Griewank => accent(&last, '\u{0307}'),
+                crate::core::notation::Notation::Lecture => tangent_index(&n, out, style),
+                crate::core::notation::Notation::Griewank => accent(&last, '\u{0307}'),
             };
             Err(format!(
                 "name a row as the table shows it: {last} (value), {tangent} (tangent), {} (adjoint), a program name, value, tangent or grad INPUT",
@@ -73,11 +73,11 @@ pub fn lookup(
 fn tangent_index(n: &Names, row: usize, style: Style) -> String {
     let label = n.label(row);
     match style.notation {
-        crate::notation::Notation::Lecture => {
+        crate::core::notation::Notation::Lecture => {
             let digits = label.trim_start_matches(|c: char| c.is_alphabetic());
             format!("d{digits}")
         }
-        crate::notation::Notation::Griewank => n.tangent(row),
+        crate::core::notation::Notation::Griewank => n.tangent(row),
     }
 }
 
@@ -166,14 +166,14 @@ pub fn holds(expected: f64, got: f64, tol: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notation::Notation;
-    use crate::session;
+    use crate::core::notation::Notation;
+    use crate::core::pipeline;
 
     fn setup(p: &str) -> (Trace, Sweep) {
-        let t = session::trace(p, "", false).unwrap();
+        let t = pipeline::trace(p, "", false).unwrap();
         let point = t.point(None).unwrap();
-        let seed = t.seed(&session::SeedSpec::First).unwrap();
-        let s = crate::sweep::both(&t.trace, &point, &seed);
+        let seed = t.seed(&pipeline::SeedSpec::First).unwrap();
+        let s = crate::core::sweep::both(&t.trace, &point, &seed);
         (t.trace, s)
     }
 

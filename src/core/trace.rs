@@ -8,12 +8,12 @@
 
 use hashbrown::HashTable;
 
-use crate::diagnostic::{Diagnostic, Span, line_col};
+use crate::core::diagnostic::{Diagnostic, Span, line_col};
 use std::hash::Hasher as _;
 
-use crate::intern::Fx;
-use crate::ops::Op;
-use crate::syntax::ast::{ExprId, ExprKind, Program, Stmt};
+use crate::core::intern::Fx;
+use crate::core::ops::Op;
+use crate::core::syntax::ast::{ExprId, ExprKind, Program, Stmt};
 
 /// An operand of a row: another row, or a constant parameter.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -632,7 +632,7 @@ fn not_an_input(trace: &Trace, name: &str, at: Span) -> Diagnostic {
     if defined {
         d.with_hint(format!("'{name}' is defined by the program; {list}"))
     } else {
-        match crate::diagnostic::did_you_mean(name, inputs.iter().copied()) {
+        match crate::core::diagnostic::did_you_mean(name, inputs.iter().copied()) {
             Some(m) => d.with_hint(format!("did you mean '{m}'? {list}")),
             None => d.with_hint(list),
         }
@@ -717,7 +717,7 @@ pub fn missing_value(trace: &Trace, i: usize) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::parse;
+    use crate::core::syntax::parse;
 
     fn trace(src: &str) -> Trace {
         build(src, &parse(src).unwrap(), Options::default()).unwrap()
@@ -902,7 +902,7 @@ mod tests {
         let v = resolve_point(&t, src, &p, None).unwrap();
         assert_eq!(v, [Some(-1.0), Some(std::f64::consts::FRAC_PI_4)]);
         let at = "y = W0 + 1";
-        let ap = crate::syntax::parse_point(at).unwrap();
+        let ap = crate::core::syntax::parse_point(at).unwrap();
         let v = resolve_point(&t, src, &p, Some((at, &ap))).unwrap();
         assert_eq!(v, [Some(-1.0), Some(3.0)]);
         for (bad, msg) in [
@@ -911,7 +911,7 @@ mod tests {
             ("W0 = 3", "defined by the program"),
             ("x = y", "not a constant"),
         ] {
-            let ap = crate::syntax::parse_point(bad).unwrap();
+            let ap = crate::core::syntax::parse_point(bad).unwrap();
             match resolve_point(&t, src, &p, Some((bad, &ap))) {
                 Err(PointError::At(d)) => assert!(
                     d.message.contains(msg) || d.hint.as_deref().unwrap_or("").contains(msg),

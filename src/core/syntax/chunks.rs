@@ -6,7 +6,7 @@
 //! span lines naturally. The scan also enforces the nesting limit, with a
 //! located error, before pest (which recurses per level) ever sees the text.
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::core::diagnostic::{Diagnostic, Span};
 
 /// Deepest parenthesis nesting accepted. Far beyond any lecture example;
 /// low enough that the recursive descent in pest stays well within the

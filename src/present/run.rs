@@ -5,15 +5,15 @@
 //! Exit codes: 0 when everything held, 1 when an expectation failed (each
 //! one named FILE:line:col, expected vs got), 2 for an error in the script
 //! (FILE:line:col; nothing after it runs unless `--keep-going`). Must not
-//! interpret inputs itself: `repl::state::Session` does.
+//! interpret inputs itself: `app::session::Session` does.
 
 use std::process::ExitCode;
 
 use clap::Args;
 
+use crate::app::session::{Origin, Output, Session, Settings, View};
 use crate::cli::{FormatArg, emit};
-use crate::format::Format;
-use crate::repl::state::{Origin, Output, Session, Settings, View};
+use crate::core::format::Format;
 use crate::tui::render_text;
 
 #[derive(Args, Debug)]

@@ -11,9 +11,9 @@ use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 
 use super::ast::{BinOp, Binding, Definition, Expr, ExprId, ExprKind, Program, Stmt};
-use crate::diagnostic::{Diagnostic, Span, did_you_mean};
-use crate::intern::Interner;
-use crate::ops::{self, FUNCTIONS};
+use crate::core::diagnostic::{Diagnostic, Span, did_you_mean};
+use crate::core::intern::Interner;
+use crate::core::ops::{self, FUNCTIONS};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/adtrace.pest"]
@@ -112,7 +112,7 @@ impl<'s> Builder<'s> {
                     return Err(Diagnostic::new(span, "the point is given twice").with_hint(
                         format!(
                             "give all values in one 'at x = 1, y = 2' (the first is on line {})",
-                            crate::diagnostic::line_col(self.src, prev.start as usize).0
+                            crate::core::diagnostic::line_col(self.src, prev.start as usize).0
                         ),
                     ));
                 }

@@ -6,8 +6,8 @@
 //! depends on) and the warnings found while sweeping (domain, kink,
 //! non-finite). Must not format text; every number comes from `ops`.
 
-use crate::ops::{Issue, Op};
-use crate::trace::{Operand, Trace};
+use crate::core::ops::{Issue, Op};
+use crate::core::trace::{Operand, Trace};
 
 /// What a warning is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -281,8 +281,8 @@ pub fn both(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::parse;
-    use crate::trace::{Options, build};
+    use crate::core::syntax::parse;
+    use crate::core::trace::{Options, build};
 
     fn run(src: &str, point: &[f64]) -> (Trace, Sweep) {
         let t = build(src, &parse(src).unwrap(), Options::default()).unwrap();

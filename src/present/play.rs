@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
-use super::parse::Script;
-use crate::repl::state::{Origin, Output, Session, Settings, View};
+use crate::app::script::Script;
+use crate::app::session::{Origin, Output, Session, Settings, View};
 use crate::tui::{Control, Model, TerminalGuard};
 
 #[derive(Args, Debug)]
@@ -388,8 +388,8 @@ mod tests {
     use super::*;
 
     fn timeline(name: &str) -> Timeline {
-        let text = crate::replay::examples::get(name).unwrap();
-        let s = crate::replay::parse::parse(text, name).unwrap();
+        let text = crate::app::examples::get(name).unwrap();
+        let s = crate::app::script::parse(text, name).unwrap();
         Timeline::build(&s, None).unwrap()
     }
 
@@ -442,7 +442,7 @@ mod tests {
 
     #[test]
     fn errors_stop_the_build() {
-        let s = crate::replay::parse::parse("sin(x) at x = 1\n:wrt q\n", "t.adt").unwrap();
+        let s = crate::app::script::parse("sin(x) at x = 1\n:wrt q\n", "t.adt").unwrap();
         let e = Timeline::build(&s, None).unwrap_err();
         assert!(e[0].contains("t.adt:2:6"), "{}", e[0]);
     }

@@ -1,16 +1,15 @@
-//! Replay files (`.adt`): lecture scripts that are also tests. `parse`
-//! reads the format, `run` executes a script headless (`adtrace run`),
-//! `play` presents it in the TUI (`adtrace play`), and `examples` holds the
-//! lecture's scripts compiled into the binary.
+//! Presenting replay files (`.adt`): `run` executes a script headless
+//! (`adtrace run`), `play` presents it in the TUI (`adtrace play`). The
+//! format itself is `app::script`; the built-in scripts `app::examples`.
 //!
-//! A script's inputs go through the same `repl::state::Session` as typed
+//! A script's inputs go through the same `app::session::Session` as typed
 //! lines; this module only decides what to do with the outputs. The format
 //! is specified in docs/replay.md.
 
-pub mod examples;
-pub mod parse;
 pub mod play;
 pub mod run;
+
+use crate::app::{examples, script as parse};
 
 /// A script's text and name: FILE if it exists, else a built-in example
 /// of that name. Errors are messages for stderr.
@@ -22,8 +21,8 @@ pub fn load(arg: &str) -> Result<(String, String), String> {
             .map_err(|e| {
                 let at = e.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                crate::diagnostic::Diagnostic::new(
-                    crate::diagnostic::Span::new(at, at + 1),
+                crate::core::diagnostic::Diagnostic::new(
+                    crate::core::diagnostic::Span::new(at, at + 1),
                     "invalid UTF-8",
                 )
                 .with_hint("save the script as UTF-8 text")

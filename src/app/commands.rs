@@ -8,9 +8,9 @@
 
 use std::time::Duration;
 
-use crate::diagnostic::{Diagnostic, Span, did_you_mean};
-use crate::format::Format;
-use crate::notation::Notation;
+use crate::core::diagnostic::{Diagnostic, Span, did_you_mean};
+use crate::core::format::Format;
+use crate::core::notation::Notation;
 use crate::tui::Theme;
 
 /// A command's name, its argument synopsis, one line of summary and the

@@ -1,0 +1,17 @@
+//! The pure core: text → AST → trace → sweeps → steps, and the headless
+//! formats. Owns all the maths and every rule text.
+//!
+//! Must not import `app`, `tui`, `repl`, `present` or `cli`, nor any
+//! terminal or command-line crate; must not print or read input
+//! (tests/architecture.rs enforces the imports).
+
+pub mod diagnostic;
+pub mod format;
+pub mod intern;
+pub mod notation;
+pub mod ops;
+pub mod pipeline;
+pub mod steps;
+pub mod sweep;
+pub mod syntax;
+pub mod trace;
