@@ -445,7 +445,7 @@ fn steps_under_the_table_read_like_the_lecture() {
     let text = String::from_utf8(out.stdout).unwrap();
     for line in [
         "forward sweep:",
-        "  e = cos(c) = cos(3.7183) = -0.8383; de = −sin(c)·dc = −sin(3.7183)·7.4366 = 4.0548",
+        "  e = cos(c) = cos(3.7183) = -0.8383; d5 = −sin(c)·d3 = −sin(3.7183)·7.4366 = 4.0548",
         "reverse sweep:",
         "  c\u{304} = d\u{304}·∂d/∂c + e\u{304}·∂e/∂c = 1·0.2593 + 1·0.5453 = 0.8045",
         "    ∂d/∂c = 1/(2·sqrt(c)) = 1/(2·sqrt(3.7183)) = 0.2593",
@@ -467,7 +467,7 @@ fn steps_under_the_table_read_like_the_lecture() {
     .unwrap();
     assert!(
         md.contains("**forward sweep**")
-            && md.contains("1. `x1 = sin(x) = sin(0) = 0; d1 = cos(x)·dx = cos(0)·1 = 1`"),
+            && md.contains("1. `x1 = sin(x) = sin(0) = 0; d1 = cos(x)·d0 = cos(0)·1 = 1`"),
         "{md}"
     );
 }

@@ -18,7 +18,7 @@ use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::format::{self, Format};
 use crate::core::notation::{Notation, Style};
 use crate::core::pipeline::{self, Failure, SeedSpec, Traced};
-use crate::core::steps;
+use crate::core::schedule::{Phase, Schedule};
 use crate::core::sweep::{self, Sweep};
 use crate::tui::{Model, Theme, TuiOptions};
 
@@ -673,18 +673,18 @@ impl Session {
         let Some(cur) = self.current.as_mut().filter(|c| c.evaluated.is_some()) else {
             return vec![error_at(text, origin, self.nothing_traced(span))];
         };
-        let trace = &cur.traced.trace;
-        let last = steps::count(trace).saturating_sub(1);
+        let schedule = Schedule::single(cur.traced.trace.len());
+        let last = schedule.last();
         let k = match to {
             StepTo::Index(k) => k,
             StepTo::Forward => 0,
-            StepTo::Reverse => steps::reverse_start(trace),
+            StepTo::Reverse => schedule.start_of(Phase::Reverse),
             StepTo::End => last,
             StepTo::Ahead(n) => cur.step.saturating_add(n),
             StepTo::Back(n) => cur.step.saturating_sub(n),
         };
         cur.step = k.min(last);
-        let phase = steps::step(trace, cur.step).map_or("", |s| s.phase.name());
+        let phase = schedule.step(cur.step).map_or("", |s| s.phase.name());
         vec![
             Output::Step(cur.step),
             Output::Note(format!(
@@ -806,6 +806,7 @@ impl Session {
             style: self.settings.style,
             output_only: false,
             steps: self.settings.steps,
+            step: None,
         };
         Some(format::render(fmt, &cur.traced.trace, sw, opts))
     }
@@ -1067,7 +1068,7 @@ mod tests {
         let t = texts(&s.handle_line(":table"));
         assert!(
             t.contains("forward sweep:")
-                && t.contains("x1 = sin(x) = sin(0) = 0; d1 = cos(x)·dx = cos(0)·1 = 1"),
+                && t.contains("x1 = sin(x) = sin(0) = 0; d1 = cos(x)·d0 = cos(0)·1 = 1"),
             "{t}"
         );
     }

@@ -225,6 +225,7 @@ fn eval(args: &EvalArgs) -> ExitCode {
         style: args.trace.style(),
         output_only: args.output_only,
         steps: args.steps,
+        step: None,
     };
     let text = format::render(fmt, &ev.trace, &ev.sweep, opts);
     if args.timings {

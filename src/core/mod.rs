@@ -6,12 +6,14 @@
 //! (tests/architecture.rs enforces the imports).
 
 pub mod diagnostic;
+pub mod explain;
 pub mod format;
 pub mod intern;
+pub mod math;
 pub mod notation;
 pub mod ops;
 pub mod pipeline;
-pub mod steps;
+pub mod schedule;
 pub mod sweep;
 pub mod syntax;
 pub mod trace;

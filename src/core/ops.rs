@@ -3,11 +3,14 @@
 //! as the user reads them (the lecture's Operation / Value Update / Derivative
 //! Update table).
 //!
-//! This is the single source of truth for the maths of one operation: the
-//! sweeps call `eval`/`partials`, the explanations call the `*_text`
-//! functions, and nothing else anywhere knows what d/dx tanh is.
-//! Must not know about rows, traces or notation: operands arrive as numbers
-//! or as already-rendered text.
+//! One record per operation (`OpInfo`, in `TABLE`): its name, arity, value
+//! rule, local partials, domain/kink check, and its rules as math trees
+//! (`math::Math`) — the value rule and each partial over operand trees.
+//! The general chain rule (`d/dw tanh(g(w)) = …`) is derived from those
+//! trees, so the text and the numbers cannot disagree. The sweeps call
+//! `eval`/`partials`/`check`, `explain` calls the rule trees, and nothing
+//! else anywhere knows what d/dx tanh is. Must not know about rows, traces
+//! or notation: operands arrive as numbers or as trees.
 
 /// An operation of the trace. Numeric literals are parameters of the
 /// operation that uses them (`3*x` is one `Mul`), so every binary operation
@@ -40,6 +43,10 @@ pub enum Op {
 }
 
 use Op::*;
+
+use super::math::{
+    Func, Math, Sym, Text, call, deriv, div, lit, neg, op_call, pow, prod, sum, sym, times,
+};
 
 /// Every function name the language knows, with the operation it denotes
 /// (`log` is the natural log, the same operation as `ln`).
@@ -75,254 +82,474 @@ pub enum Issue {
     Kink(&'static str),
 }
 
-impl Op {
-    /// The operation's name as used in JSON and tables.
-    pub fn name(self) -> &'static str {
-        match self {
-            Input => "input",
-            Const => "const",
-            Id => "id",
-            Neg => "neg",
-            Add => "add",
-            Sub => "sub",
-            Mul => "mul",
-            Div => "div",
-            Pow => "pow",
-            Sin => "sin",
-            Cos => "cos",
-            Tan => "tan",
-            Exp => "exp",
-            Ln => "ln",
-            Sqrt => "sqrt",
-            Tanh => "tanh",
-            Sigmoid => "sigmoid",
-            Relu => "relu",
-            Abs => "abs",
-            Softplus => "softplus",
-        }
-    }
-
+/// Everything adtrace knows about one operation.
+pub struct OpInfo {
+    pub op: Op,
+    /// The name used in JSON and tables.
+    pub name: &'static str,
     /// Number of operands (rows or constant parameters).
-    pub fn arity(self) -> usize {
-        match self {
-            Input => 0,
-            Add | Sub | Mul | Div | Pow => 2,
-            _ => 1,
-        }
-    }
+    pub arity: usize,
+    /// The value rule; `b` is ignored by unary operations.
+    pub eval: fn(f64, f64) -> f64,
+    /// ∂/∂a and ∂/∂b from the operands, the row's value and whether `b` is
+    /// a constant parameter (the power rule for a constant exponent holds
+    /// for negative bases too).
+    pub partials: fn(f64, f64, f64, bool) -> [f64; 2],
+    /// Domain and kink checks; the flags say which operands are constants.
+    pub check: fn(f64, f64, [bool; 2]) -> Option<Issue>,
+    /// The value rule as a tree over the operand trees.
+    pub rule: fn(Math, Math) -> Math,
+    /// The local partial w.r.t. operand k as a tree over the operand trees
+    /// (a constant operand arrives as `Lit` or as the symbol `c`/`n`).
+    pub partial: fn(usize, &Math, &Math) -> Math,
+    /// A general rule in words, for an operation the chain rule does not
+    /// describe (an input).
+    pub general: Option<&'static str>,
+    /// A convention stated after the general rule (a kink's derivative).
+    pub note: Option<&'static str>,
+}
 
-    /// The value rule. `b` is ignored by unary operations.
-    pub fn eval(self, a: f64, b: f64) -> f64 {
-        match self {
-            Input | Const | Id => a,
-            Neg => -a,
-            Add => a + b,
-            Sub => a - b,
-            Mul => a * b,
-            Div => a / b,
-            // powf gives 0^0 = 1 and handles negative bases with integral
-            // exponents, as the power rule needs.
-            Pow => a.powf(b),
-            Sin => a.sin(),
-            Cos => a.cos(),
-            Tan => a.tan(),
-            Exp => a.exp(),
-            Ln => a.ln(),
-            Sqrt => a.sqrt(),
-            Tanh => a.tanh(),
-            Sigmoid => sigmoid(a),
-            Relu => {
-                if a > 0.0 || a.is_nan() {
-                    a
-                } else {
-                    0.0
-                }
+fn no_check(_: f64, _: f64, _: [bool; 2]) -> Option<Issue> {
+    None
+}
+
+fn first(a: Math, _: Math) -> Math {
+    a
+}
+
+fn sq(m: Math) -> Math {
+    pow(m, lit(2.0))
+}
+
+/// The table, in the order of `Op` (a test checks it).
+pub static TABLE: [OpInfo; 20] = [
+    OpInfo {
+        op: Input,
+        name: "input",
+        arity: 0,
+        eval: |a, _| a,
+        partials: |_, _, _, _| [0.0, 0.0],
+        check: no_check,
+        rule: first,
+        partial: |_, _, _| lit(0.0),
+        general: Some(
+            "an input's derivative is its seed: 1 for the input differentiated by, 0 for the others",
+        ),
+        note: None,
+    },
+    OpInfo {
+        op: Const,
+        name: "const",
+        arity: 1,
+        eval: |a, _| a,
+        partials: |_, _, _, _| [0.0, 0.0],
+        check: no_check,
+        rule: first,
+        partial: |_, _, _| lit(0.0),
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Id,
+        name: "id",
+        arity: 1,
+        eval: |a, _| a,
+        partials: |_, _, _, _| [1.0, 0.0],
+        check: no_check,
+        rule: first,
+        partial: |_, _, _| lit(1.0),
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Neg,
+        name: "neg",
+        arity: 1,
+        eval: |a, _| -a,
+        partials: |_, _, _, _| [-1.0, 0.0],
+        check: no_check,
+        rule: |a, _| neg(a),
+        partial: |_, _, _| lit(-1.0),
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Add,
+        name: "add",
+        arity: 2,
+        eval: |a, b| a + b,
+        partials: |_, _, _, _| [1.0, 1.0],
+        check: no_check,
+        rule: |a, b| sum(vec![a, b]),
+        partial: |_, _, _| lit(1.0),
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Sub,
+        name: "sub",
+        arity: 2,
+        eval: |a, b| a - b,
+        partials: |_, _, _, _| [1.0, -1.0],
+        check: no_check,
+        rule: |a, b| Math::Sum(vec![a, neg(b)]),
+        partial: |k, _, _| lit(if k == 0 { 1.0 } else { -1.0 }),
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Mul,
+        name: "mul",
+        arity: 2,
+        eval: |a, b| a * b,
+        partials: |a, b, _, _| [b, a],
+        check: no_check,
+        rule: |a, b| Math::Prod(vec![a, b]),
+        partial: |k, a, b| if k == 0 { b.clone() } else { a.clone() },
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Div,
+        name: "div",
+        arity: 2,
+        eval: |a, b| a / b,
+        partials: |a, b, _, _| [1.0 / b, -a / (b * b)],
+        check: |_, b, _| (b == 0.0).then_some(Issue::Domain("division by zero")),
+        rule: div,
+        partial: |k, a, b| {
+            if k == 0 {
+                div(lit(1.0), b.clone())
+            } else {
+                neg(div(a.clone(), sq(b.clone())))
             }
-            Abs => a.abs(),
-            // ln(1 + e^a) without overflow for large a.
-            Softplus => a.max(0.0) + (-a.abs()).exp().ln_1p(),
-        }
-    }
-
-    /// Local partial derivatives with respect to operand 0 and 1, given the
-    /// operands and the row's own value `v`. `b_is_const` selects the power
-    /// rule for a constant exponent (valid for negative bases).
-    pub fn partials(self, a: f64, b: f64, v: f64, b_is_const: bool) -> [f64; 2] {
-        match self {
-            Input | Const => [0.0, 0.0],
-            Id => [1.0, 0.0],
-            Neg => [-1.0, 0.0],
-            Add => [1.0, 1.0],
-            Sub => [1.0, -1.0],
-            Mul => [b, a],
-            Div => [1.0 / b, -a / (b * b)],
-            Pow => {
-                let da = if b == 0.0 {
-                    0.0
-                } else if b == 1.0 {
-                    1.0
-                } else {
-                    b * a.powf(b - 1.0)
-                };
-                let db = if b_is_const { 0.0 } else { a.ln() * v };
-                [da, db]
-            }
-            Sin => [a.cos(), 0.0],
-            Cos => [-a.sin(), 0.0],
-            Tan => [1.0 + v * v, 0.0],
-            Exp => [v, 0.0],
-            Ln => [1.0 / a, 0.0],
-            Sqrt => [0.5 / v, 0.0],
-            Tanh => [1.0 - v * v, 0.0],
-            Sigmoid => [v * (1.0 - v), 0.0],
-            // relu'(0) = 0 and abs'(0) = 0: the stated kink convention.
-            Relu => [if a > 0.0 { 1.0 } else { 0.0 }, 0.0],
-            Abs => [
-                if a > 0.0 {
-                    1.0
-                } else if a < 0.0 {
-                    -1.0
-                } else {
-                    0.0
-                },
-                0.0,
-            ],
-            Softplus => [sigmoid(a), 0.0],
-        }
-    }
-
-    /// Domain and kink checks for the operands. `a_is_const`/`b_is_const`
-    /// tell which operands are parameters rather than rows.
-    pub fn check(self, a: f64, b: f64, a_is_const: bool, b_is_const: bool) -> Option<Issue> {
-        match self {
-            Div if b == 0.0 => Some(Issue::Domain("division by zero")),
-            Ln if a == 0.0 => Some(Issue::Domain("ln of zero")),
-            Ln if a < 0.0 => Some(Issue::Domain("ln of a negative number")),
-            Sqrt if a < 0.0 => Some(Issue::Domain("sqrt of a negative number")),
-            Sqrt if a == 0.0 => Some(Issue::Kink("sqrt is not differentiable at 0")),
-            Relu if a == 0.0 => Some(Issue::Kink("relu has a kink at 0; relu'(0) = 0 is used")),
-            Abs if a == 0.0 => Some(Issue::Kink("abs has a kink at 0; abs'(0) = 0 is used")),
-            Tan if a.cos() == 0.0 => Some(Issue::Domain("tan at an odd multiple of pi/2")),
-            Pow if b_is_const && a < 0.0 && b.fract() != 0.0 => {
+        },
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Pow,
+        name: "pow",
+        arity: 2,
+        // powf gives 0^0 = 1 and handles negative bases with integral
+        // exponents, as the power rule needs.
+        eval: |a, b| a.powf(b),
+        partials: |a, b, v, b_is_const| {
+            let da = if b == 0.0 {
+                0.0
+            } else if b == 1.0 {
+                1.0
+            } else {
+                b * a.powf(b - 1.0)
+            };
+            let db = if b_is_const { 0.0 } else { a.ln() * v };
+            [da, db]
+        },
+        check: |a, b, [a_const, b_const]| {
+            if b_const && a < 0.0 && b.fract() != 0.0 {
                 Some(Issue::Domain("a negative number to a non-integer power"))
-            }
-            Pow if b_is_const && a == 0.0 && b < 0.0 => {
+            } else if b_const && a == 0.0 && b < 0.0 {
                 Some(Issue::Domain("zero to a negative power"))
+            } else if !b_const && !a_const && a <= 0.0 {
+                Some(Issue::Domain(
+                    "a^b with a variable exponent needs a > 0 (it uses ln(a))",
+                ))
+            } else if !b_const && a_const && a <= 0.0 {
+                Some(Issue::Domain(
+                    "c^b with a variable exponent needs c > 0 (it uses ln(c))",
+                ))
+            } else {
+                None
             }
-            Pow if !b_is_const && !a_is_const && a <= 0.0 => Some(Issue::Domain(
-                "a^b with a variable exponent needs a > 0 (it uses ln(a))",
-            )),
-            Pow if !b_is_const && a_is_const && a <= 0.0 => Some(Issue::Domain(
-                "c^b with a variable exponent needs c > 0 (it uses ln(c))",
-            )),
-            _ => None,
-        }
-    }
-
-    /// The general derivative rule, in the lecture's form (`g(w)` the
-    /// argument, `g′(w)` its derivative). `consts[k]` tells whether operand k
-    /// is a constant parameter, which changes the rule (c·g(w) vs g·h).
-    pub fn general_rule(self, consts: [bool; 2]) -> &'static str {
-        match (self, consts) {
-            (Input, _) => {
-                "an input's derivative is its seed: 1 for the input differentiated by, 0 for the others"
+        },
+        rule: pow,
+        partial: |k, a, b| {
+            if k == 1 {
+                return prod(vec![op_call(Ln, a.clone()), pow(a.clone(), b.clone())]);
             }
-            (Const, _) => "d/dw c = 0",
-            (Id, _) => "d/dw g(w) = g′(w)",
-            (Neg, _) => "d/dw (−g(w)) = −g′(w)",
-            (Add, [false, false]) => "d/dw (g(w) + h(w)) = g′(w) + h′(w)",
-            (Add, _) => "d/dw (g(w) + c) = g′(w)",
-            (Sub, [false, false]) => "d/dw (g(w) − h(w)) = g′(w) − h′(w)",
-            (Sub, [true, _]) => "d/dw (c − g(w)) = −g′(w)",
-            (Sub, _) => "d/dw (g(w) − c) = g′(w)",
-            (Mul, [false, false]) => "d/dw (g(w)·h(w)) = g′(w)·h(w) + g(w)·h′(w)",
-            (Mul, _) => "d/dw (c·g(w)) = c·g′(w)",
-            (Div, [false, false]) => "d/dw (g(w)/h(w)) = g′(w)/h(w) − g(w)·h′(w)/h(w)²",
-            (Div, [true, _]) => "d/dw (c/g(w)) = −c·g′(w)/g(w)²",
-            (Div, _) => "d/dw (g(w)/c) = g′(w)/c",
-            (Pow, [false, true]) => "d/dw g(w)^n = n·g(w)^(n−1)·g′(w)",
-            (Pow, [true, _]) => "d/dw c^g(w) = ln(c)·c^g(w)·g′(w)",
-            (Pow, _) => "d/dw g(w)^h(w) = h(w)·g(w)^(h(w)−1)·g′(w) + ln(g(w))·g(w)^h(w)·h′(w)",
-            (Sin, _) => "d/dw sin(g(w)) = cos(g(w))·g′(w)",
-            (Cos, _) => "d/dw cos(g(w)) = −sin(g(w))·g′(w)",
-            (Tan, _) => "d/dw tan(g(w)) = (1 + tan²(g(w)))·g′(w)",
-            (Exp, _) => "d/dw exp(g(w)) = exp(g(w))·g′(w)",
-            (Ln, _) => "d/dw ln(g(w)) = g′(w)/g(w)",
-            (Sqrt, _) => "d/dw sqrt(g(w)) = g′(w)/(2·sqrt(g(w)))",
-            (Tanh, _) => "d/dw tanh(g(w)) = (1 − tanh²(g(w)))·g′(w)",
-            (Sigmoid, _) => "d/dw σ(g(w)) = σ(g(w))·(1 − σ(g(w)))·g′(w)",
-            (Relu, _) => "d/dw relu(g(w)) = [g(w) > 0]·g′(w)   (relu′(0) = 0)",
-            (Abs, _) => "d/dw |g(w)| = sign(g(w))·g′(w)   (abs′(0) = 0)",
-            (Softplus, _) => "d/dw softplus(g(w)) = σ(g(w))·g′(w)",
-        }
+            match b {
+                // The power rule with the exponent's own number: n − 1 is
+                // worked out here, where the rule is known.
+                Math::Lit(n) if *n == 0.0 => lit(0.0),
+                Math::Lit(n) if *n == 1.0 => lit(1.0),
+                Math::Lit(n) if *n == 2.0 => prod(vec![lit(2.0), a.clone()]),
+                Math::Lit(n) => prod(vec![lit(*n), pow(a.clone(), lit(n - 1.0))]),
+                b => prod(vec![
+                    b.clone(),
+                    pow(a.clone(), Math::Sum(vec![b.clone(), neg(lit(1.0))])),
+                ]),
+            }
+        },
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Sin,
+        name: "sin",
+        arity: 1,
+        eval: |a, _| a.sin(),
+        partials: |a, _, _, _| [a.cos(), 0.0],
+        check: no_check,
+        rule: unary_rule::<{ Sin as u8 }>,
+        partial: |_, a, _| op_call(Cos, a.clone()),
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Cos,
+        name: "cos",
+        arity: 1,
+        eval: |a, _| a.cos(),
+        partials: |a, _, _, _| [-a.sin(), 0.0],
+        check: no_check,
+        rule: unary_rule::<{ Cos as u8 }>,
+        partial: |_, a, _| neg(op_call(Sin, a.clone())),
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Tan,
+        name: "tan",
+        arity: 1,
+        eval: |a, _| a.tan(),
+        partials: |_, _, v, _| [1.0 + v * v, 0.0],
+        check: |a, _, _| {
+            (a.cos() == 0.0).then_some(Issue::Domain("tan at an odd multiple of pi/2"))
+        },
+        rule: unary_rule::<{ Tan as u8 }>,
+        partial: |_, a, _| sum(vec![lit(1.0), sq(op_call(Tan, a.clone()))]),
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Exp,
+        name: "exp",
+        arity: 1,
+        eval: |a, _| a.exp(),
+        partials: |_, _, v, _| [v, 0.0],
+        check: no_check,
+        rule: unary_rule::<{ Exp as u8 }>,
+        partial: |_, a, _| op_call(Exp, a.clone()),
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Ln,
+        name: "ln",
+        arity: 1,
+        eval: |a, _| a.ln(),
+        partials: |a, _, _, _| [1.0 / a, 0.0],
+        check: |a, _, _| {
+            if a == 0.0 {
+                Some(Issue::Domain("ln of zero"))
+            } else if a < 0.0 {
+                Some(Issue::Domain("ln of a negative number"))
+            } else {
+                None
+            }
+        },
+        rule: unary_rule::<{ Ln as u8 }>,
+        partial: |_, a, _| div(lit(1.0), a.clone()),
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Sqrt,
+        name: "sqrt",
+        arity: 1,
+        eval: |a, _| a.sqrt(),
+        partials: |_, _, v, _| [0.5 / v, 0.0],
+        check: |a, _, _| {
+            if a < 0.0 {
+                Some(Issue::Domain("sqrt of a negative number"))
+            } else if a == 0.0 {
+                Some(Issue::Kink("sqrt is not differentiable at 0"))
+            } else {
+                None
+            }
+        },
+        rule: unary_rule::<{ Sqrt as u8 }>,
+        partial: |_, a, _| {
+            div(
+                lit(1.0),
+                Math::Prod(vec![lit(2.0), op_call(Sqrt, a.clone())]),
+            )
+        },
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Tanh,
+        name: "tanh",
+        arity: 1,
+        eval: |a, _| a.tanh(),
+        partials: |_, _, v, _| [1.0 - v * v, 0.0],
+        check: no_check,
+        rule: unary_rule::<{ Tanh as u8 }>,
+        partial: |_, a, _| Math::Sum(vec![lit(1.0), neg(sq(op_call(Tanh, a.clone())))]),
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Sigmoid,
+        name: "sigmoid",
+        arity: 1,
+        eval: |a, _| sigmoid(a),
+        partials: |_, _, v, _| [v * (1.0 - v), 0.0],
+        check: no_check,
+        rule: unary_rule::<{ Sigmoid as u8 }>,
+        partial: |_, a, _| {
+            let s = op_call(Sigmoid, a.clone());
+            Math::Prod(vec![s.clone(), Math::Sum(vec![lit(1.0), neg(s)])])
+        },
+        general: None,
+        note: None,
+    },
+    OpInfo {
+        op: Relu,
+        name: "relu",
+        arity: 1,
+        eval: |a, _| if a > 0.0 || a.is_nan() { a } else { 0.0 },
+        // relu'(0) = 0: the stated kink convention.
+        partials: |a, _, _, _| [if a > 0.0 { 1.0 } else { 0.0 }, 0.0],
+        check: |a, _, _| {
+            (a == 0.0).then_some(Issue::Kink("relu has a kink at 0; relu'(0) = 0 is used"))
+        },
+        rule: unary_rule::<{ Relu as u8 }>,
+        partial: |_, a, _| call(Func::Positive, a.clone()),
+        general: None,
+        note: Some("relu′(0) = 0"),
+    },
+    OpInfo {
+        op: Abs,
+        name: "abs",
+        arity: 1,
+        eval: |a, _| a.abs(),
+        // abs'(0) = 0: the stated kink convention.
+        partials: |a, _, _, _| {
+            let d = if a > 0.0 {
+                1.0
+            } else if a < 0.0 {
+                -1.0
+            } else {
+                0.0
+            };
+            [d, 0.0]
+        },
+        check: |a, _, _| {
+            (a == 0.0).then_some(Issue::Kink("abs has a kink at 0; abs'(0) = 0 is used"))
+        },
+        rule: |a, _| call(Func::Abs, a),
+        partial: |_, a, _| call(Func::Sign, a.clone()),
+        general: None,
+        note: Some("abs′(0) = 0"),
+    },
+    OpInfo {
+        op: Softplus,
+        name: "softplus",
+        arity: 1,
+        // ln(1 + e^a) without overflow for large a.
+        eval: |a, _| a.max(0.0) + (-a.abs()).exp().ln_1p(),
+        partials: |a, _, _, _| [sigmoid(a), 0.0],
+        check: no_check,
+        rule: unary_rule::<{ Softplus as u8 }>,
+        partial: |_, a, _| op_call(Sigmoid, a.clone()),
+        general: None,
+        note: None,
+    },
+];
+
+/// `f(a)` for the unary operation numbered `OP`.
+fn unary_rule<const OP: u8>(a: Math, _: Math) -> Math {
+    op_call(ALL[OP as usize], a)
+}
+
+/// Every operation, in declaration order.
+pub const ALL: [Op; 20] = [
+    Input, Const, Id, Neg, Add, Sub, Mul, Div, Pow, Sin, Cos, Tan, Exp, Ln, Sqrt, Tanh, Sigmoid,
+    Relu, Abs, Softplus,
+];
+
+impl Op {
+    /// This operation's record.
+    pub fn info(self) -> &'static OpInfo {
+        &TABLE[self as usize]
     }
 
-    /// The value update with operands already rendered (symbols or
-    /// numbers): `tanh(x1)`, `2·x0`, `x4²`.
-    pub fn value_text(self, a: &str, b: &str) -> String {
-        let (pa, pb) = (wrap(a), wrap(b));
-        match self {
-            Input => "input".to_string(),
-            Const | Id => a.to_string(),
-            Neg => format!("−{pa}"),
-            Add => format!("{a} + {pb}"),
-            Sub => format!("{a} − {pb}"),
-            Mul => format!("{pa}·{pb}"),
-            Div => format!("{pa}/{pb}"),
-            Pow => match b {
-                "2" => format!("{pa}²"),
-                "3" => format!("{pa}³"),
-                _ => format!("{pa}^{pb}"),
-            },
-            Abs => format!("|{a}|"),
-            Sigmoid => format!("σ({a})"),
-            f => format!("{}({a})", f.name()),
-        }
+    pub fn name(self) -> &'static str {
+        self.info().name
     }
 
-    /// The local partial with respect to operand `k`, operands rendered as
-    /// text; `n_minus_1` is the rendered exponent minus one for the power
-    /// rule with a constant exponent. The flag says the text is a sum or a
-    /// quotient and needs parentheses when it is multiplied.
-    pub fn partial_text(
-        self,
-        k: usize,
-        a: &str,
-        b: &str,
-        n_minus_1: &str,
-        b_is_const: bool,
-    ) -> (String, bool) {
-        let (pa, pb) = (wrap(a), wrap(b));
-        let s = |t: String| (t, false);
-        let c = |t: String| (t, true);
-        match (self, k) {
-            (Input, _) | (Const, _) => s("0".into()),
-            (Id, _) | (Add, _) | (Sub, 0) => s("1".into()),
-            (Neg, _) | (Sub, _) => s("−1".into()),
-            (Mul, 0) => s(b.into()),
-            (Mul, _) => s(a.into()),
-            (Div, 0) => c(format!("1/{pb}")),
-            (Div, _) => c(format!("−{pa}/{pb}²")),
-            (Pow, 0) if b_is_const => match b {
-                "0" => s("0".into()),
-                "1" => s("1".into()),
-                "2" => s(format!("2·{pa}")),
-                _ => s(format!("{pb}·{pa}^{}", wrap(n_minus_1))),
-            },
-            (Pow, 0) => s(format!("{pb}·{pa}^({b} − 1)")),
-            (Pow, _) => s(format!("ln({a})·{pa}^{pb}")),
-            (Sin, _) => s(format!("cos({a})")),
-            (Cos, _) => s(format!("−sin({a})")),
-            (Tan, _) => c(format!("1 + tan²({a})")),
-            (Exp, _) => s(format!("exp({a})")),
-            (Ln, _) => c(format!("1/{pa}")),
-            (Sqrt, _) => c(format!("1/(2·sqrt({a}))")),
-            (Tanh, _) => c(format!("1 − tanh²({a})")),
-            (Sigmoid, _) => s(format!("σ({a})·(1 − σ({a}))")),
-            (Relu, _) => s(format!("[{a} > 0]")),
-            (Abs, _) => s(format!("sign({a})")),
-            (Softplus, _) => s(format!("σ({a})")),
+    pub fn arity(self) -> usize {
+        self.info().arity
+    }
+
+    pub fn eval(self, a: f64, b: f64) -> f64 {
+        (self.info().eval)(a, b)
+    }
+
+    pub fn partials(self, a: f64, b: f64, v: f64, b_is_const: bool) -> [f64; 2] {
+        (self.info().partials)(a, b, v, b_is_const)
+    }
+
+    pub fn check(self, a: f64, b: f64, a_is_const: bool, b_is_const: bool) -> Option<Issue> {
+        (self.info().check)(a, b, [a_is_const, b_is_const])
+    }
+
+    /// The value rule over operand trees: `tanh(x1)`, `2·x0`, `x4²`.
+    pub fn value_rule(self, a: Math, b: Math) -> Math {
+        (self.info().rule)(a, b)
+    }
+
+    /// The local partial w.r.t. operand `k` over operand trees.
+    pub fn partial_rule(self, k: usize, a: &Math, b: &Math) -> Math {
+        (self.info().partial)(k, a, b)
+    }
+
+    /// The general derivative rule in the lecture's form, derived from the
+    /// value rule and the partials by the chain rule: `g(w)`, `h(w)` are
+    /// the row operands and `c` (or `n`, an exponent) the constants.
+    /// `consts[k]` tells whether operand k is a constant parameter.
+    pub fn general_rule(self, consts: [bool; 2]) -> Text {
+        let info = self.info();
+        if let Some(words) = info.general {
+            return Text::words(words);
         }
+        let mut rows = [Sym::G, Sym::H].into_iter();
+        let mut operand = |k: usize| {
+            if consts[k] {
+                let c = if self == Pow && k == 1 {
+                    Sym::N
+                } else {
+                    Sym::C
+                };
+                (sym(c), None)
+            } else {
+                let g = rows.next().unwrap_or(Sym::H);
+                let prime = if g == Sym::G {
+                    Sym::GPrime
+                } else {
+                    Sym::HPrime
+                };
+                (sym(g), Some(sym(prime)))
+            }
+        };
+        let (a, da) = operand(0);
+        let (b, db) = if info.arity == 2 {
+            operand(1)
+        } else {
+            (lit(0.0), None)
+        };
+        let terms: Vec<Math> = [(0, da), (1, db)]
+            .into_iter()
+            .filter_map(|(k, d)| d.map(|d| times(self.partial_rule(k, &a, &b), d)))
+            .collect();
+        let lhs = deriv(self.value_rule(a, b));
+        let mut t = Text::chain(vec![lhs, sum(terms)]);
+        if let Some(n) = info.note {
+            t = t.w(format!("   ({n})"));
+        }
+        t
     }
 }
 
@@ -336,24 +563,9 @@ pub fn sigmoid(x: f64) -> f64 {
     }
 }
 
-/// Parenthesise a rendered operand that would otherwise read wrongly next
-/// to an operator (a negative number, a sum).
-pub fn wrap(s: &str) -> String {
-    if s.starts_with('-') || s.starts_with('−') || s.contains(' ') {
-        format!("({s})")
-    } else {
-        s.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const ALL: [Op; 20] = [
-        Input, Const, Id, Neg, Add, Sub, Mul, Div, Pow, Sin, Cos, Tan, Exp, Ln, Sqrt, Tanh,
-        Sigmoid, Relu, Abs, Softplus,
-    ];
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-6 * (1.0 + a.abs().max(b.abs()))
@@ -471,21 +683,13 @@ mod tests {
         assert_eq!(Abs.partials(-3.0, 0.0, 3.0, false)[0], -1.0);
     }
 
+    /// The table holds one record per operation, in the enum's order.
     #[test]
-    fn rule_texts_read_like_the_lecture() {
-        assert_eq!(
-            Tanh.general_rule([false, true]),
-            "d/dw tanh(g(w)) = (1 − tanh²(g(w)))·g′(w)"
-        );
-        assert_eq!(
-            Tanh.partial_text(0, "x1", "", "", true),
-            ("1 − tanh²(x1)".to_string(), true)
-        );
-        assert_eq!(Pow.value_text("x4", "2"), "x4²");
-        assert_eq!(Pow.partial_text(0, "x4", "2", "1", true).0, "2·x4");
-        assert_eq!(Pow.partial_text(0, "x", "3", "2", true).0, "3·x^2");
-        assert_eq!(Mul.value_text("2", "x0"), "2·x0");
-        assert_eq!(Sub.value_text("x3", "-2"), "x3 − (-2)");
+    fn one_record_per_operation() {
+        for (k, op) in ALL.iter().enumerate() {
+            assert_eq!(TABLE[k].op, *op);
+            assert_eq!(*op as usize, k);
+        }
         assert_eq!(function("log"), Some(Ln));
         assert_eq!(function("sinn"), None);
     }

@@ -11,10 +11,10 @@ use std::time::Duration;
 use ratatui::text::Span;
 
 use super::theme::Theme;
+use crate::core::explain::Explainer;
 use crate::core::notation::{Names, Notation, Style, fixed};
-use crate::core::ops::Op;
 use crate::core::pipeline::{self, Traced};
-use crate::core::steps::{self, Explainer, Phase, Step};
+use crate::core::schedule::{Phase, Schedule, Step};
 use crate::core::sweep::{self, Sweep};
 use crate::core::trace::{Consumers, Trace};
 use crate::tui::layout::{self, Layout, NodeSpec};
@@ -242,7 +242,7 @@ impl Model {
     }
 
     pub fn step_count(&self) -> usize {
-        steps::count(self.trace())
+        self.schedule().count()
     }
 
     /// Go to step `k` (clamped); the views follow the current row again.
@@ -251,6 +251,11 @@ impl Model {
         self.graph_pan = None;
         self.table_top = None;
         self.explain_scroll = 0;
+    }
+
+    /// The sweeps' steps for this trace.
+    pub fn schedule(&self) -> Schedule {
+        Schedule::single(self.trace().len())
     }
 
     pub fn sweep(&self) -> &Sweep {
@@ -323,7 +328,7 @@ impl Model {
 
     /// The current step, if the trace has any.
     pub fn current(&self) -> Option<Step> {
-        steps::step(self.trace(), self.step)
+        self.schedule().step(self.step)
     }
 
     pub(crate) fn phase(&self) -> Phase {
@@ -390,15 +395,8 @@ impl Model {
         self.seed = seed;
         sweep::tangents(&self.traced.trace, &mut self.sweep, &self.seed);
         self.widths = self.compute_widths();
-        let names = self.names();
-        self.status = Some(format!(
-            "seed: {}",
-            names.out(crate::core::format::seed_text(
-                self.trace(),
-                &self.sweep,
-                &names
-            ))
-        ));
+        let seed = self.explainer().seed_text();
+        self.status = Some(format!("seed: {seed}"));
     }
 
     /// Set the seed from typed text (`x=1, y=0.5`; names left out are 0).
@@ -545,9 +543,9 @@ impl Model {
         w.op = w.op.min(MAX_TEXT);
         // Headers are shortened to their symbol when the table is tight.
         let short = |c: &str| c.rsplit(' ').next().map_or(0, width);
-        w.value = w.value.max(short(cols[0]));
-        w.tangent = w.tangent.max(short(cols[1]));
-        w.adjoint = w.adjoint.max(short(cols[2]));
+        w.value = w.value.max(short(&cols[0]));
+        w.tangent = w.tangent.max(short(&cols[1]));
+        w.adjoint = w.adjoint.max(short(&cols[2]));
         w
     }
 }
@@ -579,20 +577,19 @@ pub(crate) fn width(s: &str) -> usize {
 
 /// The table's operation cell: `input` for inputs, else `a + b`.
 pub(crate) fn op_text(ex: &Explainer, trace: &Trace, i: usize) -> String {
-    match trace.nodes.get(i).map(|n| n.op) {
-        Some(Op::Input) => "input".to_string(),
-        Some(_) => ex.value_text(i, false),
-        None => String::new(),
+    if i < trace.len() {
+        ex.op_text(i)
+    } else {
+        String::new()
     }
 }
 
 /// A graph box's title: `c = a + b`, `x3 = x1 + x2`, `x (input)`.
 pub(crate) fn box_title(ex: &Explainer, trace: &Trace, i: usize) -> String {
-    let n = &ex.names;
-    match trace.nodes.get(i).map(|n| n.op) {
-        Some(Op::Input) => format!("{} (input)", n.sym(i)),
-        Some(_) => n.out(format!("{} = {}", n.sym(i), ex.value_text(i, false))),
-        None => String::new(),
+    if i < trace.len() {
+        ex.names.text(&ex.definition(i))
+    } else {
+        String::new()
     }
 }
 

@@ -12,7 +12,7 @@ use ratatui::layout::{Position, Rect};
 use super::model::{Control, Focus, Model};
 use super::view::{self, Panes};
 use super::widgets::{graph, table};
-use crate::core::steps;
+use crate::core::schedule::Phase;
 
 impl Model {
     /// Apply one key. Ctrl-C always quits.
@@ -65,7 +65,7 @@ impl Model {
             KeyCode::Home => self.set_step(0),
             KeyCode::End => self.set_step(last),
             KeyCode::Char('f') => self.set_step(0),
-            KeyCode::Char('r') => self.set_step(steps::reverse_start(self.trace())),
+            KeyCode::Char('r') => self.set_step(self.schedule().start_of(Phase::Reverse)),
             KeyCode::Char('a') => {
                 self.autoplay = !self.autoplay;
                 if self.autoplay && self.step >= last {
@@ -86,12 +86,10 @@ impl Model {
             KeyCode::BackTab => self.focus = self.focus.prev(),
             KeyCode::Enter => {
                 // Go to the selected row's step in the current phase.
-                if let Some(r) = self.selected {
-                    let n = self.trace().len();
-                    let k = match self.phase() {
-                        steps::Phase::Forward => r,
-                        steps::Phase::Reverse => (2 * n).saturating_sub(1 + r),
-                    };
+                if let Some(k) = self
+                    .selected
+                    .and_then(|r| self.schedule().same_sweep(self.step, r))
+                {
                     self.set_step(k);
                 }
             }

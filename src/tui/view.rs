@@ -181,8 +181,8 @@ fn title_bar(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     });
     let right = widgets::step_text(ctx);
     let phase_style = match m.phase() {
-        crate::core::steps::Phase::Forward => ctx.pal.phase_forward,
-        crate::core::steps::Phase::Reverse => ctx.pal.phase_reverse,
+        crate::core::schedule::Phase::Forward => ctx.pal.phase_forward,
+        crate::core::schedule::Phase::Reverse => ctx.pal.phase_reverse,
     };
     let rw = widgets::width(&right) as u16;
     let x_right = area.right().saturating_sub(rw + 1).max(area.x);

@@ -3,9 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::Options;
-use crate::core::notation::Names;
-use crate::core::steps::Explainer;
+use super::{Ctx, Options};
 use crate::core::sweep::Sweep;
 use crate::core::trace::Trace;
 
@@ -14,7 +12,8 @@ fn quote(s: &str) -> String {
 }
 
 pub fn dot(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
-    let ex = Explainer::new(trace, sweep, Names::new(trace, opts.style));
+    let c = Ctx::new(trace, sweep, opts);
+    let ex = &c.ex;
     let n = &ex.names;
     let mut s = String::from(
         "digraph adtrace {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n",
@@ -24,10 +23,9 @@ pub fn dot(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
             Some(name) => format!("{}  {name}", n.label(i)),
             None => n.label(i),
         };
-        let op = if node.op == crate::core::ops::Op::Input {
-            "input".to_string()
-        } else {
-            format!("= {}", ex.value_text(i, false))
+        let op = match ex.value_rule(i) {
+            Some(m) => format!("= {}", n.math(&m)),
+            None => "input".to_string(),
         };
         let mut attrs = String::new();
         if !node.reaches_output {
@@ -39,12 +37,12 @@ pub fn dot(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         if i == trace.output() {
             attrs.push_str(", peripheries=2");
         }
-        let label = format!(
-            "{}\\n{}\\nvalue {}",
-            quote(&head),
-            quote(&op),
+        let value = if c.known(i).value {
             n.num(sweep.value[i])
-        );
+        } else {
+            "?".to_string()
+        };
+        let label = format!("{}\\n{}\\nvalue {value}", quote(&head), quote(&op));
         let _ = writeln!(s, "  n{i} [label=\"{label}\"{attrs}];");
     }
     for (j, node) in trace.nodes.iter().enumerate() {

@@ -12,9 +12,8 @@
 
 use std::fmt::Write as _;
 
-use super::{Options, warning_text};
-use crate::core::notation::Names;
-use crate::core::steps::{self, Explainer, Phase};
+use super::{Ctx, Options};
+use crate::core::schedule::Phase;
 use crate::core::sweep::Sweep;
 use crate::core::trace::{Operand, Trace};
 
@@ -68,8 +67,14 @@ fn named_numbers<'a>(names: impl Iterator<Item = &'a str>, values: &[f64]) -> St
     object(names.zip(values).map(|(n, v)| (n, number(*v))))
 }
 
+/// A number, or `null` where the step shown has not reached it.
+fn known_number(known: bool, x: f64) -> String {
+    if known { number(x) } else { "null".to_string() }
+}
+
 pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
-    let ex = Explainer::new(trace, sweep, Names::new(trace, opts.style));
+    let c = Ctx::new(trace, sweep, opts);
+    let ex = &c.ex;
     let n = &ex.names;
     let out = trace.output();
     let inputs: Vec<String> = trace.input_names().map(string).collect();
@@ -98,6 +103,9 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     let _ = write!(s, ", \"output\": {output}");
     let _ = write!(s, ", \"notation\": {}", string(n.style.notation.name()));
     let _ = write!(s, ", \"cse\": {}", trace.cse);
+    if let Some(k) = c.at {
+        let _ = write!(s, ", \"step\": {k}");
+    }
     if !opts.output_only {
         s.push_str(", \"nodes\": [");
         for (i, node) in trace.nodes.iter().enumerate() {
@@ -113,6 +121,7 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
                     _ => None,
                 })
                 .collect();
+            let k = c.known(i);
             let partials: Vec<String> = node
                 .args
                 .iter()
@@ -127,17 +136,17 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
                 ("op", string(node.op.name())),
                 ("args", format!("[{}]", args.join(", "))),
                 ("constants", format!("[{}]", consts.join(", "))),
-                ("expr", string(&ex.value_text(i, false))),
-                ("value", number(sweep.value[i])),
-                ("tangent", number(sweep.tangent[i])),
-                ("adjoint", number(sweep.adjoint[i])),
+                ("expr", string(&ex.op_text(i))),
+                ("value", known_number(k.value, sweep.value[i])),
+                ("tangent", known_number(k.tangent, sweep.tangent[i])),
+                ("adjoint", known_number(k.adjoint, sweep.adjoint[i])),
                 ("partials", format!("[{}]", partials.join(", "))),
                 ("reaches_output", node.reaches_output.to_string()),
                 ("depends_on_seed", sweep.seeded[i].to_string()),
             ]));
         }
         s.push_str("], \"steps\": [");
-        for (k, st) in steps::all(trace).enumerate() {
+        for (k, st) in c.steps_done().enumerate() {
             if k > 0 {
                 s.push_str(", ");
             }
@@ -177,7 +186,7 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
             object([
                 ("node", w.row.to_string()),
                 ("kind", string(w.kind.name())),
-                ("message", string(&warning_text(&ex, trace, w))),
+                ("message", string(&ex.warning(w))),
             ])
         })
         .collect();

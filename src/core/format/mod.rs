@@ -14,9 +14,10 @@ pub use dot::dot;
 pub use json::json;
 pub use table::{latex, markdown, text};
 
+use crate::core::explain::{Explainer, Known};
 use crate::core::notation::{Names, Style};
-use crate::core::steps::Explainer;
-use crate::core::sweep::{Sweep, Warning};
+use crate::core::schedule::Schedule;
+use crate::core::sweep::Sweep;
 use crate::core::trace::Trace;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -40,6 +41,12 @@ impl Format {
     pub fn parse(s: &str) -> Option<Format> {
         Format::ALL.iter().find(|(n, _)| *n == s).map(|&(_, f)| f)
     }
+    pub fn name(self) -> &'static str {
+        Format::ALL
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("text", |(n, _)| n)
+    }
 }
 
 /// What to render and how.
@@ -50,6 +57,9 @@ pub struct Options {
     pub output_only: bool,
     /// Text and Markdown: every step's rule under the table.
     pub steps: bool,
+    /// Show the trace as it stands once this step is done (what the
+    /// stepping view shows there); `None`: everything, all sweeps done.
+    pub step: Option<usize>,
 }
 
 /// Render in any format.
@@ -63,29 +73,61 @@ pub fn render(format: Format, trace: &Trace, sweep: &Sweep, opts: Options) -> St
     }
 }
 
-/// A warning as a sentence: the row, its operation and the cause.
-pub fn warning_text(ex: &Explainer, trace: &Trace, w: &Warning) -> String {
-    let n = &ex.names;
-    let row = w.row as usize;
-    let what = if trace.nodes[row].op == crate::core::ops::Op::Input {
-        format!("{} (input {})", n.label(row), n.sym(row))
-    } else {
-        format!("{} = {}", n.label(row), ex.value_text(row, false))
-    };
-    n.out(format!("{what}: {}: {}", w.kind.name(), w.cause))
+/// What every format works from: the explainer, the schedule and the step
+/// shown.
+pub(crate) struct Ctx<'t> {
+    pub trace: &'t Trace,
+    pub sweep: &'t Sweep,
+    pub ex: Explainer<'t>,
+    pub schedule: Schedule,
+    /// The step shown, clamped; `None`: all done.
+    pub at: Option<usize>,
 }
 
-/// The seed direction as text: `x = 1` or `x1 = 1, x2 = 0.5`.
-pub fn seed_text(trace: &Trace, sweep: &Sweep, names: &Names) -> String {
-    let parts: Vec<String> = trace
-        .input_names()
-        .zip(&sweep.seed)
-        .filter(|(_, s)| **s != 0.0)
-        .map(|(n, s)| format!("{n} = {}", names.num(*s)))
-        .collect();
-    if parts.is_empty() {
-        "0".to_string()
-    } else {
-        parts.join(", ")
+impl<'t> Ctx<'t> {
+    pub fn new(trace: &'t Trace, sweep: &'t Sweep, opts: Options) -> Ctx<'t> {
+        let schedule = Schedule::single(trace.len());
+        Ctx {
+            trace,
+            sweep,
+            ex: Explainer::new(trace, sweep, Names::new(trace, opts.style)),
+            at: opts.step.map(|k| k.min(schedule.last())),
+            schedule,
+        }
+    }
+
+    pub fn names(&self) -> &Names<'t> {
+        &self.ex.names
+    }
+
+    /// What may be shown of a row at the step shown.
+    pub fn known(&self, row: usize) -> Known {
+        match self.at {
+            Some(k) => self.schedule.known(k, row),
+            None => Known {
+                value: true,
+                tangent: true,
+                adjoint: true,
+            },
+        }
+    }
+
+    /// The steps done by the step shown, in order.
+    pub fn steps_done(&self) -> impl Iterator<Item = crate::core::schedule::Step> + '_ {
+        let end = self.at.map_or(self.schedule.count(), |k| k + 1);
+        (0..end).filter_map(|k| self.schedule.step(k))
+    }
+
+    /// `step K of N: forward sweep, row x3` for a table shown part way.
+    pub fn position(&self) -> Option<String> {
+        let st = self.schedule.step(self.at?)?;
+        let n = self.names();
+        Some(n.out(format!(
+            "step {} of {}: {} sweep, row {}",
+            st.index + 1,
+            self.schedule.count(),
+            st.phase.name(),
+            n.label(st.row)
+        )))
     }
 }

@@ -3,9 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Options, seed_text, warning_text};
-use crate::core::notation::{Names, fixed, to_ascii};
-use crate::core::steps::Explainer;
+use super::{Ctx, Options};
+use crate::core::notation::{fixed, to_ascii};
+use crate::core::schedule::Phase;
 use crate::core::sweep::Sweep;
 use crate::core::trace::Trace;
 
@@ -20,24 +20,27 @@ struct Row {
     note: String,
 }
 
-fn rows(ex: &Explainer, trace: &Trace, sweep: &Sweep) -> Vec<Row> {
-    let n = &ex.names;
+fn rows(c: &Ctx) -> Vec<Row> {
+    let n = c.names();
     let p = n.style.precision;
-    (0..trace.len())
+    let sweep = c.sweep;
+    (0..c.trace.len())
         .map(|i| {
-            let node = &trace.nodes[i];
+            let node = &c.trace.nodes[i];
+            let k = c.known(i);
             let mut notes: Vec<&str> = sweep.warnings_at(i).map(|w| w.kind.name()).collect();
             if !node.reaches_output {
                 notes.push("unused by the output");
             }
             notes.dedup();
+            let cell = |known: bool, x: f64| if known { fixed(x, p) } else { String::new() };
             Row {
                 label: n.label(i),
                 name: node.name.as_deref().unwrap_or("").to_string(),
-                operation: ex.value_text(i, false),
-                value: fixed(sweep.value[i], p),
-                tangent: fixed(sweep.tangent[i], p),
-                adjoint: fixed(sweep.adjoint[i], p),
+                operation: c.ex.op_text(i),
+                value: cell(k.value, sweep.value[i]),
+                tangent: cell(k.tangent, sweep.tangent[i]),
+                adjoint: cell(k.adjoint, sweep.adjoint[i]),
                 note: notes.join(", "),
             }
         })
@@ -45,9 +48,13 @@ fn rows(ex: &Explainer, trace: &Trace, sweep: &Sweep) -> Vec<Row> {
 }
 
 /// The summary lines under a table: output, directional derivative,
-/// gradient, warnings.
-fn summary(ex: &Explainer, trace: &Trace, sweep: &Sweep) -> Vec<String> {
-    let n = &ex.names;
+/// gradient, warnings — or, part way through, where the steps are.
+fn summary(c: &Ctx) -> Vec<String> {
+    if let Some(pos) = c.position() {
+        return vec![pos];
+    }
+    let (trace, sweep) = (c.trace, c.sweep);
+    let n = c.names();
     let p = n.style.precision;
     let out = trace.output();
     let name = n.sym(out);
@@ -61,7 +68,7 @@ fn summary(ex: &Explainer, trace: &Trace, sweep: &Sweep) -> Vec<String> {
         lines.push(format!(
             "{lhs} = {}   (forward mode, seed {})",
             fixed(sweep.output_tangent(), p),
-            seed_text(trace, sweep, n)
+            c.ex.seed_text()
         ));
         let grad: Vec<String> = (0..trace.n_inputs)
             .map(|i| format!("{} = {}", n.partial(out, i), fixed(sweep.adjoint[i], p)))
@@ -71,7 +78,7 @@ fn summary(ex: &Explainer, trace: &Trace, sweep: &Sweep) -> Vec<String> {
         lines.push("no inputs: the gradient is empty".to_string());
     }
     for w in &sweep.warnings {
-        lines.push(format!("warning: {}", warning_text(ex, trace, w)));
+        lines.push(format!("warning: {}", c.ex.warning(w)));
     }
     lines.into_iter().map(|l| n.out(l)).collect()
 }
@@ -101,20 +108,21 @@ fn pad_left(s: &str, w: usize) -> String {
 
 /// The table as aligned text, as on the lecture slide.
 pub fn text(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
-    let ex = Explainer::new(trace, sweep, Names::new(trace, opts.style));
+    let c = Ctx::new(trace, sweep, opts);
+    let names = c.names();
     let mut out = String::new();
     if !opts.output_only {
-        let cols = ex.names.columns();
+        let [v, d, a] = names.columns();
         let header = Row {
             label: "row".into(),
             name: "name".into(),
             operation: "operation".into(),
-            value: cols[0].into(),
-            tangent: cols[1].into(),
-            adjoint: cols[2].into(),
+            value: v,
+            tangent: d,
+            adjoint: a,
             note: String::new(),
         };
-        let body = rows(&ex, trace, sweep);
+        let body = rows(&c);
         let all: Vec<&Row> = std::iter::once(&header).chain(body.iter()).collect();
         let w = |f: fn(&Row) -> &String| all.iter().map(|r| width(f(r))).max().unwrap_or(0);
         let widths = [
@@ -136,17 +144,17 @@ pub fn text(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
                 pad_left(&r.adjoint, widths[5]),
                 r.note
             );
-            out.push_str(&ex.names.out(line.trim_end().to_string()));
+            out.push_str(&names.out(line.trim_end().to_string()));
             out.push('\n');
         }
         out.push('\n');
     }
-    for l in summary(&ex, trace, sweep) {
+    for l in summary(&c) {
         out.push_str(&l);
         out.push('\n');
     }
     if opts.steps {
-        for (heading, lines) in step_lines(&ex, trace) {
+        for (heading, lines) in step_lines(&c) {
             out.push('\n');
             out.push_str(&heading);
             out.push('\n');
@@ -162,14 +170,14 @@ pub fn text(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
 
 /// Every step's explanation, grouped by sweep: the value and derivative
 /// updates forward, the adjoint (with its fan-out ledger) in reverse.
-fn step_lines(ex: &Explainer, trace: &Trace) -> Vec<(String, Vec<String>)> {
+fn step_lines(c: &Ctx) -> Vec<(String, Vec<String>)> {
     let mut forward = Vec::new();
     let mut reverse = Vec::new();
-    for st in crate::core::steps::all(trace) {
-        let e = ex.explain(st);
+    for st in c.steps_done() {
+        let e = c.ex.explain(st);
         match st.phase {
-            crate::core::steps::Phase::Forward => forward.push(e.line()),
-            crate::core::steps::Phase::Reverse => {
+            Phase::Forward => forward.push(e.line()),
+            Phase::Reverse => {
                 reverse.push(e.line());
                 if e.terms.len() > 1 {
                     reverse.extend(e.terms.iter().map(|t| format!("  {}", t.partial_rule)));
@@ -177,16 +185,17 @@ fn step_lines(ex: &Explainer, trace: &Trace) -> Vec<(String, Vec<String>)> {
             }
         }
     }
-    vec![
-        ("forward sweep:".to_string(), forward),
-        ("reverse sweep:".to_string(), reverse),
-    ]
+    let mut out = vec![("forward sweep:".to_string(), forward)];
+    if !reverse.is_empty() {
+        out.push(("reverse sweep:".to_string(), reverse));
+    }
+    out
 }
 
 /// The table as GitHub-flavoured Markdown.
 pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
-    let ex = Explainer::new(trace, sweep, Names::new(trace, opts.style));
-    let cols = ex.names.columns();
+    let c = Ctx::new(trace, sweep, opts);
+    let cols = c.names().columns();
     let mut out = String::new();
     if !opts.output_only {
         let _ = writeln!(
@@ -195,7 +204,7 @@ pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
             cols[0], cols[1], cols[2]
         );
         out.push_str("|---|---|---|--:|--:|--:|---|\n");
-        for r in rows(&ex, trace, sweep) {
+        for r in rows(&c) {
             let cell = |s: &str| s.replace('|', "\\|");
             let _ = writeln!(
                 out,
@@ -211,32 +220,29 @@ pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         }
         out.push('\n');
     }
-    for l in summary(&ex, trace, sweep) {
+    for l in summary(&c) {
         let _ = writeln!(out, "- {l}");
     }
     if opts.steps {
-        for (heading, lines) in step_lines(&ex, trace) {
+        for (heading, lines) in step_lines(&c) {
             let _ = writeln!(out, "\n**{}**\n", heading.trim_end_matches(':'));
             for l in lines {
                 let _ = writeln!(out, "1. `{}`", l.trim_start().replace('`', "'"));
             }
         }
     }
-    ex.names.out(out)
+    c.names().out(out)
 }
 
 /// The table as a booktabs LaTeX tabular, ready to paste into notes.
 pub fn latex(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
-    let ex = Explainer::new(trace, sweep, Names::new(trace, opts.style));
-    let n = &ex.names;
+    let c = Ctx::new(trace, sweep, opts);
+    let n = c.names();
     let p = n.style.precision;
     let mut out = String::new();
-    out.push_str("% requires \\usepackage{booktabs}\n");
+    out.push_str("% requires \\usepackage{booktabs} and \\usepackage{amsmath}\n");
     out.push_str("\\begin{tabular}{lllrrr}\n\\toprule\n");
-    let (v, d, a) = match n.style.notation {
-        crate::core::notation::Notation::Lecture => ("x_i", "d_i", "\\bar{x}_i"),
-        crate::core::notation::Notation::Griewank => ("v_i", "\\dot{v}_i", "\\bar{v}_i"),
-    };
+    let [v, d, a] = n.latex_columns();
     let _ = writeln!(
         out,
         "Row & Name & Operation & Value ${v}$ & Derivative ${d}$ & Adjoint ${a}$ \\\\"
@@ -245,25 +251,26 @@ pub fn latex(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     if !opts.output_only {
         for i in 0..trace.len() {
             let node = &trace.nodes[i];
-            let label = tex_symbol(&to_ascii(&n.label(i)));
-            let name = node.name.as_deref().map(tex_symbol).unwrap_or_default();
-            let op = tex_expr(&to_ascii(&ex.value_text(i, false)));
+            let k = c.known(i);
+            let label = n.latex_label(i);
+            let name = node
+                .name
+                .as_deref()
+                .map(|s| format!("${}$", crate::core::notation::latex_name(s)))
+                .unwrap_or_default();
+            let op = n.latex_text(&c.ex.op_rule(i));
+            let cell = |known: bool, x: f64| if known { tex_num(x, p) } else { String::new() };
             let _ = writeln!(
                 out,
-                "${label}$ & {} & ${op}$ & {} & {} & {} \\\\",
-                if name.is_empty() {
-                    String::new()
-                } else {
-                    format!("${name}$")
-                },
-                tex_num(sweep.value[i], p),
-                tex_num(sweep.tangent[i], p),
-                tex_num(sweep.adjoint[i], p)
+                "${label}$ & {name} & ${op}$ & {} & {} & {} \\\\",
+                cell(k.value, sweep.value[i]),
+                cell(k.tangent, sweep.tangent[i]),
+                cell(k.adjoint, sweep.adjoint[i])
             );
         }
     }
     out.push_str("\\bottomrule\n\\end{tabular}\n");
-    for l in summary(&ex, trace, sweep) {
+    for l in summary(&c) {
         let _ = writeln!(out, "% {}", to_ascii(&l));
     }
     out
@@ -276,97 +283,5 @@ fn tex_num(x: f64, p: usize) -> String {
         "-inf" => "$-\\infty$".into(),
         "NaN" => "NaN".into(),
         _ => format!("${s}$"),
-    }
-}
-
-/// A name as TeX: trailing digits become a subscript (x12 → x_{12}).
-fn tex_symbol(name: &str) -> String {
-    let name = name.replace('_', "");
-    let split = name
-        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
-        .len();
-    let (stem, digits) = name.split_at(split);
-    let stem = if stem.chars().count() > 1 {
-        format!("\\mathit{{{stem}}}")
-    } else {
-        stem.to_string()
-    };
-    if digits.is_empty() {
-        stem
-    } else {
-        format!("{stem}_{{{digits}}}")
-    }
-}
-
-/// An ASCII operation text as TeX math.
-fn tex_expr(s: &str) -> String {
-    let mut out = String::new();
-    let mut chars = s.chars().peekable();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String, next_is_paren: bool| {
-        if word.is_empty() {
-            return;
-        }
-        let w = std::mem::take(word);
-        if next_is_paren {
-            let f = match w.as_str() {
-                "sin" | "cos" | "tan" | "exp" | "ln" | "tanh" => format!("\\{w}"),
-                "sigmoid" => "\\sigma".to_string(),
-                "sqrt" => "\\operatorname{sqrt}".to_string(),
-                other => format!("\\operatorname{{{other}}}"),
-            };
-            out.push_str(&f);
-        } else if w.chars().all(|c| c.is_ascii_digit() || c == '.') {
-            out.push_str(&w);
-        } else {
-            out.push_str(&tex_symbol(&w));
-        }
-    };
-    while let Some(c) = chars.next() {
-        if c.is_alphanumeric() || c == '_' || c == '.' {
-            word.push(c);
-            continue;
-        }
-        flush(&mut word, &mut out, c == '(');
-        match c {
-            '*' => out.push_str(" \\cdot "),
-            '^' => {
-                out.push_str("^{");
-                let mut depth = 0;
-                while let Some(&n) = chars.peek() {
-                    if n == '(' {
-                        depth += 1;
-                    } else if n == ')' {
-                        depth -= 1;
-                    } else if depth == 0 && !(n.is_alphanumeric() || n == '.' || n == '-') {
-                        break;
-                    }
-                    out.push(n);
-                    chars.next();
-                    if depth == 0 && n == ')' {
-                        break;
-                    }
-                }
-                out.push('}');
-            }
-            '|' => out.push_str("\\lvert "),
-            other => out.push(other),
-        }
-    }
-    flush(&mut word, &mut out, false);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tex_conversions() {
-        assert_eq!(tex_expr("tanh(x1)"), "\\tanh(x_{1})");
-        assert_eq!(tex_expr("2*x0"), "2 \\cdot x_{0}");
-        assert_eq!(tex_expr("x4^2"), "x_{4}^{2}");
-        assert_eq!(tex_symbol("W0"), "W_{0}");
-        assert_eq!(tex_symbol("v-1"), "v_{-1}");
     }
 }

@@ -5,7 +5,7 @@
 //! caption.
 //!
 //! Must not build any rule or number itself: every text comes from
-//! `steps::Explainer`, `format::warning_text` and `format::seed_text`.
+//! `explain::Explainer`; which step a row has is `schedule`'s.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -14,8 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::Ctx;
-use crate::core::format::{seed_text, warning_text};
-use crate::core::steps::{self, Phase};
+use crate::core::schedule::Phase;
 use crate::tui::model::Focus;
 
 pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
@@ -57,7 +56,7 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
                 " · step {} of {} · row {who} · seed {}",
                 st.index + 1,
                 m.step_count(),
-                seed_text(trace, m.sweep(), names)
+                ctx.ex.seed_text()
             )),
             pal.text,
         ),
@@ -113,18 +112,15 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
         ));
     }
     for w in m.sweep().warnings_at(row) {
-        out.push(Line::styled(
-            format!("! {}", warning_text(&ctx.ex, trace, w)),
-            pal.warn,
-        ));
+        out.push(Line::styled(format!("! {}", ctx.ex.warning(w)), pal.warn));
     }
     if let Some(sel) = m.selected().filter(|&r| r != row) {
-        let n = trace.len();
-        let k = match st.phase {
-            Phase::Forward => sel,
-            Phase::Reverse => (2 * n).saturating_sub(1 + sel),
-        };
-        if let Some(s) = steps::step(trace, k) {
+        let schedule = m.schedule();
+        if let Some(s) = schedule
+            .same_sweep(st.index, sel)
+            .and_then(|k| schedule.step(k))
+        {
+            let k = s.index;
             let se = ctx.ex.explain(s);
             // A row the sweep has not reached shows its rule but not its
             // numbers, so selecting ahead never gives the answer away.
@@ -144,10 +140,7 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
                 Span::styled(text, pal.text),
             ]));
             for w in m.sweep().warnings_at(sel) {
-                out.push(Line::styled(
-                    format!("! {}", warning_text(&ctx.ex, trace, w)),
-                    pal.warn,
-                ));
+                out.push(Line::styled(format!("! {}", ctx.ex.warning(w)), pal.warn));
             }
         }
     }

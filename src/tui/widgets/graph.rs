@@ -15,7 +15,7 @@ use ratatui::style::Style;
 
 use super::{Ctx, put, put_char};
 use crate::core::notation::fixed;
-use crate::core::steps::{self, Phase};
+use crate::core::schedule::Phase;
 use crate::tui::layout::{self, E, N, S, W};
 use crate::tui::model::{Focus, Model, NO_USE, box_title};
 use crate::tui::view::Panes;
@@ -223,7 +223,7 @@ fn box_lines(ctx: &Ctx, i: usize, partials: &[(usize, String)]) -> (String, Stri
     let s = m.sweep();
     let p = m.opts.style.precision;
     let n = &ctx.ex.names;
-    let k = steps::known(m.trace(), m.step_index(), i);
+    let k = m.schedule().known(m.step_index(), i);
     if !k.value {
         return (String::new(), String::new(), false);
     }

@@ -21,7 +21,8 @@ use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::model::{Focus, Model};
 use super::theme::Palette;
-use crate::core::steps::{Explainer, Phase, Step};
+use crate::core::explain::Explainer;
+use crate::core::schedule::{Phase, Step};
 
 /// What every widget needs for one frame, built once per frame.
 pub struct Ctx<'m> {

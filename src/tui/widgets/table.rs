@@ -6,7 +6,7 @@
 //! the visible rows, so 100,000 rows cost no more than 20. Marks the current
 //! row (▶ and highlight), the selection (•), warnings (! in the warning
 //! style, never colour alone) and greys out inactive rows. Must not compute
-//! numbers: they are the sweep's, shown only once `steps::known` allows.
+//! numbers: they are the sweep's, shown only once `schedule::known` allows.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
@@ -15,7 +15,6 @@ use ratatui::widgets::Widget;
 
 use super::{Ctx, put, width};
 use crate::core::notation::fixed;
-use crate::core::steps;
 use crate::tui::model::{Focus, Model, Widths, op_text};
 
 /// Columns between the border and the label: the current/selection marker
@@ -172,7 +171,7 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let w = f.w;
     let cols = ctx.ex.names.columns();
     let head = |k: usize| -> String {
-        let c = cols[k];
+        let c = cols[k].as_str();
         ctx.t(if f.long_headers {
             c.to_string()
         } else {
@@ -202,7 +201,7 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let names = &ctx.ex.names;
     for (line, i) in (top..trace.len()).take(rows).enumerate() {
         let y = inn.y + 1 + line as u16;
-        let k = steps::known(trace, m.step_index(), i);
+        let k = m.schedule().known(m.step_index(), i);
         let is_current = current == Some(i);
         let is_selected = m.selected() == Some(i);
         let warn = m.has_warning(i);

@@ -1,9 +1,16 @@
 //! How rows, tangents and adjoints are written: the lecture's notation
-//! (x_i, d_i, x̄_i) or Griewank & Walther's (v_i, v̇_i, v̄_i), in Unicode or
-//! plain ASCII, and how numbers are printed.
+//! (x_i, d_i, x̄_i) or Griewank & Walther's (v_i, v̇_i, v̄_i), in Unicode,
+//! plain ASCII or LaTeX, and how numbers are printed.
 //!
-//! Owns every symbol a view prints for a row. Must not compute any number.
+//! Owns every symbol a view prints for a row and the rendering of rule
+//! trees (`math::Math`, `math::Text`) into characters (`render`). Must not
+//! compute any number, and must not build rule text: rules arrive as trees.
 
+mod render;
+
+pub use render::{Target, ascii_name, latex_name};
+
+use crate::core::math::{Math, Sym, Text};
 use crate::core::trace::Trace;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -52,8 +59,8 @@ impl Default for Style {
     }
 }
 
-const MACRON: char = '\u{0304}';
-const DOT_ABOVE: char = '\u{0307}';
+pub(crate) const MACRON: char = '\u{0304}';
+pub(crate) const DOT_ABOVE: char = '\u{0307}';
 
 /// Row symbols for one trace in one style.
 pub struct Names<'t> {
@@ -118,58 +125,126 @@ impl<'t> Names<'t> {
         }
     }
 
-    /// The row's label in the notation: x3, v₁.
+    /// The row's label in the notation: x3, v₁ (v_1 in ASCII).
     pub fn label(&self, row: usize) -> String {
         format!("{}{}", self.letter, self.subscript(self.index(row)))
     }
 
-    fn named(&self, row: usize) -> Option<&'t str> {
+    /// The row's label in LaTeX: x_{3}, v_{-1}.
+    pub fn latex_label(&self, row: usize) -> String {
+        format!("{}_{{{}}}", self.letter, self.index(row))
+    }
+
+    /// The label's letter and its index (for LaTeX subscripts).
+    pub(crate) fn label_parts(&self, row: usize) -> (&'static str, i64) {
+        (self.letter, self.index(row))
+    }
+
+    /// The letter of generic symbols (x_i, or v_i when labels use v).
+    pub(crate) fn letter(&self) -> &'static str {
+        self.letter
+    }
+
+    /// The row's number in the notation (lecture: from 0; Griewank: inputs up to 0).
+    pub(crate) fn row_index(&self, row: usize) -> i64 {
+        self.index(row)
+    }
+
+    pub(crate) fn named(&self, row: usize) -> Option<&'t str> {
         self.trace.nodes.get(row).and_then(|n| n.name.as_deref())
     }
 
     /// How the row is referred to in rules: its program name, else its label.
     pub fn sym(&self, row: usize) -> String {
-        self.named(row)
-            .map_or_else(|| self.label(row), str::to_string)
+        self.symbol(Sym::Val(row as u32), self.target())
     }
 
-    /// The row's tangent: d3 / dW0 (lecture), v̇₁ / ċ (Griewank).
+    /// A symbol in a target.
+    pub fn symbol(&self, s: Sym, target: Target) -> String {
+        render::symbol(s, self, target)
+    }
+
+    /// The row's tangent: d3 (lecture: by row number, as on the lecture's
+    /// table, whatever the row's name), v̇₁ / ċ (Griewank).
     pub fn tangent(&self, row: usize) -> String {
-        let named = self.named(row);
-        match (self.style.notation, self.style.ascii) {
-            (Notation::Lecture, _) => match named {
-                Some(n) => format!("d{n}"),
-                None => format!("d{}", self.index(row)),
-            },
-            (Notation::Griewank, true) => format!("dot({})", self.sym(row)),
-            (Notation::Griewank, false) => accent(&self.sym(row), DOT_ABOVE),
-        }
+        self.symbol(Sym::Tan(row as u32), self.target())
     }
 
     /// The row's adjoint: x̄3, c̄ (bar(x3), bar(c) in ASCII).
     pub fn adjoint(&self, row: usize) -> String {
-        if self.style.ascii {
-            format!("bar({})", self.sym(row))
-        } else {
-            accent(&self.sym(row), MACRON)
-        }
+        self.symbol(Sym::Adj(row as u32), self.target())
     }
 
     /// ∂a/∂b for two rows.
     pub fn partial(&self, of: usize, wrt: usize) -> String {
-        if self.style.ascii {
-            format!("d{}/d{}", self.sym(of), self.sym(wrt))
-        } else {
-            format!("∂{}/∂{}", self.sym(of), self.sym(wrt))
+        self.symbol(Sym::Partial(of as u32, wrt as u32), self.target())
+    }
+
+    /// Header names of the table's columns, in the notation's letters
+    /// (`value v` when the labels are v0, v1, … to avoid the program's names).
+    pub fn columns(&self) -> [String; 3] {
+        let l = self.letter;
+        let [v, d, a] = match (self.style.notation, self.style.ascii) {
+            (Notation::Lecture, false) => [l.to_string(), "d".into(), accent(l, MACRON)],
+            (Notation::Lecture, true) => [l.to_string(), "d".into(), format!("{l}bar")],
+            (Notation::Griewank, false) => [l.to_string(), accent(l, DOT_ABOVE), accent(l, MACRON)],
+            (Notation::Griewank, true) => [l.to_string(), format!("{l}dot"), format!("{l}bar")],
+        };
+        let tangent = match self.style.notation {
+            Notation::Lecture => "derivative",
+            Notation::Griewank => "tangent",
+        };
+        [
+            format!("value {v}"),
+            format!("{tangent} {d}"),
+            format!("adjoint {a}"),
+        ]
+    }
+
+    /// The same three symbols in LaTeX (`x_i`, `d_i`, `\bar{x}_i`).
+    pub fn latex_columns(&self) -> [String; 3] {
+        let l = self.letter;
+        match self.style.notation {
+            Notation::Lecture => [
+                format!("{l}_i"),
+                "d_i".to_string(),
+                format!("\\bar{{{l}}}_i"),
+            ],
+            Notation::Griewank => [
+                format!("{l}_i"),
+                format!("\\dot{{{l}}}_i"),
+                format!("\\bar{{{l}}}_i"),
+            ],
         }
     }
 
-    /// Header names of the table's columns.
-    pub fn columns(&self) -> [&'static str; 3] {
-        match self.style.notation {
-            Notation::Lecture => ["value x", "derivative d", "adjoint x̄"],
-            Notation::Griewank => ["value v", "tangent v̇", "adjoint v̄"],
+    /// Where this style's texts go: Unicode or ASCII.
+    pub fn target(&self) -> Target {
+        if self.style.ascii {
+            Target::Ascii
+        } else {
+            Target::Unicode
         }
+    }
+
+    /// A rule tree in this style.
+    pub fn math(&self, m: &Math) -> String {
+        render::math(m, self, self.target())
+    }
+
+    /// A text (words and rule trees) in this style.
+    pub fn text(&self, t: &Text) -> String {
+        render::text(t, self, self.target())
+    }
+
+    /// A rule tree as LaTeX math.
+    pub fn latex(&self, m: &Math) -> String {
+        render::math(m, self, Target::Latex)
+    }
+
+    /// A text as LaTeX math (words in `\text{…}`).
+    pub fn latex_text(&self, t: &Text) -> String {
+        render::text(t, self, Target::Latex)
     }
 
     /// A number in rule texts: trimmed (2, 0.1413, -0.8432).
@@ -184,7 +259,7 @@ impl<'t> Names<'t> {
 }
 
 /// Put a combining accent over the first character of a name.
-fn accent(name: &str, mark: char) -> String {
+pub(crate) fn accent(name: &str, mark: char) -> String {
     let mut out = String::with_capacity(name.len() + 2);
     let mut chars = name.chars();
     if let Some(c) = chars.next() {
@@ -289,7 +364,7 @@ mod tests {
         assert_eq!(n.label(5), "x5");
         assert_eq!(n.sym(5), "L");
         assert_eq!(n.tangent(2), "d2");
-        assert_eq!(n.tangent(5), "dL");
+        assert_eq!(n.tangent(5), "d5");
         assert_eq!(n.adjoint(2), "x\u{304}2");
     }
 

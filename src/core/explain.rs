@@ -1,0 +1,671 @@
+//! What each step explains: the rule behind every number, at three levels
+//! — the operation's general rule, the rule with this row's names, and the
+//! same rule with numbers — and, for a reverse step, the fan-out ledger
+//! term by term. Also a row's operation text, its warnings and the seed.
+//!
+//! Every rule is a math tree (`math::Text`) built from the operation's
+//! record in `ops`; its numeric form is the same tree with the sweep's
+//! numbers substituted, so numbers keep the symbols' shape. `Explainer`
+//! renders them in the style's notation (`explain`), or hands out the trees
+//! (`rules`) for other targets (LaTeX). Must not compute a derivative: the
+//! numbers are the sweep's; which step is which is `schedule`'s.
+
+use super::math::{Chain, Math, Piece, Sym, Text, lit, num, prod, sum, sum_over, sym, times};
+use super::notation::Names;
+use super::ops::Op;
+use super::sweep::{Sweep, Warning};
+use super::trace::{Consumers, Operand, Trace};
+
+pub use super::schedule::{Known, Phase, Step};
+
+/// One consumer's contribution to a reverse step (the fan-out ledger).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Term {
+    /// The row that uses this one.
+    pub consumer: usize,
+    /// The consumer's adjoint.
+    pub adjoint: f64,
+    /// ∂consumer/∂row.
+    pub partial: f64,
+    /// `∂d/∂c`
+    pub partial_symbol: String,
+    /// `∂d/∂c = 1/(2·sqrt(c)) = 1/(2·sqrt(3.7183)) = 0.2593`
+    pub partial_rule: String,
+}
+
+/// A step explained at three levels, rendered in the style's notation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation {
+    pub step: Step,
+    /// The operation's general rule (lecture form).
+    pub general: String,
+    /// Forward steps: the value update with names and numbers.
+    pub value: Option<String>,
+    /// The derivative update with this row's names: `d2 = (1 − tanh²(x1))·d1`.
+    pub symbolic: String,
+    /// The same with numbers, ending in the result: `= (1 − tanh²(2))·2 = 0.1413`.
+    pub numeric: String,
+    /// Reverse steps: one term per consumer, in order.
+    pub terms: Vec<Term>,
+}
+
+impl Explanation {
+    /// The explanation as one line (JSON `text`, headless output).
+    pub fn line(&self) -> String {
+        let rule = format!("{} {}", self.symbolic, self.numeric);
+        match &self.value {
+            Some(v) => format!("{v}; {rule}"),
+            None => rule,
+        }
+    }
+}
+
+/// A step's rules as trees, before any notation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rules {
+    pub step: Step,
+    pub general: Text,
+    pub value: Option<Text>,
+    pub update: Text,
+    /// Starts with `=` (the numbers of `update`) or is a note in words.
+    pub numbers: Text,
+    pub terms: Vec<TermRules>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TermRules {
+    pub consumer: usize,
+    pub adjoint: f64,
+    pub partial: f64,
+    pub rule: Text,
+}
+
+/// Builds explanations for one (trace, sweep, style).
+pub struct Explainer<'t> {
+    trace: &'t Trace,
+    sweep: &'t Sweep,
+    pub names: Names<'t>,
+    /// Given by a view that keeps them (the TUI), else built on first use:
+    /// headless output of the output only never needs them.
+    shared: Option<&'t Consumers>,
+    consumers: std::cell::OnceCell<Consumers>,
+}
+
+/// A chain `lhs = symbols = numbers = result` without the links that add
+/// nothing: numbers identical to the symbols (a rule with no symbols),
+/// numbers that are already one number, and a result after a literal.
+/// Decided on the trees' shapes, never on how the numbers print.
+fn chain(lhs: Math, symbols: Math, numbers: Math, result: Math) -> Chain {
+    let mut c = vec![lhs, symbols.clone()];
+    if numbers != symbols && !numbers.is_number() {
+        c.push(numbers);
+    }
+    if !matches!(c.last(), Some(Math::Lit(_))) {
+        c.push(result);
+    }
+    c
+}
+
+impl<'t> Explainer<'t> {
+    pub fn new(trace: &'t Trace, sweep: &'t Sweep, names: Names<'t>) -> Explainer<'t> {
+        Explainer {
+            trace,
+            sweep,
+            names,
+            shared: None,
+            consumers: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Use consumer lists the caller already has (they are the trace's).
+    pub fn with_consumers(mut self, consumers: &'t Consumers) -> Explainer<'t> {
+        self.shared = Some(consumers);
+        self
+    }
+
+    pub fn consumers(&self) -> &Consumers {
+        match self.shared {
+            Some(c) => c,
+            None => self.consumers.get_or_init(|| self.trace.consumers()),
+        }
+    }
+
+    /// The step explained in the style's notation.
+    pub fn explain(&self, step: Step) -> Explanation {
+        let r = self.rules(step);
+        let n = &self.names;
+        Explanation {
+            step,
+            general: n.text(&r.general),
+            value: r.value.as_ref().map(|v| n.text(v)),
+            symbolic: n.text(&r.update),
+            numeric: n.text(&r.numbers).trim_start().to_string(),
+            terms: r
+                .terms
+                .iter()
+                .map(|t| Term {
+                    consumer: t.consumer,
+                    adjoint: t.adjoint,
+                    partial: t.partial,
+                    partial_symbol: n.partial(t.consumer, step.row),
+                    partial_rule: n.text(&t.rule),
+                })
+                .collect(),
+        }
+    }
+
+    /// An operand as a tree: a row's symbol, or the constant as written.
+    fn operand(a: Operand) -> Math {
+        match a {
+            Operand::Row(r) => sym(Sym::Val(r)),
+            Operand::Const(c) => lit(c),
+            Operand::None => lit(0.0),
+        }
+    }
+
+    /// The number behind a symbol in this sweep.
+    fn number(&self, s: Sym) -> Option<f64> {
+        let sw = self.sweep;
+        match s {
+            Sym::Val(r) => sw.value.get(r as usize).copied(),
+            Sym::Tan(r) => sw.tangent.get(r as usize).copied(),
+            Sym::Adj(r) => sw.adjoint.get(r as usize).copied(),
+            Sym::Partial(j, i) => Some(self.partial_of(j as usize, i as usize)),
+            _ => None,
+        }
+    }
+
+    fn numbers(&self, m: &Math) -> Math {
+        m.substitute(&|s| self.number(s))
+    }
+
+    /// ∂row j/∂row i: the sum over the operand slots of j holding i.
+    fn partial_of(&self, j: usize, i: usize) -> f64 {
+        let node = &self.trace.nodes[j];
+        (0..2)
+            .filter(|&k| node.args[k] == Operand::Row(i as u32))
+            .map(|k| self.sweep.partial[j][k])
+            .sum()
+    }
+
+    /// A row's value rule as a tree (`tanh(x1)`), or `None` for an input.
+    pub fn value_rule(&self, row: usize) -> Option<Math> {
+        let node = &self.trace.nodes[row];
+        if node.op == Op::Input {
+            return None;
+        }
+        let [a, b] = node.args;
+        Some(node.op.value_rule(Self::operand(a), Self::operand(b)))
+    }
+
+    /// The table's operation cell: `tanh(x1)`, or `input`.
+    pub fn op_rule(&self, row: usize) -> Text {
+        match self.value_rule(row) {
+            Some(m) => Text::math(m),
+            None => Text::words("input"),
+        }
+    }
+
+    /// The operation cell in the style's notation.
+    pub fn op_text(&self, row: usize) -> String {
+        self.names.text(&self.op_rule(row))
+    }
+
+    /// `c = a + b` (a row and its rule), `x (input)` for an input.
+    pub fn definition(&self, row: usize) -> Text {
+        let s = sym(Sym::Val(row as u32));
+        match self.value_rule(row) {
+            Some(m) => Text::chain(vec![s, m]),
+            None => Text::math(s).w(" (input)"),
+        }
+    }
+
+    /// The local partial of `row` w.r.t. operand slot k as a tree.
+    fn partial_rule(&self, row: usize, k: usize) -> Math {
+        let node = &self.trace.nodes[row];
+        let [a, b] = node.args;
+        node.op
+            .partial_rule(k, &Self::operand(a), &Self::operand(b))
+    }
+
+    /// The rules of a step, as trees.
+    pub fn rules(&self, step: Step) -> Rules {
+        match step.phase {
+            Phase::Forward => self.forward(step),
+            Phase::Reverse => self.reverse(step),
+        }
+    }
+
+    fn forward(&self, step: Step) -> Rules {
+        let i = step.row;
+        let node = &self.trace.nodes[i];
+        let s = self.sweep;
+        let consts = [node.args[0].is_const(), node.args[1].is_const()];
+        let general = node.op.general_rule(consts);
+        let me = sym(Sym::Val(i as u32));
+        let dme = sym(Sym::Tan(i as u32));
+        if node.op == Op::Input {
+            let seed = s.seed.get(i).copied().unwrap_or(0.0);
+            return Rules {
+                step,
+                general,
+                value: Some(Text::chain(vec![me.clone(), num(s.value[i])])),
+                update: Text::chain(vec![dme, lit(seed)]),
+                numbers: Text::words("(the seed of ").m(me).w(")"),
+                terms: Vec::new(),
+            };
+        }
+        let vsym = self.value_rule(i).unwrap_or(lit(0.0));
+        let vnum = self.numbers(&vsym);
+        let value = Text::chain(chain(me, vsym, vnum, num(s.value[i])));
+        let terms: Vec<Math> = (0..2)
+            .filter_map(|k| match node.args[k] {
+                Operand::Row(r) => Some(times(self.partial_rule(i, k), sym(Sym::Tan(r)))),
+                _ => None,
+            })
+            .collect();
+        let tsym = sum(terms);
+        let tnum = self.numbers(&tsym);
+        let mut numbers = Text(vec![Piece::Equals]);
+        if !tnum.is_number() {
+            numbers.push_chain(vec![tnum, num(s.tangent[i])]);
+        } else {
+            numbers.0.push(Piece::Math(num(s.tangent[i])));
+        }
+        Rules {
+            step,
+            general,
+            value: Some(value),
+            update: Text::chain(vec![dme, tsym]),
+            numbers,
+            terms: Vec::new(),
+        }
+    }
+
+    fn reverse(&self, step: Step) -> Rules {
+        let i = step.row;
+        let s = self.sweep;
+        let bar = sym(Sym::Adj(i as u32));
+        let out = self.trace.output();
+        if i == out {
+            let o = out as u32;
+            return Rules {
+                step,
+                general: Text::words("the output's adjoint is seeded: ")
+                    .m(sym(Sym::Partial(o, o)))
+                    .w(" = 1"),
+                value: None,
+                update: Text::chain(vec![bar, lit(1.0)]),
+                numbers: Text::words("(the seed)"),
+                terms: Vec::new(),
+            };
+        }
+        let mut general = Text::chain(vec![
+            sym(Sym::GenAdj('i')),
+            sum_over(
+                'j',
+                prod(vec![sym(Sym::GenAdj('j')), sym(Sym::GenPartial('j', 'i'))]),
+            ),
+        ]);
+        general = general
+            .w(", summed over the rows j that use ")
+            .m(sym(Sym::GenVal('i')));
+        if !self.trace.nodes[i].reaches_output {
+            return Rules {
+                step,
+                general,
+                value: None,
+                update: Text::chain(vec![bar, lit(0.0)]),
+                numbers: Text::words("(the output does not use ")
+                    .m(sym(Sym::Val(i as u32)))
+                    .w(")"),
+                terms: Vec::new(),
+            };
+        }
+        let mut terms = Vec::new();
+        let mut sym_terms = Vec::new();
+        let mut num_terms = Vec::new();
+        for &j in self.consumers().of(i) {
+            let j = j as usize;
+            let cn = &self.trace.nodes[j];
+            if !cn.reaches_output {
+                continue;
+            }
+            let rs = sum((0..2)
+                .filter(|&k| cn.args[k] == Operand::Row(i as u32))
+                .map(|k| self.partial_rule(j, k))
+                .collect());
+            let rn = self.numbers(&rs);
+            let p = self.partial_of(j, i);
+            let symbol = sym(Sym::Partial(j as u32, i as u32));
+            sym_terms.push(prod(vec![sym(Sym::Adj(j as u32)), symbol.clone()]));
+            num_terms.push(Math::Prod(vec![num(s.adjoint[j]), num(p)]));
+            terms.push(TermRules {
+                consumer: j,
+                adjoint: s.adjoint[j],
+                partial: p,
+                rule: Text::chain(chain(symbol, rs, rn, num(p))),
+            });
+        }
+        let mut numbers = Text(vec![Piece::Equals]);
+        numbers.push_chain(vec![sum(num_terms), num(s.adjoint[i])]);
+        Rules {
+            step,
+            general,
+            value: None,
+            update: Text::chain(vec![bar, sum(sym_terms)]),
+            numbers,
+            terms,
+        }
+    }
+
+    /// A warning as a sentence: the row, its operation and the cause.
+    pub fn warning(&self, w: &Warning) -> String {
+        let n = &self.names;
+        let row = w.row as usize;
+        let what = match self.value_rule(row) {
+            Some(m) => format!("{} = {}", n.label(row), n.math(&m)),
+            None => format!("{} (input {})", n.label(row), n.sym(row)),
+        };
+        n.out(format!("{what}: {}: {}", w.kind.name(), w.cause))
+    }
+
+    /// The seed direction as text: `x = 1` or `x1 = 1, x2 = 0.5`.
+    pub fn seed_text(&self) -> String {
+        let parts: Vec<String> = self
+            .trace
+            .input_names()
+            .zip(&self.sweep.seed)
+            .filter(|(_, s)| **s != 0.0)
+            .map(|(n, s)| format!("{n} = {}", self.names.num(*s)))
+            .collect();
+        if parts.is_empty() {
+            "0".to_string()
+        } else {
+            self.names.out(parts.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::math::Math;
+    use crate::core::notation::{Notation, Style};
+    use crate::core::ops::{ALL, Op};
+    use crate::core::schedule::Schedule;
+    use crate::core::sweep::both;
+    use crate::core::syntax::parse;
+    use crate::core::trace::{Options, build};
+
+    fn setup(src: &str, point: &[f64]) -> (Trace, Sweep) {
+        let t = build(src, &parse(src).unwrap(), Options::default()).unwrap();
+        let mut seed = vec![0.0; t.n_inputs];
+        seed[0] = 1.0;
+        let s = both(&t, point, &seed);
+        (t, s)
+    }
+
+    fn step(t: &Trace, k: usize) -> Step {
+        Schedule::single(t.len()).step(k).unwrap()
+    }
+
+    #[test]
+    fn forward_rule_at_three_levels() {
+        let (t, s) = setup("W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2", &[1.0]);
+        let ex = Explainer::new(&t, &s, Names::new(&t, Style::default()));
+        let e = ex.explain(step(&t, 2));
+        assert_eq!(e.general, "d/dw tanh(g(w)) = (1 − tanh²(g(w)))·g′(w)");
+        assert_eq!(e.symbolic, "d2 = (1 − tanh²(x1))·d1");
+        assert_eq!(e.numeric, "= (1 − tanh²(2))·2 = 0.1413");
+        assert_eq!(e.value.as_deref(), Some("x2 = tanh(x1) = tanh(2) = 0.964"));
+        // the lecture's d_i, whatever the row's name: d1 = 2·d0, d5 = 2·x4·d4
+        let e = ex.explain(step(&t, 1));
+        assert_eq!(e.symbolic, "d1 = 2·d0");
+        assert_eq!(e.numeric, "= 2·1 = 2");
+        let e = ex.explain(step(&t, 5));
+        assert_eq!(e.symbolic, "d5 = 2·x4·d4");
+        assert_eq!(e.numeric, "= 2·(-0.8432)·0.1696 = -0.2859");
+        assert_eq!(e.value.as_deref(), Some("L = x4² = (-0.8432)² = 0.7109"));
+        let e = ex.explain(step(&t, 0));
+        assert_eq!(e.symbolic, "d0 = 1");
+        assert_eq!(e.numeric, "(the seed of x)");
+        // the output's seed names the output
+        let e = ex.explain(step(&t, 6));
+        assert_eq!(e.general, "the output's adjoint is seeded: ∂L/∂L = 1");
+        assert_eq!(e.symbolic, "L̄ = 1");
+    }
+
+    /// A literal exponent is written as it is, at any precision, and the
+    /// power rule's n − 1 is the exponent's own (x^2.4, not x² = 5).
+    #[test]
+    fn a_power_keeps_its_exponent() {
+        let (t, s) = setup("x^2.4", &[2.0]);
+        let style = Style {
+            precision: 0,
+            ..Style::default()
+        };
+        let ex = Explainer::new(&t, &s, Names::new(&t, style));
+        let e = ex.explain(step(&t, 1));
+        assert_eq!(e.value.as_deref(), Some("x1 = x^2.4 = 2^2.4 = 5"));
+        assert_eq!(e.symbolic, "d1 = 2.4·x^1.4·d0");
+        assert_eq!(ex.op_text(1), "x^2.4");
+        assert_eq!(e.general, "d/dw g(w)^n = n·g(w)^(n − 1)·g′(w)");
+    }
+
+    #[test]
+    fn numbers_keep_the_shape_of_the_rule() {
+        // x·d1 with x = 1 is shown as 1·…; the sum's own 1s are left out
+        let (t, s) = setup("sin(x)*x + x", &[1.0]);
+        let ex = Explainer::new(&t, &s, Names::new(&t, Style::default()));
+        let e = ex.explain(step(&t, 2));
+        assert_eq!(e.symbolic, "d2 = x·d1 + x1·d0");
+        assert_eq!(e.numeric, "= 1·0.5403 + 0.8415·1 = 1.3818");
+        let e = ex.explain(step(&t, 3));
+        assert_eq!(e.symbolic, "d3 = d2 + d0");
+        assert_eq!(e.numeric, "= 1.3818 + 1 = 2.3818");
+    }
+
+    #[test]
+    fn fan_out_ledger() {
+        let (t, s) = setup(
+            "a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e",
+            &[1.0],
+        );
+        let ex = Explainer::new(&t, &s, Names::new(&t, Style::default()));
+        let sch = Schedule::single(t.len());
+        let k = sch.index_of(Phase::Reverse, 0, 3).unwrap();
+        let e = ex.explain(step(&t, k));
+        assert_eq!(e.symbolic, "c\u{304} = d\u{304}·∂d/∂c + e\u{304}·∂e/∂c");
+        // −sin(1 + e) = 0.545252 rounds to 0.5453
+        assert_eq!(e.numeric, "= 1·0.2593 + 1·0.5453 = 0.8045");
+        assert_eq!(e.terms.len(), 2);
+        assert_eq!(
+            e.terms[0].partial_rule,
+            "∂d/∂c = 1/(2·sqrt(c)) = 1/(2·sqrt(3.7183)) = 0.2593"
+        );
+        assert_eq!(
+            e.terms.iter().map(|t| t.adjoint * t.partial).sum::<f64>(),
+            s.adjoint[3]
+        );
+        let a = ex.explain(step(&t, sch.index_of(Phase::Reverse, 0, 1).unwrap()));
+        assert_eq!(a.terms[1].partial_rule, "∂c/∂a = 1");
+        assert_eq!(
+            a.general,
+            "x̄ᵢ = Σⱼ x̄ⱼ·∂xⱼ/∂xᵢ, summed over the rows j that use xᵢ"
+        );
+        let out = ex.explain(step(&t, sch.start_of(Phase::Reverse)));
+        assert_eq!(out.symbolic, "f̄ = 1");
+        // d = sqrt(c): d4 = d3/(2·sqrt(c)), as the general rule g′/(2·sqrt(g))
+        let e = ex.explain(step(&t, 4));
+        assert_eq!(e.symbolic, "d4 = d3/(2·sqrt(c))");
+        assert_eq!(e.general, "d/dw sqrt(g(w)) = g′(w)/(2·sqrt(g(w)))");
+    }
+
+    #[test]
+    fn griewank_and_ascii() {
+        let (t, s) = setup("f(x1, x2) = ln(x1) + x1*x2 - sin(x2)", &[2.0, 5.0]);
+        let style = Style {
+            notation: Notation::Griewank,
+            ascii: true,
+            precision: 4,
+        };
+        let ex = Explainer::new(&t, &s, Names::new(&t, style));
+        let e = ex.explain(step(&t, 3));
+        assert_eq!(e.symbolic, "dot(v_2) = x2*dot(x1) + x1*dot(x2)");
+        assert_eq!(e.numeric, "= 5*1 + 2*0 = 5");
+        for st in Schedule::single(t.len()).steps() {
+            let e = ex.explain(st);
+            assert!(e.line().is_ascii() && e.general.is_ascii(), "{}", e.line());
+        }
+        // the reverse rule speaks Griewank's v̄ in Unicode too
+        let uni = Explainer::new(
+            &t,
+            &s,
+            Names::new(
+                &t,
+                Style {
+                    ascii: false,
+                    ..style
+                },
+            ),
+        );
+        let e = uni.explain(step(&t, 8));
+        assert_eq!(
+            e.general,
+            "v̄ᵢ = Σⱼ v̄ⱼ·∂vⱼ/∂vᵢ, summed over the rows j that use vᵢ"
+        );
+        let e = ex.explain(step(&t, 8));
+        assert_eq!(
+            e.general,
+            "bar(v_i) = sum_j bar(v_j)*dv_j/dv_i, summed over the rows j that use v_i"
+        );
+    }
+
+    /// The number a constant program evaluates to, by adtrace's own parser
+    /// and trace (literals fold).
+    fn evaluate_text(text: &str) -> f64 {
+        let p = parse(text).unwrap_or_else(|d| panic!("'{text}' does not parse: {d:?}"));
+        let t = build(text, &p, Options::default()).unwrap();
+        match t.nodes[0].args[0] {
+            Operand::Const(c) => c,
+            _ => panic!("'{text}' is not constant"),
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        a == b || (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+    }
+
+    /// Every operation's rule texts mean their numbers: the value rule and
+    /// each partial, with the row's numbers in place of the symbols, give
+    /// the sweep's value and partial — as trees, and as the ASCII text read
+    /// back by adtrace's own parser. (This is what `2² = 5` failed.)
+    #[test]
+    fn every_rule_text_equals_its_number() {
+        let points = [(0.7, 1.3), (-0.4, 2.0), (1.9, -0.6), (2.5, 0.5), (2.0, 2.4)];
+        let full = Style {
+            ascii: true,
+            precision: 17,
+            ..Style::default()
+        };
+        for op in ALL {
+            if matches!(op, Op::Input | Op::Const | Op::Id) {
+                continue;
+            }
+            for &(a, b) in &points {
+                // rows x and y, or x and the constant b
+                for b_const in [false, true] {
+                    if op.arity() == 1 && b_const {
+                        continue;
+                    }
+                    let src = match (op.arity(), b_const, op) {
+                        (1, _, Op::Neg) => "-x".to_string(),
+                        (1, _, _) => format!("{}(x)", op.name()),
+                        (_, true, _) => format!("x {} {b}", symbol_of(op)),
+                        _ => format!("x {} y", symbol_of(op)),
+                    };
+                    let pt: Vec<f64> = if op.arity() == 2 && !b_const {
+                        vec![a, b]
+                    } else {
+                        vec![a]
+                    };
+                    let t = build(&src, &parse(&src).unwrap(), Options::default()).unwrap();
+                    let s = both(&t, &pt, &vec![1.0; pt.len()]);
+                    let row = t.output();
+                    if !s.value[row].is_finite() || s.warnings_at(row).next().is_some() {
+                        continue;
+                    }
+                    let ex = Explainer::new(&t, &s, Names::new(&t, full));
+                    let rule = ex.value_rule(row).unwrap();
+                    let with_numbers = ex.numbers(&rule);
+                    assert!(
+                        close(with_numbers.eval(&|_| f64::NAN), s.value[row]),
+                        "{src}"
+                    );
+                    let text = ex.names.math(&with_numbers);
+                    assert!(close(evaluate_text(&text), s.value[row]), "{src}: {text}");
+                    for k in 0..2 {
+                        if t.nodes[row].args[k].row().is_none() {
+                            continue;
+                        }
+                        let p = ex.numbers(&ex.partial_rule(row, k));
+                        assert!(
+                            close(p.eval(&|_| f64::NAN), s.partial[row][k]),
+                            "{src} ∂/∂{k}: {p:?} vs {}",
+                            s.partial[row][k]
+                        );
+                        if !matches!(op, Op::Relu | Op::Abs) {
+                            let text = ex.names.math(&p);
+                            assert!(
+                                close(evaluate_text(&text), s.partial[row][k]),
+                                "{src} ∂/∂{k}: {text} vs {}",
+                                s.partial[row][k]
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn symbol_of(op: Op) -> &'static str {
+        match op {
+            Op::Add => "+",
+            Op::Sub => "-",
+            Op::Mul => "*",
+            Op::Div => "/",
+            _ => "^",
+        }
+    }
+
+    /// The general rule, read at g(w) = a row, is the tangent rule: the same
+    /// partials in the same order.
+    #[test]
+    fn general_rules_read_like_the_lecture() {
+        let g = |op: Op, c: [bool; 2]| {
+            let t = Trace::default();
+            Names::new(&t, Style::default()).text(&op.general_rule(c))
+        };
+        assert_eq!(
+            g(Op::Div, [false, false]),
+            "d/dw (g(w)/h(w)) = g′(w)/h(w) − g(w)·h′(w)/h(w)²"
+        );
+        assert_eq!(g(Op::Mul, [true, false]), "d/dw (c·g(w)) = c·g′(w)");
+        assert_eq!(g(Op::Sub, [true, false]), "d/dw (c − g(w)) = −g′(w)");
+        assert_eq!(
+            g(Op::Pow, [true, false]),
+            "d/dw c^g(w) = ln(c)·c^g(w)·g′(w)"
+        );
+        assert_eq!(
+            g(Op::Relu, [false, false]),
+            "d/dw relu(g(w)) = [g(w) > 0]·g′(w)   (relu′(0) = 0)"
+        );
+        assert_eq!(g(Op::Const, [true, false]), "d/dw c = 0");
+        assert_eq!(
+            g(Op::Cos, [false, false]),
+            "d/dw cos(g(w)) = −sin(g(w))·g′(w)"
+        );
+        let _ = Math::Lit(0.0);
+    }
+}

@@ -1,0 +1,606 @@
+//! Rule trees into characters: Unicode (`x4²`, `(1 − tanh²(x1))·d1`),
+//! ASCII (`x4^2`, `(1 - tanh(x1)^2)*d1`) and LaTeX (`x_{4}^{2}`,
+//! `\frac{d_{3}}{2 \cdot \sqrt{x_{3}}}`) from the same tree, with the
+//! parentheses the precedence needs and no others.
+//!
+//! Owns spelling only: which symbol a row has is `Names`', which rule a row
+//! follows is `ops`' and `explain`'s. Must not change a tree's shape.
+
+use super::{DOT_ABOVE, MACRON, Names, Notation, accent, num, to_ascii};
+use crate::core::math::{Func, Math, Piece, Sym, Text};
+use crate::core::ops::Op;
+
+/// What characters a rendering may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Unicode,
+    Ascii,
+    Latex,
+}
+
+/// Where a tree sits, which decides its parentheses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum At {
+    /// Nothing around it: a whole rule, a function's argument.
+    Top,
+    /// The first term of a sum.
+    FirstTerm,
+    /// A later term of a sum (after + or −).
+    Term,
+    /// A factor of a product.
+    Factor,
+    Numerator,
+    Denominator,
+    /// A power's base and exponent.
+    Base,
+    Exponent,
+    /// After a unary minus.
+    Negated,
+    /// After d/dw.
+    Derived,
+}
+
+pub fn text(t: &Text, names: &Names, target: Target) -> String {
+    let mut out = String::new();
+    for p in &t.0 {
+        match p {
+            Piece::Math(m) => out.push_str(&math(m, names, target)),
+            Piece::Equals => out.push_str(" = "),
+            Piece::Words(w) => match target {
+                Target::Unicode => out.push_str(w),
+                Target::Ascii => out.push_str(&to_ascii(w)),
+                Target::Latex => {
+                    out.push_str("\\text{");
+                    out.push_str(&latex_escape(&to_ascii(w)));
+                    out.push('}');
+                }
+            },
+        }
+    }
+    out
+}
+
+pub fn math(m: &Math, names: &Names, target: Target) -> String {
+    let mut out = String::new();
+    R { names, target }.go(m, At::Top, &mut out);
+    out
+}
+
+struct R<'a, 'n> {
+    names: &'a Names<'n>,
+    target: Target,
+}
+
+impl R<'_, '_> {
+    fn latex(&self) -> bool {
+        self.target == Target::Latex
+    }
+
+    fn parens(&self, m: &Math, at: At) -> bool {
+        use At::*;
+        match m {
+            Math::Sym(_) | Math::Call(..) | Math::SumOver(..) => false,
+            // By the printed form: -0.0001 printed at 4 decimals is 0.
+            Math::Lit(_) | Math::Num(_) => {
+                self.number(m).starts_with('-') && !matches!(at, Top | FirstTerm)
+            }
+            Math::Sum(_) => !matches!(at, Top | FirstTerm),
+            Math::Neg(_) => matches!(
+                at,
+                Term | Factor | Denominator | Base | Exponent | Negated | Derived
+            ),
+            Math::Prod(_) => matches!(at, Denominator | Base | Exponent | Derived),
+            // LaTeX's \frac is a block: it needs parentheses only as a base.
+            Math::Div(..) if self.latex() => at == Base,
+            Math::Div(..) => matches!(
+                at,
+                Factor | Numerator | Denominator | Base | Exponent | Derived
+            ),
+            Math::Pow(..) => matches!(at, Base | Exponent),
+            Math::Deriv(_) => at != Top,
+        }
+    }
+
+    fn number(&self, m: &Math) -> String {
+        match m {
+            Math::Lit(x) => literal(*x, self.names.style.precision),
+            Math::Num(x) => self.names.num(*x),
+            _ => String::new(),
+        }
+    }
+
+    fn go(&self, m: &Math, at: At, out: &mut String) {
+        if self.parens(m, at) {
+            out.push('(');
+            self.bare(m, out);
+            out.push(')');
+        } else {
+            self.bare(m, out);
+        }
+    }
+
+    fn minus(&self) -> &'static str {
+        match self.target {
+            Target::Unicode => "−",
+            Target::Ascii | Target::Latex => "-",
+        }
+    }
+
+    fn bare(&self, m: &Math, out: &mut String) {
+        match m {
+            Math::Sym(s) => out.push_str(&symbol(*s, self.names, self.target)),
+            Math::Lit(_) | Math::Num(_) => out.push_str(&self.number(m)),
+            Math::Neg(a) => {
+                out.push_str(self.minus());
+                self.go(a, At::Negated, out);
+            }
+            Math::Sum(terms) => {
+                for (k, t) in terms.iter().enumerate() {
+                    if k == 0 {
+                        self.go(t, At::FirstTerm, out);
+                    } else if let Math::Neg(inner) = t {
+                        out.push(' ');
+                        out.push_str(self.minus());
+                        out.push(' ');
+                        self.go(inner, At::Negated, out);
+                    } else {
+                        out.push_str(" + ");
+                        self.go(t, At::Term, out);
+                    }
+                }
+            }
+            Math::Prod(fs) => {
+                let dot = match self.target {
+                    Target::Unicode => "·",
+                    Target::Ascii => "*",
+                    Target::Latex => " \\cdot ",
+                };
+                for (k, f) in fs.iter().enumerate() {
+                    if k > 0 {
+                        out.push_str(dot);
+                    }
+                    self.go(f, At::Factor, out);
+                }
+            }
+            Math::Div(a, b) => {
+                if self.latex() {
+                    out.push_str("\\frac{");
+                    self.go(a, At::Top, out);
+                    out.push_str("}{");
+                    self.go(b, At::Top, out);
+                    out.push('}');
+                } else {
+                    self.go(a, At::Numerator, out);
+                    out.push('/');
+                    self.go(b, At::Denominator, out);
+                }
+            }
+            Math::Pow(a, b) => self.power(a, b, out),
+            Math::Call(f, a) => self.call(*f, a, out),
+            Math::Deriv(a) => {
+                out.push_str(if self.latex() {
+                    "\\frac{d}{dw} "
+                } else {
+                    "d/dw "
+                });
+                self.go(a, At::Derived, out);
+            }
+            Math::SumOver(i, body) => {
+                match self.target {
+                    Target::Unicode => {
+                        out.push('Σ');
+                        out.push(subscript_letter(*i));
+                    }
+                    Target::Ascii => {
+                        out.push_str("sum_");
+                        out.push(*i);
+                    }
+                    Target::Latex => {
+                        out.push_str("\\sum_{");
+                        out.push(*i);
+                        out.push('}');
+                    }
+                }
+                out.push(' ');
+                self.go(body, At::Top, out);
+            }
+        }
+    }
+
+    fn power(&self, a: &Math, b: &Math, out: &mut String) {
+        let small = match b {
+            Math::Lit(x) if *x == 2.0 => Some(('²', "2")),
+            Math::Lit(x) if *x == 3.0 => Some(('³', "3")),
+            _ => None,
+        };
+        // tan²(x): a named function squared, as the lecture writes it.
+        if let (Some((sup, digit)), Math::Call(Func::Op(op), arg)) = (small, a)
+            && matches!(op, Op::Sin | Op::Cos | Op::Tan | Op::Tanh | Op::Sigmoid)
+        {
+            match self.target {
+                Target::Unicode => {
+                    out.push_str(func_name(*op, self.target));
+                    out.push(sup);
+                    out.push('(');
+                    self.go(arg, At::Top, out);
+                    out.push(')');
+                }
+                Target::Ascii => {
+                    self.call(Func::Op(*op), arg, out);
+                    out.push('^');
+                    out.push_str(digit);
+                }
+                Target::Latex => {
+                    out.push_str(func_name(*op, self.target));
+                    out.push_str("^{");
+                    out.push_str(digit);
+                    out.push_str("}(");
+                    self.go(arg, At::Top, out);
+                    out.push(')');
+                }
+            }
+            return;
+        }
+        self.go(a, At::Base, out);
+        match (self.target, small) {
+            (Target::Unicode, Some((sup, _))) => out.push(sup),
+            (Target::Latex, _) => {
+                // Braces group the exponent: no parentheses needed.
+                out.push_str("^{");
+                self.go(b, At::Top, out);
+                out.push('}');
+            }
+            _ => {
+                out.push('^');
+                self.go(b, At::Exponent, out);
+            }
+        }
+    }
+
+    fn call(&self, f: Func, a: &Math, out: &mut String) {
+        let t = self.target;
+        match f {
+            Func::Abs if t == Target::Latex => {
+                out.push_str("\\lvert ");
+                self.go(a, At::Top, out);
+                out.push_str(" \\rvert");
+            }
+            Func::Abs if t == Target::Unicode => {
+                out.push('|');
+                self.go(a, At::Top, out);
+                out.push('|');
+            }
+            Func::Positive => {
+                out.push('[');
+                self.go(a, At::Top, out);
+                out.push_str(" > 0]");
+            }
+            Func::Op(Op::Sqrt) if t == Target::Latex => {
+                out.push_str("\\sqrt{");
+                self.go(a, At::Top, out);
+                out.push('}');
+            }
+            _ => {
+                let name = match f {
+                    Func::Op(op) => func_name(op, t),
+                    Func::Sign if t == Target::Latex => "\\operatorname{sign}",
+                    Func::Sign => "sign",
+                    Func::Abs => "abs",
+                    Func::Positive => "",
+                };
+                out.push_str(name);
+                out.push('(');
+                self.go(a, At::Top, out);
+                out.push(')');
+            }
+        }
+    }
+}
+
+/// A function's name in rules.
+fn func_name(op: Op, t: Target) -> &'static str {
+    match (op, t) {
+        (Op::Sigmoid, Target::Unicode) => "σ",
+        (Op::Sigmoid, Target::Ascii) => "sigmoid",
+        (Op::Sigmoid, Target::Latex) => "\\sigma",
+        (Op::Sin, Target::Latex) => "\\sin",
+        (Op::Cos, Target::Latex) => "\\cos",
+        (Op::Tan, Target::Latex) => "\\tan",
+        (Op::Exp, Target::Latex) => "\\exp",
+        (Op::Ln, Target::Latex) => "\\ln",
+        (Op::Tanh, Target::Latex) => "\\tanh",
+        (Op::Sqrt, Target::Latex) => "\\sqrt",
+        (Op::Relu, Target::Latex) => "\\operatorname{relu}",
+        (Op::Softplus, Target::Latex) => "\\operatorname{softplus}",
+        (op, _) => op.name(),
+    }
+}
+
+/// A number written in the program: as written (its shortest exact
+/// form), unless that is long (2π folded into 6.283185307179586), then at
+/// the display precision.
+pub fn literal(x: f64, precision: usize) -> String {
+    let exact = format!("{x}");
+    if exact.len() <= 10 || !x.is_finite() {
+        if x == 0.0 { "0".into() } else { exact }
+    } else {
+        num(x, precision)
+    }
+}
+
+fn subscript_letter(c: char) -> char {
+    match c {
+        'i' => 'ᵢ',
+        'j' => 'ⱼ',
+        'k' => 'ₖ',
+        c => c,
+    }
+}
+
+/// LaTeX special characters in words.
+fn latex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' | '}' | '%' | '$' | '&' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '^' => out.push_str("\\^{}"),
+            '~' => out.push_str("\\~{}"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A program name in ASCII: Greek letters spelled out, anything else
+/// outside ASCII as `?`.
+pub fn ascii_name(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        match greek(c) {
+            Some(g) => out.push_str(g),
+            None if c.is_ascii() => out.push(c),
+            None => out.push('?'),
+        }
+    }
+    out
+}
+
+/// A program name in LaTeX math: a Greek letter as its command, a trailing
+/// number as a subscript (W0 → W_{0}), a longer word upright in \mathit.
+pub fn latex_name(name: &str) -> String {
+    let split = name
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .len()
+        .max(1)
+        .min(name.len());
+    let (stem, digits) = name.split_at(split);
+    let stem = stem.strip_suffix('_').unwrap_or(stem);
+    let mut tex = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, tex: &mut String| {
+        if !word.is_empty() {
+            if word.chars().count() > 1 {
+                tex.push_str(&format!("\\mathit{{{}}}", latex_escape(word)));
+            } else {
+                tex.push_str(word);
+            }
+            word.clear();
+        }
+    };
+    for c in stem.chars() {
+        match greek(c) {
+            Some(g) => {
+                flush(&mut word, &mut tex);
+                tex.push('\\');
+                tex.push_str(g);
+                tex.push(' ');
+            }
+            None if c.is_ascii_alphanumeric() || c == '_' => word.push(c),
+            None => word.push('?'),
+        }
+    }
+    flush(&mut word, &mut tex);
+    let tex = tex.trim_end().to_string();
+    if digits.is_empty() {
+        tex
+    } else {
+        format!("{tex}_{{{digits}}}")
+    }
+}
+
+fn greek(c: char) -> Option<&'static str> {
+    const G: [(char, &str); 24] = [
+        ('α', "alpha"),
+        ('β', "beta"),
+        ('γ', "gamma"),
+        ('δ', "delta"),
+        ('ε', "epsilon"),
+        ('ζ', "zeta"),
+        ('η', "eta"),
+        ('θ', "theta"),
+        ('ι', "iota"),
+        ('κ', "kappa"),
+        ('λ', "lambda"),
+        ('μ', "mu"),
+        ('ν', "nu"),
+        ('ξ', "xi"),
+        ('π', "pi"),
+        ('ρ', "rho"),
+        ('σ', "sigma"),
+        ('τ', "tau"),
+        ('υ', "upsilon"),
+        ('φ', "phi"),
+        ('χ', "chi"),
+        ('ψ', "psi"),
+        ('ω', "omega"),
+        ('Σ', "Sigma"),
+    ];
+    G.iter().find(|(g, _)| *g == c).map(|(_, n)| *n)
+}
+
+/// A symbol in a target.
+pub fn symbol(s: Sym, n: &Names, t: Target) -> String {
+    let lecture = n.style.notation == Notation::Lecture;
+    match s {
+        Sym::Val(r) => row_symbol(r as usize, n, t),
+        Sym::Tan(r) => {
+            let r = r as usize;
+            match (lecture, t) {
+                (true, Target::Latex) => format!("d_{{{}}}", n.row_index(r)),
+                (true, _) => format!("d{}", n.row_index(r)),
+                (false, Target::Unicode) => accent(&row_symbol(r, n, t), DOT_ABOVE),
+                (false, Target::Ascii) => format!("dot({})", row_symbol(r, n, t)),
+                (false, Target::Latex) => latex_accent("dot", r, n),
+            }
+        }
+        Sym::Adj(r) => {
+            let r = r as usize;
+            match t {
+                Target::Unicode => accent(&row_symbol(r, n, t), MACRON),
+                Target::Ascii => format!("bar({})", row_symbol(r, n, t)),
+                Target::Latex => latex_accent("bar", r, n),
+            }
+        }
+        Sym::Partial(of, wrt) => {
+            let (a, b) = (
+                row_symbol(of as usize, n, t),
+                row_symbol(wrt as usize, n, t),
+            );
+            match t {
+                Target::Unicode => format!("∂{a}/∂{b}"),
+                Target::Ascii => format!("d{a}/d{b}"),
+                Target::Latex => format!("\\frac{{\\partial {a}}}{{\\partial {b}}}"),
+            }
+        }
+        Sym::G => "g(w)".into(),
+        Sym::H => "h(w)".into(),
+        Sym::GPrime => prime("g", t),
+        Sym::HPrime => prime("h", t),
+        Sym::C => "c".into(),
+        Sym::N => "n".into(),
+        Sym::GenVal(i) => generic(n.letter(), i, t),
+        Sym::GenAdj(i) => {
+            let l = n.letter();
+            match t {
+                Target::Unicode => format!("{}{}", accent(l, MACRON), subscript_letter(i)),
+                Target::Ascii => format!("bar({l}_{i})"),
+                Target::Latex => format!("\\bar{{{l}}}_{{{i}}}"),
+            }
+        }
+        Sym::GenPartial(j, i) => {
+            let (a, b) = (generic(n.letter(), j, t), generic(n.letter(), i, t));
+            match t {
+                Target::Unicode => format!("∂{a}/∂{b}"),
+                Target::Ascii => format!("d{a}/d{b}"),
+                Target::Latex => format!("\\frac{{\\partial {a}}}{{\\partial {b}}}"),
+            }
+        }
+    }
+}
+
+fn prime(f: &str, t: Target) -> String {
+    match t {
+        Target::Unicode => format!("{f}′(w)"),
+        _ => format!("{f}'(w)"),
+    }
+}
+
+fn generic(letter: &str, i: char, t: Target) -> String {
+    match t {
+        Target::Unicode => format!("{letter}{}", subscript_letter(i)),
+        Target::Ascii => format!("{letter}_{i}"),
+        Target::Latex => format!("{letter}_{{{i}}}"),
+    }
+}
+
+/// A row's own symbol: its program name, else its label.
+fn row_symbol(r: usize, n: &Names, t: Target) -> String {
+    match (n.named(r), t) {
+        (Some(name), Target::Unicode) => name.to_string(),
+        (Some(name), Target::Ascii) => ascii_name(name),
+        (Some(name), Target::Latex) => latex_name(name),
+        (None, Target::Latex) => {
+            let (l, i) = n.label_parts(r);
+            format!("{l}_{{{i}}}")
+        }
+        (None, _) => n.label(r),
+    }
+}
+
+/// `\bar{x}_{3}` for a label, `\bar{c}` / `\bar{W}_{0}` for a name: the
+/// accent sits on the stem, not on the subscript.
+fn latex_accent(accent: &str, r: usize, n: &Names) -> String {
+    let full = row_symbol(r, n, Target::Latex);
+    match full.split_once('_') {
+        Some((stem, sub)) => format!("\\{accent}{{{stem}}}_{sub}"),
+        None => format!("\\{accent}{{{full}}}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::math::{self, lit, neg, prod, sum, sym};
+    use crate::core::notation::Style;
+
+    fn names_for(src: &str) -> crate::core::trace::Trace {
+        let p = crate::core::syntax::parse(src).unwrap();
+        crate::core::trace::build(src, &p, Default::default()).unwrap()
+    }
+
+    #[test]
+    fn one_tree_three_spellings() {
+        let t = names_for("W0 = 2; L = (1.2*tanh(W0*x) - 2)^2");
+        let n = Names::new(&t, Style::default());
+        // (1 − tanh²(x1))·d1
+        let m = prod(vec![
+            math::Math::Sum(vec![
+                lit(1.0),
+                neg(math::pow(
+                    math::op_call(Op::Tanh, sym(Sym::Val(1))),
+                    lit(2.0),
+                )),
+            ]),
+            sym(Sym::Tan(1)),
+        ]);
+        assert_eq!(math(&m, &n, Target::Unicode), "(1 − tanh²(x1))·d1");
+        assert_eq!(math(&m, &n, Target::Ascii), "(1 - tanh(x1)^2)*d1");
+        assert_eq!(
+            math(&m, &n, Target::Latex),
+            "(1 - \\tanh^{2}(x_{1})) \\cdot d_{1}"
+        );
+        // x^2.4 stays x^2.4 whatever the precision
+        let p = math::pow(sym(Sym::Val(0)), lit(2.4));
+        let n0 = Names::new(
+            &t,
+            Style {
+                precision: 0,
+                ..Style::default()
+            },
+        );
+        assert_eq!(math(&p, &n0, Target::Unicode), "x^2.4");
+        assert_eq!(math(&p, &n0, Target::Latex), "x^{2.4}");
+        // negative numbers are parenthesised after an operator
+        let s = math::Math::Sum(vec![sym(Sym::Val(4)), neg(lit(-2.0))]);
+        assert_eq!(math(&s, &n, Target::Unicode), "x4 − (-2)");
+        let q = sum(vec![lit(1.0), sym(Sym::Val(0))]);
+        assert_eq!(
+            math(&math::pow(q, lit(2.0)), &n, Target::Unicode),
+            "(1 + x)²"
+        );
+    }
+
+    #[test]
+    fn names_in_latex_and_ascii() {
+        assert_eq!(latex_name("W0"), "W_{0}");
+        assert_eq!(latex_name("θ"), "\\theta");
+        assert_eq!(latex_name("θ2"), "\\theta_{2}");
+        assert_eq!(latex_name("loss"), "\\mathit{loss}");
+        assert_eq!(latex_name("x_1"), "x_{1}");
+        assert_eq!(ascii_name("θ"), "theta");
+    }
+}
