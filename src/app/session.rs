@@ -17,7 +17,7 @@ use crate::app::{examples, script};
 use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::format::{self, Format};
 use crate::core::notation::{Notation, Style};
-use crate::core::pipeline::{self, Failure, SeedSpec, Traced};
+use crate::core::pipeline::{self, Failure, FailureKind, SeedSpec, Traced};
 use crate::core::schedule::{Phase, Schedule};
 use crate::core::sweep::{self, Sweep};
 use crate::tui::{Model, Theme, TuiOptions};
@@ -513,7 +513,7 @@ impl Session {
                 self.current = Some(cur);
                 self.show_or_empty(true)
             }
-            Err(f) if has_point && !f.diagnostic.message.ends_with("has no value") => {
+            Err(f) if has_point && f.kind != FailureKind::MissingValue => {
                 vec![trace_failure(&f, &cur.program, None)]
             }
             Err(f) => {

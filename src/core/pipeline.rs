@@ -39,11 +39,25 @@ pub struct Request {
 /// An error in one of the request's texts.
 #[derive(Clone, Debug)]
 pub struct Failure {
+    pub kind: FailureKind,
     pub diagnostic: Diagnostic,
     /// The text the diagnostic's span points into.
     pub source: String,
     /// Its name (file, `--at`, `--seed`), or empty for the program.
     pub origin: String,
+}
+
+/// What failed, so that callers never tell errors apart by their text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The program does not parse or trace.
+    Program,
+    /// An input has no value (the program is fine without a point).
+    MissingValue,
+    /// The point (the program's `at` or `--at`) is wrong.
+    Point,
+    /// The seed (`--seed`, `--wrt`) is wrong.
+    Seed,
 }
 
 impl Failure {
@@ -86,6 +100,7 @@ pub struct Traced {
 /// Parse and trace a program.
 pub fn trace(program: &str, origin: &str, no_cse: bool) -> Result<Traced, Failure> {
     let fail = |d: Diagnostic| Failure {
+        kind: FailureKind::Program,
         diagnostic: d,
         source: program.to_string(),
         origin: origin.to_string(),
@@ -189,8 +204,9 @@ fn trace_large(
 }
 
 impl Traced {
-    fn fail_program(&self, d: Diagnostic) -> Failure {
+    fn fail_program(&self, kind: FailureKind, d: Diagnostic) -> Failure {
         Failure {
+            kind,
             diagnostic: d,
             source: self.source.clone(),
             origin: self.origin.clone(),
@@ -200,6 +216,7 @@ impl Traced {
     /// The input values from the program's point and `at`, all present.
     pub fn point(&self, at: Option<&str>) -> Result<Vec<f64>, Failure> {
         let at_fail = |d: Diagnostic| Failure {
+            kind: FailureKind::Point,
             diagnostic: d,
             source: at.unwrap_or("").to_string(),
             origin: "--at".to_string(),
@@ -211,14 +228,17 @@ impl Traced {
         let at_pair = at.zip(at_prog.as_ref());
         let values = trace::resolve_point(&self.trace, &self.source, &self.program, at_pair)
             .map_err(|e| match e {
-                PointError::Program(d) => self.fail_program(d),
+                PointError::Program(d) => self.fail_program(FailureKind::Point, d),
                 PointError::At(d) => at_fail(d),
             })?;
         let mut out = Vec::with_capacity(values.len());
         for (i, v) in values.iter().enumerate() {
             match v {
                 Some(v) => out.push(*v),
-                None => return Err(self.fail_program(trace::missing_value(&self.trace, i))),
+                None => {
+                    let d = trace::missing_value(&self.trace, i);
+                    return Err(self.fail_program(FailureKind::MissingValue, d));
+                }
             }
         }
         Ok(out)
@@ -246,6 +266,7 @@ impl Traced {
                 None => d.with_hint(list),
             };
             Failure {
+                kind: FailureKind::Seed,
                 diagnostic: d,
                 source: src.to_string(),
                 origin: origin.to_string(),
@@ -266,6 +287,7 @@ impl Traced {
             }
             SeedSpec::List(text) => {
                 let fail = |d: Diagnostic| Failure {
+                    kind: FailureKind::Seed,
                     diagnostic: d,
                     source: text.clone(),
                     origin: "--seed".to_string(),
@@ -404,6 +426,7 @@ mod tests {
     fn missing_values_point_at_the_input() {
         let e = evaluate(&req("ln(x1) + x1*x2 at x1 = 2")).unwrap_err();
         assert_eq!(e.diagnostic.message, "x2 has no value");
+        assert_eq!(e.kind, FailureKind::MissingValue);
         assert_eq!(e.diagnostic.span.start, 12);
         let mut r = req("ln(x1) + x1*x2 at x1 = 2");
         r.at = Some("x2 = 5".into());

@@ -30,13 +30,39 @@ impl WarningKind {
     }
 }
 
+/// Which pass of the sweeps found a warning: a view shows it once that
+/// pass has reached the row (a reverse-sweep warning is no news at forward
+/// step 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pass {
+    /// Values and local partials (the forward sweep).
+    Value,
+    /// Tangents, for the current seed.
+    Tangent,
+    /// Adjoints (the reverse sweep).
+    Adjoint,
+}
+
 /// A problem at a row. `cause` is plain text without row names, so that any
 /// notation can prefix it with its own name for the row.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Warning {
     pub row: u32,
     pub kind: WarningKind,
+    pub pass: Pass,
     pub cause: String,
+}
+
+impl Warning {
+    /// Whether a view that knows `known` of the row may show this warning
+    /// (its pass has reached the row).
+    pub fn shown(&self, known: crate::core::schedule::Known) -> bool {
+        match self.pass {
+            Pass::Value => known.value,
+            Pass::Tangent => known.tangent,
+            Pass::Adjoint => known.adjoint,
+        }
+    }
 }
 
 /// The numbers of a trace at one point for one seed.
@@ -116,12 +142,14 @@ pub fn forward(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
             s.warnings.push(Warning {
                 row: i as u32,
                 kind,
+                pass: Pass::Value,
                 cause: cause.to_string(),
             });
         } else if !v.is_finite() && finite_operands(&s.value, node.args) {
             s.warnings.push(Warning {
                 row: i as u32,
                 kind: WarningKind::NonFinite,
+                pass: Pass::Value,
                 cause: format!("the value overflows to {}", show(v)),
             });
         }
@@ -155,8 +183,7 @@ pub fn tangents(trace: &Trace, s: &mut Sweep, seed: &[f64]) {
     s.tangent.reserve(n);
     s.seeded.clear();
     s.seeded.reserve(n);
-    s.warnings
-        .retain(|w| !(w.kind == WarningKind::NonFinite && w.cause.starts_with("the derivative")));
+    s.warnings.retain(|w| w.pass != Pass::Tangent);
     for (i, node) in trace.nodes.iter().enumerate() {
         if node.op == Op::Input {
             let d = seed.get(i).copied().unwrap_or(0.0);
@@ -190,6 +217,7 @@ pub fn tangents(trace: &Trace, s: &mut Sweep, seed: &[f64]) {
             s.warnings.push(Warning {
                 row: i as u32,
                 kind: WarningKind::NonFinite,
+                pass: Pass::Tangent,
                 cause: format!(
                     "the derivative is {} (a local partial is not finite)",
                     show(t)
@@ -214,8 +242,7 @@ pub fn reverse(trace: &Trace, s: &mut Sweep) {
     let n = trace.len();
     s.adjoint.clear();
     s.adjoint.resize(n, 0.0);
-    s.warnings
-        .retain(|w| !(w.kind == WarningKind::NonFinite && w.cause.starts_with("the adjoint")));
+    s.warnings.retain(|w| w.pass != Pass::Adjoint);
     if n == 0 {
         return;
     }
@@ -257,6 +284,7 @@ pub fn reverse(trace: &Trace, s: &mut Sweep) {
             s.warnings.push(Warning {
                 row: i as u32,
                 kind: WarningKind::NonFinite,
+                pass: Pass::Adjoint,
                 cause: format!(
                     "the adjoint is {} (a local partial is not finite)",
                     show(s.adjoint[i])

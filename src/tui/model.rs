@@ -15,7 +15,7 @@ use crate::core::explain::Explainer;
 use crate::core::notation::{Names, Notation, Style, fixed};
 use crate::core::pipeline::{self, Traced};
 use crate::core::schedule::{Phase, Schedule, Step};
-use crate::core::sweep::{self, Sweep};
+use crate::core::sweep::{self, Sweep, Warning};
 use crate::core::trace::{Consumers, Trace};
 use crate::tui::layout::{self, Layout, NodeSpec};
 
@@ -353,8 +353,16 @@ impl Model {
         }
     }
 
+    /// Whether row `i` has a warning the current step has reached.
     pub(crate) fn has_warning(&self, i: usize) -> bool {
-        self.sweep.warnings_at(i).next().is_some()
+        self.warnings_at(i).next().is_some()
+    }
+
+    /// Row `i`'s warnings that the current step has reached (a reverse
+    /// sweep's warning is not shown during the forward sweep).
+    pub(crate) fn warnings_at(&self, i: usize) -> impl Iterator<Item = &Warning> {
+        let known = self.schedule().known(self.step, i);
+        self.sweep.warnings_at(i).filter(move |w| w.shown(known))
     }
 
     pub(crate) fn speed_label(&self) -> String {

@@ -111,7 +111,7 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
             pal.dim,
         ));
     }
-    for w in m.sweep().warnings_at(row) {
+    for w in m.warnings_at(row) {
         out.push(Line::styled(format!("! {}", ctx.ex.warning(w)), pal.warn));
     }
     if let Some(sel) = m.selected().filter(|&r| r != row) {
@@ -139,7 +139,7 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
                 ),
                 Span::styled(text, pal.text),
             ]));
-            for w in m.sweep().warnings_at(sel) {
+            for w in m.warnings_at(sel) {
                 out.push(Line::styled(format!("! {}", ctx.ex.warning(w)), pal.warn));
             }
         }

@@ -1,0 +1,353 @@
+//! The trace: the program lowered to rows in topological order (inputs
+//! first, the output last), with common subexpressions shared and numeric
+//! literals folded into the operations that use them.
+//!
+//! Owns name resolution (statements, parameters, inputs, the constants `pi`
+//! and `e` and their shadowing) and the program's point. Must not compute
+//! derivatives (that is `sweep`) nor format anything for display.
+mod build;
+mod point;
+
+pub use build::{Builder, Header, build};
+pub use point::{PointError, apply_point, missing_value, resolve_point};
+
+use crate::core::diagnostic::Span;
+use crate::core::ops::Op;
+
+/// An operand of a row: another row, or a constant parameter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Operand {
+    None,
+    Row(u32),
+    Const(f64),
+}
+
+impl Operand {
+    pub fn row(self) -> Option<u32> {
+        match self {
+            Operand::Row(r) => Some(r),
+            _ => None,
+        }
+    }
+    pub fn is_const(self) -> bool {
+        matches!(self, Operand::Const(_))
+    }
+}
+
+/// One row of the trace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub op: Op,
+    pub args: [Operand; 2],
+    /// The program's name for this row (an input, a statement), if any.
+    pub name: Option<Box<str>>,
+    /// Where the row comes from in the source (an input's first use).
+    pub span: Span,
+    /// Whether the output depends on this row (else its adjoint is
+    /// structurally zero: a statement the output does not use).
+    pub reaches_output: bool,
+}
+
+impl Node {
+    pub fn row_args(&self) -> impl Iterator<Item = u32> + '_ {
+        self.args.iter().filter_map(|a| a.row())
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Trace {
+    pub nodes: Vec<Node>,
+    /// Number of inputs; they are rows 0..n_inputs, in the program's order.
+    pub n_inputs: usize,
+    /// Names that statements bound to constants (`W0 = 2`), for display.
+    pub constants: Vec<(Box<str>, f64)>,
+    /// Whether common subexpressions were shared.
+    pub cse: bool,
+}
+
+impl Trace {
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+    /// The output row: always the last.
+    pub fn output(&self) -> usize {
+        self.nodes.len().saturating_sub(1)
+    }
+    pub fn input_names(&self) -> impl Iterator<Item = &str> {
+        self.nodes[..self.n_inputs]
+            .iter()
+            .map(|n| n.name.as_deref().unwrap_or(""))
+    }
+    pub fn input_index(&self, name: &str) -> Option<usize> {
+        self.input_names().position(|n| n == name)
+    }
+    /// For each row, the rows that use it, in increasing order (a row that
+    /// uses it twice, like x*x, is listed once).
+    pub fn consumers(&self) -> Consumers {
+        let n = self.nodes.len();
+        let mut count = vec![0u32; n + 1];
+        let uses = |j: usize, node: &Node| {
+            let [a, b] = node.args;
+            let second = if b.row() == a.row() { None } else { b.row() };
+            let _ = j;
+            a.row().into_iter().chain(second)
+        };
+        for (j, node) in self.nodes.iter().enumerate() {
+            for a in uses(j, node) {
+                count[a as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            count[i + 1] += count[i];
+        }
+        let mut fill = count.clone();
+        let mut list = vec![0u32; count[n] as usize];
+        for (j, node) in self.nodes.iter().enumerate() {
+            for a in uses(j, node) {
+                list[fill[a as usize] as usize] = j as u32;
+                fill[a as usize] += 1;
+            }
+        }
+        Consumers { start: count, list }
+    }
+}
+
+/// The rows using each row (compressed: one flat list and offsets).
+#[derive(Clone, Debug, Default)]
+pub struct Consumers {
+    start: Vec<u32>,
+    list: Vec<u32>,
+}
+
+impl Consumers {
+    pub fn of(&self, row: usize) -> &[u32] {
+        match (self.start.get(row), self.start.get(row + 1)) {
+            (Some(&a), Some(&b)) => &self.list[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Share common subexpressions (the default); off keeps the tree.
+    pub cse: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { cse: true }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::syntax::parse;
+
+    fn trace(src: &str) -> Trace {
+        build(src, &parse(src).unwrap(), Options::default()).unwrap()
+    }
+    fn shape(t: &Trace) -> Vec<String> {
+        t.nodes
+            .iter()
+            .map(|n| {
+                let a: Vec<String> = n
+                    .args
+                    .iter()
+                    .filter(|a| **a != Operand::None)
+                    .map(|a| match a {
+                        Operand::Row(r) => format!("#{r}"),
+                        Operand::Const(c) => format!("{c}"),
+                        Operand::None => String::new(),
+                    })
+                    .collect();
+                format!(
+                    "{}{}({})",
+                    n.name
+                        .as_deref()
+                        .map(|s| format!("{s}="))
+                        .unwrap_or_default(),
+                    n.op.name(),
+                    a.join(",")
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lecture_graph_has_seven_rows_with_sharing() {
+        let t = trace("sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2))");
+        assert_eq!(
+            shape(&t),
+            [
+                "x=input()",
+                "pow(#0,2)",
+                "exp(#1)",
+                "add(#1,#2)",
+                "sqrt(#3)",
+                "cos(#3)",
+                "add(#4,#5)"
+            ]
+        );
+        let src = "sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2))";
+        let tree = build(src, &parse(src).unwrap(), Options { cse: false }).unwrap();
+        assert_eq!(tree.len(), 12);
+    }
+
+    #[test]
+    fn statements_name_rows_and_constants_fold() {
+        let t = trace("W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2 at x = 1");
+        assert_eq!(
+            shape(&t),
+            [
+                "x=input()",
+                "mul(2,#0)",
+                "tanh(#1)",
+                "mul(1.2,#2)",
+                "sub(#3,2)",
+                "L=pow(#4,2)"
+            ]
+        );
+        assert_eq!(t.constants.len(), 3);
+        let t = trace("2*pi*x");
+        assert_eq!(
+            shape(&t),
+            [
+                "x=input()",
+                &format!("mul({},#0)", 2.0 * std::f64::consts::PI)
+            ]
+        );
+    }
+
+    #[test]
+    fn renames_make_no_row_and_unused_statements_stay() {
+        let t = trace("a = x^2; b = a; u = sin(x); f = b + 1");
+        assert_eq!(
+            shape(&t),
+            ["x=input()", "a=pow(#0,2)", "u=sin(#0)", "f=add(#1,1)"]
+        );
+        assert!(!t.nodes[2].reaches_output);
+        assert!(t.nodes[1].reaches_output && t.nodes[0].reaches_output);
+        // the output renames an earlier row: a copy keeps it last
+        let t = trace("f(x, y) = x");
+        assert_eq!(shape(&t), ["x=input()", "y=input()", "f=id(#0)"]);
+        let t = trace("2 + 3");
+        assert_eq!(shape(&t), ["const(5)"]);
+    }
+
+    #[test]
+    fn shadowing_of_constants() {
+        let t = trace("a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e");
+        assert_eq!(t.len(), 7);
+        assert_eq!(t.nodes[5].name.as_deref(), Some("e"));
+        let t = trace("e*x at e = 2, x = 1");
+        assert_eq!(t.n_inputs, 2);
+        let t = trace("e*x");
+        assert_eq!(t.n_inputs, 1);
+    }
+
+    #[test]
+    fn inputs_in_order_of_first_appearance() {
+        let t = trace("ln(x1) + x1*x2 - sin(x2)");
+        assert_eq!(t.input_names().collect::<Vec<_>>(), ["x1", "x2"]);
+        assert_eq!(t.len(), 7);
+        let t = trace("f(b, a) = a*b");
+        assert_eq!(t.input_names().collect::<Vec<_>>(), ["b", "a"]);
+    }
+
+    #[test]
+    fn consumers_in_order() {
+        let t = trace("a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e");
+        let c = t.consumers();
+        assert_eq!(c.of(1), [2, 3]);
+        assert_eq!(c.of(3), [4, 5]);
+        assert!(c.of(6).is_empty());
+        let t = trace("x*x + x");
+        assert_eq!(t.consumers().of(0), [1, 2]);
+    }
+
+    /// Programs large enough to be parsed on two threads resolve names
+    /// across the halves exactly as a small program would.
+    #[test]
+    fn names_resolve_across_parse_halves() {
+        let n = 30_000;
+        let body: String = (1..=n)
+            .map(|i| format!("v{i} = v{} + 1\n", i - 1))
+            .collect();
+        let src = format!("v0 = x\n{body}f = v{n} * late at x = 1, late = 2");
+        let t = trace(&src);
+        assert_eq!(t.input_names().collect::<Vec<_>>(), ["x", "late"]);
+        assert_eq!(t.nodes.last().unwrap().name.as_deref(), Some("f"));
+        // a use in the first half of a name defined in the second
+        let src = format!("a = v{} + x\n{body}", n - 5);
+        let e = build(&src, &parse(&src).unwrap(), Options::default()).unwrap_err();
+        assert!(
+            e.message.contains("used before it is defined"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.span.start, 4);
+        // a name defined in both halves
+        let src = format!("v0 = x\n{body}v7 = 3");
+        let e = build(&src, &parse(&src).unwrap(), Options::default()).unwrap_err();
+        assert!(
+            e.message.contains("'v7' is already defined at 8:1"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn sharing_is_syntactic() {
+        let t = trace("ln(x) + log(x) + x*y + y*x");
+        // ln and log share; x*y and y*x do not
+        assert_eq!(t.nodes.iter().filter(|n| n.op == Op::Ln).count(), 1);
+        assert_eq!(t.nodes.iter().filter(|n| n.op == Op::Mul).count(), 2);
+    }
+
+    #[test]
+    fn name_errors_are_located() {
+        let err = |src: &str| build(src, &parse(src).unwrap(), Options::default()).unwrap_err();
+        let e = err("a = b + 1; b = x");
+        assert_eq!(e.span.start, 4);
+        assert!(e.message.contains("used before"));
+        let e = err("f(x) = x + y");
+        assert_eq!(e.hint.as_deref(), Some("add it: f(x, y)"));
+        let e = err("a = x; a = 2");
+        assert!(e.message.contains("already defined at 1:1"));
+        let e = err("f(x, y) = (x*y, sin(x))");
+        assert!(e.message.contains("multi-output"));
+    }
+
+    #[test]
+    fn points_resolve_and_complain() {
+        let src = "W0 = 2; f = W0*x + y at x = -1, y = pi/4";
+        let p = parse(src).unwrap();
+        let t = build(src, &p, Options::default()).unwrap();
+        let v = resolve_point(&t, src, &p, None).unwrap();
+        assert_eq!(v, [Some(-1.0), Some(std::f64::consts::FRAC_PI_4)]);
+        let at = "y = W0 + 1";
+        let ap = crate::core::syntax::parse_point(at).unwrap();
+        let v = resolve_point(&t, src, &p, Some((at, &ap))).unwrap();
+        assert_eq!(v, [Some(-1.0), Some(3.0)]);
+        for (bad, msg) in [
+            ("z = 1", "not an input"),
+            ("x = 1, x = 2", "given twice"),
+            ("W0 = 3", "defined by the program"),
+            ("x = y", "not a constant"),
+        ] {
+            let ap = crate::core::syntax::parse_point(bad).unwrap();
+            match resolve_point(&t, src, &p, Some((bad, &ap))) {
+                Err(PointError::At(d)) => assert!(
+                    d.message.contains(msg) || d.hint.as_deref().unwrap_or("").contains(msg),
+                    "{bad}: {d:?}"
+                ),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+}
