@@ -10,9 +10,9 @@
 //! (`rules`) for other targets (LaTeX). Must not compute a derivative: the
 //! numbers are the sweep's; which step is which is `schedule`'s.
 
-use super::math::{Chain, Math, Piece, Sym, Text, lit, num, prod, sum, sum_over, sym, times};
 use super::notation::Names;
 use super::ops::Op;
+use super::ops::math::{Chain, Math, Piece, Sym, Text, lit, num, prod, sum, sum_over, sym, times};
 use super::sweep::{Sweep, Warning};
 use super::trace::{Consumers, Operand, Trace};
 
@@ -390,8 +390,8 @@ impl<'t> Explainer<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::math::Math;
     use crate::core::notation::{Notation, Style};
+    use crate::core::ops::math::Math;
     use crate::core::ops::{ALL, Op};
     use crate::core::schedule::Schedule;
     use crate::core::sweep::both;

@@ -9,7 +9,6 @@ pub mod diagnostic;
 pub mod explain;
 pub mod format;
 pub mod intern;
-pub mod math;
 pub mod notation;
 pub mod ops;
 pub mod pipeline;

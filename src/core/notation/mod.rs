@@ -10,7 +10,7 @@ mod render;
 
 pub use render::{Target, ascii_name, latex_name};
 
-use crate::core::math::{Math, Sym, Text};
+use crate::core::ops::math::{Math, Sym, Text};
 use crate::core::trace::Trace;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

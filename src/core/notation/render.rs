@@ -7,8 +7,8 @@
 //! follows is `ops`' and `explain`'s. Must not change a tree's shape.
 
 use super::{DOT_ABOVE, MACRON, Names, Notation, accent, num, to_ascii};
-use crate::core::math::{Func, Math, Piece, Sym, Text};
 use crate::core::ops::Op;
+use crate::core::ops::math::{Func, Math, Piece, Sym, Text};
 
 /// What characters a rendering may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -544,8 +544,8 @@ fn latex_accent(accent: &str, r: usize, n: &Names) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::math::{self, lit, neg, prod, sum, sym};
     use crate::core::notation::Style;
+    use crate::core::ops::math::{self, lit, neg, prod, sum, sym};
 
     fn names_for(src: &str) -> crate::core::trace::Trace {
         let p = crate::core::syntax::parse(src).unwrap();

@@ -1,4 +1,4 @@
-//! Rule text as data: a small math tree (symbols, numbers, sums, products,
+//! Rule text as data (the operation records' templates): a small math tree (symbols, numbers, sums, products,
 //! quotients, powers, calls) and texts made of such trees and words.
 //!
 //! Every rule the user reads — an operation's value rule and partials, the
@@ -15,7 +15,7 @@
 
 use std::borrow::Cow;
 
-use super::ops::Op;
+use super::Op;
 
 /// A symbol a rule refers to; the notation names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -42,9 +42,11 @@ pub enum Op {
     Softplus,
 }
 
+pub mod math;
+
 use Op::*;
 
-use super::math::{
+use math::{
     Func, Math, Sym, Text, call, deriv, div, lit, neg, op_call, pow, prod, sum, sym, times,
 };
 
