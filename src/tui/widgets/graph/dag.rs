@@ -1,108 +1,25 @@
-//! The graph pane: the trace as a layered DAG (a box per row, arrows along
-//! the edges, painted cell by cell from `layout`), or for large traces as
-//! lanes (one line per row, aligned with the table, each value a vertical
-//! lane down to its last use).
+//! The layered DAG: a box per row (title, value and tangent or adjoint),
+//! arrows along the edges from `layout`, painted cell by cell and clipped
+//! to the pane; the current step's edges heavy and labelled with their
+//! local partials.
 //!
-//! Owns the viewport (following the current row, or the user's pan) and
-//! which edges are highlighted: in the forward sweep those feeding the
-//! current row, in the reverse sweep those carrying adjoint contributions
-//! into it, labelled with the local partial from the explainer. Draws only
-//! the visible cells. Must not compute numbers or lay out the graph.
+//! Must not compute numbers (they come from the sweep and the explainer)
+//! nor lay out the graph.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::{Ctx, put, put_char};
+use super::{inner, offset};
 use crate::core::notation::fixed;
 use crate::core::schedule::Phase;
-use crate::tui::layout::{self, E, N, S, W};
-use crate::tui::model::{Focus, Model, NO_USE, box_title};
-use crate::tui::view::Panes;
-
-/// The pane's inside (without its border).
-fn inner(area: Rect) -> Rect {
-    Rect {
-        x: area.x.saturating_add(1),
-        y: area.y.saturating_add(1),
-        width: area.width.saturating_sub(2),
-        height: area.height.saturating_sub(2),
-    }
-}
-
-/// The canvas cell shown at the pane's top-left corner: the user's pan, or
-/// one that keeps the current row in view (centred on it when the canvas
-/// is larger than the pane; a canvas narrower than the pane is centred).
-pub fn offset(m: &Model, area: Rect) -> (i32, i32) {
-    let inn = inner(area);
-    let (vw, vh) = (i32::from(inn.width), i32::from(inn.height));
-    if m.lane_view() {
-        let cw = i32::try_from(m.derived.lanes.width.saturating_mul(2)).unwrap_or(i32::MAX);
-        if let Some((x, _)) = m.graph_pan {
-            return (x.clamp(0, (cw - vw).max(0)), 0);
-        }
-        let row = m.current().map_or(0, |s| s.row);
-        let c = m.derived.lanes.col.get(row).map_or(0, |&c| c as i32 * 2);
-        return (follow(c, 1, vw, cw), 0);
-    }
-    let Some(lay) = m.graph_layout() else {
-        return (0, 0);
-    };
-    let (cw, ch) = (i32::from(lay.width), i32::from(lay.height));
-    if let Some((x, y)) = m.graph_pan {
-        let x = if cw <= vw {
-            -(vw - cw) / 2
-        } else {
-            x.clamp(0, cw - vw)
-        };
-        return (x, y.clamp(0, (ch - vh).max(0)));
-    }
-    let row = m.current().map_or(0, |s| s.row);
-    let Some(p) = lay.nodes.get(row) else {
-        return (0, 0);
-    };
-    (
-        follow(i32::from(p.x), i32::from(p.w), vw, cw),
-        follow(i32::from(p.y), i32::from(p.h), vh, ch).max(0),
-    )
-}
-
-/// The offset along one axis that centres [pos, pos+len) in a view of
-/// `view` cells over a canvas of `canvas` cells.
-fn follow(pos: i32, len: i32, view: i32, canvas: i32) -> i32 {
-    if canvas <= view {
-        return -(view - canvas) / 2;
-    }
-    (pos + len / 2 - view / 2).clamp(0, canvas - view)
-}
-
-/// The row under a screen position in the graph pane.
-pub fn row_at(m: &Model, panes: &Panes, at: Position) -> Option<usize> {
-    let inn = inner(panes.graph);
-    if !inn.contains(at) {
-        return None;
-    }
-    if m.lane_view() {
-        let top = super::table::top_row(m, panes.table);
-        let dy = at.y.checked_sub(inn.y + 1)?;
-        let r = top + usize::from(dy);
-        return (r < m.trace().len()).then_some(r);
-    }
-    let lay = m.graph_layout()?;
-    let (ox, oy) = offset(m, panes.graph);
-    let cx = i32::from(at.x - inn.x) + ox;
-    let cy = i32::from(at.y - inn.y) + oy;
-    lay.nodes.iter().position(|p| {
-        cx >= i32::from(p.x)
-            && cx < i32::from(p.x) + i32::from(p.w)
-            && cy >= i32::from(p.y)
-            && cy < i32::from(p.y) + i32::from(p.h)
-    })
-}
+use crate::tui::layout::{self, N};
+use crate::tui::model::{Focus, box_title};
+use crate::tui::widgets::{Ctx, put, put_char};
 
 /// Heavy box drawing for highlighted edges, so they stand out without
 /// colour.
-fn heavy(c: char) -> char {
+pub(super) fn heavy(c: char) -> char {
     match c {
         '│' => '┃',
         '─' => '━',
@@ -458,163 +375,4 @@ fn put_clipped(buf: &mut Buffer, clip: Rect, x: i32, y: i32, s: &str, max: i32, 
 
 fn is_combining(c: char) -> bool {
     ('\u{0300}'..='\u{036f}').contains(&c)
-}
-
-/// Draw the lane view: rows `top..` one per line, aligned with the table
-/// (same border and header line).
-pub fn render_lanes(ctx: &Ctx, area: Rect, top: usize, buf: &mut Buffer) {
-    if area.width < 3 || area.height < 3 {
-        return;
-    }
-    let m = ctx.m;
-    ratatui::widgets::Widget::render(ctx.block("graph", Focus::Graph), area, buf);
-    let inn = inner(area);
-    if inn.height < 2 {
-        return;
-    }
-    put(
-        buf,
-        inn.x,
-        inn.y,
-        "lanes",
-        usize::from(inn.width),
-        ctx.pal.header,
-    );
-    let body = Rect {
-        y: inn.y + 1,
-        height: inn.height - 1,
-        ..inn
-    };
-    let trace = m.trace();
-    let lanes = &m.derived.lanes;
-    let n = trace.len();
-    let bottom = (top + usize::from(body.height)).min(n);
-    let (ox, _) = offset(m, area);
-    let current = ctx.current_row();
-    let phase = ctx.phase();
-    // Which row owns each column, replayed from the top (O(rows), cheap
-    // next to formatting; no per-row state to keep in the model).
-    let mut occ = vec![NO_USE; lanes.width as usize];
-    let marker = |i: usize| -> char {
-        match (current == Some(i), ctx.ascii) {
-            (true, false) => '◉',
-            (true, true) => '@',
-            (false, _) if m.has_warning(i) => '!',
-            (false, false) => '●',
-            (false, true) => 'o',
-        }
-    };
-    for y in 0..bottom {
-        let node = &trace.nodes[y];
-        let mut ops: Vec<u32> = node.row_args().collect();
-        ops.dedup();
-        let cy = lanes.col[y];
-        if y >= top {
-            let sy = i32::from(body.y) + (y - top) as i32;
-            let lo = ops
-                .iter()
-                .map(|&r| lanes.col[r as usize])
-                .chain([cy])
-                .min()
-                .unwrap_or(cy);
-            let hi = ops
-                .iter()
-                .map(|&r| lanes.col[r as usize])
-                .chain([cy])
-                .max()
-                .unwrap_or(cy);
-            // A connection cell is hot when it carries the highlighted edge.
-            let hot_from = |r: u32| match (phase, current) {
-                (Phase::Forward, Some(c)) => c == y,
-                (Phase::Reverse, Some(c)) => c == r as usize && trace.nodes[y].reaches_output,
-                _ => false,
-            };
-            let hot_span: Vec<(u32, u32)> = ops
-                .iter()
-                .filter(|&&r| hot_from(r))
-                .map(|&r| {
-                    let c = lanes.col[r as usize];
-                    (c.min(cy), c.max(cy))
-                })
-                .collect();
-            let in_hot = |x2: u32| hot_span.iter().any(|&(a, b)| x2 >= 2 * a && x2 <= 2 * b);
-            for sx in 0..i32::from(body.width) {
-                let x2 = sx + ox;
-                if x2 < 0 {
-                    continue;
-                }
-                let x2 = x2 as u32;
-                let c = x2 / 2;
-                let (ch, style) = if x2 % 2 == 1 {
-                    if c >= lo && c < hi {
-                        (layout::glyph(E | W, ctx.ascii), in_hot(x2))
-                    } else {
-                        continue;
-                    }
-                } else if c == cy {
-                    let st = if current == Some(y) {
-                        ctx.pal.current
-                    } else if m.has_warning(y) {
-                        ctx.pal.warn
-                    } else if m.inactive(y) {
-                        ctx.pal.dim
-                    } else {
-                        ctx.pal.text
-                    };
-                    put_char(buf, body, i32::from(body.x) + sx, sy, marker(y), st);
-                    continue;
-                } else {
-                    let owner = occ.get(c as usize).copied().unwrap_or(NO_USE);
-                    if owner != NO_USE && ops.contains(&owner) {
-                        let mut bits = N;
-                        if lanes.last_use[owner as usize] > y as u32 {
-                            bits |= S;
-                        }
-                        if c < cy {
-                            bits |= E;
-                            if c > lo {
-                                bits |= W;
-                            }
-                        } else {
-                            bits |= W;
-                            if c < hi {
-                                bits |= E;
-                            }
-                        }
-                        (
-                            layout::glyph(bits, ctx.ascii),
-                            hot_from(owner) || in_hot(x2),
-                        )
-                    } else if owner != NO_USE {
-                        // Passes by: a bridge over any horizontal line.
-                        let hot = phase == Phase::Reverse && current == Some(owner as usize);
-                        (layout::glyph(N | S, ctx.ascii), hot)
-                    } else if c > lo && c < hi {
-                        (layout::glyph(E | W, ctx.ascii), in_hot(x2))
-                    } else {
-                        continue;
-                    }
-                };
-                let (ch, style) = if style {
-                    (if ctx.ascii { ch } else { heavy(ch) }, ctx.pal.edge_hot)
-                } else {
-                    (ch, ctx.pal.edge)
-                };
-                put_char(buf, body, i32::from(body.x) + sx, sy, ch, style);
-            }
-        }
-        for &r in &ops {
-            if lanes.last_use[r as usize] == y as u32
-                && let Some(o) = occ.get_mut(lanes.col[r as usize] as usize)
-                && *o == r
-            {
-                *o = NO_USE;
-            }
-        }
-        if lanes.last_use[y] != NO_USE
-            && let Some(o) = occ.get_mut(cy as usize)
-        {
-            *o = y as u32;
-        }
-    }
 }
