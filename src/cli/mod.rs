@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::app::settings::Theme;
 use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::format::{self, Format};
 use crate::core::notation::{Notation, Style};
@@ -109,6 +110,25 @@ pub struct EvalArgs {
 pub enum NotationArg {
     Lecture,
     Griewank,
+}
+
+/// `--theme`: the names of `app::settings::Theme`.
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq, Default)]
+pub enum ThemeArg {
+    #[default]
+    Dark,
+    Light,
+    HighContrast,
+}
+
+impl From<ThemeArg> for Theme {
+    fn from(t: ThemeArg) -> Theme {
+        match t {
+            ThemeArg::Dark => Theme::Dark,
+            ThemeArg::Light => Theme::Light,
+            ThemeArg::HighContrast => Theme::HighContrast,
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]

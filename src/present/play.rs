@@ -17,7 +17,8 @@ use clap::Args;
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
 use crate::app::script::Script;
-use crate::app::session::{Origin, Output, Session, Settings, View};
+use crate::app::session::{Origin, Output, Session, View};
+use crate::app::settings::Settings;
 use crate::tui::{Control, Model, TerminalGuard};
 
 #[derive(Args, Debug)]
@@ -238,7 +239,7 @@ impl<'t> Player<'t> {
     fn model(&mut self) -> Option<&mut Model> {
         let f = self.t.frames.get(self.pos)?;
         let slot = self.models.get_mut(f.view)?;
-        let m = slot.get_or_insert_with(|| self.t.views[f.view].model());
+        let m = slot.get_or_insert_with(|| Model::from_view(&self.t.views[f.view]));
         m.set_step(f.step);
         m.caption = f.caption.clone();
         m.presenting = true;

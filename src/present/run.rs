@@ -11,10 +11,11 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::app::session::{Origin, Output, Session, Settings, View};
+use crate::app::session::{Origin, Output, Session, View};
+use crate::app::settings::Settings;
 use crate::cli::{FormatArg, emit};
 use crate::core::format::Format;
-use crate::tui::render_text;
+use crate::tui::{Model, render_text};
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -109,7 +110,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 Output::Pause(caption) if args.frames => {
                     if let Some(v) = &view {
                         let (w, h) = args.size;
-                        let mut m = v.model();
+                        let mut m = Model::from_view(v);
                         m.caption = caption;
                         if m.title.is_none() {
                             m.title = caption_title.clone();

@@ -24,7 +24,8 @@ use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use rustyline::{CompletionType, Config, Editor};
 
-use crate::app::session::{Origin, Output, Session, Settings};
+use crate::app::session::{Origin, Output, Session};
+use crate::app::settings::Settings;
 use crate::tui::cmd::no_color;
 use helper::ReplHelper;
 
@@ -100,12 +101,13 @@ fn show(outputs: Vec<Output>, mut tui: Option<&mut Session>) -> Shown {
                 err(&line(&e));
             }
             Output::View(v) if v.open && tui.is_some() => {
-                let mut model = v.model();
+                let mut model = crate::tui::Model::from_view(&v);
                 if let Err(e) = crate::tui::run(&mut model) {
                     err(&format!("adtrace: terminal error: {e}\n"));
                 }
                 if let Some(session) = tui.as_deref_mut() {
-                    table_after_view = session.adopt_view(&model);
+                    let o = model.options();
+                    table_after_view = session.adopt_view(o.style.notation, o.no_cse, model.seed());
                 }
             }
             Output::Pause(Some(c)) => out(&format!("▸ {c}\n")),

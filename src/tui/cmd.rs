@@ -9,8 +9,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::{Model, Theme, TuiOptions, render_text, run};
-use crate::cli::{TraceArgs, emit};
+use super::{Model, TuiOptions, render_text, run};
+use crate::app::settings::Theme;
+use crate::cli::{ThemeArg, TraceArgs, emit};
 use crate::core::pipeline;
 
 /// A step: a 0-based index, or `end` for the last step.
@@ -47,8 +48,8 @@ pub struct TuiArgs {
     #[command(flatten)]
     pub trace: TraceArgs,
     /// Colours: dark, light or high-contrast (NO_COLOR turns colours off).
-    #[arg(long, value_enum, default_value_t = Theme::Dark)]
-    pub theme: Theme,
+    #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
+    pub theme: ThemeArg,
     /// Start at this step (0-based, or 'end').
     #[arg(long, value_name = "K", value_parser = parse_step)]
     pub step: Option<StepArg>,
@@ -68,8 +69,8 @@ pub struct RenderArgs {
     #[arg(long, value_name = "WxH", value_parser = parse_size, default_value = "100x30")]
     pub size: (u16, u16),
     /// Colours (only attributes matter in plain text).
-    #[arg(long, value_enum, default_value_t = Theme::Dark)]
-    pub theme: Theme,
+    #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
+    pub theme: ThemeArg,
     /// Draw the graph as lanes (one line per row) instead of boxes.
     #[arg(long)]
     pub lanes: bool,
@@ -105,7 +106,7 @@ fn go_to(m: &mut Model, step: StepArg) {
 
 /// `adtrace tui`.
 pub fn tui(args: &TuiArgs) -> ExitCode {
-    let mut m = match model(&args.trace, args.theme, args.lanes) {
+    let mut m = match model(&args.trace, args.theme.into(), args.lanes) {
         Ok(m) => m,
         Err(msg) => {
             eprint!("{msg}");
@@ -133,7 +134,7 @@ pub fn tui(args: &TuiArgs) -> ExitCode {
 
 /// `adtrace render`: one frame as plain text.
 pub fn render(args: &RenderArgs) -> ExitCode {
-    let mut m = match model(&args.trace, args.theme, args.lanes) {
+    let mut m = match model(&args.trace, args.theme.into(), args.lanes) {
         Ok(m) => m,
         Err(msg) => {
             eprint!("{msg}");

@@ -19,7 +19,7 @@ pub mod widgets;
 
 pub use model::{Control, Focus, LANE_THRESHOLD, Model, TuiOptions};
 pub use run::{TerminalGuard, run};
-pub use theme::{Palette, Theme};
+pub use theme::Palette;
 pub use view::{MIN_HEIGHT, MIN_WIDTH, Panes, draw, panes};
 
 use ratatui::Terminal;
