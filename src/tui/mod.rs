@@ -7,8 +7,9 @@
 //! `Model::new` (from a trace, point, seed and `TuiOptions`) or
 //! `Model::from_view` (from a session's view), `run` (the terminal loop)
 //! and `render_text` (one frame as text). Must not import `repl`,
-//! `present` or `cli`, nor clap. Nothing in `tui` computes maths: numbers come from `sweep`, rule texts
-//! from `steps`/`ops`, symbols from `notation`.
+//! `present` or `cli`, nor clap. Nothing in `tui` computes maths: numbers
+//! come from `sweep`, rule texts from `steps`/`ops`, symbols from
+//! `notation`.
 
 pub mod layout;
 pub mod model;
