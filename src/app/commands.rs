@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use crate::core::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::core::format::Format;
-use crate::core::notation::Notation;
-use crate::tui::Theme;
+
+use super::settings::{self, Settings};
 
 /// A command's name, its argument synopsis, one line of summary and the
 /// longer text of `:help NAME`.
@@ -167,18 +167,6 @@ pub enum StepTo {
     Back(usize),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Setting {
-    Precision(usize),
-    Notation(Notation),
-    Cse(bool),
-    Theme(Theme),
-    Ascii(bool),
-    Format(Format),
-    /// Print every step's rule under the table.
-    Steps(bool),
-}
-
 /// What an `:expect` checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -224,7 +212,9 @@ pub enum Command {
     Export(Format, String, Span),
     Table,
     Tui,
-    Set(Setting),
+    /// `:set NAME VALUE`: a setting of `settings::SETTINGS` and a value
+    /// it takes.
+    Set(&'static str, String),
     ShowSettings,
     Quit,
     Step(StepTo),
@@ -569,55 +559,19 @@ impl<'t> Args<'t> {
             };
             d.with_hint(hint.to_string())
         };
-        let on_off = |v: &str| match v {
-            "on" | "true" | "yes" => Some(true),
-            "off" | "false" | "no" => Some(false),
-            _ => None,
+        let Some(setting) = settings::find(name) else {
+            let d = Diagnostic::new(nspan, format!("unknown setting '{name}'"));
+            let names: Vec<&str> = settings::SETTINGS.iter().map(|s| s.name).collect();
+            let hint = format!("the settings are {}", names.join(", "));
+            return Err(match did_you_mean(name, names.iter().copied()) {
+                Some(m) => d.with_hint(format!("did you mean '{m}'? {hint}")),
+                None => d.with_hint(hint),
+            });
         };
-        let setting = match name {
-            "precision" => match value.parse::<usize>() {
-                Ok(p) if p <= 17 => Setting::Precision(p),
-                _ => return Err(bad("a precision", "a number of decimals from 0 to 17")),
-            },
-            "notation" => match Notation::parse(value) {
-                Some(n) => Setting::Notation(n),
-                None => return Err(bad("a notation", "lecture or griewank")),
-            },
-            "cse" => match on_off(value) {
-                Some(b) => Setting::Cse(b),
-                None => return Err(bad("on or off", "on (a graph) or off (a tree)")),
-            },
-            "ascii" => match on_off(value) {
-                Some(b) => Setting::Ascii(b),
-                None => return Err(bad("on or off", "on or off")),
-            },
-            "steps" => match on_off(value) {
-                Some(b) => Setting::Steps(b),
-                None => return Err(bad("on or off", "on (every step under the table) or off")),
-            },
-            "theme" => match value {
-                "dark" => Setting::Theme(Theme::Dark),
-                "light" => Setting::Theme(Theme::Light),
-                "high-contrast" => Setting::Theme(Theme::HighContrast),
-                _ => return Err(bad("a theme", "dark, light or high-contrast")),
-            },
-            "format" => match Format::parse(value) {
-                Some(f) => Setting::Format(f),
-                None => {
-                    return Err(bad("a format", "text, json, markdown, latex or dot"));
-                }
-            },
-            _ => {
-                let d = Diagnostic::new(nspan, format!("unknown setting '{name}'"));
-                let names = SETTINGS.iter().map(|s| s.0);
-                let hint = "the settings are precision, notation, cse, theme, ascii, format, steps";
-                return Err(match did_you_mean(name, names) {
-                    Some(m) => d.with_hint(format!("did you mean '{m}'? {hint}")),
-                    None => d.with_hint(hint),
-                });
-            }
-        };
-        Ok(Command::Set(setting))
+        if !(setting.parse)(value, &mut Settings::default()) {
+            return Err(bad(setting.what, setting.hint));
+        }
+        Ok(Command::Set(setting.name, value.to_string()))
     }
 
     fn step(&self) -> Result<Command, Diagnostic> {
@@ -751,17 +705,6 @@ fn number(s: &str) -> Option<(f64, usize)> {
     v.is_finite().then_some((v, decimals))
 }
 
-/// The setting names and their values, for completion.
-pub const SETTINGS: &[(&str, &[&str])] = &[
-    ("precision", &["2", "4", "6"]),
-    ("notation", &["lecture", "griewank"]),
-    ("cse", &["on", "off"]),
-    ("theme", &["dark", "light", "high-contrast"]),
-    ("ascii", &["on", "off"]),
-    ("format", &["text", "json", "markdown", "latex", "dot"]),
-    ("steps", &["on", "off"]),
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -788,10 +731,20 @@ mod tests {
 
     #[test]
     fn commands_and_errors() {
-        assert_eq!(ok(":set precision 2"), Command::Set(Setting::Precision(2)));
+        assert_eq!(
+            ok(":set precision 2"),
+            Command::Set("precision", "2".into())
+        );
         assert_eq!(
             ok(":set notation griewank"),
-            Command::Set(Setting::Notation(Notation::Griewank))
+            Command::Set("notation", "griewank".into())
+        );
+        assert_eq!(err(":set theme blue").message, "'blue' is not a theme");
+        let e = err(":set precison 2");
+        assert_eq!(e.message, "unknown setting 'precison'");
+        assert_eq!(
+            e.hint.unwrap(),
+            "did you mean 'precision'? the settings are precision, notation, cse, theme, ascii, format, steps"
         );
         assert_eq!(ok(":q"), Command::Quit);
         let e = err(":exampel graph");

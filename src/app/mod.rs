@@ -1,7 +1,8 @@
 //! Front-end logic that needs no terminal: the session behind the prompt,
 //! `:load`, `adtrace run` and `adtrace play` (`session`), what an input
-//! means (`commands`), `:expect` (`expect`), replay scripts (`script`) and
-//! the built-in lecture scripts (`examples`).
+//! means (`commands`), the settings and their table (`settings`),
+//! `:expect` (`expect`), replay scripts (`script`), the built-in lecture
+//! scripts (`examples`) and how a run ended (`status`).
 //!
 //! Must not import `tui`, `repl`, `present` or `cli`, nor ratatui,
 //! crossterm, rustyline or clap; the only I/O is reading and writing the
@@ -12,3 +13,7 @@ pub mod examples;
 pub mod expect;
 pub mod script;
 pub mod session;
+pub mod settings;
+pub mod status;
+
+pub use status::Status;

@@ -20,10 +20,10 @@ use crate::core::notation::{Notation, Style};
 use crate::core::pipeline::{self, Failure, FailureKind, SeedSpec, Traced};
 use crate::core::schedule::{Phase, Schedule};
 use crate::core::sweep::{self, Sweep};
-use crate::tui::{Model, Theme, TuiOptions};
 
-use super::commands::{self, Command, Expect, Setting, StepTo};
+use super::commands::{self, Command, Expect, StepTo};
 use super::expect;
+use super::settings::{self, Settings, format_name};
 
 /// How deep `:load` may nest (a file loading itself stops here).
 const MAX_DEPTH: usize = 8;
@@ -54,44 +54,18 @@ pub enum Output {
     Quit,
 }
 
-/// Everything needed to open the stepping view on the current program.
+/// Everything needed to open the stepping view on the current program
+/// (the TUI builds its model from it: `tui::Model::from_view`).
 #[derive(Clone, Debug)]
 pub struct View {
     pub traced: Traced,
     pub point: Vec<f64>,
     pub seed: Vec<f64>,
-    pub options: TuiOptions,
+    /// The settings the view starts with (notation, theme, CSE, …).
+    pub settings: Settings,
     pub step: usize,
     pub title: Option<String>,
     pub open: bool,
-}
-
-impl View {
-    /// The TUI model at this view's step and title.
-    pub fn model(&self) -> Model {
-        let mut m = Model::new(
-            self.traced.clone(),
-            self.point.clone(),
-            self.seed.clone(),
-            self.options,
-        );
-        m.set_step(self.step);
-        m.title = self.title.clone();
-        m
-    }
-}
-
-/// The settings `:set` changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct Settings {
-    pub style: Style,
-    pub no_cse: bool,
-    pub theme: Theme,
-    /// What tables print as.
-    pub format: Format,
-    pub no_color: bool,
-    /// Every step's rule under the table (text and Markdown).
-    pub steps: bool,
 }
 
 /// An input's text and where it came from, so that errors in any part of
@@ -377,7 +351,10 @@ impl Session {
             }
             Command::Export(fmt, path, span) => match self.render(*fmt) {
                 Some(body) => match std::fs::write(self.resolve(path), body) {
-                    Ok(()) => vec![Output::Note(format!("wrote {} to {path}", fmt_name(*fmt)))],
+                    Ok(()) => vec![Output::Note(format!(
+                        "wrote {} to {path}",
+                        format_name(*fmt)
+                    ))],
                     Err(e) => err(Diagnostic::new(
                         *span,
                         format!("cannot write '{path}': {e}"),
@@ -393,7 +370,7 @@ impl Session {
                 Some(v) => self.show(v),
                 None => err(self.nothing_traced(whole())),
             },
-            Command::Set(s) => self.set(*s),
+            Command::Set(name, value) => self.set(name, value),
             Command::ShowSettings => vec![Output::Text(self.settings_text())],
             Command::Quit => vec![Output::Quit],
             Command::Step(to) => self.step(*to, whole(), text, origin),
@@ -608,58 +585,33 @@ impl Session {
         }
     }
 
-    fn set(&mut self, s: Setting) -> Vec<Output> {
-        let st = &mut self.settings;
-        let note = match s {
-            Setting::Precision(p) => {
-                st.style.precision = p;
-                format!("precision {p}")
-            }
-            Setting::Notation(n) => {
-                st.style.notation = n;
-                format!("notation {}", n.name())
-            }
-            Setting::Ascii(a) => {
-                st.style.ascii = a;
-                format!("ascii {}", on_off(a))
-            }
-            Setting::Theme(t) => {
-                st.theme = t;
-                format!("theme {}", t.name())
-            }
-            Setting::Format(f) => {
-                st.format = f;
-                format!("tables print as {}", fmt_name(f))
-            }
-            Setting::Steps(on) => {
-                st.steps = on;
-                format!("steps {} (every step's rule under the table)", on_off(on))
-            }
-            Setting::Cse(on) => {
-                let changed = st.no_cse == on;
-                st.no_cse = !on;
-                if changed && let Some(cur) = &mut self.current {
-                    // Re-trace: the rows change, so the step starts over.
-                    match pipeline::trace(&cur.program.input, "", !on) {
-                        Ok(t) => {
-                            cur.traced = t;
-                            cur.step = 0;
-                            cur.evaluated = evaluate(cur).ok();
-                        }
-                        Err(f) => return vec![Output::Error(cur.program.render(&f.diagnostic))],
-                    }
-                }
-                format!(
-                    "cse {} ({})",
-                    on_off(on),
-                    if on {
-                        "repeated subexpressions share a row: a graph"
-                    } else {
-                        "every occurrence gets its own row: a tree"
-                    }
-                )
-            }
+    fn set(&mut self, name: &str, value: &str) -> Vec<Output> {
+        // `commands::parse` took only a known setting with a value of it.
+        let Some(setting) = settings::find(name) else {
+            return vec![Output::Error(format!(
+                "error: internal error: no setting '{name}'\n"
+            ))];
         };
+        let no_cse = self.settings.no_cse;
+        if !(setting.parse)(value, &mut self.settings) {
+            return vec![Output::Error(format!(
+                "error: internal error: '{value}' is not a value of {name}\n"
+            ))];
+        }
+        if self.settings.no_cse != no_cse
+            && let Some(cur) = &mut self.current
+        {
+            // Re-trace: the rows change, so the step starts over.
+            match pipeline::trace(&cur.program.input, "", self.settings.no_cse) {
+                Ok(t) => {
+                    cur.traced = t;
+                    cur.step = 0;
+                    cur.evaluated = evaluate(cur).ok();
+                }
+                Err(f) => return vec![Output::Error(cur.program.render(&f.diagnostic))],
+            }
+        }
+        let note = (setting.note)(&self.settings);
         let mut out: Vec<Output> = self
             .view(false)
             .into_iter()
@@ -743,33 +695,25 @@ impl Session {
             traced: cur.traced.clone(),
             point: point.clone(),
             seed: seed.clone(),
-            options: TuiOptions {
-                style: self.settings.style,
-                theme: self.settings.theme,
-                no_cse: self.settings.no_cse,
-                no_color: self.settings.no_color,
-                lanes: false,
-            },
+            settings: self.settings,
             step: cur.step,
             title: self.title.clone(),
             open,
         })
     }
 
-    /// The current program in a format, if it has its point.
     /// After the stepping view closes: take over what the user changed in
-    /// it (notation, shared subexpressions, seed), as the commands that set
-    /// them (so a recording replays it), and return the table as it now
-    /// reads, if anything changed.
-    pub fn adopt_view(&mut self, m: &crate::tui::Model) -> Option<String> {
+    /// it (the `notation`, `no_cse` and `seed` it ended with), as the
+    /// commands that set them (so a recording replays it), and return the
+    /// table as it now reads, if anything changed.
+    pub fn adopt_view(&mut self, notation: Notation, no_cse: bool, seed: &[f64]) -> Option<String> {
         let mut changed = false;
-        let o = m.options();
-        if o.style.notation != self.settings.style.notation {
-            self.handle_line(&format!(":set notation {}", o.style.notation.name()));
+        if notation != self.settings.style.notation {
+            self.handle_line(&format!(":set notation {}", notation.name()));
             changed = true;
         }
-        if o.no_cse != self.settings.no_cse {
-            self.handle_line(if o.no_cse {
+        if no_cse != self.settings.no_cse {
+            self.handle_line(if no_cse {
                 ":set cse off"
             } else {
                 ":set cse on"
@@ -777,13 +721,13 @@ impl Session {
             changed = true;
         }
         let cur = self.current.as_ref()?;
-        let (_, seed, _) = cur.evaluated.as_ref()?;
-        if m.seed() != seed.as_slice() {
+        let (_, current_seed, _) = cur.evaluated.as_ref()?;
+        if seed != current_seed.as_slice() {
             let list: Vec<String> = cur
                 .traced
                 .trace
                 .input_names()
-                .zip(m.seed())
+                .zip(seed)
                 .filter(|(_, v)| **v != 0.0)
                 .map(|(n, v)| format!("{n}={v}"))
                 .collect();
@@ -799,6 +743,7 @@ impl Session {
         }
     }
 
+    /// The current program in a format, if it has its point.
     pub fn render(&self, fmt: Format) -> Option<String> {
         let cur = self.current.as_ref()?;
         let (_, _, sw) = cur.evaluated.as_ref()?;
@@ -813,27 +758,7 @@ impl Session {
 
     /// The replay lines that bring back the current state.
     fn state_text(&self) -> String {
-        let d = Settings::default();
-        let s = &self.settings;
-        let mut out = String::new();
-        if s.style.precision != d.style.precision {
-            out.push_str(&format!(":set precision {}\n", s.style.precision));
-        }
-        if s.style.notation != d.style.notation {
-            out.push_str(&format!(":set notation {}\n", s.style.notation.name()));
-        }
-        if s.style.ascii {
-            out.push_str(":set ascii on\n");
-        }
-        if s.no_cse {
-            out.push_str(":set cse off\n");
-        }
-        if s.theme != d.theme {
-            out.push_str(&format!(":set theme {}\n", s.theme.name()));
-        }
-        if s.format != d.format {
-            out.push_str(&format!(":set format {}\n", fmt_name(s.format)));
-        }
+        let mut out = settings::replay_lines(&self.settings);
         if let Some(t) = &self.title {
             out.push_str(&format!(
                 ":title \"{}\"\n",
@@ -860,17 +785,7 @@ impl Session {
     }
 
     fn settings_text(&self) -> String {
-        let s = &self.settings;
-        let mut out = format!(
-            "precision {}\nnotation {}\ncse {}\ntheme {}\nascii {}\nformat {}\nsteps {}\n",
-            s.style.precision,
-            s.style.notation.name(),
-            on_off(!s.no_cse),
-            s.theme.name(),
-            on_off(s.style.ascii),
-            fmt_name(s.format),
-            on_off(s.steps),
-        );
+        let mut out = settings::listing(&self.settings);
         match &self.current {
             Some(c) => {
                 out.push_str(&format!("program: {}\n", one_line(&c.program.input)));
@@ -930,17 +845,6 @@ fn evaluate(cur: &Current) -> Result<(Vec<f64>, Vec<f64>, Sweep), Failure> {
     Ok((point, seed, sw))
 }
 
-fn on_off(b: bool) -> &'static str {
-    if b { "on" } else { "off" }
-}
-
-fn fmt_name(f: Format) -> &'static str {
-    Format::ALL
-        .iter()
-        .find(|(_, g)| *g == f)
-        .map_or("text", |(n, _)| n)
-}
-
 /// A text on one line (for listings).
 fn one_line(s: &str) -> String {
     s.split('\n').map(str::trim).collect::<Vec<_>>().join(" ")
@@ -986,11 +890,6 @@ pub fn help_text() -> String {
         "\n':help NAME' explains one. Keys: Tab completes, Ctrl-R searches the history, Ctrl-C cancels the line, Ctrl-D leaves.\n",
     );
     out
-}
-
-/// A notation's name, for completion.
-pub fn notation_names() -> [&'static str; 2] {
-    [Notation::Lecture.name(), Notation::Griewank.name()]
 }
 
 #[cfg(test)]
@@ -1046,11 +945,12 @@ mod tests {
                 _ => None,
             })
             .expect("the program opens the view");
-        let mut m = v.model();
-        assert_eq!(s.adopt_view(&m), None, "nothing changed");
-        m.toggle_notation();
-        m.cycle_seed();
-        let table = s.adopt_view(&m).expect("a new table");
+        let n = v.settings.style.notation;
+        assert_eq!(s.adopt_view(n, false, &v.seed), None, "nothing changed");
+        // The view ended in Griewank's notation with the seed e_2.
+        let table = s
+            .adopt_view(Notation::Griewank, false, &[0.0, 1.0])
+            .expect("a new table");
         assert!(
             table.contains("v₋₁")
                 && table.contains("∂f/∂x2 = 1.7163   (forward mode, seed x2 = 1)"),

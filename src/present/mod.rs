@@ -4,12 +4,15 @@
 //!
 //! A script's inputs go through the same `app::session::Session` as typed
 //! lines; this module only decides what to do with the outputs. The format
-//! is specified in docs/replay.md.
+//! is specified in docs/replay.md. Takes plain options and reports an
+//! `app::Status`; must not import `cli` or clap, nor decide exit codes.
 
 pub mod play;
 pub mod run;
 
-use crate::app::{examples, script as parse};
+use std::io::Write;
+
+use crate::app::{Status, examples, script as parse};
 
 /// A script's text and name: FILE if it exists, else a built-in example
 /// of that name. Errors are messages for stderr.
@@ -43,13 +46,10 @@ pub fn load(arg: &str) -> Result<(String, String), String> {
 
 /// Load and parse a script (a file or a built-in example). On failure the
 /// errors are printed (all of them with `all_errors`, else the first) and
-/// the exit code to end with is returned.
+/// the status to end with is returned.
 /// Returns the script and its name (the file, or `<example NAME>`).
-pub fn load_script(
-    arg: &str,
-    all_errors: bool,
-) -> Result<(parse::Script, String), std::process::ExitCode> {
-    let fail = std::process::ExitCode::from(2);
+pub fn load_script(arg: &str, all_errors: bool) -> Result<(parse::Script, String), Status> {
+    let fail = Status::Error;
     let (text, file) = load(arg).map_err(|msg| {
         eprint!("{msg}");
         fail
@@ -60,4 +60,18 @@ pub fn load_script(
         fail
     })?;
     Ok((script, file))
+}
+
+/// Write to stdout, as every headless command does; a closed pipe
+/// (`| head`) is not an error.
+pub fn emit(text: &str) -> Status {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Status::Ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Ok,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            Status::Error
+        }
+    }
 }

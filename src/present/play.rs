@@ -5,36 +5,31 @@
 //! a stop. Space (or Enter) then plays on to the next stop, showing each
 //! step in between; → and ← move one frame (← crosses pauses backwards);
 //! `--auto SECONDS` leaves each stop by itself. A script with an error is
-//! not presented: the error is printed (exit 2) as `adtrace run` would.
+//! not presented: the error is printed (`Status::Error`) as `adtrace run`
+//! would.
 //!
 //! Owns the presentation loop only; every frame is drawn by `tui::draw`
 //! from a `Model`, and every number comes from the session's traces.
 
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::Args;
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
+use crate::app::Status;
 use crate::app::script::Script;
-use crate::app::session::{Origin, Output, Session, Settings, View};
+use crate::app::session::{Origin, Output, Session, View};
+use crate::app::settings::Settings;
 use crate::tui::{Control, Model, TerminalGuard};
 
-#[derive(Args, Debug)]
-pub struct PlayArgs {
+/// What `adtrace play` was asked to do.
+#[derive(Clone, Debug)]
+pub struct PlayOptions {
     /// The replay file (.adt), or the name of a built-in example.
-    #[arg(value_name = "FILE")]
     pub file: String,
-    /// Leave each pause by itself after SECONDS.
-    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub auto: Option<f64>,
-}
-
-fn parse_seconds(s: &str) -> Result<f64, String> {
-    match s.trim_end_matches('s').parse::<f64>() {
-        Ok(v) if v.is_finite() && (0.0..=600.0).contains(&v) => Ok(v),
-        _ => Err(format!("'{s}' is not a number of seconds from 0 to 600")),
-    }
+    /// Leave each pause by itself after this long.
+    pub auto: Option<Duration>,
+    /// `NO_COLOR`: attributes only, no colours.
+    pub no_color: bool,
 }
 
 /// How long a step between two stops is shown while playing.
@@ -71,16 +66,14 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    /// Run `script` headless and collect its frames. `Err`: the script's
-    /// errors, rendered.
+    /// Run `script` headless from `settings` and collect its frames.
+    /// `Err`: the script's errors, rendered.
     pub fn build(
         script: &Script,
         dir: Option<std::path::PathBuf>,
+        settings: Settings,
     ) -> Result<Timeline, Vec<String>> {
-        let mut session = Session::new(Settings {
-            no_color: crate::tui::cmd::no_color(),
-            ..Settings::default()
-        });
+        let mut session = Session::new(settings);
         if let Some(d) = dir {
             session.push_dir(d);
         }
@@ -182,24 +175,28 @@ impl Timeline {
 }
 
 /// `adtrace play`.
-pub fn play(args: &PlayArgs) -> ExitCode {
+pub fn play(args: &PlayOptions) -> Status {
     let (script, file) = match super::load_script(&args.file, false) {
         Ok(x) => x,
-        Err(code) => return code,
+        Err(status) => return status,
     };
     let dir = std::path::Path::new(&args.file)
         .parent()
         .map(|d| d.to_path_buf());
-    let timeline = match Timeline::build(&script, dir) {
+    let settings = Settings {
+        no_color: args.no_color,
+        ..Settings::default()
+    };
+    let timeline = match Timeline::build(&script, dir, settings) {
         Ok(t) => t,
         Err(errors) => {
             errors.iter().take(1).for_each(|e| eprint!("{e}"));
-            return ExitCode::from(2);
+            return Status::Error;
         }
     };
     if timeline.frames.is_empty() {
         eprintln!("adtrace play: '{file}' traces nothing to show (no program with its point)");
-        return ExitCode::from(2);
+        return Status::Error;
     }
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         eprintln!(
@@ -207,20 +204,19 @@ pub fn play(args: &PlayArgs) -> ExitCode {
              For text output use 'adtrace run {} --frames'.",
             args.file
         );
-        return ExitCode::from(2);
+        return Status::Error;
     }
-    let auto = args.auto.map(Duration::from_secs_f64);
-    if let Err(e) = present(&timeline, auto) {
+    if let Err(e) = present(&timeline, args.auto) {
         eprintln!("adtrace play: terminal error: {e}");
-        return ExitCode::from(2);
+        return Status::Error;
     }
     for f in &timeline.failed {
         eprint!("{f}");
     }
     if timeline.failed.is_empty() {
-        ExitCode::SUCCESS
+        Status::Ok
     } else {
-        ExitCode::from(1)
+        Status::ExpectationFailed
     }
 }
 
@@ -238,7 +234,7 @@ impl<'t> Player<'t> {
     fn model(&mut self) -> Option<&mut Model> {
         let f = self.t.frames.get(self.pos)?;
         let slot = self.models.get_mut(f.view)?;
-        let m = slot.get_or_insert_with(|| self.t.views[f.view].model());
+        let m = slot.get_or_insert_with(|| Model::from_view(&self.t.views[f.view]));
         m.set_step(f.step);
         m.caption = f.caption.clone();
         m.presenting = true;
@@ -390,7 +386,7 @@ mod tests {
     fn timeline(name: &str) -> Timeline {
         let text = crate::app::examples::get(name).unwrap();
         let s = crate::app::script::parse(text, name).unwrap();
-        Timeline::build(&s, None).unwrap()
+        Timeline::build(&s, None, Settings::default()).unwrap()
     }
 
     #[test]
@@ -443,7 +439,7 @@ mod tests {
     #[test]
     fn errors_stop_the_build() {
         let s = crate::app::script::parse("sin(x) at x = 1\n:wrt q\n", "t.adt").unwrap();
-        let e = Timeline::build(&s, None).unwrap_err();
+        let e = Timeline::build(&s, None, Settings::default()).unwrap_err();
         assert!(e[0].contains("t.adt:2:6"), "{}", e[0]);
     }
 }

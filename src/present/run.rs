@@ -2,50 +2,35 @@
 //! (in any `--format`), with `--frames` the text frame at each pause, and
 //! checks every `:expect`.
 //!
-//! Exit codes: 0 when everything held, 1 when an expectation failed (each
-//! one named FILE:line:col, expected vs got), 2 for an error in the script
-//! (FILE:line:col; nothing after it runs unless `--keep-going`). Must not
-//! interpret inputs itself: `app::session::Session` does.
+//! Status: `Ok` when everything held, `ExpectationFailed` when an
+//! expectation failed (each one named FILE:line:col, expected vs got),
+//! `Error` for an error in the script (FILE:line:col; nothing after it runs
+//! unless `keep_going`). Must not interpret inputs itself:
+//! `app::session::Session` does.
 
-use std::process::ExitCode;
-
-use clap::Args;
-
-use crate::app::session::{Origin, Output, Session, Settings, View};
-use crate::cli::{FormatArg, emit};
+use super::emit;
+use crate::app::Status;
+use crate::app::session::{Origin, Output, Session, View};
+use crate::app::settings::Settings;
 use crate::core::format::Format;
-use crate::tui::render_text;
+use crate::tui::{Model, render_text};
 
-#[derive(Args, Debug)]
-pub struct RunArgs {
+/// What `adtrace run` was asked to do.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
     /// The replay file (.adt), or the name of a built-in example.
-    #[arg(value_name = "FILE")]
     pub file: String,
     /// What each traced table prints as.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    pub format: Format,
     /// Also print the text frame of the stepping view at each `:pause`.
-    #[arg(long)]
     pub frames: bool,
     /// The terminal size frames are drawn for.
-    #[arg(long, value_name = "WxH", value_parser = crate::tui::cmd::parse_size, default_value = "100x30")]
     pub size: (u16, u16),
     /// Report every error instead of stopping at the first.
-    #[arg(long)]
     pub keep_going: bool,
 }
 
-pub fn format_of(f: FormatArg) -> Format {
-    match f {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-        FormatArg::Markdown => Format::Markdown,
-        FormatArg::Latex => Format::Latex,
-        FormatArg::Dot => Format::Dot,
-    }
-}
-
-/// What a headless run has seen: its exit code and the counts it reports.
+/// What a headless run has seen: the counts it reports.
 #[derive(Default)]
 struct Tally {
     errors: usize,
@@ -54,13 +39,13 @@ struct Tally {
 }
 
 /// `adtrace run`.
-pub fn run(args: &RunArgs) -> ExitCode {
+pub fn run(args: &RunOptions) -> Status {
     let (script, file) = match super::load_script(&args.file, args.keep_going) {
         Ok(x) => x,
-        Err(code) => return code,
+        Err(status) => return status,
     };
     let mut session = Session::new(Settings {
-        format: format_of(args.format),
+        format: args.format,
         ..Settings::default()
     });
     if let Some(dir) = std::path::Path::new(&args.file).parent() {
@@ -77,8 +62,8 @@ pub fn run(args: &RunArgs) -> ExitCode {
         for out in session.handle(&item.text, &origin) {
             match out {
                 Output::Text(t) => {
-                    if emit(&t) != ExitCode::SUCCESS {
-                        return ExitCode::from(2);
+                    if emit(&t) != Status::Ok {
+                        return Status::Error;
                     }
                 }
                 Output::Note(_) => {}
@@ -109,15 +94,15 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 Output::Pause(caption) if args.frames => {
                     if let Some(v) = &view {
                         let (w, h) = args.size;
-                        let mut m = v.model();
+                        let mut m = Model::from_view(v);
                         m.caption = caption;
                         if m.title.is_none() {
                             m.title = caption_title.clone();
                         }
                         m.resize(w, h);
                         let frame = render_text(&m, w, h);
-                        if emit(&format!("\n{frame}")) != ExitCode::SUCCESS {
-                            return ExitCode::from(2);
+                        if emit(&format!("\n{frame}")) != Status::Ok {
+                            return Status::Error;
                         }
                     }
                 }
@@ -128,11 +113,11 @@ pub fn run(args: &RunArgs) -> ExitCode {
     }
     summary(&file, &tally);
     if tally.errors > 0 {
-        ExitCode::from(2)
+        Status::Error
     } else if tally.failed > 0 {
-        ExitCode::from(1)
+        Status::ExpectationFailed
     } else {
-        ExitCode::SUCCESS
+        Status::Ok
     }
 }
 

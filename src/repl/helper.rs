@@ -17,8 +17,9 @@ use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hint, Hinter, HistoryHinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 
-use crate::app::commands::{self, COMMANDS, SETTINGS};
+use crate::app::commands::{self, COMMANDS};
 use crate::app::examples::EXAMPLES;
+use crate::app::settings::{self, SETTINGS};
 use crate::core::format::Format;
 use crate::core::ops::FUNCTIONS;
 
@@ -90,14 +91,8 @@ pub fn complete_words(line: &str, pos: usize, names: &[String]) -> Completion {
             ("export", _) => Completion::Path,
             ("example", 0) => words_of(EXAMPLES.iter().map(|e| e.name.to_string()).collect()),
             ("help", 0) => words_of(COMMANDS.iter().map(|s| s.name.to_string()).collect()),
-            ("set", 0) => words_of(SETTINGS.iter().map(|s| s.0.to_string()).collect()),
-            ("set", 1) => {
-                let vals = SETTINGS
-                    .iter()
-                    .find(|s| s.0 == words[1])
-                    .map_or(Vec::new(), |s| strs(s.1));
-                words_of(vals)
-            }
+            ("set", 0) => words_of(SETTINGS.iter().map(|s| s.name.to_string()).collect()),
+            ("set", 1) => words_of(settings::find(words[1]).map_or(Vec::new(), |s| strs(s.values))),
             ("step", 0) => words_of(strs(&["forward", "reverse", "end"])),
             ("wrt" | "seed" | "at" | "expect", _) => words_of(names.to_vec()),
             _ => Completion::Words(pos, Vec::new()),

@@ -5,10 +5,11 @@
 //! inline when the user leaves it. With stdin not a terminal it reads lines
 //! plainly and prints the tables, so pipes and here-documents work.
 //!
-//! What an input means lives in `commands` (syntax) and `state` (effect);
-//! this file only reads lines and shows `Output`s. Must never let an error
-//! end the session, and never calls readline while the TUI holds the
-//! terminal.
+//! What an input means lives in `app::commands` (syntax) and
+//! `app::session` (effect); this file only reads lines and shows `Output`s,
+//! and reports how the session ended as an `app::Status`. Must never let an
+//! error end the session, never calls readline while the TUI holds the
+//! terminal, and must not import `cli` or `present`, nor decide exit codes.
 
 pub mod helper;
 
@@ -17,15 +18,15 @@ use crate::app::commands;
 use std::cell::RefCell;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::rc::Rc;
 
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use rustyline::{CompletionType, Config, Editor};
 
-use crate::app::session::{Origin, Output, Session, Settings};
-use crate::tui::cmd::no_color;
+use crate::app::Status;
+use crate::app::session::{Origin, Output, Session};
+use crate::app::settings::Settings;
 use helper::ReplHelper;
 
 const PROMPT: &str = "ad> ";
@@ -100,12 +101,13 @@ fn show(outputs: Vec<Output>, mut tui: Option<&mut Session>) -> Shown {
                 err(&line(&e));
             }
             Output::View(v) if v.open && tui.is_some() => {
-                let mut model = v.model();
+                let mut model = crate::tui::Model::from_view(&v);
                 if let Err(e) = crate::tui::run(&mut model) {
                     err(&format!("adtrace: terminal error: {e}\n"));
                 }
                 if let Some(session) = tui.as_deref_mut() {
-                    table_after_view = session.adopt_view(&model);
+                    let o = model.options();
+                    table_after_view = session.adopt_view(o.style.notation, o.no_cse, model.seed());
                 }
             }
             Output::Pause(Some(c)) => out(&format!("▸ {c}\n")),
@@ -120,26 +122,27 @@ fn show(outputs: Vec<Output>, mut tui: Option<&mut Session>) -> Shown {
     s
 }
 
-fn settings() -> Settings {
+fn settings(no_color: bool) -> Settings {
     Settings {
-        no_color: no_color(),
+        no_color,
         ..Settings::default()
     }
 }
 
-/// `adtrace` with no subcommand.
-pub fn main() -> ExitCode {
+/// `adtrace` with no subcommand; `no_color`: `NO_COLOR` asks for no
+/// colours.
+pub fn main(no_color: bool) -> Status {
     if std::io::stdin().is_terminal() {
-        interactive()
+        interactive(no_color)
     } else {
-        piped(std::io::stdin().lock())
+        piped(std::io::stdin().lock(), no_color)
     }
 }
 
-/// Lines from a pipe or a file: no prompt, no TUI. Exit code 2 if any
-/// input failed, 1 if an expectation did not hold, else 0.
-pub fn piped(input: impl BufRead) -> ExitCode {
-    let mut session = Session::new(settings());
+/// Lines from a pipe or a file: no prompt, no TUI. `Error` if any input
+/// failed, `ExpectationFailed` if an expectation did not hold, else `Ok`.
+pub fn piped(input: impl BufRead, no_color: bool) -> Status {
+    let mut session = Session::new(settings(no_color));
     let mut any_error = false;
     let mut any_failed = false;
     let mut pending: Option<(usize, String)> = None;
@@ -150,7 +153,7 @@ pub fn piped(input: impl BufRead) -> ExitCode {
             Ok(r) => r,
             Err(e) => {
                 err(&format!("error: cannot read stdin: {e}\n"));
-                return ExitCode::from(2);
+                return Status::Error;
             }
         };
         let text = match String::from_utf8(raw) {
@@ -194,15 +197,15 @@ pub fn piped(input: impl BufRead) -> ExitCode {
         any_failed |= s.failed;
     }
     if any_error {
-        ExitCode::from(2)
+        Status::Error
     } else if any_failed {
-        ExitCode::from(1)
+        Status::ExpectationFailed
     } else {
-        ExitCode::SUCCESS
+        Status::Ok
     }
 }
 
-fn interactive() -> ExitCode {
+fn interactive(no_color: bool) -> Status {
     let config = Config::builder()
         .history_ignore_space(true)
         .history_ignore_dups(true)
@@ -217,11 +220,11 @@ fn interactive() -> ExitCode {
         Err(e) => {
             err(&format!("adtrace: cannot start the line editor: {e}\n"));
             // Still usable: read plain lines.
-            return piped(std::io::stdin().lock());
+            return piped(std::io::stdin().lock(), no_color);
         }
     };
     let names = Rc::new(RefCell::new(Vec::new()));
-    rl.set_helper(Some(ReplHelper::new(names.clone(), no_color())));
+    rl.set_helper(Some(ReplHelper::new(names.clone(), no_color)));
     let history = history_path();
     if let Some(h) = &history {
         // A missing or unreadable history is not an error: start afresh.
@@ -233,7 +236,7 @@ fn interactive() -> ExitCode {
         env!("CARGO_PKG_VERSION")
     ));
     let tui = std::io::stdout().is_terminal();
-    let mut session = Session::new(settings());
+    let mut session = Session::new(settings(no_color));
     loop {
         match rl.readline(PROMPT) {
             Ok(input) => {
@@ -263,7 +266,7 @@ fn interactive() -> ExitCode {
     if let Some(h) = &history {
         save_history(&mut rl, h);
     }
-    ExitCode::SUCCESS
+    Status::Ok
 }
 
 /// Save the history, creating its directory; failing is harmless.

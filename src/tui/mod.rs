@@ -3,11 +3,14 @@
 //! `view` (state → frame) with its `widgets`, `theme`, and `run` (the
 //! terminal loop).
 //!
-//! This file is the public API the CLI, the REPL and the replay player use.
-//! Nothing in `tui` computes maths: numbers come from `sweep`, rule texts
-//! from `steps`/`ops`, symbols from `notation`.
+//! This file is the public API the CLI, the REPL and the replay player use:
+//! `Model::new` (from a trace, point, seed and `TuiOptions`) or
+//! `Model::from_view` (from a session's view), `run` (the terminal loop)
+//! and `render_text` (one frame as text). Must not import `repl`,
+//! `present` or `cli`, nor clap. Nothing in `tui` computes maths: numbers
+//! come from `sweep`, rule texts from `steps`/`ops`, symbols from
+//! `notation`.
 
-pub mod cmd;
 pub mod layout;
 pub mod model;
 pub mod run;
@@ -19,7 +22,7 @@ pub mod widgets;
 
 pub use model::{Control, Focus, LANE_THRESHOLD, Model, TuiOptions};
 pub use run::{TerminalGuard, run};
-pub use theme::{Palette, Theme};
+pub use theme::Palette;
 pub use view::{MIN_HEIGHT, MIN_WIDTH, Panes, draw, panes};
 
 use ratatui::Terminal;

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use ratatui::text::Span;
 
-use super::theme::Theme;
+use crate::app::session::View;
+use crate::app::settings::{Settings, Theme};
 use crate::core::explain::Explainer;
 use crate::core::notation::{Names, Notation, Style, fixed};
 use crate::core::pipeline::{self, Traced};
@@ -38,6 +39,19 @@ pub struct TuiOptions {
     pub no_color: bool,
     /// Start in the lane view even for small traces.
     pub lanes: bool,
+}
+
+impl TuiOptions {
+    /// The options of a session's settings (boxes, not lanes).
+    pub fn from_settings(s: &Settings) -> TuiOptions {
+        TuiOptions {
+            style: s.style,
+            theme: s.theme,
+            no_cse: s.no_cse,
+            no_color: s.no_color,
+            lanes: false,
+        }
+    }
 }
 
 /// What the loop should do after an input.
@@ -234,6 +248,16 @@ impl Model {
             widths: Widths::default(),
         };
         m.rebuild();
+        m
+    }
+
+    /// The model of a session's view (`Output::View`), at its step and
+    /// with its title.
+    pub fn from_view(v: &View) -> Model {
+        let opts = TuiOptions::from_settings(&v.settings);
+        let mut m = Model::new(v.traced.clone(), v.point.clone(), v.seed.clone(), opts);
+        m.set_step(v.step);
+        m.title = v.title.clone();
         m
     }
 
@@ -623,6 +647,24 @@ mod tests {
         assert_eq!(l.last_use[1], 3);
         assert_eq!(l.last_use[6], NO_USE);
         assert!(l.width <= 3, "{l:?}");
+    }
+
+    #[test]
+    fn a_view_opens_at_its_step_with_its_settings() {
+        use crate::app::session::{Output, Session};
+        let mut s = Session::default();
+        s.handle_line("sin(x) at x = 1");
+        s.handle_line(":step 2");
+        s.handle_line(":title \"t\"");
+        let out = s.handle_line(":set notation griewank");
+        let Some(Output::View(v)) = out.into_iter().next() else {
+            panic!("a view")
+        };
+        let m = Model::from_view(&v);
+        assert_eq!(m.step_index(), 2);
+        assert_eq!(m.title.as_deref(), Some("t"));
+        assert_eq!(m.options().style.notation, Notation::Griewank);
+        assert!(!m.options().lanes);
     }
 
     #[test]

@@ -4,28 +4,11 @@
 //! look in one place. Meaning is never carried by colour alone: every
 //! highlighted thing also gets a modifier (bold, reverse, underline) and the
 //! widgets add symbols (▶, !, heavy borders). Must not know about rows,
-//! steps or numbers.
+//! steps or numbers. The themes' names are `app::settings::Theme`.
 
 use ratatui::style::{Color, Modifier, Style};
 
-/// The colour theme (`--theme`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Theme {
-    #[default]
-    Dark,
-    Light,
-    HighContrast,
-}
-
-impl Theme {
-    pub fn name(self) -> &'static str {
-        match self {
-            Theme::Dark => "dark",
-            Theme::Light => "light",
-            Theme::HighContrast => "high-contrast",
-        }
-    }
-}
+use crate::app::settings::Theme;
 
 /// The styles of one theme.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,0 +1,231 @@
+//! The arguments several subcommands share: the traced program and how it
+//! is shown (`TraceArgs`), the clap value enums (`NotationArg`,
+//! `FormatArg`, `ThemeArg`) and the value parsers of steps, sizes and
+//! seconds; reading PROGRAM (`-`, `@FILE` or the text itself).
+//!
+//! Owns the mapping of clap's values to the plain types of `core` and
+//! `app` (`Style`, `Format`, `Theme`). Must not run anything: the
+//! subcommands (`eval`, `tui`, `replay`) do.
+
+use std::io::Read;
+
+use clap::{Args, ValueEnum};
+
+use crate::app::settings::Theme;
+use crate::core::diagnostic::{Diagnostic, Span};
+use crate::core::format::Format;
+use crate::core::notation::{Notation, Style};
+use crate::core::pipeline::{Request, SeedSpec};
+
+#[derive(Args, Debug, Clone)]
+pub struct TraceArgs {
+    /// The point: x=1,y=2 (completes or overrides the program's own 'at').
+    #[arg(long, value_name = "x=1,y=2", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// The seed direction for forward mode: x=1,y=0.5 (names left out are 0).
+    #[arg(
+        long,
+        value_name = "x=1,y=0",
+        conflicts_with = "wrt",
+        allow_hyphen_values = true
+    )]
+    pub seed: Option<String>,
+    /// Differentiate forward with respect to this input (seed e_k).
+    #[arg(long, value_name = "INPUT")]
+    pub wrt: Option<String>,
+    /// Keep repeated subexpressions as separate rows (a tree, not a graph).
+    #[arg(long)]
+    pub no_cse: bool,
+    /// Row names: lecture (x_i, d_i) or griewank (v_i, v̇_i).
+    #[arg(long, value_enum, default_value_t = NotationArg::Lecture)]
+    pub notation: NotationArg,
+    /// Print only ASCII (no Unicode symbols).
+    #[arg(long)]
+    pub ascii: bool,
+    /// Decimals shown.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(0..=17))]
+    pub precision: u8,
+    /// The program: its text, '-' for stdin, or @FILE.
+    #[arg(value_name = "PROGRAM", allow_hyphen_values = false)]
+    pub program: String,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum NotationArg {
+    Lecture,
+    Griewank,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Markdown,
+    Latex,
+    Dot,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Latex => Format::Latex,
+            FormatArg::Dot => Format::Dot,
+        }
+    }
+}
+
+/// `--theme`: the names of `app::settings::Theme`.
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ThemeArg {
+    Dark,
+    Light,
+    HighContrast,
+}
+
+impl From<ThemeArg> for Theme {
+    fn from(t: ThemeArg) -> Theme {
+        match t {
+            ThemeArg::Dark => Theme::Dark,
+            ThemeArg::Light => Theme::Light,
+            ThemeArg::HighContrast => Theme::HighContrast,
+        }
+    }
+}
+
+impl TraceArgs {
+    pub fn style(&self) -> Style {
+        Style {
+            notation: match self.notation {
+                NotationArg::Lecture => Notation::Lecture,
+                NotationArg::Griewank => Notation::Griewank,
+            },
+            ascii: self.ascii,
+            precision: usize::from(self.precision),
+        }
+    }
+
+    pub fn seed_spec(&self) -> SeedSpec {
+        match (&self.wrt, &self.seed) {
+            (Some(w), _) => SeedSpec::Wrt(w.clone()),
+            (None, Some(s)) => SeedSpec::List(s.clone()),
+            (None, None) => SeedSpec::First,
+        }
+    }
+
+    /// The request for this program, reading it from stdin or a file.
+    pub fn request(&self) -> Result<Request, String> {
+        let (program, origin) = read_program(&self.program)?;
+        Ok(Request {
+            program,
+            origin,
+            at: self.at.clone(),
+            seed: self.seed_spec(),
+            no_cse: self.no_cse,
+        })
+    }
+}
+
+/// Read PROGRAM: `-` is stdin, `@FILE` a file, anything else the text.
+/// Errors are rendered messages (invalid UTF-8 is located).
+pub fn read_program(arg: &str) -> Result<(String, String), String> {
+    let (bytes, origin) = if arg == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("error: cannot read stdin: {e}\n"))?;
+        (buf, "<stdin>".to_string())
+    } else if let Some(path) = arg.strip_prefix('@') {
+        let buf = std::fs::read(path).map_err(|e| format!("error: cannot read '{path}': {e}\n"))?;
+        (buf, path.to_string())
+    } else {
+        return Ok((arg.to_string(), String::new()));
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok((s, origin)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bad = e.as_bytes()[at];
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let d = Diagnostic::new(
+                Span::new(at, at + 1),
+                format!("invalid UTF-8 (byte 0x{bad:02x})"),
+            )
+            .with_hint("save the program as UTF-8 text");
+            Err(d.render(&text, &origin))
+        }
+    }
+}
+
+/// A step: a 0-based index, or `end` for the last step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepArg {
+    Index(usize),
+    End,
+}
+
+impl StepArg {
+    /// The step index to go to (`end`: as far as it goes; the model clamps).
+    pub fn index(self) -> usize {
+        match self {
+            StepArg::Index(k) => k,
+            StepArg::End => usize::MAX,
+        }
+    }
+}
+
+pub fn parse_step(s: &str) -> Result<StepArg, String> {
+    match s.trim() {
+        "end" | "last" => Ok(StepArg::End),
+        t => t
+            .parse()
+            .map(StepArg::Index)
+            .map_err(|_| format!("'{s}' is not a step: give a 0-based index or 'end'")),
+    }
+}
+
+/// `WIDTHxHEIGHT` (also `W×H`), at most 1000×1000.
+pub fn parse_size(s: &str) -> Result<(u16, u16), String> {
+    let bad = || format!("'{s}' is not a size: write it as WIDTHxHEIGHT, like 100x30");
+    let (w, h) = s.split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let w: u16 = w.trim().parse().map_err(|_| bad())?;
+    let h: u16 = h.trim().parse().map_err(|_| bad())?;
+    if w > 1000 || h > 1000 {
+        return Err(format!("'{s}' is too large: at most 1000x1000"));
+    }
+    Ok((w, h))
+}
+
+/// Seconds from 0 to 600, with or without an `s`.
+pub fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('s').parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=600.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not a number of seconds from 0 to 600")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_and_sizes_parse() {
+        assert_eq!(parse_step("end"), Ok(StepArg::End));
+        assert_eq!(parse_step("7"), Ok(StepArg::Index(7)));
+        assert!(parse_step("-1").is_err());
+        assert_eq!(parse_size("100x30"), Ok((100, 30)));
+        assert_eq!(parse_size("80×24"), Ok((80, 24)));
+        assert!(parse_size("100").is_err());
+        assert!(parse_size("99999x2").is_err());
+    }
+
+    #[test]
+    fn seconds_parse() {
+        assert_eq!(parse_seconds("1.5s"), Ok(1.5));
+        assert_eq!(parse_seconds("0"), Ok(0.0));
+        assert!(parse_seconds("601").is_err());
+        assert!(parse_seconds("NaN").is_err());
+    }
+}

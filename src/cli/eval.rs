@@ -1,0 +1,74 @@
+//! `adtrace eval`: trace PROGRAM at a point and print it in a format (the
+//! lecture's table, JSON, Markdown, LaTeX, DOT), with `--timings` the time
+//! of each stage on stderr.
+//!
+//! Owns the `eval` arguments and their mapping to a `pipeline::Request`
+//! and `format::Options`. Must not compute or format anything itself:
+//! `core::pipeline` traces and sweeps, `core::format` renders.
+
+use clap::Args;
+
+use super::Status;
+use super::args::{FormatArg, StepArg, TraceArgs, parse_step};
+use crate::core::format;
+use crate::core::pipeline;
+use crate::present::emit;
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub trace: TraceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Only the output, its derivative and the gradient (no table, no nodes or steps).
+    #[arg(long)]
+    pub output_only: bool,
+    /// Print the time of each stage on stderr.
+    #[arg(long)]
+    pub timings: bool,
+    /// Under the table (text, markdown): every step's rule with its numbers.
+    #[arg(long)]
+    pub steps: bool,
+    /// Show the trace as it stands at this step (0-based, or 'end'), as the
+    /// stepping view shows it: cells not reached yet are blank.
+    #[arg(long, value_name = "K", value_parser = parse_step)]
+    pub step: Option<StepArg>,
+}
+
+/// `adtrace eval`.
+pub fn eval(args: &EvalArgs) -> Status {
+    let req = match args.trace.request() {
+        Ok(r) => r,
+        Err(msg) => {
+            eprint!("{msg}");
+            return Status::Error;
+        }
+    };
+    let ev = match pipeline::evaluate(&req) {
+        Ok(ev) => ev,
+        Err(f) => {
+            eprint!("{}", f.render());
+            return Status::Error;
+        }
+    };
+    let opts = format::Options {
+        style: args.trace.style(),
+        output_only: args.output_only,
+        steps: args.steps,
+        step: args.step.map(StepArg::index),
+    };
+    let text = format::render(args.format.into(), &ev.trace, &ev.sweep, opts);
+    if args.timings {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        let t = &ev.timings;
+        eprintln!("parse: {:.1} ms", ms(t.parse));
+        eprintln!("trace build: {:.1} ms", ms(t.trace));
+        eprintln!("forward sweep: {:.1} ms", ms(t.forward));
+        eprintln!("reverse sweep: {:.1} ms", ms(t.reverse));
+    }
+    // The process ends right after this: freeing a large trace piece by
+    // piece would only add to its running time.
+    std::mem::forget(ev);
+    emit(&text)
+}

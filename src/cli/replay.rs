@@ -1,0 +1,65 @@
+//! `adtrace run` and `adtrace play`: the arguments of the replay
+//! subcommands, turned into the plain options of `present::run` and
+//! `present::play`.
+//!
+//! Owns the clap side of replay only. Must not run or present a script
+//! itself: `present` does, and reports a `Status` that `cli` maps to the
+//! exit code.
+
+use std::time::Duration;
+
+use clap::Args;
+
+use super::Status;
+use super::args::{FormatArg, parse_seconds, parse_size};
+use crate::present::play::{self, PlayOptions};
+use crate::present::run::{self, RunOptions};
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The replay file (.adt), or the name of a built-in example.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// What each traced table prints as.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Also print the text frame of the stepping view at each `:pause`.
+    #[arg(long)]
+    pub frames: bool,
+    /// The terminal size frames are drawn for.
+    #[arg(long, value_name = "WxH", value_parser = parse_size, default_value = "100x30")]
+    pub size: (u16, u16),
+    /// Report every error instead of stopping at the first.
+    #[arg(long)]
+    pub keep_going: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PlayArgs {
+    /// The replay file (.adt), or the name of a built-in example.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// Leave each pause by itself after SECONDS.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub auto: Option<f64>,
+}
+
+/// `adtrace run`.
+pub fn run(args: &RunArgs) -> Status {
+    run::run(&RunOptions {
+        file: args.file.clone(),
+        format: args.format.into(),
+        frames: args.frames,
+        size: args.size,
+        keep_going: args.keep_going,
+    })
+}
+
+/// `adtrace play`.
+pub fn play(args: &PlayArgs) -> Status {
+    play::play(&PlayOptions {
+        file: args.file.clone(),
+        auto: args.auto.map(Duration::from_secs_f64),
+        no_color: super::no_color(),
+    })
+}

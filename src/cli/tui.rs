@@ -1,0 +1,110 @@
+//! `adtrace tui` and `adtrace render`: their arguments, and the TUI model
+//! they start from.
+//!
+//! Owns the mapping of the arguments to a `tui::Model` (through
+//! `core::pipeline`) and the checks before taking the terminal. Must not
+//! draw or handle keys: it hands the model to `tui::run` or
+//! `tui::render_text`. Errors are located messages on stderr and
+//! `Status::Error`, as for `eval`.
+
+use std::io::IsTerminal;
+
+use clap::Args;
+
+use super::Status;
+use super::args::{StepArg, ThemeArg, TraceArgs, parse_size, parse_step};
+use crate::core::pipeline;
+use crate::present::emit;
+use crate::tui::{self, Model, TuiOptions};
+
+#[derive(Args, Debug)]
+pub struct TuiArgs {
+    #[command(flatten)]
+    pub trace: TraceArgs,
+    /// Colours: dark, light or high-contrast (NO_COLOR turns colours off).
+    #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
+    pub theme: ThemeArg,
+    /// Start at this step (0-based, or 'end').
+    #[arg(long, value_name = "K", value_parser = parse_step)]
+    pub step: Option<StepArg>,
+    /// Draw the graph as lanes (one line per row) instead of boxes.
+    #[arg(long)]
+    pub lanes: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub trace: TraceArgs,
+    /// The step to show (0-based, or 'end').
+    #[arg(long, value_name = "K", value_parser = parse_step, default_value = "0")]
+    pub step: StepArg,
+    /// The terminal size to draw for.
+    #[arg(long, value_name = "WxH", value_parser = parse_size, default_value = "100x30")]
+    pub size: (u16, u16),
+    /// Colours (only attributes matter in plain text).
+    #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
+    pub theme: ThemeArg,
+    /// Draw the graph as lanes (one line per row) instead of boxes.
+    #[arg(long)]
+    pub lanes: bool,
+}
+
+/// The model for a request, or the rendered error.
+fn model(args: &TraceArgs, theme: ThemeArg, lanes: bool) -> Result<Model, String> {
+    let req = args.request()?;
+    let traced = pipeline::trace(&req.program, &req.origin, req.no_cse).map_err(|f| f.render())?;
+    let point = traced.point(req.at.as_deref()).map_err(|f| f.render())?;
+    let seed = traced.seed(&req.seed).map_err(|f| f.render())?;
+    let opts = TuiOptions {
+        style: args.style(),
+        theme: theme.into(),
+        no_cse: req.no_cse,
+        no_color: super::no_color(),
+        lanes,
+    };
+    Ok(Model::new(traced, point, seed, opts))
+}
+
+/// `adtrace tui`.
+pub fn tui(args: &TuiArgs) -> Status {
+    let mut m = match model(&args.trace, args.theme, args.lanes) {
+        Ok(m) => m,
+        Err(msg) => {
+            eprint!("{msg}");
+            return Status::Error;
+        }
+    };
+    if !std::io::stdout().is_terminal() {
+        eprintln!(
+            "adtrace tui: standard output is not a terminal.\n\
+             For text output use 'adtrace eval PROGRAM' (or 'adtrace render PROGRAM --step K' for one frame)."
+        );
+        return Status::Error;
+    }
+    if let Some(s) = args.step {
+        m.set_step(s.index());
+    }
+    match tui::run(&mut m) {
+        Ok(()) => Status::Ok,
+        Err(e) => {
+            eprintln!("adtrace tui: terminal error: {e}");
+            Status::Error
+        }
+    }
+}
+
+/// `adtrace render`: one frame as plain text.
+pub fn render(args: &RenderArgs) -> Status {
+    let mut m = match model(&args.trace, args.theme, args.lanes) {
+        Ok(m) => m,
+        Err(msg) => {
+            eprint!("{msg}");
+            return Status::Error;
+        }
+    };
+    m.set_step(args.step.index());
+    let (w, h) = args.size;
+    m.resize(w, h);
+    emit(&tui::render_text(&m, w, h))
+}
