@@ -2,7 +2,8 @@
 //! `:load`, `adtrace run` and `adtrace play` (`session`), what an input
 //! means (`commands`), the settings and their table (`settings`),
 //! `:expect` (`expect`), replay scripts (`script`), the built-in lecture
-//! scripts (`examples`) and how a run ended (`status`).
+//! scripts (`examples`), the presenter's frames (`timeline`) and how a run
+//! ended (`status`).
 //!
 //! Must not import `tui`, `repl`, `present` or `cli`, nor ratatui,
 //! crossterm, rustyline or clap; the only I/O is reading and writing the
@@ -15,5 +16,6 @@ pub mod script;
 pub mod session;
 pub mod settings;
 pub mod status;
+pub mod timeline;
 
 pub use status::Status;

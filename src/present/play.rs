@@ -1,10 +1,10 @@
 //! `adtrace play FILE`: a replay script presented in the TUI.
 //!
-//! The script is first run headless into a `Timeline`: a list of frames
-//! (which traced view, which step, caption, title) where each `:pause` is
-//! a stop. Space (or Enter) then plays on to the next stop, showing each
-//! step in between; → and ← move one frame (← crosses pauses backwards);
-//! `--auto SECONDS` leaves each stop by itself. A script with an error is
+//! The script is first run headless into an `app::timeline::Timeline`: a
+//! list of frames where each `:pause` is a stop. Space (→, PgDn, a
+//! clicker) plays on to the next stop, showing each step in between; ←
+//! (PgUp) goes back to the previous stop; n/p move one frame (`keymap`'s
+//! PRESENTER table); `--auto SECONDS` leaves each stop by itself. A script with an error is
 //! not presented: the error is printed (`Status::Error`) as `adtrace run`
 //! would.
 //!
@@ -13,12 +13,12 @@
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{self, Event, KeyEventKind};
 
 use crate::app::Status;
-use crate::app::script::Script;
-use crate::app::session::{Origin, Output, Session, View};
 use crate::app::settings::Settings;
+use crate::app::timeline::{Hold, Timeline};
+use crate::tui::keymap::{self, Action, PRESENTER};
 use crate::tui::{Control, Model, TerminalGuard};
 
 /// What `adtrace play` was asked to do.
@@ -34,145 +34,6 @@ pub struct PlayOptions {
 
 /// How long a step between two stops is shown while playing.
 const STEP_TIME: Duration = Duration::from_millis(400);
-
-/// What happens after a frame when playing on.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Hold {
-    /// Show it for a moment and go on.
-    Pass,
-    /// Show it this long and go on (`:wait`).
-    Wait(Duration),
-    /// Stop until the presenter goes on (`:pause`, and the end).
-    Pause,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Frame {
-    /// Index into `Timeline::views`.
-    pub view: usize,
-    pub step: usize,
-    pub caption: Option<String>,
-    pub title: Option<String>,
-    pub hold: Hold,
-}
-
-/// A script as frames to present.
-#[derive(Debug, Default)]
-pub struct Timeline {
-    pub views: Vec<View>,
-    pub frames: Vec<Frame>,
-    /// Expectations that did not hold (reported after the presentation).
-    pub failed: Vec<String>,
-}
-
-impl Timeline {
-    /// Run `script` headless from `settings` and collect its frames.
-    /// `Err`: the script's errors, rendered.
-    pub fn build(
-        script: &Script,
-        dir: Option<std::path::PathBuf>,
-        settings: Settings,
-    ) -> Result<Timeline, Vec<String>> {
-        let mut session = Session::new(settings);
-        if let Some(d) = dir {
-            session.push_dir(d);
-        }
-        let mut t = Timeline::default();
-        let mut errors = Vec::new();
-        let mut title: Option<String> = None;
-        for item in &script.items {
-            let origin = Origin {
-                file: script.file.clone(),
-                line: item.line,
-            };
-            for out in session.handle(&item.text, &origin) {
-                match out {
-                    Output::View(v) => {
-                        t.views.push(*v);
-                        let view = t.views.len() - 1;
-                        let step = t.views[view].step;
-                        t.push(view, step, title.clone());
-                    }
-                    Output::Step(k) => {
-                        let Some(last) = t.frames.last() else {
-                            continue;
-                        };
-                        let (view, from) = (last.view, last.step);
-                        if k > from {
-                            for s in from + 1..=k {
-                                t.push(view, s, title.clone());
-                            }
-                        } else if k < from {
-                            t.push(view, k, title.clone());
-                        }
-                    }
-                    Output::Pause(caption) => match t.frames.last_mut() {
-                        Some(f) if f.hold != Hold::Pause => {
-                            f.hold = Hold::Pause;
-                            f.caption = caption;
-                        }
-                        Some(f) => {
-                            let mut g = f.clone();
-                            g.caption = caption;
-                            t.frames.push(g);
-                        }
-                        None => {}
-                    },
-                    Output::Wait(d) => {
-                        if let Some(f) = t.frames.last_mut()
-                            && f.hold == Hold::Pass
-                        {
-                            f.hold = Hold::Wait(d);
-                        }
-                    }
-                    Output::Title(s) => {
-                        title = (!s.is_empty()).then_some(s);
-                        if let Some(f) = t.frames.last_mut()
-                            && f.hold == Hold::Pass
-                        {
-                            f.title = title.clone();
-                        }
-                    }
-                    Output::Error(e) => errors.push(e),
-                    Output::ExpectFailed(e) => t.failed.push(e),
-                    Output::Quit => break,
-                    Output::Text(_) | Output::Note(_) | Output::ExpectHeld(_) => {}
-                }
-            }
-            if !errors.is_empty() {
-                return Err(errors);
-            }
-        }
-        if let Some(f) = t.frames.last_mut() {
-            f.hold = Hold::Pause;
-        }
-        Ok(t)
-    }
-
-    fn push(&mut self, view: usize, step: usize, title: Option<String>) {
-        self.frames.push(Frame {
-            view,
-            step,
-            caption: None,
-            title,
-            hold: Hold::Pass,
-        });
-    }
-
-    /// The index of the first stop at or after `from`.
-    pub fn next_stop(&self, from: usize) -> usize {
-        (from..self.frames.len())
-            .find(|&i| self.frames[i].hold == Hold::Pause)
-            .unwrap_or(self.frames.len().saturating_sub(1))
-    }
-
-    fn stops_before(&self, pos: usize) -> usize {
-        self.frames[..=pos.min(self.frames.len().saturating_sub(1))]
-            .iter()
-            .filter(|f| f.hold == Hold::Pause)
-            .count()
-    }
-}
 
 /// `adtrace play`.
 pub fn play(args: &PlayOptions) -> Status {
@@ -247,7 +108,12 @@ impl<'t> Player<'t> {
         let here = self.t.stops_before(self.pos);
         let base = f.title.clone().unwrap_or_else(|| "adtrace play".into());
         // The position first: a long title is cut at its end, not here.
-        m.title = Some(format!("[{here}/{stops}] {base}"));
+        let end = if self.pos + 1 == self.t.frames.len() {
+            ", the end"
+        } else {
+            ""
+        };
+        m.title = Some(format!("[{here}/{stops}{end}] {base}"));
         m.resize(self.size.0, self.size.1);
         Some(m)
     }
@@ -325,30 +191,30 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
         };
         match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
-                let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-                match k.code {
-                    KeyCode::Char('c') if ctrl => break,
-                    KeyCode::Char('q') | KeyCode::Esc => break,
-                    KeyCode::Char(' ') | KeyCode::Enter | KeyCode::PageDown => {
-                        match p.target.take() {
-                            // Playing: jump to the stop.
-                            Some(s) => p.go(s),
-                            None => p.play_on(),
-                        }
+                match keymap::action(PRESENTER, k, true) {
+                    Some(Action::Quit) => break,
+                    Some(Action::NextPause) => match p.target.take() {
+                        // Playing: jump to the stop.
+                        Some(s) => p.go(s),
+                        None => p.play_on(),
+                    },
+                    Some(Action::PrevPause) => {
+                        p.target = None;
+                        p.go(p.t.prev_stop(p.pos));
                     }
-                    KeyCode::Right => {
+                    Some(Action::Next) => {
                         p.target = None;
                         p.go(p.pos + 1);
                     }
-                    KeyCode::Left | KeyCode::Backspace | KeyCode::PageUp => {
+                    Some(Action::Prev) => {
                         p.target = None;
                         p.go(p.pos.saturating_sub(1));
                     }
-                    KeyCode::Home => {
+                    Some(Action::First) => {
                         p.target = None;
                         p.go(0);
                     }
-                    KeyCode::End => {
+                    Some(Action::Last) => {
                         p.target = None;
                         p.go(usize::MAX);
                     }
@@ -377,69 +243,4 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
     }
     drop(guard);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn timeline(name: &str) -> Timeline {
-        let text = crate::app::examples::get(name).unwrap();
-        let s = crate::app::script::parse(text, name).unwrap();
-        Timeline::build(&s, None, Settings::default()).unwrap()
-    }
-
-    #[test]
-    fn frames_stop_at_every_pause_with_its_caption() {
-        let t = timeline("neural-net");
-        let stops: Vec<&Frame> = t.frames.iter().filter(|f| f.hold == Hold::Pause).collect();
-        assert_eq!(stops.len(), 6);
-        assert_eq!(stops[0].step, 0);
-        assert!(
-            stops[0]
-                .caption
-                .as_deref()
-                .unwrap()
-                .starts_with("The weights")
-        );
-        assert_eq!(stops[2].step, 2);
-        // the forward steps 3, 4 are shown on the way to step 5
-        let steps: Vec<usize> = t.frames.iter().map(|f| f.step).collect();
-        assert_eq!(&steps[..6], [0, 1, 2, 3, 4, 5]);
-        assert_eq!(stops[5].step, 11);
-        assert!(
-            t.frames
-                .iter()
-                .all(|f| f.title.as_deref().unwrap().starts_with("Neural net"))
-        );
-        assert!(t.failed.is_empty());
-        assert_eq!(t.next_stop(1), 1);
-        assert_eq!(t.next_stop(3), 5);
-    }
-
-    #[test]
-    fn a_new_program_is_a_new_view() {
-        let t = timeline("graph");
-        assert_eq!(t.views.len(), 2);
-        let stop = t
-            .frames
-            .iter()
-            .find(|f| {
-                f.caption
-                    .as_deref()
-                    .is_some_and(|c| c.starts_with("c fans out"))
-            })
-            .unwrap();
-        assert_eq!((stop.view, stop.step), (1, 10));
-        let b = timeline("baydin");
-        // :wrt x1 and :wrt x2 re-trace: three views in all
-        assert_eq!(b.views.len(), 3);
-    }
-
-    #[test]
-    fn errors_stop_the_build() {
-        let s = crate::app::script::parse("sin(x) at x = 1\n:wrt q\n", "t.adt").unwrap();
-        let e = Timeline::build(&s, None, Settings::default()).unwrap_err();
-        assert!(e[0].contains("t.adt:2:6"), "{}", e[0]);
-    }
 }

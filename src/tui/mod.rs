@@ -11,6 +11,7 @@
 //! come from `sweep`, rule texts from `steps`/`ops`, symbols from
 //! `notation`.
 
+pub mod keymap;
 pub mod layout;
 pub mod model;
 pub mod run;

@@ -61,6 +61,18 @@ pub enum Control {
     Quit,
 }
 
+/// What keys do now.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// The keymap applies.
+    #[default]
+    Stepping,
+    /// The help overlay is open: any key closes it.
+    Help,
+    /// A seed direction is being typed (`W`), e.g. `x=1, y=0.5`.
+    TypingSeed(String),
+}
+
 /// Which pane the arrow keys scroll. `Steps`: the arrows step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Focus {
@@ -197,7 +209,7 @@ pub struct Model {
     pub(crate) step: usize,
     pub(crate) selected: Option<usize>,
     pub(crate) focus: Focus,
-    pub(crate) help: bool,
+    pub(crate) mode: Mode,
     pub(crate) autoplay: bool,
     pub(crate) speed: usize,
     pub(crate) lane_view: bool,
@@ -212,8 +224,6 @@ pub struct Model {
     pub(crate) drag: Option<(u16, u16)>,
     /// A one-line note after an action (CSE toggled, seed changed).
     pub(crate) status: Option<String>,
-    /// A seed direction being typed (`W`), e.g. `x=1, y=0.5`.
-    pub(crate) seed_input: Option<String>,
     pub(crate) derived: Derived,
     pub(crate) widths: Widths,
 }
@@ -233,7 +243,7 @@ impl Model {
             step: 0,
             selected: None,
             focus: Focus::Steps,
-            help: false,
+            mode: Mode::Stepping,
             autoplay: false,
             speed: DEFAULT_SPEED,
             lane_view: opts.lanes,
@@ -243,7 +253,6 @@ impl Model {
             size: (80, 24),
             drag: None,
             status: None,
-            seed_input: None,
             derived: Derived::default(),
             widths: Widths::default(),
         };
@@ -324,7 +333,7 @@ impl Model {
     }
 
     pub fn help_open(&self) -> bool {
-        self.help
+        self.mode == Mode::Help
     }
 
     pub fn autoplaying(&self) -> bool {
@@ -454,7 +463,10 @@ impl Model {
 
     /// The seed direction being typed, if any.
     pub fn seed_input(&self) -> Option<&str> {
-        self.seed_input.as_deref()
+        match &self.mode {
+            Mode::TypingSeed(t) => Some(t),
+            _ => None,
+        }
     }
 
     /// Re-trace with CSE toggled; the step index is kept, clamped.

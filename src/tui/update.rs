@@ -1,7 +1,7 @@
 //! Input → state: what each key and mouse action does to the `Model`.
 //!
-//! Owns the key map (the help overlay and key bar describe it). Must not
-//! draw nor compute numbers; hit tests use the same pure pane geometry as
+//! Owns what each action does (`keymap` says which key asks for it). Must
+//! not draw nor compute numbers; hit tests use the same pure pane geometry as
 //! the view (`view::panes`), so a click lands where the user sees things.
 
 use crossterm::event::{
@@ -9,7 +9,8 @@ use crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 
-use super::model::{Control, Focus, Model};
+use super::keymap::{self, Action, KEYMAP};
+use super::model::{Control, Focus, Mode, Model};
 use super::view::{self, Panes};
 use super::widgets::{graph, table};
 use crate::core::schedule::Phase;
@@ -20,72 +21,80 @@ impl Model {
         if key.kind == KeyEventKind::Release {
             return Control::Continue;
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && matches!(key.code, KeyCode::Char('c' | 'C')) {
+        let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL)
+            && matches!(key.code, KeyCode::Char('c' | 'C'));
+        if ctrl_c {
             return Control::Quit;
         }
-        if self.help {
-            match key.code {
-                KeyCode::Char('q') => return Control::Quit,
-                _ => {
-                    self.help = false;
-                    return Control::Continue;
-                }
+        match std::mem::take(&mut self.mode) {
+            Mode::Stepping => {}
+            Mode::Help => {
+                // Any key closes the help; q still leaves.
+                return if key.code == KeyCode::Char('q') {
+                    Control::Quit
+                } else {
+                    Control::Continue
+                };
             }
-        }
-        if let Some(text) = &mut self.seed_input {
-            match key.code {
-                KeyCode::Esc => self.seed_input = None,
-                KeyCode::Enter => {
-                    let text = text.clone();
-                    self.seed_input = None;
-                    if let Err(e) = self.type_seed(&text) {
-                        self.status = Some(format!("seed not changed: {e}"));
+            Mode::TypingSeed(mut text) => {
+                match key.code {
+                    KeyCode::Esc => {}
+                    KeyCode::Enter => {
+                        if let Err(e) = self.type_seed(&text) {
+                            self.status = Some(format!("seed not changed: {e}"));
+                        }
                     }
+                    KeyCode::Backspace => {
+                        text.pop();
+                        self.mode = Mode::TypingSeed(text);
+                    }
+                    KeyCode::Char(c) if text.len() < 200 => {
+                        text.push(c);
+                        self.mode = Mode::TypingSeed(text);
+                    }
+                    _ => self.mode = Mode::TypingSeed(text),
                 }
-                KeyCode::Backspace => {
-                    text.pop();
-                }
-                KeyCode::Char(c) if text.len() < 200 => text.push(c),
-                _ => {}
+                return Control::Continue;
             }
-            return Control::Continue;
         }
         self.status = None;
+        match keymap::action(KEYMAP, key, self.focus == Focus::Steps) {
+            Some(a) => return self.act(a),
+            None => self.scroll_focused(key.code),
+        }
+        Control::Continue
+    }
+
+    /// Do what an action of the keymap asks.
+    pub fn act(&mut self, action: Action) -> Control {
         let last = self.step_count().saturating_sub(1);
-        let stepping = self.focus == Focus::Steps;
-        match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => return Control::Quit,
-            KeyCode::Char('l' | ' ' | 'n') => self.set_step((self.step + 1).min(last)),
-            KeyCode::Right if stepping => self.set_step((self.step + 1).min(last)),
-            KeyCode::Char('h' | 'p') | KeyCode::Backspace => {
-                self.set_step(self.step.saturating_sub(1))
-            }
-            KeyCode::Left if stepping => self.set_step(self.step.saturating_sub(1)),
-            KeyCode::Home => self.set_step(0),
-            KeyCode::End => self.set_step(last),
-            KeyCode::Char('f') => self.set_step(0),
-            KeyCode::Char('r') => self.set_step(self.schedule().start_of(Phase::Reverse)),
-            KeyCode::Char('a') => {
+        match action {
+            Action::Quit => return Control::Quit,
+            Action::Next => self.set_step((self.step + 1).min(last)),
+            Action::Prev => self.set_step(self.step.saturating_sub(1)),
+            Action::First | Action::ForwardStart => self.set_step(0),
+            Action::Last => self.set_step(last),
+            Action::ReverseStart => self.set_step(self.schedule().start_of(Phase::Reverse)),
+            Action::Autoplay => {
                 self.autoplay = !self.autoplay;
                 if self.autoplay && self.step >= last {
                     self.set_step(0);
                 }
             }
-            KeyCode::Char('+' | '=') => self.faster(),
-            KeyCode::Char('-' | '_') => self.slower(),
-            KeyCode::Char('w') => self.cycle_seed(),
-            KeyCode::Char('W') if self.trace().n_inputs > 0 => {
-                self.seed_input = Some(String::new())
+            Action::Faster => self.faster(),
+            Action::Slower => self.slower(),
+            Action::NextSeed => self.cycle_seed(),
+            Action::TypeSeed if self.trace().n_inputs > 0 => {
+                self.mode = Mode::TypingSeed(String::new())
             }
-            KeyCode::Char('c') => self.toggle_cse(),
-            KeyCode::Char('t') => self.toggle_notation(),
-            KeyCode::Char('v') => self.toggle_lanes(),
-            KeyCode::Char('?') => self.help = true,
-            KeyCode::Tab => self.focus = self.focus.next(),
-            KeyCode::BackTab => self.focus = self.focus.prev(),
-            KeyCode::Enter => {
-                // Go to the selected row's step in the current phase.
+            Action::ToggleCse => self.toggle_cse(),
+            Action::ToggleNotation => self.toggle_notation(),
+            Action::ToggleLanes => self.toggle_lanes(),
+            Action::Help => self.mode = Mode::Help,
+            Action::FocusNext => self.focus = self.focus.next(),
+            Action::FocusPrev => self.focus = self.focus.prev(),
+            Action::GoToSelected => {
+                // Go to the selected row's step in the current sweep.
                 if let Some(k) = self
                     .selected
                     .and_then(|r| self.schedule().same_sweep(self.step, r))
@@ -93,7 +102,11 @@ impl Model {
                     self.set_step(k);
                 }
             }
-            code => self.scroll_focused(code),
+            Action::TypeSeed
+            | Action::NextPause
+            | Action::PrevPause
+            | Action::Scroll
+            | Action::Mouse => {}
         }
         Control::Continue
     }
@@ -171,7 +184,7 @@ impl Model {
     /// the wheel scrolls the pane under the pointer.
     pub fn handle_mouse(&mut self, ev: MouseEvent) {
         let panes = self.panes();
-        if panes.too_small || self.help {
+        if panes.too_small || self.mode == Mode::Help {
             return;
         }
         let at = Position::new(ev.column, ev.row);

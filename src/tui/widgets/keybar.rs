@@ -1,90 +1,102 @@
 //! The key bar: the few keys that matter now (more with `?`).
 //!
-//! Must not handle keys: `update` does; this only names them.
+//! Must not handle keys (`update` does) nor name them itself: the labels
+//! and priorities come from `keymap`.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::{Ctx, put, width};
+use crate::tui::keymap::{self, Action, Binding, KEYMAP, PRESENTER};
 use crate::tui::model::Focus;
 
-/// (keys, what they do) for the current state.
-pub fn keys(ctx: &Ctx) -> Vec<(&'static str, String)> {
+/// (keys, what they do, priority) for the current state; bars too narrow
+/// drop the highest priorities first.
+pub fn keys(ctx: &Ctx) -> Vec<(&'static str, String, u8)> {
     let m = ctx.m;
     if m.help_open() {
-        return vec![("any key", "close help".into()), ("q", "quit".into())];
+        return vec![("any key", "close help".into(), 0), ("q", "quit".into(), 0)];
     }
+    let from = |table: &[Binding], actions: &[Action]| -> Vec<(&'static str, String, u8)> {
+        actions
+            .iter()
+            .filter_map(|&a| keymap::bar(table, a))
+            .map(|(k, what, p)| (k, what.to_string(), p))
+            .collect()
+    };
     if m.presenting {
-        return vec![
-            ("space", "on to the next pause".into()),
-            ("→/←", "one step".into()),
-            ("Home/End", "start/end".into()),
-            ("q", "quit".into()),
-        ];
+        let mut k = from(PRESENTER, &[Action::NextPause, Action::Next, Action::First]);
+        k.push(("?", "help".into(), 3));
+        k.extend(from(PRESENTER, &[Action::Quit]));
+        return k;
     }
     if let Some(text) = m.seed_input() {
         let inputs: Vec<&str> = m.trace().input_names().collect();
         return vec![
-            ("seed:", format!("{text}_")),
-            ("enter", "set".into()),
-            ("esc", "cancel".into()),
+            ("seed:", format!("{text}_"), 0),
+            ("enter", "set".into(), 0),
+            ("esc", "cancel".into(), 0),
             (
                 "e.g.",
                 format!("{}=1", inputs.first().copied().unwrap_or("x")),
+                1,
             ),
         ];
     }
-    let mut k: Vec<(&'static str, String)> = Vec::new();
+    let mut k: Vec<(&'static str, String, u8)> = Vec::new();
     match m.focus {
-        Focus::Steps => k.push(("→/←", "step".into())),
+        Focus::Steps => k.extend(from(KEYMAP, &[Action::Next])),
         f => {
             let pane = match f {
                 Focus::Graph => "pan the graph",
                 Focus::Table => "move in the table",
                 _ => "scroll the explanation",
             };
-            k.push(("arrows", pane.into()));
-            k.push(("n/p", "step".into()));
+            k.push(("arrows", pane.into(), 0));
+            k.push(("n/p", "step".into(), 0));
             if f == Focus::Table {
-                k.push(("enter", "go to row".into()));
+                k.push(("enter", "go to row".into(), 2));
             }
         }
     }
-    k.push(("f/r", "forward/reverse".into()));
+    k.extend(from(KEYMAP, &[Action::ForwardStart]));
     if m.autoplaying() {
-        k.push(("a", "pause".into()));
-        k.push(("+/−", "speed".into()));
+        k.push(("a", "pause".into(), 0));
+        k.push(("+/−", "speed".into(), 4));
     } else {
-        k.push(("a", "play".into()));
+        k.extend(from(KEYMAP, &[Action::Autoplay]));
     }
     if m.trace().n_inputs > 1 {
-        k.push(("w/W", "seed".into()));
+        k.extend(from(KEYMAP, &[Action::NextSeed]));
     }
     // Where the boxes do not fit (80×24), the lanes show the whole graph.
-    k.push(("v", if m.lane_view() { "boxes" } else { "lanes" }.into()));
-    k.push(("tab", "focus".into()));
-    k.push(("?", "help".into()));
-    k.push(("q", "quit".into()));
+    if let Some((key, _, p)) = keymap::bar(KEYMAP, Action::ToggleLanes) {
+        k.push((key, if m.lane_view() { "boxes" } else { "lanes" }.into(), p));
+    }
+    k.extend(from(
+        KEYMAP,
+        &[Action::FocusNext, Action::Help, Action::Quit],
+    ));
     k
 }
-
-/// Keys dropped first when the bar is too narrow (`?` lists them all).
-const DROP_FIRST: [&str; 4] = ["tab", "v", "w/W", "a"];
 
 pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let mut x = area.x;
     let right = area.right();
     let mut ks = keys(ctx);
-    let need = |ks: &[(&str, String)]| -> usize {
-        ks.iter().map(|(k, w)| width(k) + 1 + width(w) + 2).sum()
+    let need = |ks: &[(&str, String, u8)]| -> usize {
+        ks.iter().map(|(k, w, _)| width(k) + 1 + width(w) + 2).sum()
     };
-    for drop in DROP_FIRST {
-        if need(&ks) <= usize::from(area.width) {
+    // Drop the least needed keys first (`?` lists them all).
+    while need(&ks) > usize::from(area.width) {
+        let Some(worst) = ks.iter().map(|k| k.2).max().filter(|&p| p > 0) else {
             break;
+        };
+        if let Some(i) = ks.iter().rposition(|k| k.2 == worst) {
+            ks.remove(i);
         }
-        ks.retain(|(k, _)| *k != drop);
     }
-    for (key, what) in ks {
+    for (key, what, _) in ks {
         let key = ctx.t(key.to_string());
         let need = width(&key) + 1 + width(&what) + 2;
         if usize::from(right.saturating_sub(x)) < need {

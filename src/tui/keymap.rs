@@ -1,0 +1,339 @@
+//! The keys: one table for the stepping view and one for the presenter,
+//! each binding a key to an action with its help line and its key-bar
+//! label. `update` looks actions up here, the help overlay lists the table
+//! and the key bar picks from it, so a key is defined once.
+//!
+//! Must not change the model: what an action does is `update`'s.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Next,
+    Prev,
+    First,
+    Last,
+    ForwardStart,
+    ReverseStart,
+    Autoplay,
+    Faster,
+    Slower,
+    NextSeed,
+    TypeSeed,
+    ToggleCse,
+    ToggleNotation,
+    ToggleLanes,
+    Help,
+    FocusNext,
+    FocusPrev,
+    GoToSelected,
+    Quit,
+    /// The presenter: on to the next pause / back to the previous one.
+    NextPause,
+    PrevPause,
+    /// Described in help, handled by the focused pane (arrows, page keys).
+    Scroll,
+    /// Described in help: clicks, drags, the wheel.
+    Mouse,
+}
+
+/// A key as the tables write it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Code(KeyCode),
+}
+
+/// One binding: its keys, what they do, and how help and the key bar
+/// name them.
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    /// Only when the arrows step (no pane has the focus).
+    pub stepping_only: bool,
+    /// The keys as the help overlay lists them.
+    pub help_keys: &'static str,
+    pub help: &'static str,
+    /// The key bar's label and text, and its priority: bars too narrow for
+    /// every key drop the highest numbers first (0 is never dropped).
+    pub bar: Option<(&'static str, &'static str, u8)>,
+}
+
+use Key::{Char as C, Code};
+
+const fn b(
+    keys: &'static [Key],
+    action: Action,
+    help_keys: &'static str,
+    help: &'static str,
+    bar: Option<(&'static str, &'static str, u8)>,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        stepping_only: false,
+        help_keys,
+        help,
+        bar,
+    }
+}
+
+/// The stepping view's keys, in the order help lists them.
+pub const KEYMAP: &[Binding] = &[
+    b(
+        &[C('l'), C(' '), C('n')],
+        Action::Next,
+        "→ l space n",
+        "next step",
+        None,
+    ),
+    Binding {
+        stepping_only: true,
+        ..b(
+            &[Code(KeyCode::Right)],
+            Action::Next,
+            "",
+            "",
+            Some(("→/←", "step", 0)),
+        )
+    },
+    b(
+        &[C('h'), C('p'), Code(KeyCode::Backspace)],
+        Action::Prev,
+        "← h p backspace",
+        "previous step",
+        None,
+    ),
+    Binding {
+        stepping_only: true,
+        ..b(&[Code(KeyCode::Left)], Action::Prev, "", "", None)
+    },
+    b(
+        &[Code(KeyCode::Home)],
+        Action::First,
+        "Home / End",
+        "first / last step",
+        None,
+    ),
+    b(&[Code(KeyCode::End)], Action::Last, "", "", None),
+    b(
+        &[C('f')],
+        Action::ForwardStart,
+        "f / r",
+        "start of the forward / reverse sweep",
+        Some(("f/r", "forward/reverse", 1)),
+    ),
+    b(&[C('r')], Action::ReverseStart, "", "", None),
+    b(
+        &[C('a')],
+        Action::Autoplay,
+        "a",
+        "autoplay on/off",
+        Some(("a", "play", 5)),
+    ),
+    b(
+        &[C('+'), C('=')],
+        Action::Faster,
+        "+ / −",
+        "autoplay faster / slower",
+        None,
+    ),
+    b(&[C('-'), C('_')], Action::Slower, "", "", None),
+    b(
+        &[C('w')],
+        Action::NextSeed,
+        "w",
+        "next seed direction (forward tangents)",
+        Some(("w/W", "seed", 6)),
+    ),
+    b(
+        &[C('W')],
+        Action::TypeSeed,
+        "W",
+        "type a seed direction, e.g. x=1, y=0.5",
+        None,
+    ),
+    b(
+        &[C('c')],
+        Action::ToggleCse,
+        "c",
+        "toggle CSE (shared subexpressions)",
+        None,
+    ),
+    b(
+        &[C('t')],
+        Action::ToggleNotation,
+        "t",
+        "notation: lecture / Griewank",
+        None,
+    ),
+    b(
+        &[C('v')],
+        Action::ToggleLanes,
+        "v",
+        "graph: boxes / lanes",
+        Some(("v", "lanes", 7)),
+    ),
+    b(
+        &[Code(KeyCode::Tab)],
+        Action::FocusNext,
+        "tab / shift-tab",
+        "focus graph, table, explanation",
+        Some(("tab", "focus", 8)),
+    ),
+    b(&[Code(KeyCode::BackTab)], Action::FocusPrev, "", "", None),
+    b(
+        &[],
+        Action::Scroll,
+        "arrows, PgUp/PgDn",
+        "scroll or pan the focused pane",
+        None,
+    ),
+    b(
+        &[Code(KeyCode::Enter)],
+        Action::GoToSelected,
+        "enter",
+        "go to the selected row's step",
+        None,
+    ),
+    b(
+        &[],
+        Action::Mouse,
+        "click",
+        "select a row or node; drag pans",
+        None,
+    ),
+    b(
+        &[C('?')],
+        Action::Help,
+        "?",
+        "this help",
+        Some(("?", "help", 0)),
+    ),
+    b(
+        &[C('q'), Code(KeyCode::Esc)],
+        Action::Quit,
+        "q / Esc / Ctrl-C",
+        "leave",
+        Some(("q", "quit", 0)),
+    ),
+];
+
+/// The presenter's keys (`adtrace play`); other keys go to the view.
+pub const PRESENTER: &[Binding] = &[
+    b(
+        &[C(' '), Code(KeyCode::Enter), Code(KeyCode::PageDown)],
+        Action::NextPause,
+        "space enter PgDn",
+        "play on to the next pause (or jump there)",
+        Some(("space", "on to the next pause", 0)),
+    ),
+    b(
+        &[Code(KeyCode::Right)],
+        Action::Next,
+        "→ / ←",
+        "one step forward / back",
+        Some(("→/←", "one step", 1)),
+    ),
+    b(
+        &[Code(KeyCode::Left), Code(KeyCode::Backspace)],
+        Action::Prev,
+        "",
+        "",
+        None,
+    ),
+    b(
+        &[Code(KeyCode::PageUp)],
+        Action::PrevPause,
+        "PgUp",
+        "back to the previous pause",
+        None,
+    ),
+    b(
+        &[Code(KeyCode::Home)],
+        Action::First,
+        "Home / End",
+        "start / end of the presentation",
+        Some(("Home/End", "start/end", 2)),
+    ),
+    b(&[Code(KeyCode::End)], Action::Last, "", "", None),
+    b(&[C('?')], Action::Help, "?", "this help", None),
+    b(
+        &[C('q'), Code(KeyCode::Esc)],
+        Action::Quit,
+        "q / Esc / Ctrl-C",
+        "leave",
+        Some(("q", "quit", 0)),
+    ),
+];
+
+/// The action a key has in a table; `stepping`: the arrows step.
+pub fn action(table: &[Binding], key: KeyEvent, stepping: bool) -> Option<Action> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return matches!(key.code, KeyCode::Char('c' | 'C')).then_some(Action::Quit);
+    }
+    let k = match key.code {
+        KeyCode::Char(c) => Key::Char(c),
+        code => Key::Code(code),
+    };
+    table
+        .iter()
+        .find(|b| b.keys.contains(&k) && (stepping || !b.stepping_only))
+        .map(|b| b.action)
+}
+
+/// The lines of the help overlay: (keys, what they do).
+pub fn help_lines(table: &[Binding]) -> impl Iterator<Item = (&'static str, &'static str)> {
+    table
+        .iter()
+        .filter(|b| !b.help_keys.is_empty())
+        .map(|b| (b.help_keys, b.help))
+}
+
+/// The key bar's entry of an action, if it has one.
+pub fn bar(table: &[Binding], action: Action) -> Option<(&'static str, &'static str, u8)> {
+    table
+        .iter()
+        .find(|b| b.action == action && b.bar.is_some())
+        .and_then(|b| b.bar)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn keys_find_their_actions() {
+        let a = |c| action(KEYMAP, key(c), true);
+        assert_eq!(a(KeyCode::Char(' ')), Some(Action::Next));
+        assert_eq!(a(KeyCode::Right), Some(Action::Next));
+        assert_eq!(action(KEYMAP, key(KeyCode::Right), false), None);
+        assert_eq!(a(KeyCode::Char('r')), Some(Action::ReverseStart));
+        assert_eq!(a(KeyCode::Char('x')), None);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(action(KEYMAP, ctrl_c, true), Some(Action::Quit));
+        assert_eq!(
+            action(PRESENTER, key(KeyCode::PageUp), true),
+            Some(Action::PrevPause)
+        );
+    }
+
+    /// Every key a binding lists is bound once per table.
+    #[test]
+    fn no_key_twice() {
+        for table in [KEYMAP, PRESENTER] {
+            let mut seen: Vec<(Key, bool)> = Vec::new();
+            for b in table {
+                for k in b.keys {
+                    assert!(!seen.contains(&(*k, b.stepping_only)), "{k:?} twice");
+                    seen.push((*k, b.stepping_only));
+                }
+            }
+        }
+    }
+}
