@@ -93,7 +93,7 @@ fn lecture(c: &mut Criterion) {
         b.iter(|| {
             black_box(
                 pipeline::evaluate(black_box(&req))
-                    .map(|e| e.sweep.output_value())
+                    .map(|e| e.sweep().output_value())
                     .ok(),
             )
         })

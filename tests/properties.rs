@@ -80,11 +80,11 @@ fn run(program: &str, p: [f64; 3], seed: &SeedSpec, no_cse: bool) -> Result {
     };
     let ev = pipeline::evaluate(&req).unwrap();
     Result {
-        value: ev.sweep.output_value(),
-        tangent: ev.sweep.output_tangent(),
+        value: ev.sweep().output_value(),
+        tangent: ev.sweep().output_tangent(),
         gradient: names
             .into_iter()
-            .zip(ev.sweep.gradient().iter().copied())
+            .zip(ev.sweep().gradient().iter().copied())
             .collect(),
     }
 }

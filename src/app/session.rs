@@ -17,9 +17,10 @@ use crate::app::{examples, script};
 use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::format::{self, Format};
 use crate::core::notation::{Notation, Style};
-use crate::core::pipeline::{self, Failure, FailureKind, SeedSpec, Traced};
+use std::rc::Rc;
+
+use crate::core::pipeline::{self, Evaluation, Failure, FailureKind, SeedSpec, Traced};
 use crate::core::schedule::{Phase, Schedule};
-use crate::core::sweep::{self, Sweep};
 
 use super::commands::{self, Command, Expect, StepTo};
 use super::expect;
@@ -58,9 +59,10 @@ pub enum Output {
 /// (the TUI builds its model from it: `tui::Model::from_view`).
 #[derive(Clone, Debug)]
 pub struct View {
-    pub traced: Traced,
-    pub point: Vec<f64>,
-    pub seed: Vec<f64>,
+    /// The traced program and its numbers, shared with the session: a view
+    /// costs no copy of the trace, and opening it re-runs no sweep.
+    pub traced: Rc<Traced>,
+    pub eval: Rc<Evaluation>,
     /// The settings the view starts with (notation, theme, CSE, …).
     pub settings: Settings,
     pub step: usize,
@@ -113,12 +115,12 @@ impl Piece {
 /// The current program and how it is evaluated.
 struct Current {
     program: Piece,
-    traced: Traced,
+    traced: Rc<Traced>,
     at: Option<Piece>,
     seed: SeedSpec,
     seed_piece: Option<Piece>,
-    /// Point, seed and sweep, once the point is complete.
-    evaluated: Option<(Vec<f64>, Vec<f64>, Sweep)>,
+    /// Point, seed and sweeps, once the point is complete.
+    evaluated: Option<Rc<Evaluation>>,
     step: usize,
 }
 
@@ -475,7 +477,7 @@ impl Session {
         }
         let mut cur = Current {
             program: piece,
-            traced,
+            traced: Rc::new(traced),
             at: None,
             seed: SeedSpec::First,
             seed_piece: None,
@@ -567,7 +569,16 @@ impl Session {
         }
         cur.seed = spec;
         cur.seed_piece = Some(piece);
-        match evaluate(cur) {
+        // A new seed changes only the tangents: the sweeps' values,
+        // partials and adjoints stay.
+        let reseeded = match &cur.evaluated {
+            Some(e) => cur
+                .traced
+                .seed(&cur.seed)
+                .map(|seed| Rc::new(e.reseeded(&cur.traced.trace, seed))),
+            None => evaluate(cur),
+        };
+        match reseeded {
             Ok(ev) => {
                 cur.evaluated = Some(ev);
                 let v = self.view(false);
@@ -604,7 +615,7 @@ impl Session {
             // Re-trace: the rows change, so the step starts over.
             match pipeline::trace(&cur.program.input, "", self.settings.no_cse) {
                 Ok(t) => {
-                    cur.traced = t;
+                    cur.traced = Rc::new(t);
                     cur.step = 0;
                     cur.evaluated = evaluate(cur).ok();
                 }
@@ -648,7 +659,7 @@ impl Session {
     }
 
     fn expect(&mut self, e: &Expect, span: Span, text: &str, origin: &Origin) -> Vec<Output> {
-        let Some((cur, (_, _, sw))) = self
+        let Some((cur, ev)) = self
             .current
             .as_ref()
             .and_then(|c| c.evaluated.as_ref().map(|ev| (c, ev)))
@@ -656,7 +667,7 @@ impl Session {
             return vec![error_at(text, origin, self.nothing_traced(span))];
         };
         let style = self.settings.style;
-        let (name, got) = match expect::lookup(&e.target, &cur.traced.trace, sw, style) {
+        let (name, got) = match expect::lookup(&e.target, &cur.traced.trace, &ev.sweep, style) {
             Ok(x) => x,
             Err(hint) => {
                 let d =
@@ -690,11 +701,9 @@ impl Session {
     /// The current view, if the program has its point.
     fn view(&self, open: bool) -> Option<View> {
         let cur = self.current.as_ref()?;
-        let (point, seed, _) = cur.evaluated.as_ref()?;
         Some(View {
             traced: cur.traced.clone(),
-            point: point.clone(),
-            seed: seed.clone(),
+            eval: cur.evaluated.clone()?,
             settings: self.settings,
             step: cur.step,
             title: self.title.clone(),
@@ -721,8 +730,8 @@ impl Session {
             changed = true;
         }
         let cur = self.current.as_ref()?;
-        let (_, current_seed, _) = cur.evaluated.as_ref()?;
-        if seed != current_seed.as_slice() {
+        let ev = cur.evaluated.as_ref()?;
+        if seed != ev.seed.as_slice() {
             let list: Vec<String> = cur
                 .traced
                 .trace
@@ -746,7 +755,7 @@ impl Session {
     /// The current program in a format, if it has its point.
     pub fn render(&self, fmt: Format) -> Option<String> {
         let cur = self.current.as_ref()?;
-        let (_, _, sw) = cur.evaluated.as_ref()?;
+        let sw = &cur.evaluated.as_ref()?.sweep;
         let opts = format::Options {
             style: self.settings.style,
             output_only: false,
@@ -836,13 +845,10 @@ fn trace_failure(f: &Failure, program: &Piece, other: Option<&Piece>) -> Output 
     Output::Error(text)
 }
 
-/// Point, seed and sweep of the current program, or why not.
-fn evaluate(cur: &Current) -> Result<(Vec<f64>, Vec<f64>, Sweep), Failure> {
+/// Point, seed and sweeps of the current program, or why not.
+fn evaluate(cur: &Current) -> Result<Rc<Evaluation>, Failure> {
     let at = cur.at.as_ref().map(Piece::text);
-    let point = cur.traced.point(at)?;
-    let seed = cur.traced.seed(&cur.seed)?;
-    let sw = sweep::both(&cur.traced.trace, &point, &seed);
-    Ok((point, seed, sw))
+    cur.traced.evaluate(at, &cur.seed).map(Rc::new)
 }
 
 /// A text on one line (for listings).
@@ -946,7 +952,11 @@ mod tests {
             })
             .expect("the program opens the view");
         let n = v.settings.style.notation;
-        assert_eq!(s.adopt_view(n, false, &v.seed), None, "nothing changed");
+        assert_eq!(
+            s.adopt_view(n, false, &v.eval.seed),
+            None,
+            "nothing changed"
+        );
         // The view ended in Griewank's notation with the seed e_2.
         let table = s
             .adopt_view(Notation::Griewank, false, &[0.0, 1.0])
@@ -957,6 +967,28 @@ mod tests {
             "{table}"
         );
         assert!(texts(&s.handle_line(":table")).contains("v₋₁"));
+    }
+
+    fn view_of(out: &[Output]) -> Option<View> {
+        out.iter().find_map(|o| match o {
+            Output::View(v) => Some((**v).clone()),
+            _ => None,
+        })
+    }
+
+    /// A setting shares the trace and its numbers with the new view; a new
+    /// seed re-runs only the tangents.
+    #[test]
+    fn views_share_the_trace_and_the_sweeps() {
+        let mut s = Session::default();
+        let a = view_of(&s.handle_line("f(x, y) = x*y + sin(y) at x = 1, y = 2")).unwrap();
+        let b = view_of(&s.handle_line(":set precision 2")).unwrap();
+        assert!(Rc::ptr_eq(&a.traced, &b.traced) && Rc::ptr_eq(&a.eval, &b.eval));
+        let c = view_of(&s.handle_line(":wrt y")).unwrap();
+        assert!(Rc::ptr_eq(&a.traced, &c.traced));
+        assert_eq!(c.eval.sweep.value, a.eval.sweep.value);
+        assert_eq!(c.eval.sweep.adjoint, a.eval.sweep.adjoint);
+        assert_eq!(c.eval.sweep.output_tangent(), 1.0 + 2f64.cos());
     }
 
     #[test]

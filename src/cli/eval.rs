@@ -58,10 +58,10 @@ pub fn eval(args: &EvalArgs) -> Status {
         steps: args.steps,
         step: args.step.map(StepArg::index),
     };
-    let text = format::render(args.format.into(), &ev.trace, &ev.sweep, opts);
+    let text = format::render(args.format.into(), ev.trace(), ev.sweep(), opts);
     if args.timings {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-        let t = &ev.timings;
+        let t = ev.timings();
         eprintln!("parse: {:.1} ms", ms(t.parse));
         eprintln!("trace build: {:.1} ms", ms(t.trace));
         eprintln!("forward sweep: {:.1} ms", ms(t.forward));

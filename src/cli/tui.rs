@@ -53,9 +53,7 @@ pub struct RenderArgs {
 /// The model for a request, or the rendered error.
 fn model(args: &TraceArgs, theme: ThemeArg, lanes: bool) -> Result<Model, String> {
     let req = args.request()?;
-    let traced = pipeline::trace(&req.program, &req.origin, req.no_cse).map_err(|f| f.render())?;
-    let point = traced.point(req.at.as_deref()).map_err(|f| f.render())?;
-    let seed = traced.seed(&req.seed).map_err(|f| f.render())?;
+    let ev = pipeline::evaluate(&req).map_err(|f| f.render())?;
     let opts = TuiOptions {
         style: args.style(),
         theme: theme.into(),
@@ -63,7 +61,7 @@ fn model(args: &TraceArgs, theme: ThemeArg, lanes: bool) -> Result<Model, String
         no_color: super::no_color(),
         lanes,
     };
-    Ok(Model::new(traced, point, seed, opts))
+    Ok(Model::with(std::rc::Rc::new(ev.traced), ev.eval, opts))
 }
 
 /// `adtrace tui`.

@@ -74,14 +74,66 @@ pub struct Timings {
     pub reverse: Duration,
 }
 
-/// A traced and swept program.
+/// A traced program at its point and seed: the numbers every view shows
+/// (with a step). Shared, not copied, by the views of one program.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    pub point: Vec<f64>,
+    pub seed: Vec<f64>,
+    pub sweep: Sweep,
+    pub forward_time: Duration,
+    pub reverse_time: Duration,
+}
+
+impl Evaluation {
+    /// Both sweeps at `point` along `seed`.
+    pub fn new(trace: &Trace, point: Vec<f64>, seed: Vec<f64>) -> Evaluation {
+        let t0 = Instant::now();
+        let mut sw = sweep::forward(trace, &point, &seed);
+        let t1 = Instant::now();
+        sweep::reverse(trace, &mut sw);
+        let t2 = Instant::now();
+        Evaluation {
+            point,
+            seed,
+            sweep: sw,
+            forward_time: t1 - t0,
+            reverse_time: t2 - t1,
+        }
+    }
+
+    /// The same point along another seed: the values, partials and adjoints
+    /// do not change; only the tangents are recomputed.
+    pub fn reseeded(&self, trace: &Trace, seed: Vec<f64>) -> Evaluation {
+        let mut e = self.clone();
+        sweep::tangents(trace, &mut e.sweep, &seed);
+        e.seed = seed;
+        e
+    }
+}
+
+/// A traced and swept program (what `eval` prints).
 #[derive(Clone, Debug)]
 pub struct Evaluated {
-    pub source: String,
-    pub program: Program,
-    pub trace: Trace,
-    pub sweep: Sweep,
-    pub timings: Timings,
+    pub traced: Traced,
+    pub eval: Evaluation,
+}
+
+impl Evaluated {
+    pub fn trace(&self) -> &Trace {
+        &self.traced.trace
+    }
+    pub fn sweep(&self) -> &Sweep {
+        &self.eval.sweep
+    }
+    pub fn timings(&self) -> Timings {
+        Timings {
+            parse: self.traced.parse_time,
+            trace: self.traced.trace_time,
+            forward: self.eval.forward_time,
+            reverse: self.eval.reverse_time,
+        }
+    }
 }
 
 /// A parsed and traced program, before a point is known.
@@ -244,6 +296,15 @@ impl Traced {
         Ok(out)
     }
 
+    /// The point (the program's own, completed or overridden by `at`) and
+    /// the seed, and both sweeps there: the one way every front end gets
+    /// its numbers.
+    pub fn evaluate(&self, at: Option<&str>, seed: &SeedSpec) -> Result<Evaluation, Failure> {
+        let point = self.point(at)?;
+        let seed = self.seed(seed)?;
+        Ok(Evaluation::new(&self.trace, point, seed))
+    }
+
     /// Whether every input has a value in the program's own point.
     pub fn has_full_point(&self) -> bool {
         self.point(None).is_ok()
@@ -314,25 +375,8 @@ impl Traced {
 /// Run a whole request.
 pub fn evaluate(req: &Request) -> Result<Evaluated, Failure> {
     let traced = trace(&req.program, &req.origin, req.no_cse)?;
-    let point = traced.point(req.at.as_deref())?;
-    let seed = traced.seed(&req.seed)?;
-    let t0 = Instant::now();
-    let mut sw = sweep::forward(&traced.trace, &point, &seed);
-    let t1 = Instant::now();
-    sweep::reverse(&traced.trace, &mut sw);
-    let t2 = Instant::now();
-    Ok(Evaluated {
-        timings: Timings {
-            parse: traced.parse_time,
-            trace: traced.trace_time,
-            forward: t1 - t0,
-            reverse: t2 - t1,
-        },
-        source: traced.source,
-        program: traced.program,
-        trace: traced.trace,
-        sweep: sw,
-    })
+    let eval = traced.evaluate(req.at.as_deref(), &req.seed)?;
+    Ok(Evaluated { traced, eval })
 }
 
 #[cfg(test)]
@@ -431,7 +475,7 @@ mod tests {
         let mut r = req("ln(x1) + x1*x2 at x1 = 2");
         r.at = Some("x2 = 5".into());
         let ev = evaluate(&r).unwrap();
-        assert_eq!(ev.sweep.point, [2.0, 5.0]);
+        assert_eq!(ev.sweep().point, [2.0, 5.0]);
         r.at = Some("x1 = 3".into());
         assert!(evaluate(&r).is_err());
     }

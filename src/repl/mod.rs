@@ -27,6 +27,7 @@ use rustyline::{CompletionType, Config, Editor};
 use crate::app::Status;
 use crate::app::session::{Origin, Output, Session};
 use crate::app::settings::Settings;
+use crate::tui::Model;
 use helper::ReplHelper;
 
 const PROMPT: &str = "ad> ";
@@ -85,7 +86,7 @@ fn run_one(session: &mut Session, start: usize, input: &str) -> Shown {
 /// With `tui` (the interactive prompt), a view the user asked for opens the
 /// stepping TUI; what they change there is adopted by the session, and the
 /// table that follows reads as the view left it.
-fn show(outputs: Vec<Output>, mut tui: Option<&mut Session>) -> Shown {
+fn show(outputs: Vec<Output>, mut tui: Option<(&mut Session, &mut Option<Model>)>) -> Shown {
     let mut s = Shown::default();
     let mut table_after_view: Option<String> = None;
     for o in outputs {
@@ -101,13 +102,15 @@ fn show(outputs: Vec<Output>, mut tui: Option<&mut Session>) -> Shown {
                 err(&line(&e));
             }
             Output::View(v) if v.open && tui.is_some() => {
-                let mut model = crate::tui::Model::from_view(&v);
-                if let Err(e) = crate::tui::run(&mut model) {
-                    err(&format!("adtrace: terminal error: {e}\n"));
-                }
-                if let Some(session) = tui.as_deref_mut() {
+                if let Some((session, last)) = tui.as_mut() {
+                    let mut model = Model::from_view_after(&v, last.take());
+                    if let Err(e) = crate::tui::run(&mut model) {
+                        err(&format!("adtrace: terminal error: {e}\n"));
+                    }
                     let o = model.options();
                     table_after_view = session.adopt_view(o.style.notation, o.no_cse, model.seed());
+                    // Kept: reopening the same program reuses its layout.
+                    **last = Some(model);
                 }
             }
             Output::Pause(Some(c)) => out(&format!("▸ {c}\n")),
@@ -237,6 +240,8 @@ fn interactive(no_color: bool) -> Status {
     ));
     let tui = std::io::stdout().is_terminal();
     let mut session = Session::new(settings(no_color));
+    // The last stepping view, so that reopening it keeps its layout.
+    let mut last_view: Option<Model> = None;
     loop {
         match rl.readline(PROMPT) {
             Ok(input) => {
@@ -248,7 +253,7 @@ fn interactive(no_color: bool) -> Status {
                     }
                 }
                 let outputs = session.handle_line(&input);
-                let s = show(outputs, tui.then_some(&mut session));
+                let s = show(outputs, tui.then_some((&mut session, &mut last_view)));
                 *names.borrow_mut() = session.names();
                 if s.quit {
                     break;

@@ -6,6 +6,7 @@
 //! Must not compute any derivative itself: the numbers come from `sweep`,
 //! step structure from `steps`. Key and mouse handling live in `update`.
 
+use std::rc::Rc;
 use std::time::Duration;
 
 use ratatui::text::Span;
@@ -14,7 +15,7 @@ use crate::app::session::View;
 use crate::app::settings::{Settings, Theme};
 use crate::core::explain::Explainer;
 use crate::core::notation::{Names, Notation, Style, fixed};
-use crate::core::pipeline::{self, Traced};
+use crate::core::pipeline::{self, Evaluation, Traced};
 use crate::core::schedule::{Phase, Schedule, Step};
 use crate::core::sweep::{self, Sweep, Warning};
 use crate::core::trace::{Consumers, Trace};
@@ -183,6 +184,8 @@ pub struct Widths {
 pub struct Derived {
     /// The DAG layout; `None` for traces too large to draw as boxes.
     pub layout: Option<Layout>,
+    /// The box sizes the layout was made for.
+    pub specs: Vec<NodeSpec>,
     pub lanes: Lanes,
     pub consumers: Consumers,
 }
@@ -201,7 +204,7 @@ pub struct Model {
     pub title: Option<String>,
     /// Shown by `adtrace play`: the key bar names the presenter's keys.
     pub presenting: bool,
-    pub(crate) traced: Traced,
+    pub(crate) traced: Rc<Traced>,
     pub(crate) point: Vec<f64>,
     pub(crate) seed: Vec<f64>,
     pub(crate) sweep: Sweep,
@@ -229,9 +232,26 @@ pub struct Model {
 }
 
 impl Model {
+    /// The model of a program at a point along a seed (both sweeps run).
     pub fn new(traced: Traced, point: Vec<f64>, seed: Vec<f64>, opts: TuiOptions) -> Model {
-        let sweep = sweep::both(&traced.trace, &point, &seed);
-        let mut m = Model {
+        let eval = Evaluation::new(&traced.trace, point, seed);
+        Model::with(Rc::new(traced), eval, opts)
+    }
+
+    /// The model of an evaluated program (the trace shared, the numbers as
+    /// they are: no sweep runs again).
+    pub fn with(traced: Rc<Traced>, eval: Evaluation, opts: TuiOptions) -> Model {
+        let mut m = Model::bare(traced, eval, opts);
+        m.rebuild();
+        m
+    }
+
+    /// A model with nothing derived yet.
+    fn bare(traced: Rc<Traced>, eval: Evaluation, opts: TuiOptions) -> Model {
+        let Evaluation {
+            point, seed, sweep, ..
+        } = eval;
+        Model {
             caption: None,
             title: None,
             presenting: false,
@@ -255,16 +275,25 @@ impl Model {
             status: None,
             derived: Derived::default(),
             widths: Widths::default(),
-        };
-        m.rebuild();
-        m
+        }
     }
 
     /// The model of a session's view (`Output::View`), at its step and
     /// with its title.
     pub fn from_view(v: &View) -> Model {
+        Model::from_view_after(v, None)
+    }
+
+    /// The same, taking over what `old` derived from the same trace (its
+    /// layout, lanes and consumer lists) when its boxes have the same
+    /// sizes: reopening a view does not lay the graph out again.
+    pub fn from_view_after(v: &View, old: Option<Model>) -> Model {
         let opts = TuiOptions::from_settings(&v.settings);
-        let mut m = Model::new(v.traced.clone(), v.point.clone(), v.seed.clone(), opts);
+        let mut m = Model::bare(v.traced.clone(), (*v.eval).clone(), opts);
+        match old {
+            Some(old) if Rc::ptr_eq(&old.traced, &v.traced) => m.derive(Some(old.derived)),
+            _ => m.rebuild(),
+        }
         m.set_step(v.step);
         m.title = v.title.clone();
         m
@@ -474,7 +503,7 @@ impl Model {
         let no_cse = !self.opts.no_cse;
         match pipeline::trace(&self.traced.source, &self.traced.origin, no_cse) {
             Ok(t) if t.trace.n_inputs == self.point.len() => {
-                self.traced = t;
+                self.traced = Rc::new(t);
                 self.opts.no_cse = no_cse;
                 self.sweep = sweep::both(&self.traced.trace, &self.point, &self.seed);
                 let k = self.step;
@@ -515,20 +544,37 @@ impl Model {
     }
 
     fn rebuild(&mut self) {
+        self.derive(None);
+    }
+
+    /// Derive what drawing needs: the widths, and unless `reuse` was made
+    /// for the same boxes, the layout, the lanes and the consumer lists.
+    fn derive(&mut self, reuse: Option<Derived>) {
         self.widths = self.compute_widths();
+        let trace = &self.traced.trace;
+        let specs = if trace.len() <= LANE_THRESHOLD {
+            self.box_specs()
+        } else {
+            Vec::new()
+        };
+        if let Some(old) = reuse.filter(|d| d.specs == specs) {
+            self.derived = old;
+            return;
+        }
         let trace = &self.traced.trace;
         self.derived = Derived {
             layout: None,
+            specs: Vec::new(),
             lanes: Lanes::new(trace),
             consumers: trace.consumers(),
         };
-        if trace.len() <= LANE_THRESHOLD {
-            let specs = self.box_specs();
+        if !specs.is_empty() {
             let lay = layout::layout(&specs);
             if lay.width < u16::MAX && lay.height < u16::MAX {
                 self.derived.layout = Some(lay);
             }
         }
+        self.derived.specs = specs;
     }
 
     /// Box sizes: wide enough for the title and every line a box may show
