@@ -13,6 +13,6 @@ extern crate alloc;
 pub mod app;
 pub mod cli;
 pub mod core;
-pub mod present;
+pub(crate) mod present;
 pub mod repl;
 pub mod tui;

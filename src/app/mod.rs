@@ -10,12 +10,12 @@
 //! files a command names.
 
 pub mod commands;
-pub mod examples;
-pub mod expect;
-pub mod script;
+pub(crate) mod examples;
+pub(crate) mod expect;
+pub(crate) mod script;
 pub mod session;
-pub mod settings;
-pub mod status;
-pub mod timeline;
+pub(crate) mod settings;
+pub(crate) mod status;
+pub(crate) mod timeline;
 
 pub use status::Status;

@@ -10,10 +10,10 @@
 //! calls `core::pipeline`, `core::format`, and the entry points of `tui`,
 //! `present` and `repl`, handing them plain values, never clap types.
 
-pub mod args;
-pub mod eval;
-pub mod replay;
-pub mod tui;
+pub(crate) mod args;
+pub(crate) mod eval;
+pub(crate) mod replay;
+pub(crate) mod tui;
 
 use std::process::ExitCode;
 

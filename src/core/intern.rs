@@ -118,15 +118,8 @@ impl<'s> Interner<'s> {
         (id, true)
     }
 
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
-    pub fn name(&self, id: u32) -> &'s str {
+    #[cfg(test)]
+    fn name(&self, id: u32) -> &'s str {
         self.names.get(id as usize).copied().unwrap_or("")
     }
 }

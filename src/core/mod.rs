@@ -5,14 +5,14 @@
 //! terminal or command-line crate; must not print or read input
 //! (tests/architecture.rs enforces the imports).
 
-pub mod diagnostic;
-pub mod explain;
-pub mod format;
-pub mod intern;
+pub(crate) mod diagnostic;
+pub(crate) mod explain;
+pub(crate) mod format;
+pub(crate) mod intern;
 pub mod notation;
-pub mod ops;
+pub(crate) mod ops;
 pub mod pipeline;
-pub mod schedule;
+pub(crate) mod schedule;
 pub mod sweep;
 pub mod syntax;
 pub mod trace;

@@ -11,15 +11,15 @@
 //! come from `sweep`, rule texts from `steps`/`ops`, symbols from
 //! `notation`.
 
-pub mod keymap;
+pub(crate) mod keymap;
 pub mod layout;
-pub mod model;
-pub mod run;
+pub(crate) mod model;
+pub(crate) mod run;
 pub mod terminal;
-pub mod theme;
-pub mod update;
-pub mod view;
-pub mod widgets;
+pub(crate) mod theme;
+pub(crate) mod update;
+pub(crate) mod view;
+pub(crate) mod widgets;
 
 pub use model::{Control, Focus, LANE_THRESHOLD, Model, TuiOptions};
 pub use run::{TerminalGuard, run};

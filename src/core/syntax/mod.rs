@@ -6,7 +6,7 @@
 //! the rest.
 
 pub mod ast;
-pub mod chunks;
+pub(crate) mod chunks;
 mod parser;
 
 use crate::core::diagnostic::{self, Diagnostic, Span};
