@@ -233,18 +233,7 @@ pub fn incomplete(text: &str) -> bool {
     if text.trim_start().starts_with(':') {
         return false;
     }
-    let mut depth = 0i64;
-    for line in text.lines() {
-        let code = line.split('#').next().unwrap_or("");
-        for c in code.chars() {
-            match c {
-                '(' => depth += 1,
-                ')' => depth -= 1,
-                _ => {}
-            }
-        }
-    }
-    depth > 0
+    crate::core::syntax::scan::open_parens(text) > 0
 }
 
 /// Whether `text` starts with the keyword `at` (a point for the current

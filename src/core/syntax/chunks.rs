@@ -32,10 +32,9 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
         let b = bytes[i];
         match b {
             b'#' => {
-                // A comment runs to the end of the line; skip it whole.
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
+                // A comment runs to the end of the line (as `scan::code`
+                // reads it); skip it whole.
+                i += memchr_newline(&bytes[i..]);
                 continue;
             }
             b'(' => {
@@ -73,6 +72,14 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
     }
     push(start, bytes.len(), content, &mut chunks);
     Ok(chunks)
+}
+
+/// The length up to the next newline (or the end).
+fn memchr_newline(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len())
 }
 
 #[cfg(test)]

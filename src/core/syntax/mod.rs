@@ -8,6 +8,7 @@
 pub mod ast;
 pub(crate) mod chunks;
 mod parser;
+pub mod scan;
 
 use crate::core::diagnostic::{self, Diagnostic, Span};
 use crate::core::intern::Interner;

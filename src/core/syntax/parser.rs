@@ -11,6 +11,7 @@ use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 
 use super::ast::{BinOp, Binding, Definition, Expr, ExprId, ExprKind, Program, Stmt};
+use super::scan::{check_parens, push_blanked};
 use crate::core::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::core::intern::Interner;
 use crate::core::ops::{self, FUNCTIONS};
@@ -473,19 +474,6 @@ impl<'s> Builder<'s> {
     }
 }
 
-/// Append `text` with comments (`#` to the end of the line) replaced by
-/// spaces, byte for byte, so that every offset stays the same.
-fn push_blanked(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(i) = rest.find('#') {
-        out.push_str(&rest[..i]);
-        let end = rest[i..].find('\n').map_or(rest.len(), |j| i + j);
-        out.extend(std::iter::repeat_n(' ', end - i));
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-}
-
 fn reserved_at(span: Span) -> Diagnostic {
     Diagnostic::new(span, "'at' is a reserved word")
         .with_hint("'at' starts the point, as in 'at x = 1'; choose another name")
@@ -512,35 +500,6 @@ impl Tok {
         let right_assoc = next == Tok::Bin(BinOp::Pow);
         self.prec() > next.prec() || (self.prec() == next.prec() && !right_assoc)
     }
-}
-
-/// Unbalanced parentheses get their own message: pest would only say which
-/// operators it expected.
-fn check_parens(text: &str, base: usize) -> R<()> {
-    let mut open: Vec<usize> = Vec::new();
-    let mut in_comment = false;
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'\n' => in_comment = false,
-            _ if in_comment => {}
-            b'#' => in_comment = true,
-            b'(' => open.push(i),
-            b')' if open.pop().is_none() => {
-                return Err(
-                    Diagnostic::new(Span::new(base + i, base + i + 1), "unmatched ')'")
-                        .with_hint("remove it, or add the '(' it closes"),
-                );
-            }
-            _ => {}
-        }
-    }
-    if let Some(&i) = open.last() {
-        return Err(
-            Diagnostic::new(Span::new(base + i, base + i + 1), "unclosed '('")
-                .with_hint("add a ')'"),
-        );
-    }
-    Ok(())
 }
 
 fn describe(rule: Rule) -> &'static str {
