@@ -1,0 +1,371 @@
+//! The current program and what changes it: a program typed or loaded,
+//! its point (`at`), its seed (`:wrt`, `:seed`), the settings that re-trace
+//! it (`:set cse`), the step the view opens at, `:expect`, and the view
+//! and tables of it.
+//!
+//! Must not touch files (that is `files`) nor compute anything: the
+//! pipeline traces and sweeps, the formats render.
+
+use std::rc::Rc;
+
+use super::{Current, Origin, Output, Piece, Session, View, error_at};
+use crate::app::commands::{Expect, StepTo};
+use crate::app::expect;
+use crate::app::{script, settings};
+use crate::core::diagnostic::{Diagnostic, Span};
+use crate::core::format::{self, Format};
+use crate::core::notation::Notation;
+use crate::core::pipeline::{self, Evaluation, Failure, FailureKind, SeedSpec};
+use crate::core::schedule::{Phase, Schedule};
+
+impl Session {
+    pub(super) fn nothing_traced(&self, span: Span) -> Diagnostic {
+        match &self.current {
+            None => Diagnostic::new(span, "no program yet")
+                .with_hint("type a program first, e.g. sin(x)*y at x = 1, y = 2"),
+            Some(c) => {
+                let d = Diagnostic::new(span, "the current program has no point yet");
+                let inputs: Vec<&str> = c.traced.trace.input_names().collect();
+                let list: Vec<String> = inputs.iter().map(|n| format!("{n} = …")).collect();
+                d.with_hint(format!("give one with 'at {}'", list.join(", ")))
+            }
+        }
+    }
+
+    pub(super) fn program(&mut self, text: &str, origin: &Origin) -> Vec<Output> {
+        let piece = Piece {
+            input: text.to_string(),
+            offset: 0,
+            origin: origin.clone(),
+        };
+        let traced = match pipeline::trace(text, "", self.settings.no_cse) {
+            Ok(t) => t,
+            Err(f) => return vec![trace_failure(&f, &piece, None)],
+        };
+        let has_point = !traced.program.point.is_empty();
+        // A program typed at the prompt is not part of the script whose
+        // title may still be set (after ':example').
+        if origin.file.is_empty() {
+            self.title = None;
+        }
+        let mut cur = Current {
+            program: piece,
+            traced: Rc::new(traced),
+            at: None,
+            seed: SeedSpec::First,
+            seed_piece: None,
+            evaluated: None,
+            step: 0,
+        };
+        let result = evaluate(&cur);
+        let inputs: Vec<String> = cur.traced.trace.input_names().map(str::to_string).collect();
+        match result {
+            Ok(ev) => {
+                cur.evaluated = Some(ev);
+                self.current = Some(cur);
+                self.show_or_empty(true)
+            }
+            Err(f) if has_point && f.kind != FailureKind::MissingValue => {
+                vec![trace_failure(&f, &cur.program, None)]
+            }
+            Err(f) => {
+                let missing = f.diagnostic.message.clone();
+                self.current = Some(cur);
+                let want: Vec<String> = inputs.iter().map(|n| format!("{n} = …")).collect();
+                let note = if has_point {
+                    format!("{missing}: give it with 'at {}'", want.join(", "))
+                } else {
+                    format!(
+                        "remembered a program of {}; give a point with 'at {}'",
+                        inputs.join(", "),
+                        want.join(", ")
+                    )
+                };
+                vec![Output::Note(note)]
+            }
+        }
+    }
+
+    pub(super) fn show_or_empty(&mut self, open: bool) -> Vec<Output> {
+        match self.view(open) {
+            Some(v) => self.show(v),
+            None => Vec::new(),
+        }
+    }
+
+    /// A view and, for a view the user asked for, its table.
+    pub(super) fn show(&self, v: View) -> Vec<Output> {
+        let open = v.open;
+        let mut out = vec![Output::View(Box::new(v))];
+        if open && let Some(t) = self.render(self.settings.format) {
+            out.push(Output::Text(t));
+        }
+        out
+    }
+
+    pub(super) fn at(&mut self, piece: Piece) -> Vec<Output> {
+        let Some(cur) = &mut self.current else {
+            return vec![Output::Error(
+                piece.render(
+                    &Diagnostic::new(Span::new(0, 0), "no program yet to give a point to")
+                        .with_hint("type a program first, e.g. f(x) = sin(x)^2"),
+                ),
+            )];
+        };
+        let old = cur.at.replace(piece.clone());
+        match evaluate(cur) {
+            Ok(ev) => {
+                cur.evaluated = Some(ev);
+                cur.step = 0;
+                self.show_or_empty(true)
+            }
+            Err(f) => {
+                let out = trace_failure(&f, &cur.program, Some(&piece));
+                // Nothing lost: the old point stays.
+                cur.at = old;
+                vec![out]
+            }
+        }
+    }
+
+    pub(super) fn seed(&mut self, spec: SeedSpec, piece: Piece) -> Vec<Output> {
+        let Some(cur) = &mut self.current else {
+            return vec![Output::Error(
+                piece.render(
+                    &Diagnostic::new(Span::new(0, piece.text().len()), "no program yet")
+                        .with_hint("type a program first, e.g. f(x1, x2) = x1*x2"),
+                ),
+            )];
+        };
+        if let Err(f) = cur.traced.seed(&spec) {
+            return vec![trace_failure(&f, &cur.program, Some(&piece))];
+        }
+        cur.seed = spec;
+        cur.seed_piece = Some(piece);
+        // A new seed changes only the tangents: the sweeps' values,
+        // partials and adjoints stay.
+        let reseeded = match &cur.evaluated {
+            Some(e) => cur
+                .traced
+                .seed(&cur.seed)
+                .map(|seed| Rc::new(e.reseeded(&cur.traced.trace, seed))),
+            None => evaluate(cur),
+        };
+        match reseeded {
+            Ok(ev) => {
+                cur.evaluated = Some(ev);
+                let v = self.view(false);
+                let mut out: Vec<Output> =
+                    v.into_iter().map(|v| Output::View(Box::new(v))).collect();
+                out.extend(self.render(self.settings.format).map(Output::Text));
+                out
+            }
+            Err(_) => {
+                cur.evaluated = None;
+                vec![Output::Note(
+                    "seed set; give a point with 'at …' to trace".into(),
+                )]
+            }
+        }
+    }
+
+    pub(super) fn set(&mut self, name: &str, value: &str) -> Vec<Output> {
+        // `commands::parse` took only a known setting with a value of it.
+        let Some(setting) = settings::find(name) else {
+            return vec![Output::Error(format!(
+                "error: internal error: no setting '{name}'\n"
+            ))];
+        };
+        let no_cse = self.settings.no_cse;
+        if !(setting.parse)(value, &mut self.settings) {
+            return vec![Output::Error(format!(
+                "error: internal error: '{value}' is not a value of {name}\n"
+            ))];
+        }
+        if self.settings.no_cse != no_cse
+            && let Some(cur) = &mut self.current
+        {
+            // Re-trace: the rows change, so the step starts over.
+            match pipeline::trace(&cur.program.input, "", self.settings.no_cse) {
+                Ok(t) => {
+                    cur.traced = Rc::new(t);
+                    cur.step = 0;
+                    cur.evaluated = evaluate(cur).ok();
+                }
+                Err(f) => return vec![Output::Error(cur.program.render(&f.diagnostic))],
+            }
+        }
+        let note = (setting.note)(&self.settings);
+        let mut out: Vec<Output> = self
+            .view(false)
+            .into_iter()
+            .map(|v| Output::View(Box::new(v)))
+            .collect();
+        out.push(Output::Note(note));
+        out
+    }
+
+    pub(super) fn step(
+        &mut self,
+        to: StepTo,
+        span: Span,
+        text: &str,
+        origin: &Origin,
+    ) -> Vec<Output> {
+        let Some(cur) = self.current.as_mut().filter(|c| c.evaluated.is_some()) else {
+            return vec![error_at(text, origin, self.nothing_traced(span))];
+        };
+        let schedule = Schedule::single(cur.traced.trace.len());
+        let last = schedule.last();
+        let k = match to {
+            StepTo::Index(k) => k,
+            StepTo::Forward => 0,
+            StepTo::Reverse => schedule.start_of(Phase::Reverse),
+            StepTo::End => last,
+            StepTo::Ahead(n) => cur.step.saturating_add(n),
+            StepTo::Back(n) => cur.step.saturating_sub(n),
+        };
+        cur.step = k.min(last);
+        let phase = schedule.step(cur.step).map_or("", |s| s.phase.name());
+        vec![
+            Output::Step(cur.step),
+            Output::Note(format!(
+                "':tui' opens at step {} of {} ({phase} sweep)",
+                cur.step + 1,
+                last + 1
+            )),
+        ]
+    }
+
+    pub(super) fn expect(
+        &mut self,
+        e: &Expect,
+        span: Span,
+        text: &str,
+        origin: &Origin,
+    ) -> Vec<Output> {
+        let Some((cur, ev)) = self
+            .current
+            .as_ref()
+            .and_then(|c| c.evaluated.as_ref().map(|ev| (c, ev)))
+        else {
+            return vec![error_at(text, origin, self.nothing_traced(span))];
+        };
+        let style = self.settings.style;
+        let (name, got) = match expect::lookup(&e.target, &cur.traced.trace, &ev.sweep, style) {
+            Ok(x) => x,
+            Err(hint) => {
+                let d =
+                    Diagnostic::new(e.target_span, "no such number in the table").with_hint(hint);
+                return vec![error_at(text, origin, d)];
+            }
+        };
+        let tol = expect::tolerance(e, style.precision);
+        let shown = |x: f64| crate::core::notation::num(x, style.precision.max(e.decimals) + 2);
+        if expect::holds(e.value, got, tol) {
+            vec![Output::ExpectHeld(format!("ok: {name} = {}", shown(got)))]
+        } else {
+            let expected = e.value_span.text(text).to_string();
+            let d = Diagnostic::new(
+                e.value_span,
+                format!(
+                    "expectation failed: {name} = {expected} ± {}, but it is {}",
+                    crate::core::notation::num(tol, 12),
+                    shown(got)
+                ),
+            );
+            vec![Output::ExpectFailed(script::render_at(
+                &d,
+                text,
+                &origin.file,
+                origin.line.max(1),
+            ))]
+        }
+    }
+
+    /// The current view, if the program has its point.
+    pub(super) fn view(&self, open: bool) -> Option<View> {
+        let cur = self.current.as_ref()?;
+        Some(View {
+            traced: cur.traced.clone(),
+            eval: cur.evaluated.clone()?,
+            settings: self.settings,
+            step: cur.step,
+            title: self.title.clone(),
+            open,
+        })
+    }
+
+    /// After the stepping view closes: take over what the user changed in
+    /// it (the `notation`, `no_cse` and `seed` it ended with), as the
+    /// commands that set them (so a recording replays it), and return the
+    /// table as it now reads, if anything changed.
+    pub fn adopt_view(&mut self, notation: Notation, no_cse: bool, seed: &[f64]) -> Option<String> {
+        let mut changed = false;
+        if notation != self.settings.style.notation {
+            self.handle_line(&format!(":set notation {}", notation.name()));
+            changed = true;
+        }
+        if no_cse != self.settings.no_cse {
+            self.handle_line(if no_cse {
+                ":set cse off"
+            } else {
+                ":set cse on"
+            });
+            changed = true;
+        }
+        let cur = self.current.as_ref()?;
+        let ev = cur.evaluated.as_ref()?;
+        if seed != ev.seed.as_slice() {
+            let list: Vec<String> = cur
+                .traced
+                .trace
+                .input_names()
+                .zip(seed)
+                .filter(|(_, v)| **v != 0.0)
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            if !list.is_empty() {
+                self.handle_line(&format!(":seed {}", list.join(",")));
+                changed = true;
+            }
+        }
+        if changed {
+            self.render(self.settings.format)
+        } else {
+            None
+        }
+    }
+
+    /// The current program in a format, if it has its point.
+    pub fn render(&self, fmt: Format) -> Option<String> {
+        let cur = self.current.as_ref()?;
+        let sw = &cur.evaluated.as_ref()?.sweep;
+        let opts = format::Options {
+            style: self.settings.style,
+            output_only: false,
+            steps: self.settings.steps,
+            step: None,
+        };
+        Some(format::render(fmt, &cur.traced.trace, sw, opts))
+    }
+}
+
+/// A failure of the core, rendered in the input it concerns.
+pub(super) fn trace_failure(f: &Failure, program: &Piece, other: Option<&Piece>) -> Output {
+    let text = if f.origin.is_empty() {
+        program.render(&f.diagnostic)
+    } else {
+        match other {
+            Some(p) => p.render(&f.diagnostic),
+            None => f.render(),
+        }
+    };
+    Output::Error(text)
+}
+
+/// Point, seed and sweeps of the current program, or why not.
+pub(super) fn evaluate(cur: &Current) -> Result<Rc<Evaluation>, Failure> {
+    let at = cur.at.as_ref().map(Piece::text);
+    cur.traced.evaluate(at, &cur.seed).map(Rc::new)
+}

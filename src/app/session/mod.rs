@@ -1,0 +1,352 @@
+//! The REPL's state and what every input does to it: the current program,
+//! its point and seed, the settings, an open recording. One `Session`
+//! serves the interactive REPL, piped stdin, `:load`, `adtrace run` and
+//! `adtrace play`: each input gives a list of `Output`s, and the caller
+//! decides how to show them (print, open the TUI, draw a frame, ignore).
+//!
+//! Must not print, draw or touch the terminal; the only I/O is reading and
+//! writing the files a command names. Never panics on any input: every
+//! error is an `Output::Error` with a located message.
+
+mod current;
+mod files;
+
+use files::one_line;
+
+use std::fs::File;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::app::{examples, script};
+use crate::core::diagnostic::{Diagnostic, Span};
+use std::rc::Rc;
+
+use crate::core::pipeline::{Evaluation, SeedSpec, Traced};
+
+use super::commands::{self, Command};
+use super::settings::{self, Settings};
+
+/// What the caller should show for one input.
+#[derive(Debug)]
+pub enum Output {
+    /// Results: tables, help, lists (stdout).
+    Text(String),
+    /// Feedback for a person at the prompt ("remembered …"); scripts run
+    /// headless leave it out.
+    Note(String),
+    /// A located error (stderr); the state is as before the input.
+    Error(String),
+    /// An `:expect` that held ("ok: d2 = 0.141347").
+    ExpectHeld(String),
+    /// An `:expect` that did not hold, located (stderr).
+    ExpectFailed(String),
+    /// A traced program to show. `open`: the user asked for the stepping
+    /// view (a program with its point, `at`, `:tui`); otherwise the view
+    /// only changed (a new seed or setting).
+    View(Box<View>),
+    /// The view moved to this step.
+    Step(usize),
+    Pause(Option<String>),
+    Wait(Duration),
+    Title(String),
+    Quit,
+}
+
+/// Everything needed to open the stepping view on the current program
+/// (the TUI builds its model from it: `tui::Model::from_view`).
+#[derive(Clone, Debug)]
+pub struct View {
+    /// The traced program and its numbers, shared with the session: a view
+    /// costs no copy of the trace, and opening it re-runs no sweep.
+    pub traced: Rc<Traced>,
+    pub eval: Rc<Evaluation>,
+    /// The settings the view starts with (notation, theme, CSE, …).
+    pub settings: Settings,
+    pub step: usize,
+    pub title: Option<String>,
+    pub open: bool,
+}
+
+/// An input's text and where it came from, so that errors in any part of
+/// it render as FILE:line:col with the real line under them.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    /// The file (or `<stdin>`), or empty at the interactive prompt.
+    pub file: String,
+    /// The 1-based line the input starts on.
+    pub line: usize,
+}
+
+/// A piece of an input: its text, and the input it is part of.
+#[derive(Clone, Debug, Default)]
+struct Piece {
+    input: String,
+    /// Where the piece starts in the input.
+    offset: usize,
+    origin: Origin,
+}
+
+impl Piece {
+    fn text(&self) -> &str {
+        self.input.get(self.offset..).unwrap_or("")
+    }
+
+    fn sub(input: &str, span: Span, origin: &Origin) -> Piece {
+        // Cut the input at the span's end: comments after it are not part
+        // of the list.
+        Piece {
+            input: input.get(..span.end as usize).unwrap_or(input).to_string(),
+            offset: span.start as usize,
+            origin: origin.clone(),
+        }
+    }
+
+    fn render(&self, d: &Diagnostic) -> String {
+        let mut d = d.clone();
+        d.span.start += self.offset as u32;
+        d.span.end += self.offset as u32;
+        script::render_at(&d, &self.input, &self.origin.file, self.origin.line.max(1))
+    }
+}
+
+/// The current program and how it is evaluated.
+struct Current {
+    program: Piece,
+    traced: Rc<Traced>,
+    at: Option<Piece>,
+    seed: SeedSpec,
+    seed_piece: Option<Piece>,
+    /// Point, seed and sweeps, once the point is complete.
+    evaluated: Option<Rc<Evaluation>>,
+    step: usize,
+}
+
+/// An open `:record`.
+struct Recording {
+    path: String,
+    file: File,
+    lines: usize,
+}
+
+/// The REPL's state.
+#[derive(Default)]
+pub struct Session {
+    pub settings: Settings,
+    current: Option<Current>,
+    title: Option<String>,
+    recording: Option<Recording>,
+    /// The directories of the files being loaded (relative paths in a
+    /// script are relative to the script).
+    dirs: Vec<PathBuf>,
+    depth: usize,
+}
+
+fn error_at(input: &str, origin: &Origin, d: Diagnostic) -> Output {
+    Output::Error(script::render_at(
+        &d,
+        input,
+        &origin.file,
+        origin.line.max(1),
+    ))
+}
+
+impl Session {
+    pub fn new(settings: Settings) -> Session {
+        Session {
+            settings,
+            ..Session::default()
+        }
+    }
+
+    /// Handle one input typed at the prompt.
+    pub fn handle_line(&mut self, text: &str) -> Vec<Output> {
+        self.handle(text, &Origin::default())
+    }
+
+    /// Handle one input; record it if it succeeded and a recording is on.
+    pub fn handle(&mut self, text: &str, origin: &Origin) -> Vec<Output> {
+        let cmd = commands::parse(text);
+        let out = match &cmd {
+            Ok(c) => self.execute(c, text, origin),
+            Err(d) => vec![error_at(text, origin, d.clone())],
+        };
+        let ok = !out.iter().any(|o| matches!(o, Output::Error(_)));
+        let recordable = !matches!(
+            cmd,
+            Ok(Command::Record(_) | Command::Quit | Command::Blank | Command::Help(_))
+        );
+        if ok && recordable && self.depth == 0 {
+            return self.record(text, out);
+        }
+        out
+    }
+
+    fn record(&mut self, text: &str, mut out: Vec<Output>) -> Vec<Output> {
+        if let Some(r) = &mut self.recording {
+            let mut line = text.to_string();
+            line.push('\n');
+            if let Err(e) = r
+                .file
+                .write_all(line.as_bytes())
+                .and_then(|()| r.file.flush())
+            {
+                out.push(Output::Error(format!(
+                    "error: cannot write to '{}': {e}; recording stopped\n",
+                    r.path
+                )));
+                self.recording = None;
+            } else {
+                r.lines += 1;
+            }
+        }
+        out
+    }
+
+    /// The names completion offers: the current program's inputs and
+    /// statement names.
+    pub fn names(&self) -> Vec<String> {
+        let Some(c) = &self.current else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = c
+            .traced
+            .trace
+            .nodes
+            .iter()
+            .filter_map(|n| n.name.as_deref().map(str::to_string))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Resolve relative paths against `dir` (the script being run).
+    pub fn push_dir(&mut self, dir: PathBuf) {
+        self.dirs.push(dir);
+    }
+
+    /// Whether a recording is open.
+    pub fn recording(&self) -> bool {
+        self.recording.is_some()
+    }
+
+    fn execute(&mut self, cmd: &Command, text: &str, origin: &Origin) -> Vec<Output> {
+        let err = |d: Diagnostic| vec![error_at(text, origin, d)];
+        // Commands that work on the current program name it in their error.
+        let whole = || {
+            let lead = text.len() - text.trim_start().len();
+            Span::new(lead, text.trim_end().len())
+        };
+        match cmd {
+            Command::Blank => Vec::new(),
+            Command::Program => self.program(text, origin),
+            Command::At(span) => self.at(Piece::sub(text, *span, origin)),
+            Command::Wrt(span) => {
+                let name = span.text(text).to_string();
+                self.seed(SeedSpec::Wrt(name), Piece::sub(text, *span, origin))
+            }
+            Command::Seed(span) => {
+                let list = span.text(text).to_string();
+                self.seed(SeedSpec::List(list), Piece::sub(text, *span, origin))
+            }
+            Command::Help(name) => self.help(name.as_deref(), text, origin),
+            Command::Examples => vec![Output::Text(examples::listing())],
+            Command::Example(name, span) => self.example(name, *span, text, origin),
+            Command::Load(path, span) => self.load(path, *span, text, origin),
+            Command::Record(None) => self.stop_recording(whole(), text, origin),
+            Command::Record(Some((path, span))) => self.start_recording(path, *span, text, origin),
+            Command::Save(path, span) => self.save(path, *span, whole(), text, origin),
+            Command::Export(fmt, path, span) => {
+                self.export(*fmt, path, *span, whole(), text, origin)
+            }
+            Command::Table => match self.render(self.settings.format) {
+                Some(t) => vec![Output::Text(t)],
+                None => err(self.nothing_traced(whole())),
+            },
+            Command::Tui => match self.view(true) {
+                Some(v) => self.show(v),
+                None => err(self.nothing_traced(whole())),
+            },
+            Command::Set(name, value) => self.set(name, value),
+            Command::ShowSettings => vec![Output::Text(self.settings_text())],
+            Command::Quit => vec![Output::Quit],
+            Command::Step(to) => self.step(*to, whole(), text, origin),
+            Command::Pause(c) => vec![Output::Pause(c.clone())],
+            Command::Wait(d) => vec![Output::Wait(*d)],
+            Command::Title(t) => {
+                self.title = (!t.is_empty()).then(|| t.clone());
+                vec![Output::Title(t.clone())]
+            }
+            Command::Expect(e) => self.expect(e, whole(), text, origin),
+        }
+    }
+
+    fn settings_text(&self) -> String {
+        let mut out = settings::listing(&self.settings);
+        match &self.current {
+            Some(c) => {
+                out.push_str(&format!("program: {}\n", one_line(&c.program.input)));
+                if let Some(at) = &c.at {
+                    out.push_str(&format!("point: at {}\n", one_line(at.text())));
+                }
+                if let Some(p) = &c.seed_piece {
+                    out.push_str(&format!("seed: {}\n", one_line(p.text())));
+                }
+            }
+            None => out.push_str("program: none yet\n"),
+        }
+        out
+    }
+
+    fn help(&self, name: Option<&str>, text: &str, origin: &Origin) -> Vec<Output> {
+        match name {
+            None => vec![Output::Text(help_text())],
+            Some(n) => match commands::spec(n) {
+                Some(s) => vec![Output::Text(format!(
+                    ":{} {}\n  {}\n",
+                    s.name, s.args, s.detail
+                ))],
+                None => {
+                    let start = text.find(n).unwrap_or(0);
+                    let d = Diagnostic::new(
+                        Span::new(start, start + n.len()),
+                        format!("no command ':{n}'"),
+                    )
+                    .with_hint("':help' lists the commands");
+                    vec![error_at(text, origin, d)]
+                }
+            },
+        }
+    }
+}
+
+/// `:help` without a name.
+pub fn help_text() -> String {
+    let mut out = String::from(
+        "Type a program with its point to trace it, e.g.\n  f(x) = sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2)) at x = 1\n\
+         A program without a point is remembered; 'at x = 2' then traces it.\n\nCommands:\n",
+    );
+    let width = commands::COMMANDS
+        .iter()
+        .map(|s| s.name.len() + s.args.len() + 2)
+        .max()
+        .unwrap_or(0)
+        .min(30);
+    for s in commands::COMMANDS {
+        let left = format!(":{} {}", s.name, s.args);
+        let left = left.trim_end();
+        if left.chars().count() > width {
+            out.push_str(&format!("  {left}\n  {:width$}  {}\n", "", s.summary));
+        } else {
+            out.push_str(&format!("  {left:width$}  {}\n", s.summary));
+        }
+    }
+    out.push_str(
+        "\n':help NAME' explains one. Keys: Tab completes, Ctrl-R searches the history, Ctrl-C cancels the line, Ctrl-D leaves.\n",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests;
