@@ -2,12 +2,10 @@
 //! lecture's numbers through the public JSON interface, every output format,
 //! and every kind of bad input (exit 2, a located message, nothing on stdout).
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn adtrace() -> Command {
-    Command::cargo_bin("adtrace").unwrap()
-}
+mod common;
+use common::adtrace;
 
 fn eval_json(args: &[&str]) -> Value {
     let out = adtrace()

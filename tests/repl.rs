@@ -2,39 +2,11 @@
 //! programs, points, commands, errors that do not end the session, and the
 //! files `:export`, `:save` and `:record` write.
 
-use assert_cmd::Command;
-
-fn adtrace() -> Command {
-    let mut c = Command::cargo_bin("adtrace").unwrap();
-    // Never touch the user's history.
-    c.env("XDG_DATA_HOME", scratch("data"));
-    c.env_remove("NO_COLOR");
-    c
-}
-
-/// A fresh directory for this test's files.
-fn scratch(tag: &str) -> std::path::PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let d = std::env::temp_dir().join(format!("adtrace-repl-{tag}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::{Run, adtrace, run, scratch};
 
 fn repl(input: &str) -> Run {
-    let out = adtrace().write_stdin(input).output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run(&[], input)
 }
 
 #[test]

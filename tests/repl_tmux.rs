@@ -4,25 +4,11 @@
 //! inline and a working prompt; then `adtrace play` on a lecture script.
 //! Skips with a note when tmux is not installed (CI installs it).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 const GRAPH: &str = "f(x) = sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2)) at x = 1";
 const BIN: &str = env!("CARGO_BIN_EXE_adtrace");
 
 mod common;
-use common::{Tmux, check_shell_is_usable};
-
-fn scratch(tag: &str) -> std::path::PathBuf {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let d = std::env::temp_dir().join(format!(
-        "adtrace-rtmux-{tag}-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use common::{Tmux, check_shell_is_usable, scratch};
 
 /// The prompt is on the last non-empty line of the screen.
 fn at_prompt(s: &str) -> bool {

@@ -3,34 +3,17 @@
 //! naming FILE:line; a script error exits 2 naming FILE:line:col before
 //! anything runs.
 
-use assert_cmd::Command;
-
-fn adtrace() -> Command {
-    Command::cargo_bin("adtrace").unwrap()
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::{Run, scratch};
 
 fn run(args: &[&str]) -> Run {
-    let out = adtrace().arg("run").args(args).output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let mut all = vec!["run"];
+    all.extend_from_slice(args);
+    common::run(&all, "")
 }
 
 fn script(name: &str, text: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let dir = std::env::temp_dir().join(format!("adtrace-replay-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
+    let p = scratch("replay").join(name);
     std::fs::write(&p, text).unwrap();
     p.to_string_lossy().into_owned()
 }

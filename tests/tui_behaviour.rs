@@ -4,23 +4,15 @@
 //! `--ascii`.
 
 use adtrace::core::notation::Style;
-use adtrace::core::pipeline::{self, SeedSpec};
+
 use adtrace::tui::{Control, Model, TuiOptions, render_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 const GRAPH: &str = "a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e at x = 1";
 const NET: &str = "W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2 at x = 1";
 
-fn model_with(src: &str, opts: TuiOptions) -> Model {
-    let t = pipeline::trace(src, "", opts.no_cse).expect("traces");
-    let p = t.point(None).expect("point");
-    let s = t.seed(&SeedSpec::First).expect("seed");
-    Model::new(t, p, s, opts)
-}
-
-fn model(src: &str) -> Model {
-    model_with(src, TuiOptions::default())
-}
+mod common;
+use common::{model, model_with};
 
 fn key(m: &mut Model, code: KeyCode) -> Control {
     m.handle_key(KeyEvent::new(code, KeyModifiers::NONE))

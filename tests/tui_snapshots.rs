@@ -23,10 +23,9 @@ const EXAMPLES: [(&str, &str); 3] = [
     ),
 ];
 
+mod common;
+
 fn model(src: &str, notation: Notation) -> Model {
-    let t = pipeline::trace(src, "", false).expect("traces");
-    let p = t.point(None).expect("point");
-    let s = t.seed(&SeedSpec::First).expect("seed");
     let opts = TuiOptions {
         style: Style {
             notation,
@@ -34,7 +33,7 @@ fn model(src: &str, notation: Notation) -> Model {
         },
         ..TuiOptions::default()
     };
-    Model::new(t, p, s, opts)
+    common::model_with(src, opts)
 }
 
 #[test]

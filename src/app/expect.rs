@@ -5,7 +5,7 @@
 //! Unicode or ASCII, and the program's own names). Must not compute any
 //! derivative: every number is read from the sweep.
 
-use crate::core::notation::{Names, Style};
+use crate::core::notation::{Names, Style, accent};
 use crate::core::sweep::Sweep;
 use crate::core::trace::Trace;
 
@@ -131,17 +131,6 @@ fn column_of(name: &str, trace: &Trace, row: usize, style: Style) -> Option<Colu
     } else {
         None
     }
-}
-
-fn accent(s: &str, mark: char) -> String {
-    let mut out = String::new();
-    let mut chars = s.chars();
-    if let Some(c) = chars.next() {
-        out.push(c);
-        out.push(mark);
-    }
-    out.extend(chars);
-    out
 }
 
 /// The tolerance: given, or half a unit in the last decimal shown (the

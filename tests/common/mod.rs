@@ -1,123 +1,67 @@
-//! A tmux server for end-to-end tests of the real binary in a real
-//! terminal: start a shell at a fixed size, type, read the screen, and check
-//! the shell is usable after the program leaves. Shared by the TUI and REPL
-//! tests (`mod common;`).
+//! The integration tests' one harness (`mod common;` in each test file):
+//! the binary as a user runs it (`adtrace`, `run`), fresh scratch
+//! directories, the TUI model of a program (`model`), and a tmux server for
+//! end-to-end terminal tests (`tmux`).
 
 #![allow(dead_code)]
 
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+pub mod tmux;
 
-/// A tmux server on a private socket with one session; killed on drop,
-/// so a failing assertion cannot leave it behind.
-pub struct Tmux {
-    pub socket: String,
-    pub target: String,
+use adtrace::core::pipeline::{self, SeedSpec};
+use adtrace::tui::{Model, TuiOptions};
+use assert_cmd::Command;
+
+#[allow(unused_imports)]
+pub use tmux::{Tmux, check_shell_is_usable};
+
+/// The binary, with its history kept away from the user's and colours as
+/// a terminal without NO_COLOR would have them.
+pub fn adtrace() -> Command {
+    let mut c = Command::cargo_bin("adtrace").unwrap();
+    c.env("XDG_DATA_HOME", scratch("data"));
+    c.env_remove("NO_COLOR");
+    c
 }
 
-impl Tmux {
-    pub fn start(tag: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            eprintln!("note: tmux is not installed; skipping the tmux end-to-end test");
-            return None;
-        }
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let socket = format!("adtrace-{tag}-{}-{nanos}", std::process::id());
-        let t = Tmux {
-            target: format!("{socket}:0"),
-            socket,
-        };
-        let ok = t.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            &t.socket,
-            "-x",
-            "100",
-            "-y",
-            "30",
-            "env",
-            "PS1=$ ",
-            "sh",
-        ]);
-        assert!(ok.status.success(), "tmux new-session failed: {ok:?}");
-        Some(t)
-    }
+/// A fresh directory for one test's files.
+pub fn scratch(tag: &str) -> std::path::PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let d = std::env::temp_dir().join(format!("adtrace-{tag}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
 
-    pub fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("tmux runs")
-    }
+/// What a run of the binary printed, and its exit code.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
 
-    pub fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", &self.target];
-        args.extend_from_slice(keys);
-        let out = self.run(&args);
-        assert!(out.status.success(), "send-keys {keys:?}: {out:?}");
-    }
-
-    /// Type a command line literally, then Enter.
-    pub fn line(&self, text: &str) {
-        let out = self.run(&["send-keys", "-t", &self.target, "-l", text]);
-        assert!(out.status.success());
-        self.keys(&["Enter"]);
-    }
-
-    pub fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", &self.target]).stdout)
-            .into_owned()
-    }
-
-    pub fn alternate_on(&self) -> bool {
-        let out = self.run(&[
-            "display-message",
-            "-p",
-            "-t",
-            &self.target,
-            "#{alternate_on}",
-        ]);
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
-    }
-
-    /// Poll the screen until `ok` holds; panic with the last screen after
-    /// `secs` seconds.
-    pub fn wait(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
-        let end = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            if Instant::now() > end {
-                panic!("timed out waiting for {what}; the screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+/// Run the binary with `args` and `stdin`.
+pub fn run(args: &[&str], stdin: &str) -> Run {
+    let out = adtrace()
+        .args(args)
+        .write_stdin(stdin.to_string())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
+/// The stepping view's model of a program with its point, seed e₁.
+pub fn model_with(src: &str, opts: TuiOptions) -> Model {
+    let t = pipeline::trace(src, "", opts.no_cse).expect("traces");
+    let p = t.point(None).expect("point");
+    let s = t.seed(&SeedSpec::First).expect("seed");
+    Model::new(t, p, s, opts)
 }
 
-/// After leaving: the main screen is back and the terminal is in cooked
-/// mode (icanon), and the shell runs commands.
-pub fn check_shell_is_usable(t: &Tmux, marker: &str) {
-    t.wait("the main screen", 10, |_| !t.alternate_on());
-    t.line(&format!(
-        "echo {marker}-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon)"
-    ));
-    let want = format!("{marker}-icanon");
-    t.wait("the shell's answer", 10, |s| {
-        s.lines().any(|l| l.trim() == want)
-    });
+pub fn model(src: &str) -> Model {
+    model_with(src, TuiOptions::default())
 }

@@ -206,10 +206,7 @@ impl Session {
                 .with_hint("type a program first, e.g. sin(x)*y at x = 1, y = 2"));
         }
         let body = format!("# adtrace replay file\n{}", self.state_text());
-        match std::fs::write(self.resolve(path), body) {
-            Ok(()) => vec![Output::Note(format!("saved to {path}"))],
-            Err(e) => err(Diagnostic::new(span, format!("cannot write '{path}': {e}"))),
-        }
+        self.write(path, &body, span, text, origin, format!("saved to {path}"))
     }
 
     pub(super) fn export(
@@ -221,16 +218,33 @@ impl Session {
         text: &str,
         origin: &Origin,
     ) -> Vec<Output> {
-        let err = |d: Diagnostic| vec![error_at(text, origin, d)];
         match self.render(fmt) {
-            Some(body) => match std::fs::write(self.resolve(path), body) {
-                Ok(()) => vec![Output::Note(format!(
-                    "wrote {} to {path}",
-                    format_name(fmt)
-                ))],
-                Err(e) => err(Diagnostic::new(span, format!("cannot write '{path}': {e}"))),
-            },
-            None => err(self.nothing_traced(whole)),
+            Some(body) => {
+                let note = format!("wrote {} to {path}", format_name(fmt));
+                self.write(path, &body, span, text, origin, note)
+            }
+            None => vec![error_at(text, origin, self.nothing_traced(whole))],
+        }
+    }
+
+    /// Write a file a command names (relative to the script), with the
+    /// note to show, or the located error.
+    fn write(
+        &self,
+        path: &str,
+        body: &str,
+        span: Span,
+        text: &str,
+        origin: &Origin,
+        note: String,
+    ) -> Vec<Output> {
+        match std::fs::write(self.resolve(path), body) {
+            Ok(()) => vec![Output::Note(note)],
+            Err(e) => vec![error_at(
+                text,
+                origin,
+                Diagnostic::new(span, format!("cannot write '{path}': {e}")),
+            )],
         }
     }
 

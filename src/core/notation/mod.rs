@@ -259,7 +259,7 @@ impl<'t> Names<'t> {
 }
 
 /// Put a combining accent over the first character of a name.
-pub(crate) fn accent(name: &str, mark: char) -> String {
+pub fn accent(name: &str, mark: char) -> String {
     let mut out = String::with_capacity(name.len() + 2);
     let mut chars = name.chars();
     if let Some(c) = chars.next() {
