@@ -4,9 +4,9 @@
 //! list of frames where each `:pause` is a stop. Space (→, PgDn, a
 //! clicker) plays on to the next stop, showing each step in between; ←
 //! (PgUp) goes back to the previous stop; n/p move one frame (`keymap`'s
-//! PRESENTER table); `--auto SECONDS` leaves each stop by itself. A script with an error is
-//! not presented: the error is printed (`Status::Error`) as `adtrace run`
-//! would.
+//! PRESENTER table); `--auto SECONDS` leaves each stop by itself. A
+//! script with an error is not presented: the error is printed
+//! (`Status::Error`) as `adtrace run` would.
 //!
 //! Owns the presentation loop only; every frame is drawn by `tui::draw`
 //! from a `Model`, and every number comes from the session's traces.
