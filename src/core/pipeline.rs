@@ -147,10 +147,57 @@ pub struct Traced {
     pub trace: Trace,
     pub parse_time: Duration,
     pub trace_time: Duration,
+    /// The shapes an `at` list gave the inputs, beyond the program's own
+    /// point (a vector input is lowered to its entries).
+    pub shapes: Vec<(String, (u32, u32))>,
 }
 
 /// Parse and trace a program.
 pub fn trace(program: &str, origin: &str, no_cse: bool) -> Result<Traced, Failure> {
+    trace_at(program, origin, no_cse, None)
+}
+
+/// The shapes an `at` list (`theta = [1, 0.5]`) gives its names; none if
+/// it does not parse (the point reports that).
+pub fn at_shapes(at: Option<&str>) -> Vec<(String, (u32, u32))> {
+    let Some(text) = at else {
+        return Vec::new();
+    };
+    match syntax::parse_point(text) {
+        Ok(p) => trace::point_shapes(text, &p)
+            .into_iter()
+            .map(|(n, s)| (n.to_string(), s))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Parse and trace a program whose inputs take their shapes from its own
+/// point and from `at` (which overrides it).
+pub fn trace_at(
+    program: &str,
+    origin: &str,
+    no_cse: bool,
+    at: Option<&str>,
+) -> Result<Traced, Failure> {
+    trace_shaped(program, origin, no_cse, at_shapes(at))
+}
+
+impl Traced {
+    /// The same program traced again (with or without sharing), its inputs
+    /// keeping their shapes.
+    pub fn retrace(&self, no_cse: bool) -> Result<Traced, Failure> {
+        trace_shaped(&self.source, &self.origin, no_cse, self.shapes.clone())
+    }
+}
+
+fn trace_shaped(
+    program: &str,
+    origin: &str,
+    no_cse: bool,
+    shapes: Vec<(String, (u32, u32))>,
+) -> Result<Traced, Failure> {
+    let extra: Vec<(&str, (u32, u32))> = shapes.iter().map(|(n, s)| (n.as_str(), *s)).collect();
     let fail = |d: Diagnostic| Failure {
         kind: FailureKind::Program,
         diagnostic: d,
@@ -161,11 +208,11 @@ pub fn trace(program: &str, origin: &str, no_cse: bool) -> Result<Traced, Failur
     let t0 = Instant::now();
     let spans = syntax::split(program).map_err(fail)?;
     let (parsed, tr, t1) = if spans.len() >= syntax::PARALLEL_FROM {
-        trace_large(program, &spans, opts).map_err(fail)?
+        trace_large(program, &spans, opts, &extra).map_err(fail)?
     } else {
         let parsed = syntax::parse(program).map_err(fail)?;
         let t1 = Instant::now();
-        let tr = trace::build(program, &parsed, opts).map_err(fail)?;
+        let tr = trace::build_shaped(program, &parsed, opts, &extra).map_err(fail)?;
         (parsed, tr, t1)
     };
     let t2 = Instant::now();
@@ -176,6 +223,7 @@ pub fn trace(program: &str, origin: &str, no_cse: bool) -> Result<Traced, Failur
         trace: tr,
         parse_time: t1 - t0,
         trace_time: t2 - t1,
+        shapes,
     })
 }
 
@@ -189,6 +237,7 @@ fn trace_large(
     src: &str,
     spans: &[Span],
     opts: trace::Options,
+    extra: &[(&str, (u32, u32))],
 ) -> Result<(Program, Trace, Instant), Diagnostic> {
     let n = spans.len();
     let last = syntax::parse_part(src, &spans[n - 1..], n - 1);
@@ -199,7 +248,7 @@ fn trace_large(
         let a = syntax::parse_part(src, &spans[..mid], 0);
         let lowered = match (&a, &last) {
             (Ok(a), Ok(last)) => {
-                let header = trace::Header::of(src, &last.prog);
+                let header = trace::Header::of(src, &last.prog).with_shapes(extra.to_vec());
                 let mut tb =
                     trace::Builder::new(src, opts, &header, a.prog.exprs.len() * n / mid.max(1));
                 Some(tb.statements(&a.prog, None, false).map(|()| tb))
@@ -374,7 +423,7 @@ impl Traced {
 
 /// Run a whole request.
 pub fn evaluate(req: &Request) -> Result<Evaluated, Failure> {
-    let traced = trace(&req.program, &req.origin, req.no_cse)?;
+    let traced = trace_at(&req.program, &req.origin, req.no_cse, req.at.as_deref())?;
     let eval = traced.evaluate(req.at.as_deref(), &req.seed)?;
     Ok(Evaluated { traced, eval })
 }
@@ -455,7 +504,7 @@ mod tests {
                 "used before it is defined",
             ),
             (format!("v0 = x\n{body}f = sinn(x)"), "unknown function"),
-            (format!("v0 = x\n{}\n{body}", "q = (1, 2)"), "multi-output"),
+            (format!("v0 = x\n{}\n{body}", "q = (1, 2)"), "tuple can only be the output"),
         ] {
             assert_eq!(whole(&src).unwrap_err(), piped(&src).unwrap_err());
             assert!(

@@ -15,7 +15,7 @@ use crate::app::session::View;
 use crate::app::settings::{Settings, Theme};
 use crate::core::explain::Explainer;
 use crate::core::notation::{Names, Notation, Style, fixed};
-use crate::core::pipeline::{self, Evaluation, Traced};
+use crate::core::pipeline::{Evaluation, Traced};
 use crate::core::schedule::{Phase, Schedule, Step};
 use crate::core::sweep::{self, Sweep, Warning};
 use crate::core::trace::{Consumers, Trace};
@@ -501,7 +501,7 @@ impl Model {
     /// Re-trace with CSE toggled; the step index is kept, clamped.
     pub fn toggle_cse(&mut self) {
         let no_cse = !self.opts.no_cse;
-        match pipeline::trace(&self.traced.source, &self.traced.origin, no_cse) {
+        match self.traced.retrace(no_cse) {
             Ok(t) if t.trace.n_inputs == self.point.len() => {
                 self.traced = Rc::new(t);
                 self.opts.no_cse = no_cse;

@@ -113,6 +113,19 @@ impl Session {
             )];
         };
         let old = cur.at.replace(piece.clone());
+        let old_traced = cur.traced.clone();
+        // A point that gives an input another shape (theta = [1, 0.5])
+        // changes the rows: trace again.
+        let shapes = pipeline::at_shapes(Some(piece.text()));
+        if shapes != cur.traced.shapes {
+            match pipeline::trace_at(&cur.program.input, "", self.settings.no_cse, Some(piece.text())) {
+                Ok(t) => cur.traced = Rc::new(t),
+                Err(f) => {
+                    cur.at = old;
+                    return vec![trace_failure(&f, &cur.program, Some(&piece))];
+                }
+            }
+        }
         match evaluate(cur) {
             Ok(ev) => {
                 cur.evaluated = Some(ev);
@@ -123,6 +136,7 @@ impl Session {
                 let out = trace_failure(&f, &cur.program, Some(&piece));
                 // Nothing lost: the old point stays.
                 cur.at = old;
+                cur.traced = old_traced;
                 vec![out]
             }
         }
@@ -186,7 +200,7 @@ impl Session {
             && let Some(cur) = &mut self.current
         {
             // Re-trace: the rows change, so the step starts over.
-            match pipeline::trace(&cur.program.input, "", self.settings.no_cse) {
+            match cur.traced.retrace(self.settings.no_cse) {
                 Ok(t) => {
                     cur.traced = Rc::new(t);
                     cur.step = 0;

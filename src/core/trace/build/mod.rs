@@ -1,0 +1,891 @@
+//! Lowering, statement by statement (`Builder`): name resolution
+//! (statements, parameters, inputs by first appearance, the constants `pi`
+//! and `e` and their shadowing, use before definition), constant folding
+//! (literals become operation parameters), common-subexpression sharing,
+//! the output-is-last rule and which rows reach the output.
+//!
+//! Vectors and matrices (`tensor`) are lowered to the same scalar rows;
+//! helpers are traced at each call.
+//!
+//! Must not evaluate anything but constants, nor format for display.
+
+mod tensor;
+
+use std::hash::Hasher as _;
+use std::rc::Rc;
+
+use hashbrown::HashTable;
+
+use super::{Group, GroupKind, Node, Operand, Options, RowGroup, Shaped, Trace, entry_name};
+use crate::core::diagnostic::{Diagnostic, Span, line_col};
+use crate::core::intern::Fx;
+use crate::core::ops::Op;
+use crate::core::syntax::ast::{Expr, ExprId, ExprKind, Program, Stmt};
+
+/// A lowered value: a row, a constant, or a vector/matrix (`Tensor`, by
+/// its index in the builder's arena) of rows and constants.
+#[derive(Clone, Copy, Debug)]
+enum Val {
+    Row(u32),
+    Const(f64),
+    Tensor(u32),
+}
+
+/// A vector or matrix of scalar values, row by row.
+#[derive(Clone, Debug)]
+struct Tensor {
+    rows: u32,
+    cols: u32,
+    elems: Vec<Val>,
+    /// Written as a tuple `(a, b)` (the outputs of a function).
+    tuple: bool,
+}
+
+/// A helper `sigma(z) = …`: its parameters and its body, copied so that it
+/// outlives the part of a large program it was parsed in.
+#[derive(Clone, Debug)]
+struct Helper {
+    name: Span,
+    params: Vec<u32>,
+    body: Rc<[Expr]>,
+}
+
+/// Rows are numbered without the inputs while lowering (inputs are found
+/// as they appear but must come first); input k is `INPUT | k` until the
+/// final renumbering.
+const INPUT: u32 = 1 << 31;
+
+fn hash_row(op: Op, args: [Operand; 2]) -> u64 {
+    let mut h = Fx::default();
+    h.add(op as u64);
+    for a in args {
+        match a {
+            Operand::None => h.add(0),
+            Operand::Row(r) => h.add(1 + (u64::from(r) << 2)),
+            Operand::Const(c) => {
+                h.add(2);
+                h.add(c.to_bits());
+            }
+        }
+    }
+    h.finish()
+}
+
+/// Same operation on the same operands (constants compared bit for bit).
+fn same_row(n: &Node, op: Op, args: [Operand; 2]) -> bool {
+    let eq = |a: Operand, b: Operand| match (a, b) {
+        (Operand::Const(x), Operand::Const(y)) => x.to_bits() == y.to_bits(),
+        _ => a == b,
+    };
+    n.op == op && eq(n.args[0], args[0]) && eq(n.args[1], args[1])
+}
+
+const CONSTANTS: [(&str, f64); 2] = [("pi", std::f64::consts::PI), ("e", std::f64::consts::E)];
+
+pub(super) fn builtin(name: &str) -> Option<f64> {
+    CONSTANTS.iter().find(|(c, _)| *c == name).map(|&(_, v)| v)
+}
+
+/// What a name means at a point of the program.
+#[derive(Clone, Copy, Debug)]
+enum Binding {
+    Unbound,
+    Val(Val),
+    /// A free name that became input k (a later definition is an error).
+    Input(u32),
+}
+
+/// What the program must be told before its statements are lowered: the
+/// definition's name and parameters, the names the point binds (both
+/// shadow the constants `pi` and `e` from the first statement on), and the
+/// shapes the point gives them (a vector input is lowered to its entries).
+#[derive(Clone, Debug, Default)]
+pub struct Header<'a> {
+    pub definition: Option<(Span, Vec<Span>)>,
+    pub point_names: Vec<&'a str>,
+    pub shapes: Vec<(&'a str, (u32, u32))>,
+}
+
+impl<'a> Header<'a> {
+    /// The header of a whole parsed program. A definition is the program's
+    /// function only when it is the last statement (before it, a helper).
+    pub fn of(src: &'a str, prog: &Program) -> Header<'a> {
+        let last_chunk = prog.stmts.last().map(|s| s.chunk as usize);
+        Header {
+            definition: prog
+                .definition
+                .as_ref()
+                .filter(|d| Some(d.chunk) == last_chunk)
+                .map(|d| (d.name, d.params.clone())),
+            point_names: prog.point.iter().map(|b| b.name.text(src)).collect(),
+            shapes: super::point_shapes(src, prog),
+        }
+    }
+
+    /// Also the shapes a `--at` list gives (they override the program's).
+    pub fn with_shapes(mut self, more: Vec<(&'a str, (u32, u32))>) -> Header<'a> {
+        for (name, shape) in more {
+            self.shapes.retain(|(n, _)| *n != name);
+            self.shapes.push((name, shape));
+        }
+        self
+    }
+}
+
+/// Builds a trace statement by statement, from one or more parts of a
+/// program in source order (large programs are lowered while their later
+/// parts are still being parsed). Symbol ids of later parts are mapped to
+/// the first part's numbering by the caller.
+pub struct Builder<'a> {
+    src: &'a str,
+    opts: Options,
+    /// Operation rows, numbered without the inputs (see `INPUT`).
+    nodes: Vec<Node>,
+    cse: HashTable<u32>,
+    /// By symbol id: what the name means now, and the statement defining it.
+    binding: Vec<Binding>,
+    defined_at: Vec<Option<Span>>,
+    /// Input rows in order: the span of the first use (its text is the
+    /// name, unless the row is an entry of a shaped input: `theta[2]`).
+    inputs: Vec<(Span, Option<Box<str>>)>,
+    /// Shapes of inputs, from the point.
+    shapes: Vec<(&'a str, (u32, u32))>,
+    /// Vectors and matrices of this statement and the bound ones.
+    tensors: Vec<Tensor>,
+    /// Helpers by symbol id.
+    helpers: Vec<Option<Helper>>,
+    groups: Vec<Group>,
+    row_group: Vec<RowGroup>,
+    shaped_inputs: Vec<Shaped>,
+    shaped_output: Option<Shaped>,
+    n_outputs: usize,
+    /// Whether the statement being lowered touched a vector or matrix.
+    shaped: bool,
+    params: Vec<&'a str>,
+    def_name: Option<Span>,
+    /// Constants shadowed by a parameter or a name in the point.
+    shadowed: [bool; 2],
+    /// Where each constant was first used as the constant (a statement that
+    /// later binds the name makes that use an error).
+    const_used: [Option<Span>; 2],
+    constants: Vec<(Box<str>, f64)>,
+    scratch: Vec<Val>,
+}
+
+/// Lower a parsed program to its trace.
+pub fn build(src: &str, prog: &Program, opts: Options) -> Result<Trace, Diagnostic> {
+    build_shaped(src, prog, opts, &[])
+}
+
+/// Lower a parsed program whose inputs also take the shapes `extra` (from
+/// an `--at` list).
+pub fn build_shaped(
+    src: &str,
+    prog: &Program,
+    opts: Options,
+    extra: &[(&str, (u32, u32))],
+) -> Result<Trace, Diagnostic> {
+    let header = Header::of(src, prog).with_shapes(extra.to_vec());
+    let mut b = Builder::new(src, opts, &header, prog.exprs.len());
+    b.statements(prog, None, true)?;
+    Ok(b.finish())
+}
+
+impl<'a> Builder<'a> {
+    /// `size` is a hint: the number of expressions to come.
+    pub fn new(src: &'a str, opts: Options, header: &Header<'a>, size: usize) -> Builder<'a> {
+        let mut b = Builder {
+            src,
+            opts,
+            // Rows are at most the operations; a little slack for the
+            // inputs keeps `finish` from reallocating.
+            nodes: Vec::with_capacity(size / 2 + 64),
+            cse: HashTable::with_capacity(if opts.cse { size / 2 } else { 0 }),
+            binding: Vec::new(),
+            defined_at: Vec::new(),
+            inputs: Vec::new(),
+            params: Vec::new(),
+            def_name: None,
+            shadowed: [false; 2],
+            const_used: [None; 2],
+            constants: Vec::new(),
+            scratch: Vec::new(),
+            shapes: header.shapes.clone(),
+            tensors: Vec::new(),
+            helpers: Vec::new(),
+            groups: Vec::new(),
+            row_group: Vec::new(),
+            shaped_inputs: Vec::new(),
+            shaped_output: None,
+            n_outputs: 1,
+            shaped: false,
+        };
+        if let Some((name, params)) = &header.definition {
+            b.def_name = Some(*name);
+            for p in params {
+                b.params.push(p.text(src));
+            }
+            b.param_inputs(params);
+        }
+        for (k, (c, _)) in CONSTANTS.iter().enumerate() {
+            b.shadowed[k] = b.params.contains(c) || header.point_names.contains(c);
+        }
+        b
+    }
+
+    fn text(&self, span: Span) -> &'a str {
+        span.text(self.src)
+    }
+
+    fn where_(&self, span: Span) -> String {
+        let (l, c) = line_col(self.src, span.start as usize);
+        format!("{l}:{c}")
+    }
+
+    fn slot(&mut self, sym: u32) -> usize {
+        let i = sym as usize;
+        if i >= self.binding.len() {
+            let n = (i + 1).max(self.binding.len() * 2);
+            self.binding.resize(n, Binding::Unbound);
+            self.defined_at.resize(n, None);
+        }
+        i
+    }
+
+    fn constant(&self, name: &str) -> Option<(usize, f64)> {
+        let k = CONSTANTS.iter().position(|(c, _)| *c == name)?;
+        (!self.shadowed[k]).then_some((k, CONSTANTS[k].1))
+    }
+
+    /// The parameters of the program's function are its inputs, in order
+    /// (shaped ones as their entries).
+    fn param_inputs(&mut self, params: &[Span]) {
+        for p in params {
+            self.new_input(p.text(self.src), *p);
+        }
+    }
+
+    /// A new input called `name`: one row, or one per entry when the point
+    /// gives it a vector or matrix value.
+    fn new_input(&mut self, name: &str, span: Span) -> Val {
+        let shape = self
+            .shapes
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or((1, 1), |&(_, s)| s);
+        if shape == (1, 1) {
+            self.inputs.push((span, None));
+            return Val::Row(INPUT | (self.inputs.len() - 1) as u32);
+        }
+        let (rows, cols) = shape;
+        let first = self.inputs.len() as u32;
+        let elems = (0..rows * cols)
+            .map(|k| {
+                self.inputs
+                    .push((span, Some(entry_name(name, rows, cols, k).into())));
+                Val::Row(INPUT | (first + k))
+            })
+            .collect();
+        self.shaped_inputs.push(Shaped {
+            name: name.into(),
+            rows,
+            cols,
+            first,
+        });
+        self.groups.push(Group {
+            name: name.into(),
+            kind: GroupKind::Input,
+            rows,
+            cols,
+            span,
+        });
+        self.tensors.push(Tensor {
+            rows,
+            cols,
+            elems,
+            tuple: false,
+        });
+        Val::Tensor((self.tensors.len() - 1) as u32)
+    }
+
+    /// What a name used at `span` means; a free name becomes the next input.
+    fn resolve(&mut self, sym: u32, span: Span) -> Result<Val, Diagnostic> {
+        let i = self.slot(sym);
+        match self.binding[i] {
+            Binding::Val(v) => return Ok(v),
+            Binding::Input(k) => return Ok(Val::Row(INPUT | k)),
+            Binding::Unbound => {}
+        }
+        let name = self.text(span);
+        if self.params.contains(&name) {
+            // Parameters were made inputs first; find this one's value.
+            let v = self.param_value(name);
+            self.binding[i] = Binding::Val(v);
+            return Ok(v);
+        }
+        if let Some((k, c)) = self.constant(name) {
+            self.const_used[k].get_or_insert(span);
+            return Ok(Val::Const(c));
+        }
+        if let Some(def) = self.def_name {
+            let fname = self.text(def);
+            let mut all = self.params.clone();
+            all.push(name);
+            return Err(
+                Diagnostic::new(span, format!("'{name}' is not a parameter of '{fname}'"))
+                    .with_hint(format!("add it: {fname}({})", all.join(", "))),
+            );
+        }
+        let v = self.new_input(name, span);
+        self.binding[i] = match v {
+            Val::Row(r) => Binding::Input(r & !INPUT),
+            v => Binding::Val(v),
+        };
+        Ok(v)
+    }
+
+    /// The value of the program function's parameter `name` (its input
+    /// row, or its shaped input).
+    fn param_value(&self, name: &str) -> Val {
+        if let Some(t) = self
+            .shaped_inputs
+            .iter()
+            .position(|s| &*s.name == name)
+            .and_then(|k| self.input_tensor(k))
+        {
+            return t;
+        }
+        let k = self
+            .inputs
+            .iter()
+            .position(|(s, n)| n.is_none() && s.text(self.src) == name)
+            .unwrap_or(0);
+        Val::Row(INPUT | k as u32)
+    }
+
+    /// The tensor of shaped input k (inputs' tensors come first in the arena
+    /// in the order they were made).
+    fn input_tensor(&self, k: usize) -> Option<Val> {
+        let sh = &self.shaped_inputs[k];
+        self.tensors
+            .iter()
+            .position(|t| matches!(t.elems.first(), Some(Val::Row(r)) if *r == INPUT | sh.first))
+            .map(|i| Val::Tensor(i as u32))
+    }
+
+    /// A statement binds `name`: it must be new, not a parameter, and not
+    /// used earlier (as an input or as the constant it shadows).
+    fn define(&mut self, sym: u32, span: Span) -> Result<(), Diagnostic> {
+        let i = self.slot(sym);
+        let name = self.text(span);
+        let used_before = |at: Span| {
+            Diagnostic::new(at, format!("'{name}' is used before it is defined")).with_hint(
+                format!(
+                    "it is defined at {}; statements run in order",
+                    self.where_(span)
+                ),
+            )
+        };
+        if let Some(prev) = self.defined_at[i] {
+            return Err(Diagnostic::new(
+                span,
+                format!("'{name}' is already defined at {}", self.where_(prev)),
+            )
+            .with_hint("each statement needs a new name"));
+        }
+        if self.params.contains(&name) {
+            let fname = self.def_name.map_or("f", |d| self.text(d));
+            return Err(
+                Diagnostic::new(span, format!("'{name}' is a parameter of '{fname}'"))
+                    .with_hint("a statement cannot redefine a parameter; choose another name"),
+            );
+        }
+        if let Binding::Input(k) = self.binding[i] {
+            return Err(used_before(self.inputs[k as usize].0));
+        }
+        if let Binding::Val(Val::Tensor(t)) = self.binding[i]
+            && let Some(Val::Row(r)) = self.tensors[t as usize].elems.first()
+            && r & INPUT != 0
+        {
+            return Err(used_before(self.inputs[(r & !INPUT) as usize].0));
+        }
+        if let Some(k) = CONSTANTS.iter().position(|(c, _)| *c == name) {
+            if let Some(at) = self.const_used[k] {
+                return Err(used_before(at));
+            }
+            self.shadowed[k] = true;
+        }
+        self.defined_at[i] = Some(span);
+        Ok(())
+    }
+
+    fn emit(&mut self, op: Op, args: [Operand; 2], span: Span) -> u32 {
+        if !self.opts.cse {
+            return self.push_fresh(op, args, span);
+        }
+        let h = hash_row(op, args);
+        let nodes = &self.nodes;
+        if let Some(&r) = self
+            .cse
+            .find(h, |&r| same_row(&nodes[r as usize], op, args))
+        {
+            return r;
+        }
+        let r = self.push_fresh(op, args, span);
+        let nodes = &self.nodes;
+        self.cse.insert_unique(h, r, |&r| {
+            let n = &nodes[r as usize];
+            hash_row(n.op, n.args)
+        });
+        r
+    }
+
+    /// A row that is never shared (and the Const and Id rows of the output).
+    fn push_fresh(&mut self, op: Op, args: [Operand; 2], span: Span) -> u32 {
+        self.nodes.push(Node {
+            op,
+            args,
+            name: None,
+            span,
+            reaches_output: false,
+        });
+        (self.nodes.len() - 1) as u32
+    }
+
+    fn is_last_row(&self, r: u32) -> bool {
+        r & INPUT == 0 && r as usize + 1 == self.nodes.len()
+    }
+
+    /// Lower the statements of `prog`, a part of the program in source
+    /// order; `map` renumbers its symbols; `last_part` says the program's
+    /// last statement (the output) is in it.
+    pub fn statements(
+        &mut self,
+        prog: &Program,
+        map: Option<&[u32]>,
+        last_part: bool,
+    ) -> Result<(), Diagnostic> {
+        for (i, s) in prog.stmts.iter().enumerate() {
+            let last = last_part && i + 1 == prog.stmts.len();
+            if s.params.is_some() && !last {
+                self.helper(prog, map, s)?;
+                continue;
+            }
+            self.statement(prog, map, s, last)?;
+        }
+        Ok(())
+    }
+
+    /// A definition before the last statement: a helper, traced where it is
+    /// called.
+    fn helper(&mut self, prog: &Program, map: Option<&[u32]>, s: &Stmt) -> Result<(), Diagnostic> {
+        let (Some(name), Some(params)) = (s.name, s.params.as_deref()) else {
+            return Ok(());
+        };
+        let m = |x: u32| map.map_or(x, |m| m.get(x as usize).copied().unwrap_or(x));
+        let sym = m(s.sym);
+        self.define(sym, name)?;
+        let body: Rc<[Expr]> = prog.exprs[s.first as usize..=s.value as usize]
+            .iter()
+            .map(|e| Expr {
+                kind: e.kind.renumbered(|id| id - s.first, m),
+                span: e.span,
+            })
+            .collect();
+        let i = sym as usize;
+        if i >= self.helpers.len() {
+            self.helpers.resize(i + 1, None);
+        }
+        self.helpers[i] = Some(Helper {
+            name,
+            params: params.1.iter().map(|&p| m(p)).collect(),
+            body,
+        });
+        Ok(())
+    }
+
+    fn statement(
+        &mut self,
+        prog: &Program,
+        map: Option<&[u32]>,
+        s: &Stmt,
+        last: bool,
+    ) -> Result<(), Diagnostic> {
+        let before = self.nodes.len();
+        self.shaped = false;
+        let v = self.lower(&prog.exprs, map, s.first, s.value)?;
+        let span = prog.exprs[s.value as usize].span;
+        let name = match s.name {
+            Some(n) => {
+                let sym = map.map_or(s.sym, |m| m.get(s.sym as usize).copied().unwrap_or(s.sym));
+                self.define(sym, n)?;
+                Some((self.text(n), self.slot(sym)))
+            }
+            None => None,
+        };
+        let bind = |b: &mut Builder<'a>, v: Val| {
+            if let Some((_, i)) = name {
+                b.binding[i] = Binding::Val(v);
+            }
+        };
+        match v {
+            Val::Tensor(t) => {
+                let group_name = name.map(|(n, _)| n).or_else(|| self.def_name.map(|d| self.text(d)));
+                let (r, c) = (self.tensors[t as usize].rows, self.tensors[t as usize].cols);
+                if last {
+                    self.outputs(t, group_name, span, before)?;
+                    // The rows that are not outputs belong to the statement.
+                    self.group_rows(before, group_name.unwrap_or(""), GroupKind::Statement, r, c, span);
+                } else {
+                    if self.tensors[t as usize].tuple {
+                        return Err(Diagnostic::new(span, "a tuple can only be the output")
+                            .with_hint("use a vector [a, b] for a value used later"));
+                    }
+                    let g = self.group_rows(before, group_name.unwrap_or(""), GroupKind::Statement, r, c, span);
+                    self.name_entries(t, group_name, before, g);
+                    bind(self, v);
+                }
+            }
+            Val::Const(c) => {
+                if last {
+                    let r = self.push_fresh(Op::Const, [Operand::Const(c), Operand::None], span);
+                    self.nodes[r as usize].name = name.map(|(n, _)| n.into());
+                } else if let Some((n, _)) = name {
+                    bind(self, Val::Const(c));
+                    self.constants.push((n.into(), c));
+                }
+            }
+            Val::Row(r) => {
+                let is_input = r & INPUT != 0;
+                let unnamed = !is_input && self.nodes[r as usize].name.is_none();
+                let fresh = !is_input && r as usize >= before;
+                // A statement names its row unless the row already has a name
+                // (then the statement only renames it and makes no row); the
+                // output must be the last row, so it gets a copy if needed.
+                let row = if last && !self.is_last_row(r) {
+                    self.push_fresh(Op::Id, [Operand::Row(r), Operand::None], span)
+                } else if (fresh || unnamed) && name.is_some() {
+                    r
+                } else {
+                    bind(self, Val::Row(r));
+                    if self.shaped {
+                        let n = name.map_or("", |n| n.0);
+                        self.group_rows(before, n, GroupKind::Statement, 1, 1, span);
+                    }
+                    return Ok(());
+                };
+                if let Some((n, _)) = name {
+                    self.nodes[row as usize].name = Some(n.into());
+                }
+                bind(self, Val::Row(row));
+                if self.shaped {
+                    let n = name.map_or("", |n| n.0);
+                    self.group_rows(before, n, GroupKind::Statement, 1, 1, span);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Name the rows a statement made for its entries (`z[1]`, `z[2]`)
+    /// and give them their index in the statement's group `g`.
+    fn name_entries(&mut self, t: u32, name: Option<&str>, before: usize, g: Option<u32>) {
+        let (rows, cols) = (self.tensors[t as usize].rows, self.tensors[t as usize].cols);
+        for k in 0..self.tensors[t as usize].elems.len() {
+            if let Val::Row(r) = self.tensors[t as usize].elems[k]
+                && r & INPUT == 0
+                && r as usize >= before
+                && self.nodes[r as usize].name.is_none()
+            {
+                if let Some(name) = name {
+                    self.nodes[r as usize].name =
+                        Some(entry_name(name, rows, cols, k as u32).into());
+                }
+                if let Some(g) = g
+                    && self.row_group[r as usize].group == g
+                {
+                    self.row_group[r as usize].index = k as u32;
+                }
+            }
+        }
+    }
+
+    /// The last statement is a vector, a matrix or a tuple: its entries
+    /// become the last rows, in order (copies where they are not already).
+    fn outputs(&mut self, t: u32, name: Option<&str>, span: Span, before: usize) -> Result<(), Diagnostic> {
+        let tensor = self.tensors[t as usize].clone();
+        let m = tensor.elems.len();
+        let n = self.nodes.len();
+        let in_place = n >= m
+            && tensor.elems.iter().enumerate().all(|(k, v)| {
+                matches!(v, Val::Row(r) if r & INPUT == 0 && *r as usize == n - m + k && *r as usize >= before && self.nodes[*r as usize].name.is_none())
+            });
+        if !in_place {
+            for v in &tensor.elems {
+                match *v {
+                    Val::Row(r) => {
+                        self.push_fresh(Op::Id, [Operand::Row(r), Operand::None], span);
+                    }
+                    Val::Const(c) => {
+                        self.push_fresh(Op::Const, [Operand::Const(c), Operand::None], span);
+                    }
+                    Val::Tensor(_) => {}
+                }
+            }
+        }
+        let first = self.nodes.len() - m;
+        if let Some(name) = name {
+            for k in 0..m {
+                self.nodes[first + k].name =
+                    Some(entry_name(name, tensor.rows, tensor.cols, k as u32).into());
+            }
+        }
+        self.n_outputs = m;
+        self.shaped_output = Some(Shaped {
+            name: name.unwrap_or("").into(),
+            rows: tensor.rows,
+            cols: tensor.cols,
+            // Rows are numbered without the inputs until `finish`.
+            first: first as u32,
+        });
+        let (r, c) = (tensor.rows, tensor.cols);
+        self.groups.push(Group {
+            name: name.unwrap_or("").into(),
+            kind: GroupKind::Output,
+            rows: r,
+            cols: c,
+            span,
+        });
+        let g = (self.groups.len() - 1) as u32;
+        self.fill_groups();
+        for k in 0..m {
+            self.row_group[first + k] = RowGroup {
+                group: g,
+                index: k as u32,
+            };
+        }
+        Ok(())
+    }
+
+    /// Give the rows `before..` that have no group yet the group `name`;
+    /// its index, if it made one.
+    fn group_rows(
+        &mut self,
+        before: usize,
+        name: &str,
+        kind: GroupKind,
+        rows: u32,
+        cols: u32,
+        span: Span,
+    ) -> Option<u32> {
+        if self.nodes.len() == before {
+            return None;
+        }
+        self.groups.push(Group {
+            name: name.into(),
+            kind,
+            rows,
+            cols,
+            span,
+        });
+        let g = (self.groups.len() - 1) as u32;
+        self.fill_groups();
+        for r in before..self.nodes.len() {
+            if self.row_group[r].group == RowGroup::NONE {
+                self.row_group[r] = RowGroup {
+                    group: g,
+                    index: RowGroup::NONE,
+                };
+            }
+        }
+        Some(g)
+    }
+
+    /// One group slot per row so far (rows made before the first group
+    /// have none).
+    fn fill_groups(&mut self) {
+        let none = RowGroup {
+            group: RowGroup::NONE,
+            index: RowGroup::NONE,
+        };
+        self.row_group.resize(self.nodes.len(), none);
+    }
+
+    /// Lower the arena range `first..=root` of `exprs` (operands precede
+    /// their users, so one forward loop does it).
+    fn lower(
+        &mut self,
+        exprs: &[Expr],
+        map: Option<&[u32]>,
+        first: ExprId,
+        root: ExprId,
+    ) -> Result<Val, Diagnostic> {
+        // One scratch buffer for all statements: no allocation per statement
+        // (a helper's body, lowered inside a statement, takes a new one).
+        let mut vals = std::mem::take(&mut self.scratch);
+        vals.clear();
+        let get = |vals: &Vec<Val>, id: ExprId| vals[(id - first) as usize];
+        for id in first..=root {
+            let e = &exprs[id as usize];
+            let v = match &e.kind {
+                ExprKind::Num(c) => Val::Const(*c),
+                ExprKind::Name(id) => {
+                    let sym = map.map_or(*id, |m| m.get(*id as usize).copied().unwrap_or(*id));
+                    self.resolve(sym, e.span)?
+                }
+                ExprKind::Neg(a) => self.map_unary(Op::Neg, get(&vals, *a), e.span),
+                ExprKind::Call(op, a) => self.map_unary(*op, get(&vals, *a), e.span),
+                ExprKind::Binary(op, a, b) => {
+                    let (va, vb) = (get(&vals, *a), get(&vals, *b));
+                    match (va, vb) {
+                        (Val::Const(x), Val::Const(y)) => Val::Const(op.op().eval(x, y)),
+                        (Val::Tensor(_), _) | (_, Val::Tensor(_)) => {
+                            let spans = [exprs[*a as usize].span, exprs[*b as usize].span];
+                            self.binary(*op, va, vb, spans, e.span)?
+                        }
+                        _ => Val::Row(self.emit(op.op(), [operand(va), operand(vb)], e.span)),
+                    }
+                }
+                ExprKind::Tuple(items) => {
+                    let elems: Vec<(Val, Span)> = items
+                        .iter()
+                        .map(|i| (get(&vals, *i), exprs[*i as usize].span))
+                        .collect();
+                    self.tuple(elems)?
+                }
+                ExprKind::Vector(items) => {
+                    let elems: Vec<(Val, Span)> = items
+                        .iter()
+                        .map(|i| (get(&vals, *i), exprs[*i as usize].span))
+                        .collect();
+                    self.vector(elems, e.span)?
+                }
+                ExprKind::Index(ix) => {
+                    let base = (get(&vals, ix.0), exprs[ix.0 as usize].span);
+                    let at: Vec<(Val, Span)> = ix
+                        .1
+                        .iter()
+                        .map(|i| (get(&vals, *i), exprs[*i as usize].span))
+                        .collect();
+                    self.index(base, &at, e.span)?
+                }
+                ExprKind::Transpose(a) => self.transpose(get(&vals, *a)),
+                ExprKind::Apply(ap) => {
+                    let args: Vec<(Val, Span)> = ap
+                        .args
+                        .iter()
+                        .map(|i| (get(&vals, *i), exprs[*i as usize].span))
+                        .collect();
+                    let sym = map.map_or(ap.sym, |m| m.get(ap.sym as usize).copied().unwrap_or(ap.sym));
+                    self.apply(ap.name, sym, args, e.span)?
+                }
+            };
+            vals.push(v);
+        }
+        let v = get(&vals, root);
+        self.scratch = vals;
+        Ok(v)
+    }
+
+    fn unary(&mut self, op: Op, a: Val, span: Span) -> Val {
+        match a {
+            Val::Const(x) => Val::Const(op.eval(x, 0.0)),
+            Val::Row(_) => Val::Row(self.emit(op, [operand(a), Operand::None], span)),
+            Val::Tensor(_) => a,
+        }
+    }
+
+    /// A scalar binary operation, folded when both sides are constants.
+    fn scalar(&mut self, op: Op, a: Val, b: Val, span: Span) -> Val {
+        match (a, b) {
+            (Val::Const(x), Val::Const(y)) => Val::Const(op.eval(x, y)),
+            _ => Val::Row(self.emit(op, [operand(a), operand(b)], span)),
+        }
+    }
+
+    /// Put the inputs first, renumber every row reference, and mark what
+    /// the outputs depend on.
+    pub fn finish(mut self) -> Trace {
+        let k = self.inputs.len() as u32;
+        let renumber = |a: Operand| match a {
+            Operand::Row(r) if r & INPUT != 0 => Operand::Row(r & !INPUT),
+            Operand::Row(r) => Operand::Row(r + k),
+            other => other,
+        };
+        for n in &mut self.nodes {
+            n.args = [renumber(n.args[0]), renumber(n.args[1])];
+        }
+        let inputs: Vec<Node> = self
+            .inputs
+            .iter()
+            .map(|(span, name)| Node {
+                op: Op::Input,
+                args: [Operand::None; 2],
+                name: Some(name.clone().unwrap_or_else(|| span.text(self.src).into())),
+                span: *span,
+                reaches_output: false,
+            })
+            .collect();
+        // In place: the rows move up by k within the buffer reserved at the
+        // start, rather than into a second copy of the whole trace.
+        let mut nodes = self.nodes;
+        nodes.splice(0..0, inputs);
+        let n = nodes.len();
+        let m = self.n_outputs.min(n);
+        for node in &mut nodes[n - m..] {
+            node.reaches_output = true;
+        }
+        for i in (0..nodes.len()).rev() {
+            if nodes[i].reaches_output {
+                for a in 0..2 {
+                    if let Operand::Row(r) = nodes[i].args[a] {
+                        nodes[r as usize].reaches_output = true;
+                    }
+                }
+            }
+        }
+        let mut row_group = Vec::new();
+        if !self.groups.is_empty() {
+            let none = RowGroup {
+                group: RowGroup::NONE,
+                index: RowGroup::NONE,
+            };
+            row_group = vec![none; k as usize];
+            for s in &self.shaped_inputs {
+                let g = self
+                    .groups
+                    .iter()
+                    .position(|g| g.kind == GroupKind::Input && g.name == s.name)
+                    .unwrap_or(0) as u32;
+                for e in 0..s.len() as u32 {
+                    row_group[(s.first + e) as usize] = RowGroup { group: g, index: e };
+                }
+            }
+            row_group.extend(self.row_group);
+            row_group.resize(n, none);
+        }
+        let shaped_output = self.shaped_output.map(|mut s| {
+            s.first += k;
+            s
+        });
+        Trace {
+            nodes,
+            n_inputs: k as usize,
+            n_outputs: m.max(usize::from(n > 0)),
+            constants: self.constants,
+            cse: self.opts.cse,
+            groups: self.groups,
+            row_group,
+            shaped_inputs: self.shaped_inputs,
+            shaped_output,
+        }
+    }
+}
+
+fn operand(v: Val) -> Operand {
+    match v {
+        Val::Row(r) => Operand::Row(r),
+        Val::Const(c) => Operand::Const(c),
+        Val::Tensor(_) => Operand::None,
+    }
+}
