@@ -60,6 +60,7 @@ fn run(program: &str, p: [f64; 3], seed: &SeedSpec, no_cse: bool) -> Result {
         at: Some(format!("x = {}, y = {}, z = {}", p[0], p[1], p[2])),
         seed: seed.clone(),
         no_cse,
+        ..Request::default()
     };
     // Inputs the program does not mention are not inputs: drop them from --at.
     let traced = pipeline::trace(program, "", no_cse).unwrap();

@@ -16,6 +16,7 @@ use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::format::Format;
 use crate::core::notation::{Notation, Style};
 use crate::core::pipeline::{Request, SeedSpec};
+use crate::core::sweep::Mode;
 
 #[derive(Args, Debug, Clone)]
 pub struct TraceArgs {
@@ -30,9 +31,16 @@ pub struct TraceArgs {
         allow_hyphen_values = true
     )]
     pub seed: Option<String>,
-    /// Differentiate forward with respect to this input (seed e_k).
+    /// Differentiate forward with respect to this input (seed e_k), e.g. x or theta[2].
     #[arg(long, value_name = "INPUT")]
     pub wrt: Option<String>,
+    /// One reverse sweep along this output cotangent: z=[1,0] (a vector-Jacobian product).
+    #[arg(long, value_name = "z=[1,0]", allow_hyphen_values = true)]
+    pub cotangent: Option<String>,
+    /// Which mode builds the Jacobian of a function with several outputs:
+    /// forward (one sweep per input) or reverse (one sweep per output).
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub jacobian: Option<ModeArg>,
     /// Keep repeated subexpressions as separate rows (a tree, not a graph).
     #[arg(long)]
     pub no_cse: bool,
@@ -48,6 +56,21 @@ pub struct TraceArgs {
     /// The program: its text, '-' for stdin, or @FILE.
     #[arg(value_name = "PROGRAM", allow_hyphen_values = false)]
     pub program: String,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ModeArg {
+    Forward,
+    Reverse,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Mode {
+        match m {
+            ModeArg::Forward => Mode::Forward,
+            ModeArg::Reverse => Mode::Reverse,
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -124,6 +147,8 @@ impl TraceArgs {
             at: self.at.clone(),
             seed: self.seed_spec(),
             no_cse: self.no_cse,
+            mode: self.jacobian.map_or(Mode::Reverse, Mode::from),
+            cotangent: self.cotangent.clone(),
         })
     }
 }

@@ -9,6 +9,7 @@ pub(crate) mod diagnostic;
 pub(crate) mod explain;
 pub(crate) mod format;
 pub(crate) mod intern;
+pub mod jacobian;
 pub mod notation;
 pub(crate) mod ops;
 pub mod pipeline;

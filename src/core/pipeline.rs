@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use crate::core::diagnostic::{Diagnostic, Span};
-use crate::core::sweep::{self, Sweep};
+use crate::core::sweep::{self, Directions, Mode, Plan, Sweep};
 use crate::core::syntax::{self, Program};
 use crate::core::trace::{self, PointError, Trace};
 
@@ -34,6 +34,10 @@ pub struct Request {
     pub at: Option<String>,
     pub seed: SeedSpec,
     pub no_cse: bool,
+    /// Which mode builds the Jacobian of a function with several outputs.
+    pub mode: Mode,
+    /// `z=[1, 0]`: one reverse sweep along this output cotangent.
+    pub cotangent: Option<String>,
 }
 
 /// An error in one of the request's texts.
@@ -86,12 +90,31 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// Both sweeps at `point` along `seed`.
+    /// Both sweeps at `point` along `seed` (the gradient of the first
+    /// output, or of each output in turn).
     pub fn new(trace: &Trace, point: Vec<f64>, seed: Vec<f64>) -> Evaluation {
+        Evaluation::planned(trace, point, seed, Mode::Reverse, None)
+    }
+
+    /// Both sweeps, the schedule showing what `mode` needs for the whole
+    /// Jacobian (or one reverse sweep along `cotangent`).
+    pub fn planned(
+        trace: &Trace,
+        point: Vec<f64>,
+        seed: Vec<f64>,
+        mode: Mode,
+        cotangent: Option<Vec<f64>>,
+    ) -> Evaluation {
         let t0 = Instant::now();
         let mut sw = sweep::forward(trace, &point, &seed);
+        sw.plan = Plan::new(trace, mode, &seed, cotangent.as_deref());
+        let first = sw.plan.forward.get(0, trace.n_inputs);
+        if first != seed {
+            sweep::tangents(trace, &mut sw, &first);
+        }
         let t1 = Instant::now();
-        sweep::reverse(trace, &mut sw);
+        let c = sw.plan.reverse.get(0, trace.n_outputs.max(1));
+        sweep::reverse_with(trace, &mut sw, &c);
         let t2 = Instant::now();
         Evaluation {
             point,
@@ -107,6 +130,9 @@ impl Evaluation {
     pub fn reseeded(&self, trace: &Trace, seed: Vec<f64>) -> Evaluation {
         let mut e = self.clone();
         sweep::tangents(trace, &mut e.sweep, &seed);
+        if let Directions::Given(s) = &mut e.sweep.plan.forward {
+            *s = seed.clone();
+        }
         e.seed = seed;
         e
     }
@@ -349,9 +375,100 @@ impl Traced {
     /// the seed, and both sweeps there: the one way every front end gets
     /// its numbers.
     pub fn evaluate(&self, at: Option<&str>, seed: &SeedSpec) -> Result<Evaluation, Failure> {
+        self.evaluate_with(at, seed, Mode::Reverse, None)
+    }
+
+    /// The same, with the sweeps `mode` needs for the Jacobian, or one
+    /// reverse sweep along a cotangent (`z=[1, 0]`).
+    pub fn evaluate_with(
+        &self,
+        at: Option<&str>,
+        seed: &SeedSpec,
+        mode: Mode,
+        cotangent: Option<&str>,
+    ) -> Result<Evaluation, Failure> {
         let point = self.point(at)?;
         let seed = self.seed(seed)?;
-        Ok(Evaluation::new(&self.trace, point, seed))
+        let cotangent = match cotangent {
+            Some(text) => Some(self.cotangent(text)?),
+            None => None,
+        };
+        Ok(Evaluation::planned(
+            &self.trace,
+            point,
+            seed,
+            mode,
+            cotangent,
+        ))
+    }
+
+    /// The output cotangent a list gives (`z=[1, 0]`, `L=1`; outputs left
+    /// out are 0), located in the list on error.
+    pub fn cotangent(&self, text: &str) -> Result<Vec<f64>, Failure> {
+        let fail = |d: Diagnostic| Failure {
+            kind: FailureKind::Seed,
+            diagnostic: d,
+            source: text.to_string(),
+            origin: "--cotangent".to_string(),
+        };
+        let p = syntax::parse_point(text).map_err(fail)?;
+        let t = &self.trace;
+        let outputs = t.outputs();
+        let mut c = vec![0.0; outputs.len()];
+        for b in &p.point {
+            let name = b.name.text(text);
+            let v = trace::const_tensor(t, text, &p, b.first, b.value).map_err(fail)?;
+            let whole = t.shaped_output.as_ref().filter(|s| &*s.name == name);
+            if let Some(sh) = whole {
+                if v.data.len() != sh.len() {
+                    return Err(fail(Diagnostic::new(
+                        p.exprs[b.value as usize].span,
+                        format!(
+                            "{name} has {} entries; this gives {}",
+                            sh.len(),
+                            v.data.len()
+                        ),
+                    )));
+                }
+                c.copy_from_slice(&v.data);
+                continue;
+            }
+            let k = outputs
+                .clone()
+                .position(|r| t.nodes[r].name.as_deref() == Some(name));
+            match (k, v.data.as_slice()) {
+                (Some(k), [x]) => c[k] = *x,
+                (Some(_), _) => {
+                    return Err(fail(Diagnostic::new(
+                        p.exprs[b.value as usize].span,
+                        format!("{name} is one output: give it a number"),
+                    )));
+                }
+                (None, _) => {
+                    let names: Vec<String> = t
+                        .shaped_output
+                        .iter()
+                        .map(|s| s.name.to_string())
+                        .chain(
+                            outputs
+                                .clone()
+                                .filter_map(|r| t.nodes[r].name.as_deref().map(str::to_string)),
+                        )
+                        .filter(|n| !n.is_empty() && !n.contains('['))
+                        .collect();
+                    return Err(fail(
+                        Diagnostic::new(b.name, format!("'{name}' is not an output")).with_hint(
+                            if names.is_empty() {
+                                "name the output to give it a cotangent (z = …)".to_string()
+                            } else {
+                                format!("the outputs are {}", names.join(", "))
+                            },
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(c)
     }
 
     /// Whether every input has a value in the program's own point.
@@ -424,7 +541,12 @@ impl Traced {
 /// Run a whole request.
 pub fn evaluate(req: &Request) -> Result<Evaluated, Failure> {
     let traced = trace_at(&req.program, &req.origin, req.no_cse, req.at.as_deref())?;
-    let eval = traced.evaluate(req.at.as_deref(), &req.seed)?;
+    let eval = traced.evaluate_with(
+        req.at.as_deref(),
+        &req.seed,
+        req.mode,
+        req.cotangent.as_deref(),
+    )?;
     Ok(Evaluated { traced, eval })
 }
 
@@ -504,7 +626,10 @@ mod tests {
                 "used before it is defined",
             ),
             (format!("v0 = x\n{body}f = sinn(x)"), "unknown function"),
-            (format!("v0 = x\n{}\n{body}", "q = (1, 2)"), "tuple can only be the output"),
+            (
+                format!("v0 = x\n{}\n{body}", "q = (1, 2)"),
+                "tuple can only be the output",
+            ),
         ] {
             assert_eq!(whole(&src).unwrap_err(), piped(&src).unwrap_err());
             assert!(

@@ -65,6 +65,104 @@ impl Warning {
     }
 }
 
+/// The directions of one phase's sweeps: one sweep along a given vector,
+/// or one sweep per unit vector (a whole Jacobian, column by column
+/// forward or row by row in reverse).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Directions {
+    Given(Vec<f64>),
+    Units(usize),
+}
+
+impl Default for Directions {
+    fn default() -> Directions {
+        Directions::Units(0)
+    }
+}
+
+impl Directions {
+    pub fn count(&self) -> usize {
+        match self {
+            Directions::Given(_) => 1,
+            Directions::Units(n) => *n,
+        }
+    }
+
+    /// The direction of sweep `k`, `len` entries long.
+    pub fn get(&self, k: usize, len: usize) -> Vec<f64> {
+        match self {
+            Directions::Given(v) => v.clone(),
+            Directions::Units(_) => {
+                let mut e = vec![0.0; len];
+                if let Some(x) = e.get_mut(k) {
+                    *x = 1.0;
+                }
+                e
+            }
+        }
+    }
+}
+
+/// Which mode builds the Jacobian of a function with several outputs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// One forward sweep per input: a column each.
+    Forward,
+    /// One reverse sweep per output: a row each (the default; for one
+    /// output, the gradient).
+    #[default]
+    Reverse,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Forward => "forward",
+            Mode::Reverse => "reverse",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "forward" => Some(Mode::Forward),
+            "reverse" => Some(Mode::Reverse),
+            _ => None,
+        }
+    }
+}
+
+/// The sweeps shown, in order: the forward ones, then the reverse ones.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    pub mode: Mode,
+    pub forward: Directions,
+    pub reverse: Directions,
+}
+
+impl Plan {
+    /// The sweeps for a mode: forward mode takes one forward sweep per
+    /// input; reverse mode the seed's forward sweep and one reverse sweep
+    /// per output (or one along a given cotangent).
+    pub fn new(trace: &Trace, mode: Mode, seed: &[f64], cotangent: Option<&[f64]>) -> Plan {
+        let m = trace.n_outputs.max(1);
+        match mode {
+            Mode::Forward if trace.n_outputs > 1 || trace.n_inputs > 1 => Plan {
+                mode,
+                forward: Directions::Units(trace.n_inputs.max(1)),
+                reverse: Directions::Units(0),
+            },
+            _ => Plan {
+                mode,
+                forward: Directions::Given(seed.to_vec()),
+                reverse: match cotangent {
+                    Some(c) => Directions::Given(c.to_vec()),
+                    None if m == 1 => Directions::Given(vec![1.0]),
+                    None => Directions::Units(m),
+                },
+            },
+        }
+    }
+}
+
 /// The numbers of a trace at one point for one seed.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sweep {
@@ -72,6 +170,10 @@ pub struct Sweep {
     pub point: Vec<f64>,
     /// Seed (tangent) of each input, in input order.
     pub seed: Vec<f64>,
+    /// The adjoint seed of each output, in output order (e₁ by default).
+    pub cotangent: Vec<f64>,
+    /// The sweeps the schedule shows.
+    pub plan: Plan,
     pub value: Vec<f64>,
     /// ∂row/∂operand for the two operands of each row.
     pub partial: Vec<[f64; 2]>,
@@ -84,6 +186,37 @@ pub struct Sweep {
 }
 
 impl Sweep {
+    /// The steps of this sweep's plan over the trace's rows.
+    pub fn schedule(&self, trace: &Trace) -> crate::core::schedule::Schedule {
+        crate::core::schedule::Schedule::new(
+            trace.len(),
+            self.plan.forward.count().max(1),
+            self.plan.reverse.count(),
+        )
+    }
+
+    /// The numbers as sweep `k` of `phase` leaves them: the tangents along
+    /// its seed direction, or the adjoints from its cotangent (the values
+    /// and partials are the same for every sweep).
+    pub fn at_sweep(&self, trace: &Trace, phase: crate::core::schedule::Phase, k: usize) -> Sweep {
+        let mut s = self.clone();
+        match phase {
+            crate::core::schedule::Phase::Forward => {
+                let seed = self.plan.forward.get(k, trace.n_inputs);
+                if seed != self.seed {
+                    tangents(trace, &mut s, &seed);
+                }
+            }
+            crate::core::schedule::Phase::Reverse => {
+                let c = self.plan.reverse.get(k, trace.n_outputs.max(1));
+                if c != self.cotangent {
+                    reverse_with(trace, &mut s, &c);
+                }
+            }
+        }
+        s
+    }
+
     /// The output's value.
     pub fn output_value(&self) -> f64 {
         self.value.last().copied().unwrap_or(f64::NAN)
@@ -117,6 +250,8 @@ pub fn forward(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
     let mut s = Sweep {
         point: point.to_vec(),
         seed: seed.to_vec(),
+        cotangent: Vec::new(),
+        plan: Plan::new(trace, Mode::Reverse, seed, None),
         value: Vec::with_capacity(n),
         partial: Vec::with_capacity(n),
         tangent: Vec::new(),
@@ -177,39 +312,13 @@ fn show(v: f64) -> &'static str {
 /// Recompute the tangents for a new seed from the stored partials (the
 /// values do not change with the seed).
 pub fn tangents(trace: &Trace, s: &mut Sweep, seed: &[f64]) {
-    let n = trace.len();
     s.seed = seed.to_vec();
-    s.tangent.clear();
-    s.tangent.reserve(n);
-    s.seeded.clear();
-    s.seeded.reserve(n);
     s.warnings.retain(|w| w.pass != Pass::Tangent);
+    tangent_pass(trace, &s.partial, seed, &mut s.tangent, &mut s.seeded);
     for (i, node) in trace.nodes.iter().enumerate() {
-        if node.op == Op::Input {
-            let d = seed.get(i).copied().unwrap_or(0.0);
-            s.tangent.push(d);
-            s.seeded.push(d != 0.0);
-            continue;
-        }
-        let [a0, a1] = node.args;
-        let p = s.partial[i];
-        let mut t = 0.0;
-        let mut active = false;
-        // Only seeded operands contribute: a structural zero stays 0 even
-        // when the partial is infinite or NaN.
-        if let Operand::Row(r) = a0
-            && s.seeded[r as usize]
-        {
-            t += p[0] * s.tangent[r as usize];
-            active = true;
-        }
-        if let Operand::Row(r) = a1
-            && s.seeded[r as usize]
-        {
-            t += p[1] * s.tangent[r as usize];
-            active = true;
-        }
-        if active
+        let t = s.tangent[i];
+        if node.op != Op::Input
+            && s.seeded[i]
             && !t.is_finite()
             && s.value[i].is_finite()
             && operand_tangents_finite(s, node.args)
@@ -224,10 +333,85 @@ pub fn tangents(trace: &Trace, s: &mut Sweep, seed: &[f64]) {
                 ),
             });
         }
-        s.tangent.push(t);
-        s.seeded.push(active);
     }
     sort_warnings(s);
+}
+
+/// The tangents along `seed` (one per input) from the stored partials,
+/// into `tangent`, and which rows depend on a seeded input, into
+/// `seeded`. Only seeded operands contribute: a structural zero stays 0
+/// even where a partial is infinite or NaN.
+pub fn tangent_pass(
+    trace: &Trace,
+    partial: &[[f64; 2]],
+    seed: &[f64],
+    tangent: &mut Vec<f64>,
+    seeded: &mut Vec<bool>,
+) {
+    let n = trace.len();
+    tangent.clear();
+    tangent.reserve(n);
+    seeded.clear();
+    seeded.reserve(n);
+    for (i, node) in trace.nodes.iter().enumerate() {
+        if node.op == Op::Input {
+            let d = seed.get(i).copied().unwrap_or(0.0);
+            tangent.push(d);
+            seeded.push(d != 0.0);
+            continue;
+        }
+        let [a0, a1] = node.args;
+        let p = partial[i];
+        let mut t = 0.0;
+        let mut active = false;
+        if let Operand::Row(r) = a0
+            && seeded[r as usize]
+        {
+            t += p[0] * tangent[r as usize];
+            active = true;
+        }
+        if let Operand::Row(r) = a1
+            && seeded[r as usize]
+        {
+            t += p[1] * tangent[r as usize];
+            active = true;
+        }
+        tangent.push(t);
+        seeded.push(active);
+    }
+}
+
+/// The adjoints from `cotangent` (one per output) and the stored
+/// partials, into `adjoint`; rows the outputs do not use stay 0.
+pub fn adjoint_pass(
+    trace: &Trace,
+    partial: &[[f64; 2]],
+    cotangent: &[f64],
+    adjoint: &mut Vec<f64>,
+) {
+    let n = trace.len();
+    adjoint.clear();
+    adjoint.resize(n, 0.0);
+    if n == 0 {
+        return;
+    }
+    for (k, r) in trace.outputs().enumerate() {
+        adjoint[r] = cotangent.get(k).copied().unwrap_or(0.0);
+    }
+    for i in (0..n).rev() {
+        let node = &trace.nodes[i];
+        if !node.reaches_output {
+            continue;
+        }
+        let g = adjoint[i];
+        let p = partial[i];
+        if let Operand::Row(r) = node.args[0] {
+            adjoint[r as usize] += g * p[0];
+        }
+        if let Operand::Row(r) = node.args[1] {
+            adjoint[r as usize] += g * p[1];
+        }
+    }
 }
 
 fn operand_tangents_finite(s: &Sweep, args: [Operand; 2]) -> bool {
@@ -235,32 +419,22 @@ fn operand_tangents_finite(s: &Sweep, args: [Operand; 2]) -> bool {
         .all(|a| a.row().is_none_or(|r| s.tangent[r as usize].is_finite()))
 }
 
-/// Reverse sweep: seed the output's adjoint with 1 and push each row's
-/// adjoint times its local partials to its operands, from the last row to
-/// the first. Rows the output does not depend on keep a structural 0.
+/// Reverse sweep from the first output: its adjoint seeded with 1.
 pub fn reverse(trace: &Trace, s: &mut Sweep) {
+    let mut c = vec![0.0; trace.n_outputs.max(1)];
+    c[0] = 1.0;
+    reverse_with(trace, s, &c);
+}
+
+/// Reverse sweep: seed the outputs' adjoints with `cotangent` and push
+/// each row's adjoint times its local partials to its operands, from the
+/// last row to the first. Rows the outputs do not depend on keep a
+/// structural 0.
+pub fn reverse_with(trace: &Trace, s: &mut Sweep, cotangent: &[f64]) {
     let n = trace.len();
-    s.adjoint.clear();
-    s.adjoint.resize(n, 0.0);
+    s.cotangent = cotangent.to_vec();
     s.warnings.retain(|w| w.pass != Pass::Adjoint);
-    if n == 0 {
-        return;
-    }
-    s.adjoint[n - 1] = 1.0;
-    for i in (0..n).rev() {
-        let node = &trace.nodes[i];
-        if !node.reaches_output {
-            continue;
-        }
-        let g = s.adjoint[i];
-        let p = s.partial[i];
-        if let Operand::Row(r) = node.args[0] {
-            s.adjoint[r as usize] += g * p[0];
-        }
-        if let Operand::Row(r) = node.args[1] {
-            s.adjoint[r as usize] += g * p[1];
-        }
-    }
+    adjoint_pass(trace, &s.partial, cotangent, &mut s.adjoint);
     // Report where a non-finite adjoint first appears (its consumers'
     // adjoints are finite), once per row.
     let consumers_finite = {

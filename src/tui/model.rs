@@ -317,7 +317,7 @@ impl Model {
 
     /// The sweeps' steps for this trace.
     pub fn schedule(&self) -> Schedule {
-        Schedule::single(self.trace().len())
+        self.sweep.schedule(self.trace())
     }
 
     pub fn sweep(&self) -> &Sweep {
@@ -686,6 +686,7 @@ pub(crate) fn box_title(ex: &Explainer, trace: &Trace, i: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::pipeline;
 
     fn model(src: &str) -> Model {
         let t = pipeline::trace(src, "", false).unwrap();

@@ -118,7 +118,12 @@ impl Session {
         // changes the rows: trace again.
         let shapes = pipeline::at_shapes(Some(piece.text()));
         if shapes != cur.traced.shapes {
-            match pipeline::trace_at(&cur.program.input, "", self.settings.no_cse, Some(piece.text())) {
+            match pipeline::trace_at(
+                &cur.program.input,
+                "",
+                self.settings.no_cse,
+                Some(piece.text()),
+            ) {
                 Ok(t) => cur.traced = Rc::new(t),
                 Err(f) => {
                     cur.at = old;
@@ -229,7 +234,12 @@ impl Session {
         let Some(cur) = self.current.as_mut().filter(|c| c.evaluated.is_some()) else {
             return vec![error_at(text, origin, self.nothing_traced(span))];
         };
-        let schedule = Schedule::single(cur.traced.trace.len());
+        let schedule = cur
+            .evaluated
+            .as_ref()
+            .map_or(Schedule::single(cur.traced.trace.len()), |e| {
+                e.sweep.schedule(&cur.traced.trace)
+            });
         let last = schedule.last();
         let k = match to {
             StepTo::Index(k) => k,

@@ -67,6 +67,94 @@ fn named_numbers<'a>(names: impl Iterator<Item = &'a str>, values: &[f64]) -> St
     object(names.zip(values).map(|(n, v)| (n, number(*v))))
 }
 
+/// `{"name": "z", "index": [2]}` (1-based, `[i, j]` in a matrix; no index
+/// for a row the statement computed on the way).
+fn group(g: &crate::core::trace::Group, index: Option<u32>) -> String {
+    let mut fields = vec![("name", string(&g.name))];
+    if let Some(k) = index {
+        let (i, j) = (k / g.cols + 1, k % g.cols + 1);
+        let idx = if g.cols == 1 {
+            format!("[{i}]")
+        } else if g.rows == 1 {
+            format!("[{j}]")
+        } else {
+            format!("[{i}, {j}]")
+        };
+        fields.push(("index", idx));
+    }
+    object(fields)
+}
+
+/// The fields of a program with vectors or several outputs: every output,
+/// the Jacobian, and the sweeps each mode needs.
+fn shaped_fields(c: &Ctx, s: &mut String) {
+    let (trace, sweep) = (c.trace, c.sweep);
+    let n = c.names();
+    let outputs: Vec<String> = trace
+        .outputs()
+        .map(|r| {
+            object([
+                ("name", string(&n.sym(r))),
+                ("value", number(sweep.value[r])),
+                ("tangent", number(sweep.tangent[r])),
+            ])
+        })
+        .collect();
+    let _ = write!(s, ", \"outputs\": [{}]", outputs.join(", "));
+    let (fwd, rev) = c.costs();
+    let _ = write!(
+        s,
+        ", \"sweeps\": {}",
+        object([
+            ("forward", fwd.to_string()),
+            ("reverse", rev.to_string()),
+            ("mode", string(sweep.plan.mode.name())),
+        ])
+    );
+    if let crate::core::sweep::Directions::Given(ct) = &sweep.plan.reverse
+        && trace.n_outputs > 1
+    {
+        let names: Vec<String> = trace.outputs().map(|r| n.sym(r)).collect();
+        let _ = write!(
+            s,
+            ", \"cotangent\": {}",
+            named_numbers(names.iter().map(String::as_str), ct)
+        );
+    }
+    match c.jacobian() {
+        Some(Ok(j)) => {
+            let names = |r: std::ops::Range<usize>| -> String {
+                let v: Vec<String> = r.map(|i| string(&n.sym(i))).collect();
+                format!("[{}]", v.join(", "))
+            };
+            let rows: Vec<String> = (0..j.outputs)
+                .map(|i| {
+                    let v: Vec<String> = j.row(i).iter().map(|x| number(*x)).collect();
+                    format!("[{}]", v.join(", "))
+                })
+                .collect();
+            let _ = write!(
+                s,
+                ", \"jacobian\": {}",
+                object([
+                    ("outputs", names(trace.outputs())),
+                    ("inputs", names(0..trace.n_inputs)),
+                    ("rows", format!("[{}]", rows.join(", "))),
+                    ("mode", string(j.mode.name())),
+                ])
+            );
+        }
+        Some(Err(e)) => {
+            let _ = write!(
+                s,
+                ", \"jacobian\": {}",
+                object([("error", string(&e.to_string()))])
+            );
+        }
+        None => {}
+    }
+}
+
 /// A number, or `null` where the step shown has not reached it.
 fn known_number(known: bool, x: f64) -> String {
     if known { number(x) } else { "null".to_string() }
@@ -76,7 +164,8 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     let c = Ctx::new(trace, sweep, opts);
     let ex = &c.ex;
     let n = &ex.names;
-    let out = trace.output();
+    // The first output (the only one of a scalar program).
+    let out = trace.outputs().start;
     let inputs: Vec<String> = trace.input_names().map(string).collect();
     let mut s = String::new();
     s.push('{');
@@ -93,8 +182,14 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     );
     let output = object([
         ("name", string(&n.sym(out))),
-        ("value", number(sweep.output_value())),
-        ("tangent", number(sweep.output_tangent())),
+        (
+            "value",
+            number(sweep.value.get(out).copied().unwrap_or(f64::NAN)),
+        ),
+        (
+            "tangent",
+            number(sweep.tangent.get(out).copied().unwrap_or(f64::NAN)),
+        ),
         (
             "gradient",
             named_numbers(trace.input_names(), sweep.gradient()),
@@ -105,6 +200,9 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     let _ = write!(s, ", \"cse\": {}", trace.cse);
     if let Some(k) = c.at {
         let _ = write!(s, ", \"step\": {k}");
+    }
+    if c.shaped() {
+        shaped_fields(&c, &mut s);
     }
     if !opts.output_only {
         s.push_str(", \"nodes\": [");
@@ -129,7 +227,7 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
                 .filter(|(a, _)| a.row().is_some())
                 .map(|(_, p)| number(p))
                 .collect();
-            s.push_str(&object([
+            let mut fields = vec![
                 ("index", i.to_string()),
                 ("label", string(&n.label(i))),
                 ("name", string(&n.sym(i))),
@@ -143,7 +241,11 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
                 ("partials", format!("[{}]", partials.join(", "))),
                 ("reaches_output", node.reaches_output.to_string()),
                 ("depends_on_seed", sweep.seeded[i].to_string()),
-            ]));
+            ];
+            if let Some((g, index)) = trace.group_of(i) {
+                fields.push(("group", group(g, index)));
+            }
+            s.push_str(&object(fields));
         }
         s.push_str("], \"steps\": [");
         for (k, st) in c.steps_done().enumerate() {

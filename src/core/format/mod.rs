@@ -15,6 +15,7 @@ pub use json::json;
 pub use table::{latex, markdown, text};
 
 use crate::core::explain::{Explainer, Known};
+use crate::core::jacobian::{Jacobian, TooLarge};
 use crate::core::notation::{Names, Style};
 use crate::core::schedule::Schedule;
 use crate::core::sweep::Sweep;
@@ -62,8 +63,17 @@ pub struct Options {
     pub step: Option<usize>,
 }
 
-/// Render in any format.
+/// Render in any format. At a step, the numbers are those of the sweep
+/// the step belongs to (a later forward sweep's tangents, a later reverse
+/// sweep's adjoints).
 pub fn render(format: Format, trace: &Trace, sweep: &Sweep, opts: Options) -> String {
+    let schedule = sweep.schedule(trace);
+    let shown = opts
+        .step
+        .and_then(|k| schedule.step(k.min(schedule.last())))
+        .filter(|st| st.sweep > 0)
+        .map(|st| sweep.at_sweep(trace, st.phase, st.sweep));
+    let sweep = shown.as_ref().unwrap_or(sweep);
     match format {
         Format::Text => text(trace, sweep, opts),
         Format::Json => json(trace, sweep, opts),
@@ -82,18 +92,44 @@ pub(crate) struct Ctx<'t> {
     pub schedule: Schedule,
     /// The step shown, clamped; `None`: all done.
     pub at: Option<usize>,
+    /// The Jacobian of a function with several outputs, by the plan's mode.
+    jacobian: std::cell::OnceCell<Option<Result<Jacobian, TooLarge>>>,
 }
 
 impl<'t> Ctx<'t> {
     pub fn new(trace: &'t Trace, sweep: &'t Sweep, opts: Options) -> Ctx<'t> {
-        let schedule = Schedule::single(trace.len());
+        let schedule = sweep.schedule(trace);
         Ctx {
             trace,
             sweep,
             ex: Explainer::new(trace, sweep, Names::new(trace, opts.style)),
             at: opts.step.map(|k| k.min(schedule.last())),
             schedule,
+            jacobian: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Whether the program has vectors, matrices or several outputs (the
+    /// formats then say more than for a scalar program).
+    pub fn shaped(&self) -> bool {
+        self.trace.n_outputs > 1 || !self.trace.groups.is_empty()
+    }
+
+    /// The Jacobian, for a function with several outputs.
+    pub fn jacobian(&self) -> Option<&Result<Jacobian, TooLarge>> {
+        self.jacobian
+            .get_or_init(|| {
+                (self.trace.n_outputs > 1).then(|| {
+                    crate::core::jacobian::jacobian(self.trace, self.sweep, self.sweep.plan.mode)
+                })
+            })
+            .as_ref()
+    }
+
+    /// How many sweeps each mode needs for the whole Jacobian: n forward
+    /// (one per input) against m reverse (one per output).
+    pub fn costs(&self) -> (usize, usize) {
+        (self.trace.n_inputs, self.trace.n_outputs)
     }
 
     pub fn names(&self) -> &Names<'t> {

@@ -53,6 +53,9 @@ fn summary(c: &Ctx) -> Vec<String> {
     if let Some(pos) = c.position() {
         return vec![pos];
     }
+    if c.trace.n_outputs > 1 {
+        return many_outputs(c);
+    }
     let (trace, sweep) = (c.trace, c.sweep);
     let n = c.names();
     let p = n.style.precision;
@@ -81,6 +84,108 @@ fn summary(c: &Ctx) -> Vec<String> {
         lines.push(format!("warning: {}", c.ex.warning(w)));
     }
     lines.into_iter().map(|l| n.out(l)).collect()
+}
+
+/// The summary of a function with several outputs: the outputs, their
+/// tangents along the seed, and the Jacobian with what each mode costs.
+fn many_outputs(c: &Ctx) -> Vec<String> {
+    let (trace, sweep) = (c.trace, c.sweep);
+    let n = c.names();
+    let p = n.style.precision;
+    let outs = trace.outputs();
+    let values: Vec<String> = outs
+        .clone()
+        .map(|r| format!("{} = {}", n.sym(r), fixed(sweep.value[r], p)))
+        .collect();
+    let mut lines = vec![format!("outputs: {}", values.join(", "))];
+    if trace.n_inputs > 0 {
+        let tangents: Vec<String> = outs
+            .clone()
+            .map(|r| format!("{} = {}", n.tangent(r), fixed(sweep.tangent[r], p)))
+            .collect();
+        lines.push(format!(
+            "along the seed {}: {}   (one forward sweep)",
+            c.ex.seed_text(),
+            tangents.join(", ")
+        ));
+    }
+    let (fwd, rev) = c.costs();
+    if let crate::core::sweep::Directions::Given(ct) = &sweep.plan.reverse {
+        let bars: Vec<String> = (0..trace.n_inputs)
+            .map(|i| format!("{} = {}", n.adjoint(i), fixed(sweep.adjoint[i], p)))
+            .collect();
+        let named: Vec<String> = outs
+            .clone()
+            .zip(ct)
+            .filter(|(_, v)| **v != 0.0)
+            .map(|(r, v)| format!("{} = {}", n.sym(r), n.num(*v)))
+            .collect();
+        lines.push(format!(
+            "vector-Jacobian product, cotangent {}: {}   (one reverse sweep)",
+            named.join(", "),
+            bars.join(", ")
+        ));
+    }
+    match c.jacobian() {
+        Some(Ok(j)) => {
+            let by = match j.mode {
+                crate::core::sweep::Mode::Forward => format!(
+                    "forward mode: {fwd} sweep{}, one per input, each a column; reverse mode would take {rev}, one per output",
+                    if fwd == 1 { "" } else { "s" }
+                ),
+                crate::core::sweep::Mode::Reverse => format!(
+                    "reverse mode: {rev} sweep{}, one per output, each a row; forward mode would take {fwd}, one per input",
+                    if rev == 1 { "" } else { "s" }
+                ),
+            };
+            lines.push(format!("Jacobian ({by}):"));
+            lines.extend(matrix_lines(c, j));
+        }
+        Some(Err(e)) => lines.push(format!("Jacobian: {e}")),
+        None => {}
+    }
+    for w in &sweep.warnings {
+        lines.push(format!("warning: {}", c.ex.warning(w)));
+    }
+    lines.into_iter().map(|l| n.out(l)).collect()
+}
+
+/// The Jacobian as aligned text: a header of ∂/∂input, a line per output.
+fn matrix_lines(c: &Ctx, j: &crate::core::jacobian::Jacobian) -> Vec<String> {
+    let n = c.names();
+    let p = n.style.precision;
+    let outs: Vec<String> = c.trace.outputs().map(|r| n.sym(r)).collect();
+    let head: Vec<String> = (0..j.inputs).map(|i| format!("∂/∂{}", n.sym(i))).collect();
+    let cells: Vec<Vec<String>> = (0..j.outputs)
+        .map(|i| (0..j.inputs).map(|k| fixed(j.get(i, k), p)).collect())
+        .collect();
+    let lw = outs.iter().map(|s| width(s)).max().unwrap_or(0);
+    let cw: Vec<usize> = (0..j.inputs)
+        .map(|k| {
+            cells
+                .iter()
+                .map(|r| width(&r[k]))
+                .chain([width(&head[k])])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut lines = Vec::with_capacity(j.outputs + 1);
+    let mut h = format!("  {}", " ".repeat(lw));
+    for (k, t) in head.iter().enumerate() {
+        h.push_str("  ");
+        h.push_str(&pad_left(t, cw[k]));
+    }
+    lines.push(h);
+    for (i, row) in cells.iter().enumerate() {
+        let mut l = format!("  {}", pad_right(&outs[i], lw));
+        for (k, v) in row.iter().enumerate() {
+            l.push_str("  ");
+            l.push_str(&pad_left(v, cw[k]));
+        }
+        lines.push(l);
+    }
+    lines
 }
 
 /// The input a seed picks out, if it is a unit vector e_k.

@@ -96,7 +96,9 @@ impl ExprKind {
             ExprKind::Neg(a) => ExprKind::Neg(id(*a)),
             ExprKind::Call(op, a) => ExprKind::Call(*op, id(*a)),
             ExprKind::Binary(op, a, b) => ExprKind::Binary(*op, id(*a), id(*b)),
-            ExprKind::Tuple(items) => ExprKind::Tuple(Box::new(items.iter().map(|&a| id(a)).collect())),
+            ExprKind::Tuple(items) => {
+                ExprKind::Tuple(Box::new(items.iter().map(|&a| id(a)).collect()))
+            }
             ExprKind::Vector(items) => {
                 ExprKind::Vector(Box::new(items.iter().map(|&a| id(a)).collect()))
             }
@@ -183,12 +185,16 @@ impl Program {
             kind: e.kind.renumbered(|a| a + shift, sym),
             span: e.span,
         }));
-        self.stmts.extend(other.stmts.into_iter().map(|s| Stmt {
-            value: s.value + shift,
-            first: s.first + shift,
-            sym: sym(s.sym),
-            params: s.params.map(|p| Box::new((p.0, p.1.iter().map(|&x| sym(x)).collect()))),
-            ..s
+        self.stmts.extend(other.stmts.into_iter().map(|s| {
+            Stmt {
+                value: s.value + shift,
+                first: s.first + shift,
+                sym: sym(s.sym),
+                params: s
+                    .params
+                    .map(|p| Box::new((p.0, p.1.iter().map(|&x| sym(x)).collect()))),
+                ..s
+            }
         }));
         self.point.extend(other.point.into_iter().map(|b| Binding {
             value: b.value + shift,

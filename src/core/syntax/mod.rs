@@ -307,7 +307,13 @@ mod tests {
         // a helper is a statement with parameters; the last is the function
         let p = parse("sigma(z) = 1/(1 + exp(-z)); f(x) = sigma(x)").unwrap();
         assert!(p.stmts[0].params.is_some());
-        assert_eq!(p.definition.unwrap().name.text("sigma(z) = 1/(1 + exp(-z)); f(x) = sigma(x)"), "f");
+        assert_eq!(
+            p.definition
+                .unwrap()
+                .name
+                .text("sigma(z) = 1/(1 + exp(-z)); f(x) = sigma(x)"),
+            "f"
+        );
     }
 
     #[test]

@@ -339,7 +339,10 @@ impl<'s> Builder<'s> {
                     // operand just read.
                     let a = self.operands.pop().filter(|_| self.operands.len() >= o0);
                     let Some(a) = a else {
-                        return Err(Diagnostic::new(self.span(&q, base), "nothing to apply this to"));
+                        return Err(Diagnostic::new(
+                            self.span(&q, base),
+                            "nothing to apply this to",
+                        ));
                     };
                     let id = self.postfix(a, q, base)?;
                     self.operands.push(id);
@@ -508,8 +511,15 @@ impl<'s> Builder<'s> {
         if let Some(want) = arity
             && n != want
         {
-            let what = if want == 1 { "one argument" } else { "two arguments" };
-            return Err(Diagnostic::new(span, format!("{name} takes {what}, not {n}")));
+            let what = if want == 1 {
+                "one argument"
+            } else {
+                "two arguments"
+            };
+            return Err(Diagnostic::new(
+                span,
+                format!("{name} takes {what}, not {n}"),
+            ));
         }
         let mut ids = Vec::with_capacity(n);
         for e in args {

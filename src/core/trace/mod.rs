@@ -12,7 +12,9 @@ mod build;
 mod point;
 
 pub use build::{Builder, Header, build, build_shaped};
-pub use point::{PointError, apply_point, const_tensor, missing_value, point_shapes, resolve_point};
+pub use point::{
+    PointError, apply_point, const_tensor, missing_value, point_shapes, resolve_point,
+};
 
 use crate::core::diagnostic::Span;
 use crate::core::ops::Op;
@@ -174,7 +176,9 @@ impl Trace {
     }
     /// The output rows, in order: the last `n_outputs` rows.
     pub fn outputs(&self) -> std::ops::Range<usize> {
-        self.nodes.len().saturating_sub(self.n_outputs.max(1).min(self.nodes.len()))..self.nodes.len()
+        self.nodes
+            .len()
+            .saturating_sub(self.n_outputs.max(1).min(self.nodes.len()))..self.nodes.len()
     }
     /// The group of a row, if it has one, and its entry there.
     pub fn group_of(&self, row: usize) -> Option<(&Group, Option<u32>)> {

@@ -174,8 +174,11 @@ pub fn const_tensor(
                     let k = parts[0].data.len();
                     let vector = |p: &ConstTensor| p.rows == 1 || p.cols == 1;
                     if !parts.iter().all(|p| vector(p) && p.data.len() == k) {
-                        return Err(Diagnostic::new(e.span, "the rows of a matrix differ in length")
-                            .with_hint("give every row the same number of entries"));
+                        return Err(Diagnostic::new(
+                            e.span,
+                            "the rows of a matrix differ in length",
+                        )
+                        .with_hint("give every row the same number of entries"));
                     }
                     ConstTensor {
                         rows: parts.len() as u32,

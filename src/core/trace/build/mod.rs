@@ -530,18 +530,34 @@ impl<'a> Builder<'a> {
         };
         match v {
             Val::Tensor(t) => {
-                let group_name = name.map(|(n, _)| n).or_else(|| self.def_name.map(|d| self.text(d)));
+                let group_name = name
+                    .map(|(n, _)| n)
+                    .or_else(|| self.def_name.map(|d| self.text(d)));
                 let (r, c) = (self.tensors[t as usize].rows, self.tensors[t as usize].cols);
                 if last {
                     self.outputs(t, group_name, span, before)?;
                     // The rows that are not outputs belong to the statement.
-                    self.group_rows(before, group_name.unwrap_or(""), GroupKind::Statement, r, c, span);
+                    self.group_rows(
+                        before,
+                        group_name.unwrap_or(""),
+                        GroupKind::Statement,
+                        r,
+                        c,
+                        span,
+                    );
                 } else {
                     if self.tensors[t as usize].tuple {
                         return Err(Diagnostic::new(span, "a tuple can only be the output")
                             .with_hint("use a vector [a, b] for a value used later"));
                     }
-                    let g = self.group_rows(before, group_name.unwrap_or(""), GroupKind::Statement, r, c, span);
+                    let g = self.group_rows(
+                        before,
+                        group_name.unwrap_or(""),
+                        GroupKind::Statement,
+                        r,
+                        c,
+                        span,
+                    );
                     self.name_entries(t, group_name, before, g);
                     bind(self, v);
                 }
@@ -612,7 +628,13 @@ impl<'a> Builder<'a> {
 
     /// The last statement is a vector, a matrix or a tuple: its entries
     /// become the last rows, in order (copies where they are not already).
-    fn outputs(&mut self, t: u32, name: Option<&str>, span: Span, before: usize) -> Result<(), Diagnostic> {
+    fn outputs(
+        &mut self,
+        t: u32,
+        name: Option<&str>,
+        span: Span,
+        before: usize,
+    ) -> Result<(), Diagnostic> {
         let tensor = self.tensors[t as usize].clone();
         let m = tensor.elems.len();
         let n = self.nodes.len();
@@ -762,11 +784,10 @@ impl<'a> Builder<'a> {
                 }
                 ExprKind::Index(ix) => {
                     let base = (get(&vals, ix.0), exprs[ix.0 as usize].span);
-                    let at: Vec<(Val, Span)> = ix
-                        .1
-                        .iter()
-                        .map(|i| (get(&vals, *i), exprs[*i as usize].span))
-                        .collect();
+                    let at: Vec<(Val, Span)> =
+                        ix.1.iter()
+                            .map(|i| (get(&vals, *i), exprs[*i as usize].span))
+                            .collect();
                     self.index(base, &at, e.span)?
                 }
                 ExprKind::Transpose(a) => self.transpose(get(&vals, *a)),
@@ -776,7 +797,9 @@ impl<'a> Builder<'a> {
                         .iter()
                         .map(|i| (get(&vals, *i), exprs[*i as usize].span))
                         .collect();
-                    let sym = map.map_or(ap.sym, |m| m.get(ap.sym as usize).copied().unwrap_or(ap.sym));
+                    let sym = map.map_or(ap.sym, |m| {
+                        m.get(ap.sym as usize).copied().unwrap_or(ap.sym)
+                    });
                     self.apply(ap.name, sym, args, e.span)?
                 }
             };

@@ -171,7 +171,9 @@ impl Builder<'_> {
                     span,
                     format!("{na} and {nb} are both column vectors: their product is not defined"),
                 )
-                .with_hint(format!("for the dot product write dot({na}, {nb}) or {na}'*{nb}"))
+                .with_hint(format!(
+                    "for the dot product write dot({na}, {nb}) or {na}'*{nb}"
+                ))
             } else if n == 1 {
                 Diagnostic::new(
                     span,
@@ -202,7 +204,12 @@ impl Builder<'_> {
             for j in 0..n as usize {
                 let mut acc: Option<Val> = None;
                 for p in 0..k as usize {
-                    let t = self.scalar(Op::Mul, ea[i * k as usize + p], eb[p * n as usize + j], span);
+                    let t = self.scalar(
+                        Op::Mul,
+                        ea[i * k as usize + p],
+                        eb[p * n as usize + j],
+                        span,
+                    );
                     acc = Some(match acc {
                         None => t,
                         Some(s) => self.scalar(Op::Add, s, t, span),
@@ -236,7 +243,11 @@ impl Builder<'_> {
 
     /// `[a, b, …]`: a column vector of numbers, or a matrix whose rows are
     /// the given vectors.
-    pub(super) fn vector(&mut self, items: Vec<(Val, Span)>, span: Span) -> Result<Val, Diagnostic> {
+    pub(super) fn vector(
+        &mut self,
+        items: Vec<(Val, Span)>,
+        span: Span,
+    ) -> Result<Val, Diagnostic> {
         let shapes: Vec<(u32, u32)> = items.iter().map(|&(v, _)| self.shape(v)).collect();
         if shapes.iter().all(|&s| s == (1, 1)) {
             let elems = items.into_iter().map(|(v, _)| v).collect::<Vec<_>>();
@@ -297,13 +308,20 @@ impl Builder<'_> {
     }
 
     /// `v[i]`, `A[i, j]`: 1-based constant indices.
-    pub(super) fn index(&mut self, base: (Val, Span), at: &[(Val, Span)], span: Span) -> Result<Val, Diagnostic> {
+    pub(super) fn index(
+        &mut self,
+        base: (Val, Span),
+        at: &[(Val, Span)],
+        span: Span,
+    ) -> Result<Val, Diagnostic> {
         let (v, bspan) = base;
         let (r, c) = self.shape(v);
         let name = self.called(bspan, "this");
         if (r, c) == (1, 1) {
-            return Err(Diagnostic::new(span, format!("{name} is a number, not a vector"))
-                .with_hint("only vectors and matrices have entries"));
+            return Err(
+                Diagnostic::new(span, format!("{name} is a number, not a vector"))
+                    .with_hint("only vectors and matrices have entries"),
+            );
         }
         let whole = |(v, s): (Val, Span), n: u32| -> Result<u32, Diagnostic> {
             match v {
@@ -312,16 +330,21 @@ impl Builder<'_> {
                     s,
                     format!("index {x} is out of range: {name} has {n} there (indices start at 1)"),
                 )),
-                _ => Err(Diagnostic::new(s, "an index must be a whole-number constant")
-                    .with_hint("write v[2], A[1, 2]")),
+                _ => Err(
+                    Diagnostic::new(s, "an index must be a whole-number constant")
+                        .with_hint("write v[2], A[1, 2]"),
+                ),
             }
         };
         let k = match (at.len(), r == 1 || c == 1) {
             (1, true) => whole(at[0], r.max(c))? - 1,
             (2, _) => (whole(at[0], r)? - 1) * c + (whole(at[1], c)? - 1),
             (1, false) => {
-                return Err(Diagnostic::new(span, format!("{name} is {r}×{c}: give a row and a column"))
-                    .with_hint(format!("{name}[i, j]")));
+                return Err(Diagnostic::new(
+                    span,
+                    format!("{name} is {r}×{c}: give a row and a column"),
+                )
+                .with_hint(format!("{name}[i, j]")));
             }
             _ => return Err(Diagnostic::new(span, "too many indices")),
         };
@@ -329,7 +352,13 @@ impl Builder<'_> {
     }
 
     /// A call of a built-in on vectors or of a helper.
-    pub(super) fn apply(&mut self, name: Span, sym: u32, args: Vec<(Val, Span)>, span: Span) -> Result<Val, Diagnostic> {
+    pub(super) fn apply(
+        &mut self,
+        name: Span,
+        sym: u32,
+        args: Vec<(Val, Span)>,
+        span: Span,
+    ) -> Result<Val, Diagnostic> {
         let fname = self.text(name);
         match fname {
             "sum" => Ok(self.sum(args[0].0, span)),
@@ -432,8 +461,11 @@ impl Builder<'_> {
         if let Val::Const(d) = det
             && d == 0.0
         {
-            return Err(Diagnostic::new(args[0].1, format!("{na} is singular (its determinant is 0)"))
-                .with_hint("solve needs an invertible matrix"));
+            return Err(Diagnostic::new(
+                args[0].1,
+                format!("{na} is singular (its determinant is 0)"),
+            )
+            .with_hint("solve needs an invertible matrix"));
         }
         let mut out = vec![Val::Const(0.0); (n * bk) as usize];
         for col in 0..bk as usize {
@@ -474,7 +506,13 @@ impl Builder<'_> {
 
     /// A helper's body, traced with its parameters bound to the arguments;
     /// the rows it makes are grouped under the call.
-    fn call_helper(&mut self, name: Span, sym: u32, args: Vec<(Val, Span)>, span: Span) -> Result<Val, Diagnostic> {
+    fn call_helper(
+        &mut self,
+        name: Span,
+        sym: u32,
+        args: Vec<(Val, Span)>,
+        span: Span,
+    ) -> Result<Val, Diagnostic> {
         let fname = self.text(name);
         let Some(h) = self.helpers.get(sym as usize).cloned().flatten() else {
             return Err(self.unknown_function(name, fname));
