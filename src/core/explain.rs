@@ -286,17 +286,41 @@ impl<'t> Explainer<'t> {
         let i = step.row;
         let s = self.sweep;
         let bar = sym(Sym::Adj(i as u32));
-        let out = self.trace.output();
-        if i == out {
-            let o = out as u32;
+        let outputs = self.trace.outputs();
+        let seed = outputs
+            .clone()
+            .position(|r| r == i)
+            .map(|k| s.cotangent.get(k).copied().unwrap_or(0.0));
+        let consumed = self
+            .consumers()
+            .of(i)
+            .iter()
+            .any(|&j| self.trace.nodes[j as usize].reaches_output);
+        if let Some(c) = seed
+            && !consumed
+        {
+            let o = i as u32;
+            let (general, numbers) = if outputs.len() == 1 {
+                (
+                    Text::words("the output's adjoint is seeded: ")
+                        .m(sym(Sym::Partial(o, o)))
+                        .w(" = 1"),
+                    Text::words("(the seed)"),
+                )
+            } else {
+                (
+                    Text::words(
+                        "the outputs' adjoints are seeded with the cotangent: one reverse sweep computes its product with the Jacobian",
+                    ),
+                    Text::words("(this output's entry of the cotangent)"),
+                )
+            };
             return Rules {
                 step,
-                general: Text::words("the output's adjoint is seeded: ")
-                    .m(sym(Sym::Partial(o, o)))
-                    .w(" = 1"),
+                general,
                 value: None,
-                update: Text::chain(vec![bar, lit(1.0)]),
-                numbers: Text::words("(the seed)"),
+                update: Text::chain(vec![bar, lit(c)]),
+                numbers,
                 terms: Vec::new(),
             };
         }
@@ -346,6 +370,11 @@ impl<'t> Explainer<'t> {
                 partial: p,
                 rule: Text::chain(chain(symbol, rs, rn, num(p))),
             });
+        }
+        // An output that other outputs also use starts from its seed.
+        if let Some(c) = seed {
+            sym_terms.insert(0, lit(c));
+            num_terms.insert(0, lit(c));
         }
         let mut numbers = Text(vec![Piece::Equals]);
         numbers.push_chain(vec![sum(num_terms), num(s.adjoint[i])]);

@@ -34,7 +34,7 @@ pub fn dot(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         if sweep.warnings_at(i).next().is_some() {
             attrs.push_str(", color=orange, penwidth=2");
         }
-        if i == trace.output() {
+        if trace.outputs().contains(&i) {
             attrs.push_str(", peripheries=2");
         }
         let value = if c.known(i).value {
@@ -44,6 +44,33 @@ pub fn dot(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         };
         let label = format!("{}\\n{}\\nvalue {value}", quote(&head), quote(&op));
         let _ = writeln!(s, "  n{i} [label=\"{label}\"{attrs}];");
+    }
+    // Each vector statement, call, input and output is a cluster.
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); trace.groups.len()];
+    for (r, rg) in trace.row_group.iter().enumerate() {
+        if let Some(m) = members.get_mut(rg.group as usize) {
+            m.push(r);
+        }
+    }
+    for (g, (group, rows)) in trace.groups.iter().zip(members).enumerate() {
+        if rows.is_empty() {
+            continue;
+        }
+        let shape = crate::core::trace::shape_text(group.rows, group.cols);
+        let name = if group.name.is_empty() {
+            "output"
+        } else {
+            &group.name
+        };
+        let _ = writeln!(
+            s,
+            "  subgraph cluster_{g} {{\n    label=\"{} ({shape})\";\n    style=rounded;",
+            quote(name)
+        );
+        for r in rows {
+            let _ = writeln!(s, "    n{r};");
+        }
+        s.push_str("  }\n");
     }
     for (j, node) in trace.nodes.iter().enumerate() {
         let mut seen = Vec::new();

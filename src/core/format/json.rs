@@ -248,10 +248,12 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
             s.push_str(&object(fields));
         }
         s.push_str("], \"steps\": [");
-        for (k, st) in c.steps_done().enumerate() {
-            if k > 0 {
+        let mut first = true;
+        c.visit_steps(|seg, ex, st| {
+            if !first {
                 s.push_str(", ");
             }
+            first = false;
             let e = ex.explain(st);
             let terms: Vec<String> = e
                 .terms
@@ -277,8 +279,11 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
             if st.phase == Phase::Reverse {
                 fields.push(("terms", format!("[{}]", terms.join(", "))));
             }
+            if c.schedule.sweeps(seg.phase) > 1 {
+                fields.push(("sweep", seg.sweep.to_string()));
+            }
             s.push_str(&object(fields));
-        }
+        });
         s.push(']');
     }
     let warnings: Vec<String> = sweep

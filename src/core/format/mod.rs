@@ -17,7 +17,7 @@ pub use table::{latex, markdown, text};
 use crate::core::explain::{Explainer, Known};
 use crate::core::jacobian::{Jacobian, TooLarge};
 use crate::core::notation::{Names, Style};
-use crate::core::schedule::Schedule;
+use crate::core::schedule::{Schedule, Segment, Step};
 use crate::core::sweep::Sweep;
 use crate::core::trace::Trace;
 
@@ -148,10 +148,62 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    /// The steps done by the step shown, in order.
-    pub fn steps_done(&self) -> impl Iterator<Item = crate::core::schedule::Step> + '_ {
+    /// Visit the steps done by the step shown, in order, each with an
+    /// explainer holding its own sweep's numbers (a later forward sweep's
+    /// tangents, a later reverse sweep's adjoints), and its segment.
+    pub fn visit_steps(&self, mut f: impl FnMut(&Segment, &Explainer<'_>, Step)) {
         let end = self.at.map_or(self.schedule.count(), |k| k + 1);
-        (0..end).filter_map(|k| self.schedule.step(k))
+        for seg in self.schedule.segments() {
+            if seg.start >= end {
+                break;
+            }
+            let own;
+            let sweep = if seg.sweep == 0 || self.schedule.sweeps(seg.phase) == 1 {
+                self.sweep
+            } else {
+                own = self.sweep.at_sweep(self.trace, seg.phase, seg.sweep);
+                &own
+            };
+            let ex = Explainer::new(
+                self.trace,
+                sweep,
+                Names::new(self.trace, self.ex.names.style),
+            )
+            .with_consumers(self.ex.consumers());
+            for k in seg.start..(seg.start + seg.len).min(end) {
+                if let Some(st) = self.schedule.step(k) {
+                    f(&seg, &ex, st);
+                }
+            }
+        }
+    }
+
+    /// `forward sweep` for a phase of one sweep, `reverse sweep 2 of 3
+    /// (cotangent f[2] = 1)` for one of several.
+    pub fn sweep_title(&self, seg: &Segment) -> String {
+        let n = self.schedule.sweeps(seg.phase);
+        if n <= 1 {
+            return format!("{} sweep", seg.phase.name());
+        }
+        let names = self.names();
+        let dir = match seg.phase {
+            crate::core::schedule::Phase::Forward => {
+                let d = self.sweep.plan.forward.get(seg.sweep, self.trace.n_inputs);
+                let k = d.iter().position(|&x| x != 0.0).unwrap_or(0);
+                format!("seed {} = 1", names.sym(k))
+            }
+            crate::core::schedule::Phase::Reverse => {
+                let d = self.sweep.plan.reverse.get(seg.sweep, self.trace.n_outputs);
+                let k = d.iter().position(|&x| x != 0.0).unwrap_or(0);
+                let r = self.trace.outputs().start + k;
+                format!("cotangent {} = 1", names.sym(r))
+            }
+        };
+        names.out(format!(
+            "{} sweep {} of {n} ({dir})",
+            seg.phase.name(),
+            seg.sweep + 1
+        ))
     }
 
     /// `step K of N: forward sweep, row x3` for a table shown part way.

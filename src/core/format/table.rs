@@ -49,12 +49,12 @@ fn rows(c: &Ctx) -> Vec<Row> {
 
 /// The summary lines under a table: output, directional derivative,
 /// gradient, warnings — or, part way through, where the steps are.
-fn summary(c: &Ctx) -> Vec<String> {
+fn summary(c: &Ctx, matrix: bool) -> Vec<String> {
     if let Some(pos) = c.position() {
         return vec![pos];
     }
     if c.trace.n_outputs > 1 {
-        return many_outputs(c);
+        return many_outputs(c, matrix);
     }
     let (trace, sweep) = (c.trace, c.sweep);
     let n = c.names();
@@ -88,7 +88,7 @@ fn summary(c: &Ctx) -> Vec<String> {
 
 /// The summary of a function with several outputs: the outputs, their
 /// tangents along the seed, and the Jacobian with what each mode costs.
-fn many_outputs(c: &Ctx) -> Vec<String> {
+fn many_outputs(c: &Ctx, matrix: bool) -> Vec<String> {
     let (trace, sweep) = (c.trace, c.sweep);
     let n = c.names();
     let p = n.style.precision;
@@ -139,7 +139,9 @@ fn many_outputs(c: &Ctx) -> Vec<String> {
                 ),
             };
             lines.push(format!("Jacobian ({by}):"));
-            lines.extend(matrix_lines(c, j));
+            if matrix {
+                lines.extend(matrix_lines(c, j));
+            }
         }
         Some(Err(e)) => lines.push(format!("Jacobian: {e}")),
         None => {}
@@ -254,7 +256,7 @@ pub fn text(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         }
         out.push('\n');
     }
-    for l in summary(&c) {
+    for l in summary(&c, true) {
         out.push_str(&l);
         out.push('\n');
     }
@@ -276,24 +278,20 @@ pub fn text(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
 /// Every step's explanation, grouped by sweep: the value and derivative
 /// updates forward, the adjoint (with its fan-out ledger) in reverse.
 fn step_lines(c: &Ctx) -> Vec<(String, Vec<String>)> {
-    let mut forward = Vec::new();
-    let mut reverse = Vec::new();
-    for st in c.steps_done() {
-        let e = c.ex.explain(st);
-        match st.phase {
-            Phase::Forward => forward.push(e.line()),
-            Phase::Reverse => {
-                reverse.push(e.line());
-                if e.terms.len() > 1 {
-                    reverse.extend(e.terms.iter().map(|t| format!("  {}", t.partial_rule)));
-                }
-            }
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut last: Option<(crate::core::schedule::Phase, usize)> = None;
+    c.visit_steps(|seg, ex, st| {
+        if last != Some((seg.phase, seg.sweep)) {
+            out.push((format!("{}:", c.sweep_title(seg)), Vec::new()));
+            last = Some((seg.phase, seg.sweep));
         }
-    }
-    let mut out = vec![("forward sweep:".to_string(), forward)];
-    if !reverse.is_empty() {
-        out.push(("reverse sweep:".to_string(), reverse));
-    }
+        let lines = &mut out.last_mut().expect("a heading was pushed").1;
+        let e = ex.explain(st);
+        lines.push(e.line());
+        if st.phase == Phase::Reverse && e.terms.len() > 1 {
+            lines.extend(e.terms.iter().map(|t| format!("  {}", t.partial_rule)));
+        }
+    });
     out
 }
 
@@ -325,8 +323,21 @@ pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         }
         out.push('\n');
     }
-    for l in summary(&c) {
+    for l in summary(&c, false) {
         let _ = writeln!(out, "- {l}");
+    }
+    if c.at.is_none()
+        && let Some(Ok(j)) = c.jacobian()
+    {
+        let n = c.names();
+        let p = n.style.precision;
+        let head: Vec<String> = (0..j.inputs).map(|i| format!("∂/∂{}", n.sym(i))).collect();
+        let _ = writeln!(out, "\n| | {} |", head.join(" | "));
+        let _ = writeln!(out, "|---|{}", "--:|".repeat(j.inputs));
+        for (i, r) in c.trace.outputs().enumerate() {
+            let cells: Vec<String> = j.row(i).iter().map(|x| fixed(*x, p)).collect();
+            let _ = writeln!(out, "| {} | {} |", n.sym(r), cells.join(" | "));
+        }
     }
     if opts.steps {
         for (heading, lines) in step_lines(&c) {
@@ -375,7 +386,31 @@ pub fn latex(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         }
     }
     out.push_str("\\bottomrule\n\\end{tabular}\n");
-    for l in summary(&c) {
+    if c.at.is_none()
+        && let Some(Ok(j)) = c.jacobian()
+    {
+        // The Jacobian as a matrix, rows the outputs, columns the inputs.
+        let outs: Vec<String> = c
+            .trace
+            .outputs()
+            .map(|r| crate::core::notation::latex_name_or(n, r))
+            .collect();
+        let ins: Vec<String> = (0..j.inputs)
+            .map(|i| crate::core::notation::latex_name_or(n, i))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\\[\n\\frac{{\\partial ({})}}{{\\partial ({})}} = \\begin{{bmatrix}}",
+            outs.join(", "),
+            ins.join(", ")
+        );
+        for i in 0..j.outputs {
+            let cells: Vec<String> = j.row(i).iter().map(|x| fixed(*x, p)).collect();
+            let _ = writeln!(out, "{} \\\\", cells.join(" & "));
+        }
+        out.push_str("\\end{bmatrix}\n\\]\n");
+    }
+    for l in summary(&c, false) {
         let _ = writeln!(out, "% {}", to_ascii(&l));
     }
     out

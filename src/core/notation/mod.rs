@@ -258,6 +258,11 @@ impl<'t> Names<'t> {
     }
 }
 
+/// A row's symbol in LaTeX math (its name, else its label).
+pub fn latex_name_or(n: &Names, row: usize) -> String {
+    n.symbol(Sym::Val(row as u32), Target::Latex)
+}
+
 /// Put a combining accent over the first character of a name.
 pub fn accent(name: &str, mark: char) -> String {
     let mut out = String::with_capacity(name.len() + 2);

@@ -372,6 +372,12 @@ pub fn ascii_name(name: &str) -> String {
 /// A program name in LaTeX math: a Greek letter as its command, a trailing
 /// number as a subscript (W0 → W_{0}), a longer word upright in \mathit.
 pub fn latex_name(name: &str) -> String {
+    // An entry of a vector or matrix: z[2] → z_{2}, W[1,2] → W_{1,2}.
+    if let Some((stem, rest)) = name.split_once('[')
+        && let Some(index) = rest.strip_suffix(']')
+    {
+        return format!("{}_{{{}}}", latex_name(stem), index.replace(' ', ""));
+    }
     let split = name
         .trim_end_matches(|c: char| c.is_ascii_digit())
         .len()
@@ -602,5 +608,7 @@ mod tests {
         assert_eq!(latex_name("loss"), "\\mathit{loss}");
         assert_eq!(latex_name("x_1"), "x_{1}");
         assert_eq!(ascii_name("θ"), "theta");
+        assert_eq!(latex_name("W[1,2]"), "W_{1,2}");
+        assert_eq!(latex_name("theta[2]"), "\\mathit{theta}_{2}");
     }
 }

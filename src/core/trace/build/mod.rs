@@ -535,16 +535,13 @@ impl<'a> Builder<'a> {
                     .or_else(|| self.def_name.map(|d| self.text(d)));
                 let (r, c) = (self.tensors[t as usize].rows, self.tensors[t as usize].cols);
                 if last {
-                    self.outputs(t, group_name, span, before)?;
-                    // The rows that are not outputs belong to the statement.
-                    self.group_rows(
-                        before,
-                        group_name.unwrap_or(""),
-                        GroupKind::Statement,
-                        r,
-                        c,
-                        span,
-                    );
+                    // The output group holds the statement's other rows too.
+                    let g = self.outputs(t, group_name, span, before)?;
+                    for rg in &mut self.row_group[before..] {
+                        if rg.group == RowGroup::NONE {
+                            rg.group = g;
+                        }
+                    }
                 } else {
                     if self.tensors[t as usize].tuple {
                         return Err(Diagnostic::new(span, "a tuple can only be the output")
@@ -634,7 +631,7 @@ impl<'a> Builder<'a> {
         name: Option<&str>,
         span: Span,
         before: usize,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<u32, Diagnostic> {
         let tensor = self.tensors[t as usize].clone();
         let m = tensor.elems.len();
         let n = self.nodes.len();
@@ -686,7 +683,7 @@ impl<'a> Builder<'a> {
                 index: k as u32,
             };
         }
-        Ok(())
+        Ok(g)
     }
 
     /// Give the rows `before..` that have no group yet the group `name`;
