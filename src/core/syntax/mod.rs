@@ -149,8 +149,8 @@ pub fn parse(src: &str) -> Result<Program, Diagnostic> {
 }
 
 /// Across the parts of a program (in order): the point is given once and
-/// comes last; a function definition is the last statement; there is a
-/// statement.
+/// comes last; there is a statement. (A definition before the last
+/// statement is a helper.)
 pub fn check_parts(src: &str, parts: &[&Program]) -> Result<(), Diagnostic> {
     let line = |at: u32| diagnostic::line_col(src, at as usize).0;
     let mut points = parts.iter().filter_map(|p| p.point_span.zip(p.point_chunk));
@@ -174,18 +174,6 @@ pub fn check_parts(src: &str, parts: &[&Program]) -> Result<(), Diagnostic> {
         .with_hint(format!(
             "the point ('at …', on line {}) must come last",
             line(at.start)
-        )));
-    }
-    if let Some(def) = parts.iter().find_map(|p| p.definition.as_ref())
-        && let Some(s) = stmts().find(|s| s.chunk as usize > def.chunk)
-    {
-        return Err(Diagnostic::new(
-            Span::new(s.start as usize, s.start as usize + 1),
-            "a statement after the function definition",
-        )
-        .with_hint(format!(
-            "the definition of '{}' must be the last statement",
-            def.name.text(src)
         )));
     }
     if stmts().next().is_none() {

@@ -119,7 +119,9 @@ impl Shaped {
 
 /// `3` for a vector of 3 entries, `2×3` for a matrix.
 pub fn shape_text(rows: u32, cols: u32) -> String {
-    if cols == 1 {
+    if rows == 1 && cols == 1 {
+        "number".to_string()
+    } else if cols == 1 {
         format!("{rows}-vector")
     } else if rows == 1 {
         format!("1×{cols} row vector")

@@ -21,9 +21,23 @@ pub fn apply_point(
     point_prog: &Program,
     values: &mut [Option<f64>],
 ) -> Result<(), Diagnostic> {
+    apply_point_except(trace, point_src, point_prog, &[], values)
+}
+
+/// The same, leaving out the names in `skip` (given elsewhere).
+fn apply_point_except(
+    trace: &Trace,
+    point_src: &str,
+    point_prog: &Program,
+    skip: &[&str],
+    values: &mut [Option<f64>],
+) -> Result<(), Diagnostic> {
     let mut seen: Vec<&str> = Vec::new();
     for b in &point_prog.point {
         let name = b.name.text(point_src);
+        if skip.contains(&name) {
+            continue;
+        }
         if seen.contains(&name) {
             return Err(Diagnostic::new(b.name, format!("'{name}' is given twice"))
                 .with_hint("give each input one value"));
@@ -233,7 +247,11 @@ pub fn resolve_point(
     at: Option<(&str, &Program)>,
 ) -> Result<Vec<Option<f64>>, PointError> {
     let mut values = vec![None; trace.n_inputs];
-    apply_point(trace, src, program, &mut values).map_err(PointError::Program)?;
+    // What `at` gives overrides the program's own point, shape and all.
+    let given: Vec<&str> = at.map_or(Vec::new(), |(s, p)| {
+        p.point.iter().map(|b| b.name.text(s)).collect()
+    });
+    apply_point_except(trace, src, program, &given, &mut values).map_err(PointError::Program)?;
     if let Some((at_src, at_prog)) = at {
         apply_point(trace, at_src, at_prog, &mut values).map_err(PointError::At)?;
     }

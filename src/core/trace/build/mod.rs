@@ -614,10 +614,13 @@ impl<'a> Builder<'a> {
                     self.nodes[r as usize].name =
                         Some(entry_name(name, rows, cols, k as u32).into());
                 }
-                if let Some(g) = g
-                    && self.row_group[r as usize].group == g
-                {
-                    self.row_group[r as usize].index = k as u32;
+                // An entry belongs to its statement, even when a helper's
+                // call computed it.
+                if let Some(g) = g {
+                    self.row_group[r as usize] = RowGroup {
+                        group: g,
+                        index: k as u32,
+                    };
                 }
             }
         }

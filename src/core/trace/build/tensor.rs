@@ -100,7 +100,9 @@ impl Builder<'_> {
                 self.called(spans[0], "a"),
                 self.called(spans[1], "b")
             ))),
-            BinOp::Div if sb != (1, 1) => Err(Diagnostic::new(
+            // A number over a vector divides entry by entry (1/(1 + exp(-z))
+            // in a helper called on a vector).
+            BinOp::Div if sb != (1, 1) && sa != (1, 1) => Err(Diagnostic::new(
                 span,
                 format!(
                     "/ divides by a number; {} is a {}",
