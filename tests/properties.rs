@@ -158,3 +158,49 @@ proptest! {
         }
     }
 }
+
+/// The Jacobian of a program with vectors by n forward sweeps and by m
+/// reverse sweeps: the same matrix (up to the order sums are taken in).
+fn jacobian(program: &str, mode: &str) -> Vec<Vec<f64>> {
+    let req = Request {
+        program: program.to_string(),
+        mode: adtrace::core::sweep::Mode::parse(mode).unwrap(),
+        ..Request::default()
+    };
+    let ev = pipeline::evaluate(&req).unwrap();
+    let j = adtrace::core::jacobian::jacobian(ev.trace(), ev.sweep(), req.mode).unwrap();
+    (0..j.outputs).map(|i| j.row(i).to_vec()).collect()
+}
+
+/// A vector program: v = [e1, e2, e3] of the inputs, W*v and elementwise
+/// functions, three outputs.
+fn vector_program() -> impl Strategy<Value = String> {
+    (expr(), expr(), expr(), expr()).prop_map(|(a, b, c, d)| {
+        format!(
+            "W = [[1, -0.5, 0.25], [2, 0, -1], [0.5, 1.5, 1]]\n\
+             v = [{a}, {b}, {c}]\n\
+             u = tanh(W*v) .* v\n\
+             f(x, y, z) = (sum(u), dot(u, v) + {d}, u[2]*norm(v))"
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 32,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct("tests/proptest-regressions/properties.txt"))),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn both_modes_give_the_same_jacobian(prog in vector_program(), p in point()) {
+        let prog = format!("{prog}\nat x = {}, y = {}, z = {}", p[0], p[1], p[2]);
+        let (f, r) = (jacobian(&prog, "forward"), jacobian(&prog, "reverse"));
+        prop_assert_eq!(f.len(), 3);
+        for (fr, rr) in f.iter().zip(&r) {
+            for (a, b) in fr.iter().zip(rr) {
+                prop_assert!(a.is_nan() && b.is_nan() || close(*a, *b, 1e-10), "{prog}: {a} vs {b}");
+            }
+        }
+    }
+}
