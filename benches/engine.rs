@@ -100,5 +100,64 @@ fn lecture(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, stages, lecture);
+/// An MLP's loss with a 784-128-10 network (about 200,000 rows): weights
+/// and biases are the inputs, the data a constant.
+fn mlp_program(n0: usize, n1: usize, n2: usize) -> String {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut r = |scale: f64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        ((state % 2000) as f64 / 1000.0 - 1.0) * scale
+    };
+    let mut vec = |n: usize, s: f64| {
+        let v: Vec<String> = (0..n).map(|_| format!("{:.4}", r(s))).collect();
+        format!("[{}]", v.join(", "))
+    };
+    let x = vec(n0, 1.0);
+    let y = vec(n2, 1.0);
+    let b1 = vec(n1, 0.1);
+    let b2 = vec(n2, 0.1);
+    let w1: Vec<String> = (0..n1).map(|_| vec(n0, 0.05)).collect();
+    let w2: Vec<String> = (0..n2).map(|_| vec(n1, 0.1)).collect();
+    format!(
+        "x = {x}\ny = {y}\nh = sigmoid(W1*x + b1)\nz = W2*h + b2\nL = sum((z - y).^2)\n\
+         at W1 = [{}], b1 = {b1}, W2 = [{}], b2 = {b2}\n",
+        w1.join(", "),
+        w2.join(", ")
+    )
+}
+
+fn vectors(c: &mut Criterion) {
+    let mut g = c.benchmark_group("vectors");
+    g.sample_size(10);
+    let mlp = pipeline::Request {
+        program: mlp_program(784, 128, 10),
+        ..pipeline::Request::default()
+    };
+    g.bench_function("MLP 784-128-10: parse, trace, both sweeps", |b| {
+        b.iter(|| black_box(pipeline::evaluate(&mlp).map(|e| e.sweep().output_value()).ok()))
+    });
+    // A Jacobian of 10⁶ entries: 1000 outputs of 1000 inputs.
+    let jac = pipeline::Request {
+        program: "f(x) = sin(x) .* x + sum(x)".into(),
+        at: Some(format!("x = [{}]", vec!["0.5"; 1000].join(", "))),
+        ..pipeline::Request::default()
+    };
+    let ev = pipeline::evaluate(&jac).expect("the Jacobian program traces");
+    for mode in [sweep::Mode::Forward, sweep::Mode::Reverse] {
+        g.bench_function(format!("1000×1000 Jacobian, {} mode", mode.name()), |b| {
+            b.iter(|| {
+                black_box(
+                    adtrace::core::jacobian::jacobian(ev.trace(), ev.sweep(), mode)
+                        .map(|j| j.entries.len())
+                        .ok(),
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, stages, lecture, vectors);
 criterion_main!(benches);
