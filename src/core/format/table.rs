@@ -144,7 +144,7 @@ fn many_outputs(c: &Ctx, matrix: bool) -> Vec<String> {
             }
         }
         Some(Err(e)) => lines.push(format!("Jacobian: {e}")),
-        None => {}
+        None => lines.push("no inputs: the Jacobian is empty".to_string()),
     }
     for w in &sweep.warnings {
         lines.push(format!("warning: {}", c.ex.warning(w)));
