@@ -119,7 +119,7 @@ impl<'t> Ctx<'t> {
     pub fn jacobian(&self) -> Option<&Result<Jacobian, TooLarge>> {
         self.jacobian
             .get_or_init(|| {
-                (self.trace.n_outputs > 1).then(|| {
+                (self.trace.n_outputs > 1 && self.trace.n_inputs > 0).then(|| {
                     crate::core::jacobian::jacobian(self.trace, self.sweep, self.sweep.plan.mode)
                 })
             })
