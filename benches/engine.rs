@@ -136,7 +136,13 @@ fn vectors(c: &mut Criterion) {
         ..pipeline::Request::default()
     };
     g.bench_function("MLP 784-128-10: parse, trace, both sweeps", |b| {
-        b.iter(|| black_box(pipeline::evaluate(&mlp).map(|e| e.sweep().output_value()).ok()))
+        b.iter(|| {
+            black_box(
+                pipeline::evaluate(&mlp)
+                    .map(|e| e.sweep().output_value())
+                    .ok(),
+            )
+        })
     });
     // A Jacobian of 10⁶ entries: 1000 outputs of 1000 inputs.
     let jac = pipeline::Request {

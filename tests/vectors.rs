@@ -365,3 +365,32 @@ fn shape_errors_are_located_and_say_the_fix() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("'y' is not an input"), "{}", r.stderr);
 }
+
+/// The layer view: the reverse product of the blocks, left to right, ends
+/// in the gradient the reverse sweep gives.
+#[test]
+fn the_layer_view_multiplies_the_blocks() {
+    let prog = "W1 = [[1, 2], [3, 4]]; W2 = [[1, -1], [2, 0.5]]; \
+                h = sigmoid(W1*x); z = sigmoid(W2*h) at x = [0.3, -0.2]";
+    let r = run(&["eval", prog, "--layers", "--output-only"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("layers: x (2) → h (2) → z (2)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("J(2) = ∂z/∂h (2×2):"), "{}", r.stdout);
+    let last = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("= x̄ᵀ"))
+        .expect("the reverse product ends at x");
+    let j = eval_json(&[prog]);
+    let row = &j["jacobian"]["rows"][0];
+    let want = format!(
+        "[{:.4}, {:.4}]",
+        row[0].as_f64().unwrap(),
+        row[1].as_f64().unwrap()
+    );
+    assert!(last.contains(&want), "{last} vs {want}");
+}

@@ -34,6 +34,11 @@ pub struct EvalArgs {
     /// stepping view shows it: cells not reached yet are blank.
     #[arg(long, value_name = "K", value_parser = parse_step)]
     pub step: Option<StepArg>,
+    /// Text: the layer view — each vector statement's Jacobian block, and
+    /// the sweeps as products of blocks (right to left forward, left to
+    /// right in reverse).
+    #[arg(long)]
+    pub layers: bool,
 }
 
 /// `adtrace eval`.
@@ -57,6 +62,7 @@ pub fn eval(args: &EvalArgs) -> Status {
         output_only: args.output_only,
         steps: args.steps,
         step: args.step.map(StepArg::index),
+        layers: args.layers,
     };
     let text = format::render(args.format.into(), ev.trace(), ev.sweep(), opts);
     if args.timings {

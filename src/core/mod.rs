@@ -10,6 +10,7 @@ pub(crate) mod explain;
 pub(crate) mod format;
 pub(crate) mod intern;
 pub mod jacobian;
+pub mod layers;
 pub mod notation;
 pub(crate) mod ops;
 pub mod pipeline;

@@ -370,6 +370,7 @@ impl Session {
             output_only: false,
             steps: self.settings.steps,
             step: None,
+            layers: false,
         };
         Some(format::render(fmt, &cur.traced.trace, sw, opts))
     }

@@ -61,6 +61,9 @@ pub struct Options {
     /// Show the trace as it stands once this step is done (what the
     /// stepping view shows there); `None`: everything, all sweeps done.
     pub step: Option<usize>,
+    /// Text: the layer view (each vector statement's Jacobian block and
+    /// the sweeps as products of blocks).
+    pub layers: bool,
 }
 
 /// Render in any format. At a step, the numbers are those of the sweep

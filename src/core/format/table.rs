@@ -190,6 +190,115 @@ fn matrix_lines(c: &Ctx, j: &crate::core::jacobian::Jacobian) -> Vec<String> {
     lines
 }
 
+/// The layer view: each layer's Jacobian block, then the forward sweep as
+/// the product of the blocks with the seed, right to left, and the reverse
+/// sweep as the product with the cotangent, left to right.
+fn layer_lines(c: &Ctx) -> Vec<String> {
+    use crate::core::layers::{block, layers};
+    let n = c.names();
+    let p = n.style.precision;
+    let ls = match layers(c.trace, None) {
+        Ok(ls) if ls.len() >= 2 => ls,
+        Ok(_) => return vec!["layers: the program has fewer than two vectors to compose".into()],
+        Err(e) => return vec![format!("layers: {e}")],
+    };
+    let vec_text = |v: &[f64]| {
+        let cells: Vec<String> = v.iter().map(|x| fixed(*x, p)).collect();
+        format!("[{}]", cells.join(", "))
+    };
+    let dot = |name: &str| {
+        n.out(
+            format!("{}\u{307}", name.chars().next().unwrap_or('x'))
+                + &name.chars().skip(1).collect::<String>(),
+        )
+    };
+    let bar = |name: &str| {
+        n.out(
+            format!("{}\u{304}", name.chars().next().unwrap_or('x'))
+                + &name.chars().skip(1).collect::<String>(),
+        )
+    };
+    let names: Vec<String> = ls
+        .iter()
+        .map(|l| format!("{} ({})", l.name, l.rows.len()))
+        .collect();
+    let mut out = vec![format!("layers: {}", names.join(" → "))];
+    let blocks: Vec<_> = ls
+        .windows(2)
+        .map(|w| block(c.trace, c.sweep, &w[0], &w[1]))
+        .collect();
+    for (i, (b, w)) in blocks.iter().zip(ls.windows(2)).enumerate() {
+        out.push(format!(
+            "J({}) = ∂{}/∂{} ({}×{}):",
+            i + 1,
+            w[1].name,
+            w[0].name,
+            b.rows,
+            b.cols
+        ));
+        for r in 0..b.rows {
+            let row: Vec<f64> = (0..b.cols).map(|k| b.get(r, k)).collect();
+            out.push(format!("  {}", vec_text(&row)));
+        }
+    }
+    let l = blocks.len();
+    let chain: String = (1..=l)
+        .rev()
+        .map(|i| format!("J({i})"))
+        .collect::<Vec<_>>()
+        .join("·");
+    // Forward: the seed on the first layer, pushed through the blocks.
+    let first = &ls[0];
+    let mut v: Vec<f64> = first.rows.iter().map(|&r| c.sweep.tangent[r]).collect();
+    out.push(format!(
+        "forward, right to left: {} = {chain}·{} with {} = {}",
+        dot(&ls[l].name),
+        dot(&first.name),
+        dot(&first.name),
+        vec_text(&v)
+    ));
+    for (i, b) in blocks.iter().enumerate() {
+        v = b.apply(&v);
+        out.push(format!(
+            "  J({})·{} = {} = {}",
+            i + 1,
+            if i == 0 {
+                dot(&first.name)
+            } else {
+                dot(&ls[i].name)
+            },
+            vec_text(&v),
+            dot(&ls[i + 1].name)
+        ));
+    }
+    // Reverse: the last layer's adjoints, pulled back through the blocks.
+    let last = &ls[l];
+    let mut g: Vec<f64> = last.rows.iter().map(|&r| c.sweep.adjoint[r]).collect();
+    let chain_l: String = (1..=l)
+        .rev()
+        .map(|i| format!("J({i})"))
+        .collect::<Vec<_>>()
+        .join("·");
+    out.push(format!(
+        "reverse, left to right: {}ᵀ = {}ᵀ·{chain_l} with {} = {}",
+        bar(&first.name),
+        bar(&last.name),
+        bar(&last.name),
+        vec_text(&g)
+    ));
+    for i in (0..l).rev() {
+        g = blocks[i].apply_left(&g);
+        out.push(format!(
+            "  {}ᵀ·J({}) = {} = {}ᵀ",
+            bar(&ls[i + 1].name),
+            i + 1,
+            vec_text(&g),
+            bar(&ls[i].name)
+        ));
+    }
+    out.into_iter().map(|l| n.out(l)).collect()
+}
+
 /// The input a seed picks out, if it is a unit vector e_k.
 fn unit_seed(seed: &[f64]) -> Option<usize> {
     let nonzero: Vec<usize> = (0..seed.len()).filter(|&i| seed[i] != 0.0).collect();
@@ -259,6 +368,13 @@ pub fn text(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     for l in summary(&c, true) {
         out.push_str(&l);
         out.push('\n');
+    }
+    if opts.layers {
+        out.push('\n');
+        for l in layer_lines(&c) {
+            out.push_str(&l);
+            out.push('\n');
+        }
     }
     if opts.steps {
         for (heading, lines) in step_lines(&c) {
