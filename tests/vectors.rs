@@ -394,3 +394,32 @@ fn the_layer_view_multiplies_the_blocks() {
     );
     assert!(last.contains(&want), "{last} vs {want}");
 }
+
+/// A nearly singular `solve` matrix at the point is a warning at its
+/// determinant's row, not a silent garbage answer.
+#[test]
+fn a_nearly_singular_solve_warns() {
+    let r = run(
+        &[
+            "eval",
+            "A = [[1, 2], [2, 4 + 1e-12*t]]; s = solve(A, [1, 1]) at t = 1",
+            "--output-only",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("warning:") && r.stdout.contains("A is nearly singular"),
+        "{}",
+        r.stdout
+    );
+    let r = run(
+        &[
+            "eval",
+            "A = [[2, 1], [1, 3 + t]]; s = solve(A, [1, 1]) at t = 1",
+            "--output-only",
+        ],
+        "",
+    );
+    assert!(!r.stdout.contains("singular"), "{}", r.stdout);
+}

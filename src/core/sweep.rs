@@ -291,8 +291,41 @@ pub fn forward(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
         s.value.push(v);
         s.partial.push(p);
     }
+    solve_warnings(trace, &mut s);
     tangents(trace, &mut s, seed);
     s
+}
+
+/// `solve(A, b)` at a point where A is nearly singular: its determinant is
+/// tiny against the size of its rows (the Hadamard bound), so the answer
+/// and its derivatives are unreliable. Warned at the determinant's row.
+fn solve_warnings(trace: &Trace, s: &mut Sweep) {
+    for c in &trace.solves {
+        let Operand::Row(at) = c.det else {
+            continue;
+        };
+        let det = get(&s.value, c.det);
+        let n = c.n as usize;
+        let bound: f64 = (0..n)
+            .map(|i| {
+                (0..n)
+                    .map(|j| get(&s.value, c.entries[i * n + j]).powi(2))
+                    .sum::<f64>()
+                    .sqrt()
+            })
+            .product();
+        if det.is_finite() && bound > 0.0 && det.abs() <= 1e-10 * bound {
+            s.warnings.push(Warning {
+                row: at,
+                kind: WarningKind::Domain,
+                pass: Pass::Value,
+                cause: format!(
+                    "solve: {} is nearly singular here (det = {det:.2e} against {bound:.2e}, the product of its rows' sizes); the answer and its derivatives are unreliable",
+                    c.name
+                ),
+            });
+        }
+    }
 }
 
 fn finite_operands(values: &[f64], args: [Operand; 2]) -> bool {

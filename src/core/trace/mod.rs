@@ -163,6 +163,19 @@ pub struct Trace {
     pub shaped_inputs: Vec<Shaped>,
     /// The output's shape when it is a vector, a matrix or a tuple.
     pub shaped_output: Option<Shaped>,
+    /// Every `solve(A, b)` whose determinant is computed by rows: the
+    /// sweep warns when A is nearly singular at the point.
+    pub solves: Vec<SolveCheck>,
+}
+
+/// What a sweep needs to tell a nearly singular `solve` matrix: its
+/// determinant and its entries (n×n, row by row), and its name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SolveCheck {
+    pub det: Operand,
+    pub entries: Vec<Operand>,
+    pub n: u32,
+    pub name: Box<str>,
 }
 
 impl Trace {

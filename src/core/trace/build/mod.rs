@@ -159,6 +159,7 @@ pub struct Builder<'a> {
     shaped_inputs: Vec<Shaped>,
     shaped_output: Option<Shaped>,
     n_outputs: usize,
+    solves: Vec<super::SolveCheck>,
     /// Whether the statement being lowered touched a vector or matrix.
     shaped: bool,
     params: Vec<&'a str>,
@@ -218,6 +219,7 @@ impl<'a> Builder<'a> {
             shaped_inputs: Vec::new(),
             shaped_output: None,
             n_outputs: 1,
+            solves: Vec::new(),
             shaped: false,
         };
         if let Some((name, params)) = &header.definition {
@@ -891,6 +893,15 @@ impl<'a> Builder<'a> {
             s.first += k;
             s
         });
+        let solves = self
+            .solves
+            .into_iter()
+            .map(|mut c| {
+                c.det = renumber(c.det);
+                c.entries = c.entries.into_iter().map(renumber).collect();
+                c
+            })
+            .collect();
         Trace {
             nodes,
             n_inputs: k as usize,
@@ -901,6 +912,7 @@ impl<'a> Builder<'a> {
             row_group,
             shaped_inputs: self.shaped_inputs,
             shaped_output,
+            solves,
         }
     }
 }

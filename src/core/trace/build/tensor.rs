@@ -469,6 +469,15 @@ impl Builder<'_> {
             )
             .with_hint("solve needs an invertible matrix"));
         }
+        if let Val::Row(_) = det {
+            // The sweep tells a nearly singular A at the point.
+            self.solves.push(crate::core::trace::SolveCheck {
+                det: super::operand(det),
+                entries: ea.iter().map(|&v| super::operand(v)).collect(),
+                n,
+                name: na.as_str().into(),
+            });
+        }
         let mut out = vec![Val::Const(0.0); (n * bk) as usize];
         for col in 0..bk as usize {
             for i in 0..n as usize {
