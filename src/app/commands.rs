@@ -101,7 +101,7 @@ pub const COMMANDS: &[Spec] = &[
         name: "save",
         args: "FILE",
         summary: "write the current program, point and settings as a replay file",
-        detail: "Writes a replay file that brings back the current state: non-default settings, the program, its point and seed.",
+        detail: "Writes a replay file that brings back the current state: non-default settings, the program, its point and seed, its Jacobian mode and cotangent.",
     },
     Spec {
         name: "export",

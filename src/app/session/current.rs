@@ -261,8 +261,13 @@ impl Session {
         let plural = |k: usize| if k == 1 { "" } else { "s" };
         let note = match mode {
             Mode::Forward => format!(
-                "Jacobian by forward mode: {n} forward sweep{}, one per input (a column each)",
-                plural(n)
+                "Jacobian by forward mode: {n} forward sweep{}, one per input (a column each){}",
+                plural(n),
+                if cur.cotangent.is_some() && (n > 1 || m > 1) {
+                    "; the cotangent waits for ':jacobian reverse'"
+                } else {
+                    ""
+                }
             ),
             Mode::Reverse if cur.cotangent.is_some() => {
                 "reverse mode: one reverse sweep along the cotangent".to_string()
