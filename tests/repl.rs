@@ -90,6 +90,10 @@ fn examples_list_and_load() {
         "regression",
         "neuron-sigmoid",
         "neuron-relu",
+        "identities",
+        "mlp",
+        "jacobian",
+        "softplus",
     ] {
         assert!(r.stdout.contains(name), "{name}: {}", r.stdout);
     }
@@ -213,4 +217,94 @@ fn save_writes_a_replay_file_of_the_state() {
     );
     let replayed = tables(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(replayed.last(), typed.last());
+}
+
+/// The summary lines of a multi-output table (outputs to the Jacobian's
+/// last row) and of a scalar one, in order.
+fn summaries(s: &str) -> Vec<String> {
+    s.lines()
+        .filter(|l| {
+            l.starts_with("outputs:")
+                || l.starts_with("along the seed")
+                || l.starts_with("vector-Jacobian")
+                || l.starts_with("Jacobian (")
+                || l.starts_with("gradient:")
+                || l.starts_with("  f[")
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// `:record` and `:save` bring back the Jacobian mode, the cotangent and
+/// a seed of a vector entry.
+#[test]
+fn record_and_save_bring_back_the_jacobian_mode_and_cotangent() {
+    let dir = scratch("record-jacobian");
+    let rec = dir.join("rec.adt");
+    let saved = dir.join("saved.adt");
+    let r = repl(&format!(
+        "f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3\n:record {}\n:jacobian forward\n:cotangent f=[1, 2, 0]\n:cotangent q=1\n:wrt y\n:record stop\n:save {}\n",
+        rec.display(),
+        saved.display()
+    ));
+    assert_eq!(r.code, 2, "the bad cotangent is an error: {}", r.stderr);
+    assert!(r.stderr.contains("'q' is not an output"), "{}", r.stderr);
+    assert!(r.stdout.contains("recorded 3 lines"), "{}", r.stdout);
+    let typed = summaries(&r.stdout);
+    let text = std::fs::read_to_string(&rec).unwrap();
+    assert!(
+        text.ends_with(":jacobian forward\n:cotangent f=[1, 2, 0]\n:wrt y\n"),
+        "{text}"
+    );
+    let out = adtrace().arg("run").arg(&rec).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replayed = summaries(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(replayed, typed, "{text}");
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        text.ends_with(":wrt y\n:jacobian forward\n:cotangent f=[1, 2, 0]\n"),
+        "{text}"
+    );
+    let out = adtrace().arg("run").arg(&saved).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replayed = summaries(&String::from_utf8_lossy(&out.stdout));
+    // The same last table (the saved file sets the seed first).
+    assert_eq!(
+        replayed[replayed.len() - 6..],
+        typed[typed.len() - 6..],
+        "{text}"
+    );
+}
+
+#[test]
+fn entries_of_vector_inputs_at_the_prompt() {
+    let r = repl(
+        "X = [[1, 1], [1, 2], [1, 3]]; y = [1, 3, 2]; L = (1/3)*sum((X*theta - y).^2) at theta = [0.5, 1]\n:wrt theta[2]\n:expect tangent = 2.6667\n:seed theta=[1, 0.5]\n:expect grad theta[1] = 1\n:jacobian forward\n:expect jacobian L theta[2] = 2.6667\n:set\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("∂L/∂theta[2] = 2.6667   (forward mode, seed theta[2] = 1)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("ok: ∂L/∂theta[2] = 2.666667"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("seed: theta=[1, 0.5]\njacobian: forward mode"),
+        "{}",
+        r.stdout
+    );
 }

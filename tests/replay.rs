@@ -23,9 +23,13 @@ const ASSETS: &[(&str, usize)] = &[
     ("neural-net", 16),
     ("graph", 16),
     ("baydin", 9),
-    ("regression", 3),
+    ("regression", 22),
     ("neuron-sigmoid", 5),
     ("neuron-relu", 8),
+    ("identities", 24),
+    ("mlp", 23),
+    ("jacobian", 35),
+    ("softplus", 22),
 ];
 
 #[test]
@@ -57,7 +61,10 @@ fn every_asset_runs_and_its_expectations_hold() {
             "{path}: {held} expectations held: {}",
             r.stderr
         );
-        assert!(r.stdout.contains("gradient:"), "{path}: tables printed");
+        assert!(
+            r.stdout.contains("gradient:") || r.stdout.contains("Jacobian ("),
+            "{path}: tables printed"
+        );
         // The built-in copy is the same script.
         let r2 = run(&[name]);
         assert_eq!((r2.code, &r2.stdout), (0, &r.stdout), "{name} built in");
@@ -94,7 +101,7 @@ fn the_lecture_numbers_are_in_the_tables() {
     let r = run(&["assets/regression.adt"]);
     assert!(
         r.stdout
-            .contains("gradient: ∂L/∂θ0 = 1.0000, ∂L/∂θ1 = 2.6667"),
+            .contains("gradient: ∂L/∂θ[1] = 1.0000, ∂L/∂θ[2] = 2.6667"),
         "{}",
         r.stdout
     );
@@ -248,5 +255,114 @@ fn the_documented_example_runs_as_documented() {
     assert!(
         doc.contains(want) && doc.contains("talk.adt:11:16"),
         "the doc shows it"
+    );
+}
+
+/// Shaped programs in a script: entries by name, `:wrt` of an entry,
+/// `:seed` of a whole vector, `:jacobian`, `:cotangent`, and the
+/// `:expect` names of outputs and Jacobian entries.
+#[test]
+fn vectors_the_jacobian_and_cotangents_in_a_script() {
+    let p = script(
+        "shaped.adt",
+        "X = [[1, 1], [1, 2], [1, 3]]; y = [1, 3, 2]; L = (1/3)*sum((X*theta - y).^2) at theta = [0.5, 1]\n\
+         :expect theta[2] = 1\n\
+         :expect grad theta[2] = 2.6667\n\
+         :wrt theta[2]\n\
+         :expect tangent = 2.6667\n\
+         :seed theta = [1, 0.5]\n\
+         :expect tangent = 2.3333\n\
+         :expect jacobian L theta[1] = 1\n\
+         f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3\n\
+         :jacobian forward\n\
+         :expect jacobian f[2] x = -0.4161\n\
+         :expect ∂f[3]/∂y = 4\n\
+         :expect value f[3] = 12\n\
+         :cotangent f=[1, 2, 0]   # the first two outputs\n\
+         :jacobian reverse\n\
+         :expect grad x = 2.1677\n\
+         :expect grad y = 4\n\
+         :expect tangent f[2] = -0.4161\n\
+         :cotangent off\n\
+         :expect grad y = 2\n",
+    );
+    let r = run(&[&p]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("all 12 expectations held"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("Jacobian (forward mode: 2 sweeps"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("vector-Jacobian product, cotangent f[1] = 1, f[2] = 2: x\u{304} = 2.1677"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_bad_cotangent_or_jacobian_entry_is_located() {
+    let p = script(
+        "badcot.adt",
+        "f(x, y) = (x*y, x + y) at x = 2, y = 3\n:cotangent f = [1, 2, 3]\n",
+    );
+    let r = run(&[&p]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(&format!("{p}:2:16")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("f has 2 entries; this gives 3"),
+        "{}",
+        r.stderr
+    );
+    let p = script(
+        "badname.adt",
+        "f(x, y) = (x*y, x + y) at x = 2, y = 3\n:cotangent g = 1\n",
+    );
+    let r = run(&[&p]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(&format!("{p}:2:12")), "{}", r.stderr);
+    assert!(r.stderr.contains("the outputs are f"), "{}", r.stderr);
+    let p = script(
+        "badmode.adt",
+        "f(x, y) = (x*y, x + y) at x = 2, y = 3\n:jacobian sideways\n",
+    );
+    let r = run(&[&p]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(&format!("{p}:2:11")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("'sideways' is not a mode"),
+        "{}",
+        r.stderr
+    );
+    let p = script(
+        "badentry.adt",
+        "f(x, y) = (x*y, x + y) at x = 2, y = 3\n:expect jacobian f[3] x = 1\n",
+    );
+    let r = run(&[&p]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(&format!("{p}:2:9")), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("'f[3]' is not an output; the outputs are f[1], f[2]"),
+        "{}",
+        r.stderr
+    );
+    // a wrong Jacobian entry is a failed expectation (exit 1)
+    let p = script(
+        "wrongentry.adt",
+        "f(x, y) = (x*y, x + y) at x = 2, y = 3\n:expect jacobian f[1] x = 2\n",
+    );
+    let r = run(&[&p]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("∂f[1]/∂x = 2 ± 0.00005, but it is 3"),
+        "{}",
+        r.stderr
     );
 }

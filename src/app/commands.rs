@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use crate::core::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::core::format::Format;
+use crate::core::sweep::Mode;
 
 use super::settings::{self, Settings};
 
@@ -52,13 +53,25 @@ pub const COMMANDS: &[Spec] = &[
         name: "wrt",
         args: "INPUT",
         summary: "forward mode with respect to INPUT (seed e_k)",
-        detail: "Sets the seed of the forward sweep to the unit vector of INPUT, e.g. ':wrt x2'. One forward sweep gives the derivative along one direction; the reverse sweep gives the whole gradient.",
+        detail: "Sets the seed of the forward sweep to the unit vector of INPUT, e.g. ':wrt x2', or of one entry of a vector or matrix input, e.g. ':wrt theta[2]', ':wrt W[1,2]'. One forward sweep gives the derivative along one direction; the reverse sweep gives the whole gradient.",
     },
     Spec {
         name: "seed",
         args: "x=1, y=0.5",
         summary: "forward mode along a direction (inputs left out are 0)",
-        detail: "Sets the seed of the forward sweep, e.g. ':seed x=1, y=0.5'. The tangent column is then the directional derivative along it.",
+        detail: "Sets the seed of the forward sweep, e.g. ':seed x=1, y=0.5', or ':seed theta=[1, 0]' for a vector input. The tangent column is then the directional derivative along it.",
+    },
+    Spec {
+        name: "cotangent",
+        args: "z=[1, 0] | off",
+        summary: "one reverse sweep along an output cotangent (outputs left out are 0)",
+        detail: "Seeds the reverse sweep with a cotangent of the outputs, e.g. ':cotangent z=[1, 0]' for a vector output z, or ':cotangent u=1, v=2' for named outputs. The adjoints of the inputs are then the vector-Jacobian product: one reverse sweep, whatever the number of outputs. The values and tangents stay; only the adjoints are recomputed. ':cotangent off' goes back to one reverse sweep per output. It applies in reverse mode (see ':jacobian').",
+    },
+    Spec {
+        name: "jacobian",
+        args: "forward | reverse",
+        summary: "which mode builds the Jacobian: n forward sweeps or m reverse sweeps",
+        detail: "':jacobian forward' builds the Jacobian column by column, one forward sweep per input (n sweeps); ':jacobian reverse' (the default) row by row, one reverse sweep per output (m sweeps). Both give the same matrix; the steps of the view follow the mode's sweeps. A new program starts in reverse mode.",
     },
     Spec {
         name: "table",
@@ -88,7 +101,7 @@ pub const COMMANDS: &[Spec] = &[
         name: "save",
         args: "FILE",
         summary: "write the current program, point and settings as a replay file",
-        detail: "Writes a replay file that brings back the current state: non-default settings, the program, its point and seed.",
+        detail: "Writes a replay file that brings back the current state: non-default settings, the program, its point and seed, its Jacobian mode and cotangent.",
     },
     Spec {
         name: "export",
@@ -130,7 +143,7 @@ pub const COMMANDS: &[Spec] = &[
         name: "expect",
         args: "NAME = NUMBER [± TOL]",
         summary: "check a number of the current table; fail if it does not hold",
-        detail: "NAME is a row's label as the table shows it (x2: its value, d2: its tangent, x̄2 or xbar2: its adjoint), a row's program name (c: its value, dc / ċ / dot(c), c̄ / cbar / bar(c)), 'value' (the output), 'tangent' (the output's derivative along the seed), or 'grad INPUT' (a gradient entry, from the reverse sweep). The tolerance defaults to half a unit in the last decimal shown (0.00005 at precision 4, finer if the number has more decimals); '± 0.01' or '+- 0.01' sets it.",
+        detail: "NAME is a row's label as the table shows it (x2: its value, d2: its tangent, x̄2 or xbar2: its adjoint), a row's program name (c, theta[1], z[2], W[1,2]: its value, dc / ċ / dot(c), c̄ / cbar / bar(c)), 'value' (the output), 'tangent' (the output's derivative along the seed), 'value OUT' / 'tangent OUT' (one of several outputs), 'grad INPUT' (the input's adjoint from the reverse sweep: a gradient entry), or 'jacobian OUT INPUT' (the Jacobian entry ∂OUT/∂INPUT, by the current mode; also written ∂OUT/∂INPUT). The tolerance defaults to half a unit in the last decimal shown (0.00005 at precision 4, finer if the number has more decimals); '± 0.01' or '+- 0.01' sets it.",
     },
     Spec {
         name: "quit",
@@ -174,8 +187,14 @@ pub enum Target {
     Value,
     /// The output's tangent (the derivative along the seed).
     Tangent,
+    /// The value of one of several outputs (`value z[1]`).
+    ValueOf(String),
+    /// The tangent of one of several outputs along the seed.
+    TangentOf(String),
     /// One gradient entry, from the reverse sweep.
     Grad(String),
+    /// The Jacobian entry ∂OUTPUT/∂INPUT (`jacobian z[1] theta[2]`).
+    Jacobian(String, String),
     /// A row by label or program name, or its tangent or adjoint.
     Name(String),
 }
@@ -200,8 +219,13 @@ pub enum Command {
     Program,
     /// The point list of `at …` / `:at …`.
     At(Span),
-    Wrt(Span),
+    /// `:wrt INPUT`: the input's name (spaces inside brackets dropped:
+    /// `W[1, 2]` is `W[1,2]`) and where it is.
+    Wrt(String, Span),
     Seed(Span),
+    /// `:cotangent z=[1, 0]`: the list; `None` for `off`.
+    Cotangent(Option<Span>),
+    Jacobian(Mode),
     Help(Option<String>),
     Examples,
     Example(String, Span),
@@ -287,11 +311,31 @@ pub fn parse(text: &str) -> Result<Command, Diagnostic> {
             Ok(Command::Example(n, s))
         }
         "at" => point_args(text, args_at, "at"),
-        "wrt" => {
-            let (_, s) = a.word()?;
-            Ok(Command::Wrt(s))
-        }
+        "wrt" => match words(a.rest()).as_slice() {
+            [(name, _)] => Ok(Command::Wrt(name.clone(), a.span())),
+            [_, (_, at), ..] => {
+                let (s, e) = trimmed(text, a.start + at, a.end);
+                Err(Diagnostic::new(Span::new(s, e), "unexpected text").with_hint(a.usage()))
+            }
+            [] => Err(a.missing("an input")),
+        },
         "seed" => point_args(text, args_at, "seed"),
+        "cotangent" => match a.rest() {
+            "off" | "none" => Ok(Command::Cotangent(None)),
+            _ => Ok(Command::Cotangent(Some(list_span(
+                text,
+                args_at,
+                "cotangent",
+            )?))),
+        },
+        "jacobian" => {
+            let (w, span) = a.word()?;
+            match Mode::parse(&w) {
+                Some(m) => Ok(Command::Jacobian(m)),
+                None => Err(Diagnostic::new(span, format!("'{w}' is not a mode"))
+                    .with_hint("forward (one sweep per input) or reverse (one sweep per output)")),
+            }
+        }
         "table" => none(Command::Table),
         "tui" => none(Command::Tui),
         "load" => {
@@ -327,24 +371,54 @@ pub fn parse(text: &str) -> Result<Command, Diagnostic> {
 
 /// A point (or seed) list: everything after the keyword, up to a comment.
 fn point_args(text: &str, start: usize, what: &str) -> Result<Command, Diagnostic> {
+    let span = list_span(text, start, what)?;
+    Ok(if what == "seed" {
+        Command::Seed(span)
+    } else {
+        Command::At(span)
+    })
+}
+
+/// Where a list (`x = 1, y = 2`) after a keyword is, up to a comment.
+fn list_span(text: &str, start: usize, what: &str) -> Result<Span, Diagnostic> {
     let (s, e) = trimmed(text, start, comment_start(text, start));
     if s == e {
-        let ex = if what == "seed" {
-            ":seed x = 1, y = 0.5"
-        } else {
-            "at x = 1, y = 2"
+        let ex = match what {
+            "seed" => ":seed x = 1, y = 0.5",
+            "cotangent" => ":cotangent z = [1, 0], or :cotangent off",
+            _ => "at x = 1, y = 2",
         };
         return Err(
             Diagnostic::new(Span::new(start, start), format!("'{what}' needs a list"))
                 .with_hint(format!("write name = value, e.g. {ex}")),
         );
     }
-    let span = Span::new(s, e);
-    Ok(if what == "seed" {
-        Command::Seed(span)
-    } else {
-        Command::At(span)
-    })
+    Ok(Span::new(s, e))
+}
+
+/// The words of a text, split at spaces outside brackets, each with the
+/// spaces inside its brackets dropped (`W[1, 2]` → `W[1,2]`, as the table
+/// names entries) and where it starts.
+fn words(text: &str) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut cur: Option<(String, usize)> = None;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if depth == 0 {
+                out.extend(cur.take());
+            }
+            continue;
+        }
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        cur.get_or_insert_with(|| (String::new(), i)).0.push(c);
+    }
+    out.extend(cur);
+    out
 }
 
 /// Where a `#` comment starts after `from` (outside double quotes; a `#`
@@ -618,16 +692,23 @@ impl<'t> Args<'t> {
                 "a row (x2, d2, xbar2, c), value, tangent or grad INPUT, e.g. :expect d2 = 0.1413",
             ));
         }
-        let words: Vec<&str> = name.split_whitespace().collect();
-        let target = match words.as_slice() {
+        let ws: Vec<String> = words(name).into_iter().map(|(w, _)| w).collect();
+        let ws: Vec<&str> = ws.iter().map(String::as_str).collect();
+        let target = match ws.as_slice() {
             ["value"] => Target::Value,
             ["tangent"] => Target::Tangent,
+            ["value", out] => Target::ValueOf((*out).to_string()),
+            ["tangent", out] => Target::TangentOf((*out).to_string()),
             ["grad" | "gradient", input] => Target::Grad((*input).to_string()),
-            [single] => Target::Name((*single).to_string()),
+            ["jacobian", out, input] => Target::Jacobian((*out).to_string(), (*input).to_string()),
+            [single] => match partial(single) {
+                Some((out, input)) => Target::Jacobian(out, input),
+                None => Target::Name((*single).to_string()),
+            },
             _ => {
                 return Err(
                     Diagnostic::new(target_span, format!("'{name}' is not a row"))
-                        .with_hint("a row (x2, d2, xbar2, c), value, tangent or grad INPUT"),
+                        .with_hint("a row (x2, d2, xbar2, c, z[2]), value, tangent, grad INPUT or jacobian OUT INPUT"),
                 );
             }
         };
@@ -673,6 +754,13 @@ impl<'t> Args<'t> {
             tolerance: tol,
         }))
     }
+}
+
+/// `∂OUT/∂INPUT` (as the table's summary writes a Jacobian or gradient
+/// entry): its output and input.
+fn partial(w: &str) -> Option<(String, String)> {
+    let (out, input) = w.strip_prefix('∂')?.split_once("/∂")?;
+    (!out.is_empty() && !input.is_empty()).then(|| (out.to_string(), input.to_string()))
 }
 
 /// A number as written in an `:expect`, and how many decimals it has.
@@ -779,6 +867,70 @@ mod tests {
         let e = err(":expect d2 = abc");
         assert_eq!(e.span.start, 13);
         assert!(err(":expect d2 0.14").message.contains("'='"));
+    }
+
+    #[test]
+    fn seeds_cotangents_and_modes() {
+        assert_eq!(
+            ok(":wrt theta[2]"),
+            Command::Wrt("theta[2]".into(), Span::new(5, 13))
+        );
+        assert_eq!(
+            ok(":wrt W[1, 2] # an entry"),
+            Command::Wrt("W[1,2]".into(), Span::new(5, 12))
+        );
+        let e = err(":wrt x y");
+        assert_eq!((e.message.as_str(), e.span.start), ("unexpected text", 7));
+        assert_eq!(err(":wrt").message, "missing an input");
+        assert_eq!(ok(":seed theta=[1, 0]"), Command::Seed(Span::new(6, 18)));
+        assert_eq!(
+            ok(":cotangent z=[1, 0] # first row"),
+            Command::Cotangent(Some(Span::new(11, 19)))
+        );
+        assert_eq!(ok(":cotangent off"), Command::Cotangent(None));
+        assert_eq!(ok(":cotangent none"), Command::Cotangent(None));
+        assert_eq!(err(":cotangent").message, "'cotangent' needs a list");
+        assert_eq!(ok(":jacobian forward"), Command::Jacobian(Mode::Forward));
+        assert_eq!(ok(":jacobian reverse"), Command::Jacobian(Mode::Reverse));
+        let e = err(":jacobian sideways");
+        assert_eq!(
+            (e.message.as_str(), e.span.start),
+            ("'sideways' is not a mode", 10)
+        );
+        assert!(spec("jacobian").is_some() && spec("cotangent").is_some());
+    }
+
+    #[test]
+    fn expectations_of_shaped_programs() {
+        let target = |s: &str| match ok(s) {
+            Command::Expect(e) => e.target,
+            c => panic!("{c:?}"),
+        };
+        assert_eq!(target(":expect z[2] = 1"), Target::Name("z[2]".into()));
+        assert_eq!(target(":expect W[1, 2] = 1"), Target::Name("W[1,2]".into()));
+        assert_eq!(
+            target(":expect grad W[1, 2] = 1"),
+            Target::Grad("W[1,2]".into())
+        );
+        assert_eq!(
+            target(":expect jacobian z[1] theta[2] = 0.5"),
+            Target::Jacobian("z[1]".into(), "theta[2]".into())
+        );
+        assert_eq!(
+            target(":expect ∂f[2]/∂y = 1"),
+            Target::Jacobian("f[2]".into(), "y".into())
+        );
+        assert_eq!(
+            target(":expect value f[1] = 6"),
+            Target::ValueOf("f[1]".into())
+        );
+        assert_eq!(
+            target(":expect tangent f[3] = 4"),
+            Target::TangentOf("f[3]".into())
+        );
+        let e = err(":expect jacobian z[1] = 1");
+        assert_eq!(e.message, "'jacobian z[1]' is not a row");
+        assert_eq!(e.span.start, 8);
     }
 
     #[test]

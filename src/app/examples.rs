@@ -35,6 +35,22 @@ pub const EXAMPLES: &[Example] = &[
         name: "neuron-relu",
         text: include_str!("../../assets/neuron-relu.adt"),
     },
+    Example {
+        name: "identities",
+        text: include_str!("../../assets/identities.adt"),
+    },
+    Example {
+        name: "mlp",
+        text: include_str!("../../assets/mlp.adt"),
+    },
+    Example {
+        name: "jacobian",
+        text: include_str!("../../assets/jacobian.adt"),
+    },
+    Example {
+        name: "softplus",
+        text: include_str!("../../assets/softplus.adt"),
+    },
 ];
 
 /// The script of a built-in example.

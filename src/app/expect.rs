@@ -2,9 +2,12 @@
 //! whether the expected number holds within its tolerance.
 //!
 //! Names follow the table as it is shown (the current notation's labels,
-//! Unicode or ASCII, and the program's own names). Must not compute any
-//! derivative: every number is read from the sweep.
+//! Unicode or ASCII, and the program's own names, entries such as
+//! `theta[2]` and `W[1,2]` included). Must not compute any derivative:
+//! every number is read from the sweep, and a Jacobian entry from
+//! `core::jacobian` by the sweep's mode.
 
+use crate::core::jacobian;
 use crate::core::notation::{Names, Style, accent};
 use crate::core::sweep::Sweep;
 use crate::core::trace::Trace;
@@ -29,20 +32,26 @@ pub fn lookup(
     match target {
         Target::Value => Ok(("value".into(), sweep.output_value())),
         Target::Tangent => Ok(("tangent".into(), sweep.output_tangent())),
-        Target::Grad(input) => match trace.input_index(input) {
-            Some(i) => Ok((format!("grad {input}"), sweep.gradient()[i])),
-            None => {
-                let inputs: Vec<&str> = trace.input_names().collect();
-                Err(format!(
-                    "'{input}' is not an input; the inputs are {}",
-                    if inputs.is_empty() {
-                        "none".to_string()
-                    } else {
-                        inputs.join(", ")
-                    }
-                ))
-            }
-        },
+        Target::ValueOf(name) => {
+            let r = output_row(name, trace, style)?;
+            Ok((format!("value {name}"), sweep.value[r]))
+        }
+        Target::TangentOf(name) => {
+            let r = output_row(name, trace, style)?;
+            Ok((format!("tangent {name}"), sweep.tangent[r]))
+        }
+        Target::Grad(input) => {
+            let i = input_of(input, trace)?;
+            Ok((format!("grad {input}"), sweep.gradient()[i]))
+        }
+        Target::Jacobian(of, wrt) => {
+            let r = output_row(of, trace, style)?;
+            let i = r - trace.outputs().start;
+            let j = input_of(wrt, trace)?;
+            let jac =
+                jacobian::jacobian(trace, sweep, sweep.plan.mode).map_err(|e| e.to_string())?;
+            Ok((format!("∂{of}/∂{wrt}"), jac.get(i, j)))
+        }
         Target::Name(name) => {
             for row in 0..trace.len() {
                 if let Some(col) = column_of(name, trace, row, style) {
@@ -66,6 +75,37 @@ pub fn lookup(
             ))
         }
     }
+}
+
+/// The index of an input, or a hint listing them.
+fn input_of(input: &str, trace: &Trace) -> Result<usize, String> {
+    trace.input_index(input).ok_or_else(|| {
+        let inputs: Vec<&str> = trace.input_names().collect();
+        format!(
+            "'{input}' is not an input; the inputs are {}",
+            if inputs.is_empty() {
+                "none".to_string()
+            } else {
+                inputs.join(", ")
+            }
+        )
+    })
+}
+
+/// The output row a name denotes (its program name, `z[2]`, or its label),
+/// or a hint listing the outputs.
+fn output_row(name: &str, trace: &Trace, style: Style) -> Result<usize, String> {
+    trace
+        .outputs()
+        .find(|&r| column_of(name, trace, r, style) == Some(Column::Value))
+        .ok_or_else(|| {
+            let n = Names::new(trace, style);
+            let outs: Vec<String> = trace.outputs().map(|r| n.sym(r)).collect();
+            format!(
+                "'{name}' is not an output; the outputs are {}",
+                outs.join(", ")
+            )
+        })
 }
 
 /// The lecture's `d3` for row 3 (whatever its name), else the notation's
@@ -192,6 +232,68 @@ mod tests {
         assert_eq!(r(get(&t, &s, "vdot₁", g)), 2.0);
         assert!(lookup(&Target::Name("q".into()), &t, &s, st).is_err());
         assert!(lookup(&Target::Grad("q".into()), &t, &s, st).is_err());
+    }
+
+    #[test]
+    fn names_of_shaped_programs_and_the_jacobian() {
+        use crate::core::sweep::Mode;
+        let traced = pipeline::trace("f(x, y) = (x*y, sin(x) + y, x^2*y)", "", false).unwrap();
+        let at = Some("x = 2, y = 3");
+        let st = Style::default();
+        for mode in [Mode::Forward, Mode::Reverse] {
+            let e = traced
+                .evaluate_with(at, &pipeline::SeedSpec::First, mode, None)
+                .unwrap();
+            let (t, s) = (&traced.trace, &e.sweep);
+            let j = |o: &str, i: &str| {
+                lookup(&Target::Jacobian(o.into(), i.into()), t, s, st)
+                    .unwrap()
+                    .1
+            };
+            assert_eq!(j("f[1]", "x"), 3.0);
+            assert_eq!(j("f[2]", "x"), 2f64.cos());
+            assert_eq!(j("f[3]", "y"), 4.0);
+            let name = lookup(&Target::Jacobian("f[3]".into(), "x".into()), t, s, st)
+                .unwrap()
+                .0;
+            assert_eq!(name, "∂f[3]/∂x");
+            let v = lookup(&Target::ValueOf("f[3]".into()), t, s, st).unwrap();
+            assert_eq!(v, ("value f[3]".into(), 12.0));
+            let d = lookup(&Target::TangentOf("f[3]".into()), t, s, st).unwrap();
+            assert_eq!(d.1, 12.0);
+            let e = lookup(&Target::Jacobian("g".into(), "x".into()), t, s, st).unwrap_err();
+            assert!(e.contains("the outputs are f[1], f[2], f[3]"), "{e}");
+            let e = lookup(&Target::Jacobian("f[1]".into(), "z".into()), t, s, st).unwrap_err();
+            assert!(e.contains("the inputs are x, y"), "{e}");
+            // an intermediate row is not an output
+            assert!(lookup(&Target::ValueOf("x2".into()), t, s, st).is_err());
+        }
+        let traced = pipeline::trace_at(
+            "y = [1, 3]; L = sum((A*theta - y).^2)",
+            "",
+            false,
+            Some("theta = [1, 2], A = [[1, 2], [3, 4]]"),
+        )
+        .unwrap();
+        let e = traced
+            .evaluate(
+                Some("theta = [1, 2], A = [[1, 2], [3, 4]]"),
+                &pipeline::SeedSpec::First,
+            )
+            .unwrap();
+        let (t, s) = (&traced.trace, &e.sweep);
+        // r = A·θ − y = (4, 8): ∂L/∂θ = 2Aᵀr = (2·(4 + 24), 2·(8 + 32))
+        assert_eq!(get(t, s, "theta[2]", st), 2.0);
+        assert_eq!(get(t, s, "A[2,1]", st), 3.0);
+        let g = |i: &str| lookup(&Target::Grad(i.into()), t, s, st).unwrap().1;
+        assert_eq!((g("theta[1]"), g("theta[2]")), (56.0, 80.0));
+        assert_eq!(g("A[1,2]"), 2.0 * 4.0 * 2.0);
+        assert_eq!(
+            lookup(&Target::Jacobian("L".into(), "theta[2]".into()), t, s, st)
+                .unwrap()
+                .1,
+            80.0
+        );
     }
 
     #[test]

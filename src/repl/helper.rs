@@ -1,5 +1,6 @@
 //! Line editing for the REPL: tab completion (commands, settings, example
-//! names, function names, the current program's names, file paths after
+//! names, function names, the current program's names, the Jacobian's
+//! modes, `:expect`'s words, file paths after
 //! `:load`/`:save`/`:record`/`:export`), syntax highlighting, greyed hints
 //! and multi-line input while a parenthesis is open.
 //!
@@ -94,7 +95,16 @@ pub fn complete_words(line: &str, pos: usize, names: &[String]) -> Completion {
             ("set", 0) => words_of(SETTINGS.iter().map(|s| s.name.to_string()).collect()),
             ("set", 1) => words_of(settings::find(words[1]).map_or(Vec::new(), |s| strs(s.values))),
             ("step", 0) => words_of(strs(&["forward", "reverse", "end"])),
-            ("wrt" | "seed" | "at" | "expect", _) => words_of(names.to_vec()),
+            ("jacobian", 0) => words_of(strs(&["forward", "reverse"])),
+            ("cotangent", 0) => words_of(names.iter().cloned().chain(strs(&["off"])).collect()),
+            ("expect", 0) => words_of(
+                names
+                    .iter()
+                    .cloned()
+                    .chain(strs(&["value", "tangent", "grad", "jacobian"]))
+                    .collect(),
+            ),
+            ("wrt" | "seed" | "at" | "expect" | "cotangent", _) => words_of(names.to_vec()),
             _ => Completion::Words(pos, Vec::new()),
         };
     }
@@ -378,6 +388,11 @@ mod tests {
         assert_eq!(words(":set no", &[]), ["notation"]);
         assert_eq!(words(":set notation g", &[]), ["griewank"]);
         assert_eq!(words(":wrt x", &["x1", "x2", "y"]), ["x1", "x2"]);
+        assert_eq!(words(":wrt theta[", &["theta", "theta[1]"]), ["theta[1]"]);
+        assert_eq!(words(":jacobian f", &[]), ["forward"]);
+        assert_eq!(words(":cotangent ", &["z"]), ["off", "z"]);
+        assert_eq!(words(":expect ja", &[]), ["jacobian"]);
+        assert_eq!(words(":expect jacobian z", &["z", "z[1]"]), ["z", "z[1]"]);
         assert_eq!(words(":load as", &[]), ["<path>"]);
         assert_eq!(words(":export js", &[]), ["json"]);
         assert_eq!(words(":export json f", &[]), ["<path>"]);

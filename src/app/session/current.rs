@@ -1,13 +1,15 @@
 //! The current program and what changes it: a program typed or loaded,
-//! its point (`at`), its seed (`:wrt`, `:seed`), the settings that re-trace
-//! it (`:set cse`), the step the view opens at, `:expect`, and the view
-//! and tables of it.
+//! its point (`at`), its seed (`:wrt`, `:seed`), its plan of sweeps
+//! (`:jacobian`, `:cotangent`), the settings that re-trace it (`:set
+//! cse`), the step the view opens at, `:expect`, and the view and tables
+//! of it.
 //!
 //! Must not touch files (that is `files`) nor compute anything: the
 //! pipeline traces and sweeps, the formats render.
 
 use std::rc::Rc;
 
+use super::evaluate::{Part, evaluate, replanned, reseeded, seed_list, uses_cotangent};
 use super::{Current, Origin, Output, Piece, Session, View, error_at};
 use crate::app::commands::{Expect, StepTo};
 use crate::app::expect;
@@ -15,8 +17,9 @@ use crate::app::{script, settings};
 use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::format::{self, Format};
 use crate::core::notation::Notation;
-use crate::core::pipeline::{self, Evaluation, Failure, FailureKind, SeedSpec};
+use crate::core::pipeline::{self, Failure, FailureKind, SeedSpec};
 use crate::core::schedule::{Phase, Schedule};
+use crate::core::sweep::Mode;
 
 impl Session {
     pub(super) fn nothing_traced(&self, span: Span) -> Diagnostic {
@@ -54,6 +57,8 @@ impl Session {
             at: None,
             seed: SeedSpec::First,
             seed_piece: None,
+            mode: Mode::Reverse,
+            cotangent: None,
             evaluated: None,
             step: 0,
         };
@@ -65,11 +70,9 @@ impl Session {
                 self.current = Some(cur);
                 self.show_or_empty(true)
             }
-            Err(f) if has_point && f.kind != FailureKind::MissingValue => {
-                vec![trace_failure(&f, &cur.program, None)]
-            }
+            Err(f) if has_point && f.kind() != FailureKind::MissingValue => vec![f.output(&cur)],
             Err(f) => {
-                let missing = f.diagnostic.message.clone();
+                let missing = f.failure.diagnostic.message.clone();
                 self.current = Some(cur);
                 let want: Vec<String> = inputs.iter().map(|n| format!("{n} = …")).collect();
                 let note = if has_point {
@@ -138,7 +141,7 @@ impl Session {
                 self.show_or_empty(true)
             }
             Err(f) => {
-                let out = trace_failure(&f, &cur.program, Some(&piece));
+                let out = f.output(cur);
                 // Nothing lost: the old point stays.
                 cur.at = old;
                 cur.traced = old_traced;
@@ -156,28 +159,24 @@ impl Session {
                 ),
             )];
         };
-        if let Err(f) = cur.traced.seed(&spec) {
-            return vec![trace_failure(&f, &cur.program, Some(&piece))];
-        }
-        cur.seed = spec;
-        cur.seed_piece = Some(piece);
+        let old_seed = std::mem::replace(&mut cur.seed, spec);
+        let old_piece = cur.seed_piece.replace(piece);
         // A new seed changes only the tangents: the sweeps' values,
         // partials and adjoints stay.
-        let reseeded = match &cur.evaluated {
-            Some(e) => cur
-                .traced
-                .seed(&cur.seed)
-                .map(|seed| Rc::new(e.reseeded(&cur.traced.trace, seed))),
+        let result = match cur.evaluated.clone() {
+            Some(e) => reseeded(cur, &e),
             None => evaluate(cur),
         };
-        match reseeded {
+        match result {
             Ok(ev) => {
                 cur.evaluated = Some(ev);
-                let v = self.view(false);
-                let mut out: Vec<Output> =
-                    v.into_iter().map(|v| Output::View(Box::new(v))).collect();
-                out.extend(self.render(self.settings.format).map(Output::Text));
-                out
+                self.changed_view()
+            }
+            Err(f) if f.part == Part::Seed => {
+                let out = f.output(cur);
+                cur.seed = old_seed;
+                cur.seed_piece = old_piece;
+                vec![out]
             }
             Err(_) => {
                 cur.evaluated = None;
@@ -185,6 +184,124 @@ impl Session {
                     "seed set; give a point with 'at …' to trace".into(),
                 )]
             }
+        }
+    }
+
+    /// The view (not opened) and the table after a change of seed or plan.
+    fn changed_view(&self) -> Vec<Output> {
+        let mut out: Vec<Output> = self
+            .view(false)
+            .into_iter()
+            .map(|v| Output::View(Box::new(v)))
+            .collect();
+        out.extend(self.render(self.settings.format).map(Output::Text));
+        out
+    }
+
+    /// `:cotangent z=[1, 0]` (or `off`, `None`): one reverse sweep along
+    /// it. The values and tangents stay; the adjoints are recomputed.
+    pub(super) fn cotangent(
+        &mut self,
+        piece: Option<Piece>,
+        whole: Span,
+        text: &str,
+        origin: &Origin,
+    ) -> Vec<Output> {
+        let Some(cur) = &mut self.current else {
+            return vec![error_at(text, origin, self.nothing_traced(whole))];
+        };
+        if let Some(p) = &piece
+            && let Err(f) = cur.traced.cotangent(p.text())
+        {
+            return vec![trace_failure(&f, &cur.program, Some(p))];
+        }
+        let set = piece.is_some();
+        let old = std::mem::replace(&mut cur.cotangent, piece);
+        let Some(e) = cur.evaluated.clone() else {
+            return vec![Output::Note(if set {
+                "cotangent set; give a point with 'at …' to trace".into()
+            } else {
+                "cotangent off".into()
+            })];
+        };
+        match replanned(cur, &e) {
+            Ok(ev) => {
+                let unused = set && !uses_cotangent(&ev);
+                cur.evaluated = Some(ev);
+                self.clamp_step();
+                let mut out = self.changed_view();
+                if unused {
+                    out.push(Output::Note(
+                        "the cotangent is kept for reverse mode: forward mode builds the Jacobian without a reverse sweep (':jacobian reverse' uses it)".into(),
+                    ));
+                }
+                out
+            }
+            Err(f) => {
+                let out = f.output(cur);
+                cur.cotangent = old;
+                vec![out]
+            }
+        }
+    }
+
+    /// `:jacobian forward|reverse`: the sweeps that build the Jacobian.
+    pub(super) fn jacobian(
+        &mut self,
+        mode: Mode,
+        whole: Span,
+        text: &str,
+        origin: &Origin,
+    ) -> Vec<Output> {
+        let Some(cur) = &mut self.current else {
+            return vec![error_at(text, origin, self.nothing_traced(whole))];
+        };
+        let old = std::mem::replace(&mut cur.mode, mode);
+        let (n, m) = (cur.traced.trace.n_inputs, cur.traced.trace.n_outputs.max(1));
+        let plural = |k: usize| if k == 1 { "" } else { "s" };
+        let note = match mode {
+            Mode::Forward => format!(
+                "Jacobian by forward mode: {n} forward sweep{}, one per input (a column each){}",
+                plural(n),
+                if cur.cotangent.is_some() && (n > 1 || m > 1) {
+                    "; the cotangent waits for ':jacobian reverse'"
+                } else {
+                    ""
+                }
+            ),
+            Mode::Reverse if cur.cotangent.is_some() => {
+                "reverse mode: one reverse sweep along the cotangent".to_string()
+            }
+            Mode::Reverse => format!(
+                "Jacobian by reverse mode: {m} reverse sweep{}, one per output (a row each)",
+                plural(m)
+            ),
+        };
+        let Some(e) = cur.evaluated.clone() else {
+            return vec![Output::Note(note)];
+        };
+        match replanned(cur, &e) {
+            Ok(ev) => {
+                cur.evaluated = Some(ev);
+                self.clamp_step();
+                let mut out = self.changed_view();
+                out.push(Output::Note(note));
+                out
+            }
+            Err(f) => {
+                let out = f.output(cur);
+                cur.mode = old;
+                vec![out]
+            }
+        }
+    }
+
+    /// Keep the view's step inside the current schedule.
+    fn clamp_step(&mut self) {
+        if let Some(cur) = &mut self.current
+            && let Some(e) = &cur.evaluated
+        {
+            cur.step = cur.step.min(e.sweep.schedule(&cur.traced.trace).last());
         }
     }
 
@@ -341,16 +458,9 @@ impl Session {
         let cur = self.current.as_ref()?;
         let ev = cur.evaluated.as_ref()?;
         if seed != ev.seed.as_slice() {
-            let list: Vec<String> = cur
-                .traced
-                .trace
-                .input_names()
-                .zip(seed)
-                .filter(|(_, v)| **v != 0.0)
-                .map(|(n, v)| format!("{n}={v}"))
-                .collect();
+            let list = seed_list(&cur.traced.trace, seed);
             if !list.is_empty() {
-                self.handle_line(&format!(":seed {}", list.join(",")));
+                self.handle_line(&format!(":seed {list}"));
                 changed = true;
             }
         }
@@ -387,10 +497,4 @@ pub(super) fn trace_failure(f: &Failure, program: &Piece, other: Option<&Piece>)
         }
     };
     Output::Error(text)
-}
-
-/// Point, seed and sweeps of the current program, or why not.
-pub(super) fn evaluate(cur: &Current) -> Result<Rc<Evaluation>, Failure> {
-    let at = cur.at.as_ref().map(Piece::text);
-    cur.traced.evaluate(at, &cur.seed).map(Rc::new)
 }

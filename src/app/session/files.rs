@@ -1,6 +1,7 @@
 //! The commands that read and write files: `:example` and `:load` (run a
 //! script as if typed), `:record`, `:save` and `:export`, and the replay
-//! lines that bring a session back.
+//! lines that bring a session back (settings, program, point, seed,
+//! Jacobian mode, cotangent, step).
 //!
 //! Must not interpret a script's inputs itself (each goes through
 //! `Session::handle`); relative paths are relative to the script that
@@ -17,6 +18,7 @@ use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::format::Format;
 use crate::core::notation::Style;
 use crate::core::pipeline::SeedSpec;
+use crate::core::sweep::Mode;
 
 /// How deep `:load` may nest (a file loading itself stops here).
 const MAX_DEPTH: usize = 8;
@@ -268,6 +270,12 @@ impl Session {
                     out.push_str(&format!(":seed {}\n", one_line(p.text())));
                 }
                 _ => {}
+            }
+            if c.mode != Mode::Reverse {
+                out.push_str(&format!(":jacobian {}\n", c.mode.name()));
+            }
+            if let Some(p) = &c.cotangent {
+                out.push_str(&format!(":cotangent {}\n", one_line(p.text())));
             }
             if c.step != 0 {
                 out.push_str(&format!(":step {}\n", c.step));

@@ -9,6 +9,7 @@
 //! error is an `Output::Error` with a located message.
 
 mod current;
+mod evaluate;
 mod files;
 
 use files::one_line;
@@ -23,6 +24,7 @@ use crate::core::diagnostic::{Diagnostic, Span};
 use std::rc::Rc;
 
 use crate::core::pipeline::{Evaluation, SeedSpec, Traced};
+use crate::core::sweep::Mode;
 
 use super::commands::{self, Command};
 use super::settings::{self, Settings};
@@ -117,6 +119,10 @@ struct Current {
     at: Option<Piece>,
     seed: SeedSpec,
     seed_piece: Option<Piece>,
+    /// Which mode builds the Jacobian (`:jacobian`).
+    mode: Mode,
+    /// `:cotangent z=[1, 0]`: one reverse sweep along it.
+    cotangent: Option<Piece>,
     /// Point, seed and sweeps, once the point is complete.
     evaluated: Option<Rc<Evaluation>>,
     step: usize,
@@ -204,17 +210,20 @@ impl Session {
     }
 
     /// The names completion offers: the current program's inputs and
-    /// statement names.
+    /// statement names, their entries (`theta[1]`), and its vector inputs
+    /// and output whole (`theta`, `z`).
     pub fn names(&self) -> Vec<String> {
         let Some(c) = &self.current else {
             return Vec::new();
         };
-        let mut names: Vec<String> = c
-            .traced
-            .trace
+        let t = &c.traced.trace;
+        let mut names: Vec<String> = t
             .nodes
             .iter()
             .filter_map(|n| n.name.as_deref().map(str::to_string))
+            .chain(t.shaped_inputs.iter().map(|s| s.name.to_string()))
+            .chain(t.shaped_output.iter().map(|s| s.name.to_string()))
+            .filter(|n| !n.is_empty())
             .collect();
         names.sort();
         names.dedup();
@@ -242,14 +251,18 @@ impl Session {
             Command::Blank => Vec::new(),
             Command::Program => self.program(text, origin),
             Command::At(span) => self.at(Piece::sub(text, *span, origin)),
-            Command::Wrt(span) => {
-                let name = span.text(text).to_string();
-                self.seed(SeedSpec::Wrt(name), Piece::sub(text, *span, origin))
+            Command::Wrt(name, span) => {
+                self.seed(SeedSpec::Wrt(name.clone()), Piece::sub(text, *span, origin))
             }
             Command::Seed(span) => {
                 let list = span.text(text).to_string();
                 self.seed(SeedSpec::List(list), Piece::sub(text, *span, origin))
             }
+            Command::Cotangent(span) => {
+                let piece = span.map(|s| Piece::sub(text, s, origin));
+                self.cotangent(piece, whole(), text, origin)
+            }
+            Command::Jacobian(mode) => self.jacobian(*mode, whole(), text, origin),
             Command::Help(name) => self.help(name.as_deref(), text, origin),
             Command::Examples => vec![Output::Text(examples::listing())],
             Command::Example(name, span) => self.example(name, *span, text, origin),
@@ -292,6 +305,10 @@ impl Session {
                 }
                 if let Some(p) = &c.seed_piece {
                     out.push_str(&format!("seed: {}\n", one_line(p.text())));
+                }
+                out.push_str(&format!("jacobian: {} mode\n", c.mode.name()));
+                if let Some(p) = &c.cotangent {
+                    out.push_str(&format!("cotangent: {}\n", one_line(p.text())));
                 }
             }
             None => out.push_str("program: none yet\n"),

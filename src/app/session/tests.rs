@@ -1,6 +1,7 @@
 //! The session's behaviour, input by input.
 
 use super::*;
+use crate::core::format::Format;
 use crate::core::notation::Notation;
 use std::rc::Rc;
 
@@ -164,4 +165,178 @@ fn steps_clamp() {
     assert!(matches!(s.handle_line(":step reverse")[0], Output::Step(2)));
     assert!(matches!(s.handle_line(":step +9")[0], Output::Step(3)));
     assert!(matches!(s.handle_line(":step -1")[0], Output::Step(2)));
+}
+
+fn eval_of(out: &[Output]) -> Rc<crate::core::pipeline::Evaluation> {
+    view_of(out).expect("a view").eval
+}
+
+const F3: &str = "f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3";
+
+/// `:cotangent` runs one reverse sweep along it: the values and tangents
+/// stay, the adjoints are the vector-Jacobian product; `off` goes back.
+#[test]
+fn a_cotangent_reruns_only_the_reverse_sweep() {
+    let mut s = Session::default();
+    let a = view_of(&s.handle_line(F3)).unwrap();
+    let o = s.handle_line(":cotangent f=[1, 2, 0]");
+    let b = view_of(&o).unwrap();
+    assert!(Rc::ptr_eq(&a.traced, &b.traced));
+    assert_eq!(a.eval.sweep.value, b.eval.sweep.value);
+    assert_eq!(a.eval.sweep.tangent, b.eval.sweep.tangent);
+    // x̄ = 1·y + 2·cos x, ȳ = 1·x + 2·1
+    assert_eq!(b.eval.sweep.gradient(), [3.0 + 2.0 * 2f64.cos(), 4.0]);
+    assert!(
+        texts(&o).contains("vector-Jacobian product, cotangent f[1] = 1, f[2] = 2"),
+        "{}",
+        texts(&o)
+    );
+    assert!(matches!(
+        s.handle_line(":expect grad y = 4")[0],
+        Output::ExpectHeld(_)
+    ));
+    let c = eval_of(&s.handle_line(":cotangent off"));
+    assert_eq!(c.sweep.gradient(), [3.0, 2.0]);
+    assert!(texts(&s.handle_line(":set")).contains("jacobian: reverse mode"));
+}
+
+#[test]
+fn a_bad_cotangent_is_located_and_changes_nothing() {
+    let mut s = Session::default();
+    s.handle_line(F3);
+    s.handle_line(":cotangent f=[0, 1, 0]");
+    let o = s.handle(
+        ":cotangent q=1",
+        &Origin {
+            file: "t.adt".into(),
+            line: 4,
+        },
+    );
+    let t = texts(&o);
+    assert!(
+        t.contains("'q' is not an output") && t.contains("t.adt:4:12") && t.contains("f"),
+        "{t}"
+    );
+    let t = texts(&s.handle_line(":cotangent f = [1, 2]"));
+    assert!(
+        t.contains("f has 3 entries; this gives 2") && t.contains("1:16"),
+        "{t}"
+    );
+    // the cotangent before the errors stays
+    assert!(texts(&s.handle_line(":set")).contains("cotangent: f=[0, 1, 0]"));
+    assert!(matches!(
+        s.handle_line(":expect grad x = -0.4161")[0],
+        Output::ExpectHeld(_)
+    ));
+    let mut fresh = Session::default();
+    let t = texts(&fresh.handle_line(":cotangent z=[1]"));
+    assert!(t.contains("no program yet"), "{t}");
+}
+
+/// `:jacobian forward` plans one forward sweep per input and no reverse
+/// sweep; the entries are the same by either mode.
+#[test]
+fn the_jacobian_by_either_mode() {
+    use crate::core::sweep::{Directions, Mode};
+    let mut s = Session::default();
+    let a = eval_of(&s.handle_line(F3));
+    assert_eq!(a.sweep.plan.reverse, Directions::Units(3));
+    s.handle_line(":step 12");
+    let o = s.handle_line(":jacobian forward");
+    let b = eval_of(&o);
+    assert_eq!(b.sweep.plan.mode, Mode::Forward);
+    assert_eq!(b.sweep.plan.forward, Directions::Units(2));
+    assert_eq!(b.sweep.plan.reverse, Directions::Units(0));
+    assert!(
+        texts(&o).contains("Jacobian (forward mode: 2 sweeps"),
+        "{}",
+        texts(&o)
+    );
+    // 2 forward sweeps of 10 rows: the step stays inside them
+    assert!(view_of(&o).unwrap().step <= 19);
+    for (name, want) in [("jacobian f[2] x", "-0.4161"), ("∂f[3]/∂y", "4")] {
+        let o = s.handle_line(&format!(":expect {name} = {want}"));
+        assert!(
+            matches!(&o[0], Output::ExpectHeld(_)),
+            "{name}: {}",
+            texts(&o)
+        );
+    }
+    // the seed still sets the tangents
+    s.handle_line(":wrt y");
+    assert!(matches!(
+        s.handle_line(":expect tangent f[1] = 2")[0],
+        Output::ExpectHeld(_)
+    ));
+    let c = eval_of(&s.handle_line(":jacobian reverse"));
+    assert_eq!(c.sweep.plan.reverse, Directions::Units(3));
+    assert_eq!(c.sweep.value, a.sweep.value);
+    // a new program starts in reverse mode
+    s.handle_line(":jacobian forward");
+    let d = eval_of(&s.handle_line(F3));
+    assert_eq!(d.sweep.plan.mode, Mode::Reverse);
+}
+
+const REGRESSION: &str = "X = [[1, 1], [1, 2], [1, 3]]; y = [1, 3, 2]; L = (1/3)*sum((X*theta - y).^2) at theta = [0.5, 1]";
+
+#[test]
+fn seeds_of_vector_inputs() {
+    let mut s = Session::default();
+    s.handle_line(REGRESSION);
+    let t = texts(&s.handle_line(":wrt theta[2]"));
+    assert!(t.contains("∂L/∂theta[2] = 2.6667   (forward mode"), "{t}");
+    let t = texts(&s.handle_line(":seed theta=[1, 0.5]"));
+    assert!(t.contains("directional derivative d17 = 2.3333"), "{t}");
+    let t = texts(&s.handle_line(":seed theta=[1, 0.5, 2]"));
+    assert!(
+        t.contains("1:13") && t.contains("theta is a 3-vector here"),
+        "{t}"
+    );
+    let t = texts(&s.handle_line(":wrt theta"));
+    assert!(
+        t.contains("'theta' is not an input") && t.contains("theta[1], theta[2]"),
+        "{t}"
+    );
+    // the view's seed comes back as a list of the whole vector
+    let table = s
+        .adopt_view(Notation::Lecture, false, &[0.0, 2.0])
+        .expect("a new table");
+    assert!(table.contains("seed theta[2] = 2"), "{table}");
+    assert!(texts(&s.handle_line(":set")).contains("seed: theta=[0, 2]"));
+    assert!(s.names().contains(&"theta".to_string()));
+    assert!(s.names().contains(&"theta[1]".to_string()));
+}
+
+/// `:save` brings back the Jacobian mode, the cotangent and the seed.
+#[test]
+fn saved_state_brings_the_plan_back() {
+    let mut s = Session::default();
+    s.handle_line(F3);
+    s.handle_line(":wrt y");
+    s.handle_line(":cotangent f=[1, 2, 0]");
+    s.handle_line(":jacobian forward");
+    let state = s.state_text();
+    assert!(
+        state.ends_with(":wrt y\n:jacobian forward\n:cotangent f=[1, 2, 0]\n"),
+        "{state}"
+    );
+    let mut t = Session::default();
+    for line in state.lines() {
+        let o = t.handle_line(line);
+        assert!(
+            !o.iter().any(|o| matches!(o, Output::Error(_))),
+            "{line}: {}",
+            texts(&o)
+        );
+    }
+    assert_eq!(t.state_text(), state);
+    assert_eq!(t.render(Format::Text), s.render(Format::Text));
+    let mut s = Session::default();
+    s.handle_line(REGRESSION);
+    s.handle_line(":seed theta = [1, 0.5]");
+    let mut t = Session::default();
+    for line in s.state_text().lines() {
+        t.handle_line(line);
+    }
+    assert_eq!(t.render(Format::Text), s.render(Format::Text));
 }
