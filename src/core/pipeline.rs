@@ -106,12 +106,10 @@ impl Evaluation {
         cotangent: Option<Vec<f64>>,
     ) -> Evaluation {
         let t0 = Instant::now();
+        // The stored tangents are along the seed; a view of forward sweep k
+        // of a forward-mode plan takes its own (`Sweep::at_sweep`).
         let mut sw = sweep::forward(trace, &point, &seed);
         sw.plan = Plan::new(trace, mode, &seed, cotangent.as_deref());
-        let first = sw.plan.forward.get(0, trace.n_inputs);
-        if first != seed {
-            sweep::tangents(trace, &mut sw, &first);
-        }
         let t1 = Instant::now();
         let c = sw.plan.reverse.get(0, trace.n_outputs.max(1));
         sweep::reverse_with(trace, &mut sw, &c);
@@ -123,6 +121,19 @@ impl Evaluation {
             forward_time: t1 - t0,
             reverse_time: t2 - t1,
         }
+    }
+
+    /// The same point with the sweeps of another mode or cotangent: the
+    /// values, partials and tangents stay; the adjoints are recomputed only
+    /// if the first reverse sweep goes along another cotangent.
+    pub fn replanned(&self, trace: &Trace, mode: Mode, cotangent: Option<&[f64]>) -> Evaluation {
+        let mut e = self.clone();
+        e.sweep.plan = Plan::new(trace, mode, &e.seed, cotangent);
+        let c = e.sweep.plan.reverse.get(0, trace.n_outputs.max(1));
+        if c != e.sweep.cotangent {
+            sweep::reverse_with(trace, &mut e.sweep, &c);
+        }
+        e
     }
 
     /// The same point along another seed: the values, partials and adjoints
@@ -524,7 +535,9 @@ impl Traced {
                 // Seed values are constant expressions, checked like a point.
                 for b in &p.point {
                     let name = b.name.text(text);
-                    if self.trace.input_index(name).is_none() {
+                    if self.trace.input_index(name).is_none()
+                        && self.trace.shaped_input(name).is_none()
+                    {
                         return Err(not_input(name, b.name, "--seed", text));
                     }
                 }

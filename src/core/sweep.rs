@@ -198,6 +198,19 @@ impl Sweep {
     /// The numbers as sweep `k` of `phase` leaves them: the tangents along
     /// its seed direction, or the adjoints from its cotangent (the values
     /// and partials are the same for every sweep).
+    /// Whether sweep `k` of `phase` goes along another direction than the
+    /// numbers stored (so a view of it needs `at_sweep`).
+    pub fn differs(&self, trace: &Trace, phase: crate::core::schedule::Phase, k: usize) -> bool {
+        match phase {
+            crate::core::schedule::Phase::Forward => {
+                self.plan.forward.get(k, trace.n_inputs) != self.seed
+            }
+            crate::core::schedule::Phase::Reverse => {
+                self.plan.reverse.get(k, trace.n_outputs.max(1)) != self.cotangent
+            }
+        }
+    }
+
     pub fn at_sweep(&self, trace: &Trace, phase: crate::core::schedule::Phase, k: usize) -> Sweep {
         let mut s = self.clone();
         match phase {

@@ -5,18 +5,16 @@
 //! adjoints; and, when something fails, which of the inputs that set
 //! these is to blame.
 //!
-//! Owns the seed lists that give a vector input whole (`:seed theta=[1,
-//! 0]`), read with the point's own rules, and the seed list that brings
-//! back a seed vector. Must not compute a derivative itself: every number
+//! Owns the seed list that brings back a seed vector (`theta=[1, 0.5]`)
+//! in saved files. Must not compute a derivative itself: every number
 //! comes from the core's sweeps.
 
 use std::rc::Rc;
 
 use super::{Current, Output, Piece};
-use crate::core::pipeline::{Evaluation, Failure, FailureKind, SeedSpec, Traced};
-use crate::core::sweep::{self, Plan};
-use crate::core::syntax;
-use crate::core::trace::{self, Trace};
+use crate::core::pipeline::{Evaluation, Failure, FailureKind};
+use crate::core::sweep;
+use crate::core::trace::Trace;
 
 /// Which of the current program's inputs a failure is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,32 +59,24 @@ pub(super) fn evaluate(cur: &Current) -> Result<Rc<Evaluation>, Failed> {
             part: Part::Cotangent,
         })?;
     }
-    let seed = seed_vector(&cur.traced, &cur.seed).map_err(|failure| Failed {
+    cur.traced.seed(&cur.seed).map_err(|failure| Failed {
         failure,
         part: Part::Seed,
     })?;
-    // A list that gives a vector input whole is resolved here; the core
-    // takes every other seed itself.
-    let spec = if whole_vectors(&cur.traced.trace, &cur.seed) {
-        &SeedSpec::First
-    } else {
-        &cur.seed
-    };
     let at = cur.at.as_ref().map(Piece::text);
-    let e = cur
-        .traced
-        .evaluate_with(at, spec, cur.mode, cotangent)
+    cur.traced
+        .evaluate_with(at, &cur.seed, cur.mode, cotangent)
+        .map(Rc::new)
         .map_err(|failure| Failed {
             failure,
             part: Part::Point,
-        })?;
-    Ok(Rc::new(along(&cur.traced.trace, e, seed)))
+        })
 }
 
 /// The same evaluation along another seed: only the tangents are
 /// recomputed.
 pub(super) fn reseeded(cur: &Current, e: &Evaluation) -> Result<Rc<Evaluation>, Failed> {
-    let seed = seed_vector(&cur.traced, &cur.seed).map_err(|failure| Failed {
+    let seed = cur.traced.seed(&cur.seed).map_err(|failure| Failed {
         failure,
         part: Part::Seed,
     })?;
@@ -105,53 +95,7 @@ pub(super) fn replanned(cur: &Current, e: &Evaluation) -> Result<Rc<Evaluation>,
         })?),
         None => None,
     };
-    let mut e = e.clone();
-    e.sweep.plan = Plan::new(trace, cur.mode, &e.seed, cotangent.as_deref());
-    let c = e.sweep.plan.reverse.get(0, trace.n_outputs.max(1));
-    if c != e.sweep.cotangent {
-        sweep::reverse_with(trace, &mut e.sweep, &c);
-    }
-    Ok(Rc::new(e))
-}
-
-/// The evaluation with its tangents along `seed` (forward mode's plan
-/// leaves them along the first input).
-fn along(trace: &Trace, e: Evaluation, seed: Vec<f64>) -> Evaluation {
-    if e.sweep.seed == seed && e.seed == seed {
-        e
-    } else {
-        e.reseeded(trace, seed)
-    }
-}
-
-/// Whether a seed is a list that gives a vector or matrix input whole.
-fn whole_vectors(trace: &Trace, spec: &SeedSpec) -> bool {
-    let SeedSpec::List(text) = spec else {
-        return false;
-    };
-    syntax::parse_point(text).is_ok_and(|p| {
-        p.point
-            .iter()
-            .any(|b| trace.shaped_input(b.name.text(text)).is_some())
-    })
-}
-
-/// The seed vector of a spec, located in its text on error.
-pub(super) fn seed_vector(traced: &Traced, spec: &SeedSpec) -> Result<Vec<f64>, Failure> {
-    let t = &traced.trace;
-    let (SeedSpec::List(text), true) = (spec, whole_vectors(t, spec)) else {
-        return traced.seed(spec);
-    };
-    let fail = |d| Failure {
-        kind: FailureKind::Seed,
-        diagnostic: d,
-        source: text.clone(),
-        origin: "--seed".to_string(),
-    };
-    let p = syntax::parse_point(text).map_err(fail)?;
-    let mut vals = vec![None; t.n_inputs];
-    trace::apply_point(t, text, &p, &mut vals).map_err(fail)?;
-    Ok(vals.into_iter().map(|v| v.unwrap_or(0.0)).collect())
+    Ok(Rc::new(e.replanned(trace, cur.mode, cotangent.as_deref())))
 }
 
 /// A `:seed` list giving `seed` (one number per input): scalar inputs by
@@ -204,7 +148,11 @@ pub(super) fn uses_cotangent(e: &Evaluation) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::pipeline;
+    use crate::core::pipeline::{self, SeedSpec, Traced};
+
+    fn seed_vector(t: &Traced, spec: &SeedSpec) -> Result<Vec<f64>, Failure> {
+        t.seed(spec)
+    }
 
     fn traced(src: &str, at: &str) -> Traced {
         pipeline::trace_at(src, "", false, Some(at)).unwrap()

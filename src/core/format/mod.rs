@@ -74,7 +74,7 @@ pub fn render(format: Format, trace: &Trace, sweep: &Sweep, opts: Options) -> St
     let shown = opts
         .step
         .and_then(|k| schedule.step(k.min(schedule.last())))
-        .filter(|st| st.sweep > 0)
+        .filter(|st| sweep.differs(trace, st.phase, st.sweep))
         .map(|st| sweep.at_sweep(trace, st.phase, st.sweep));
     let sweep = shown.as_ref().unwrap_or(sweep);
     match format {
@@ -161,7 +161,7 @@ impl<'t> Ctx<'t> {
                 break;
             }
             let own;
-            let sweep = if seg.sweep == 0 || self.schedule.sweeps(seg.phase) == 1 {
+            let sweep = if !self.sweep.differs(self.trace, seg.phase, seg.sweep) {
                 self.sweep
             } else {
                 own = self.sweep.at_sweep(self.trace, seg.phase, seg.sweep);
