@@ -423,3 +423,21 @@ fn a_nearly_singular_solve_warns() {
     );
     assert!(!r.stdout.contains("singular"), "{}", r.stdout);
 }
+
+/// A point may be computed from the program's own data: the lecture's
+/// closed form as the point, where the gradient vanishes.
+#[test]
+fn a_point_computed_from_the_data() {
+    let j = eval_json(&["X = [[1, 1], [1, 2], [1, 3], [1, 4]]; y = [1, 3, 2, 5]; \
+         L = (1/4)*sum((X*theta - y).^2) at theta = solve(X'*X, X'*y)"]);
+    assert!(close(j["point"]["theta[2]"].as_f64().unwrap(), 1.1));
+    for g in gradient(&j, &["theta[1]", "theta[2]"]) {
+        assert!(g.abs() < 1e-12, "{g}");
+    }
+    // elementwise and matrix products, with `1./` read as 1 ./
+    let j = eval_json(&["f = sum(1./(1 + t)) at t = [[2, 0], [0, 2]]*[1, 2]"]);
+    assert!(close(
+        j["output"]["value"].as_f64().unwrap(),
+        1.0 / 3.0 + 1.0 / 5.0
+    ));
+}

@@ -425,10 +425,11 @@ impl Traced {
         let p = syntax::parse_point(text).map_err(fail)?;
         let t = &self.trace;
         let outputs = t.outputs();
+        let env = trace::ConstEnv::of(t);
         let mut c = vec![0.0; outputs.len()];
         for b in &p.point {
             let name = b.name.text(text);
-            let v = trace::const_tensor(t, text, &p, b.first, b.value).map_err(fail)?;
+            let v = trace::const_tensor(&env, text, &p, b.first, b.value).map_err(fail)?;
             let whole = t.shaped_output.as_ref().filter(|s| &*s.name == name);
             if let Some(sh) = whole {
                 if v.data.len() != sh.len() {

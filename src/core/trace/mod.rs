@@ -9,12 +9,12 @@
 //! and `e` and their shadowing) and the program's point. Must not compute
 //! derivatives (that is `sweep`) nor format anything for display.
 mod build;
+mod consts;
 mod point;
 
 pub use build::{Builder, Header, build, build_shaped};
-pub use point::{
-    PointError, apply_point, const_tensor, missing_value, point_shapes, resolve_point,
-};
+pub use consts::{ConstEnv, ConstTensor, const_tensor};
+pub use point::{PointError, apply_point, missing_value, point_shapes, resolve_point};
 
 use crate::core::diagnostic::Span;
 use crate::core::ops::Op;
@@ -153,6 +153,9 @@ pub struct Trace {
     pub n_outputs: usize,
     /// Names that statements bound to constants (`W0 = 2`), for display.
     pub constants: Vec<(Box<str>, f64)>,
+    /// Vectors and matrices statements bound to constants (`X = [[1, 1],
+    /// [1, 2]]`): data, which a point's value may name.
+    pub constant_tensors: Vec<(Box<str>, ConstTensor)>,
     /// Whether common subexpressions were shared.
     pub cse: bool,
     /// The groups of a program with vectors (empty for a scalar program),

@@ -170,6 +170,7 @@ pub struct Builder<'a> {
     /// later binds the name makes that use an error).
     const_used: [Option<Span>; 2],
     constants: Vec<(Box<str>, f64)>,
+    constant_tensors: Vec<(Box<str>, super::ConstTensor)>,
     scratch: Vec<Val>,
 }
 
@@ -210,6 +211,7 @@ impl<'a> Builder<'a> {
             shadowed: [false; 2],
             const_used: [None; 2],
             constants: Vec::new(),
+            constant_tensors: Vec::new(),
             scratch: Vec::new(),
             shapes: header.shapes.clone(),
             tensors: Vec::new(),
@@ -559,6 +561,27 @@ impl<'a> Builder<'a> {
                     );
                     self.name_entries(t, group_name, before, g);
                     bind(self, v);
+                    // Data: a point's value may name it.
+                    let tensor = &self.tensors[t as usize];
+                    if let Some((n, _)) = name
+                        && let Some(data) = tensor
+                            .elems
+                            .iter()
+                            .map(|v| match v {
+                                Val::Const(c) => Some(*c),
+                                _ => None,
+                            })
+                            .collect::<Option<Vec<f64>>>()
+                    {
+                        self.constant_tensors.push((
+                            n.into(),
+                            super::ConstTensor {
+                                rows: r,
+                                cols: c,
+                                data,
+                            },
+                        ));
+                    }
                 }
             }
             Val::Const(c) => {
@@ -907,6 +930,7 @@ impl<'a> Builder<'a> {
             n_inputs: k as usize,
             n_outputs: m.max(usize::from(n > 0)),
             constants: self.constants,
+            constant_tensors: self.constant_tensors,
             cse: self.opts.cse,
             groups: self.groups,
             row_group,
