@@ -84,39 +84,48 @@ impl Builder<'_> {
         let scalar_side = sa == (1, 1) || sb == (1, 1);
         match op {
             BinOp::Mul | BinOp::MatMul if !scalar_side => self.matmul(a, b, spans, span),
-            BinOp::Pow => Err(Diagnostic::new(
-                span,
-                format!(
-                    "^ is for numbers; {} is a {}",
-                    self.called(if sa != (1, 1) { spans[0] } else { spans[1] }, "this"),
-                    shape_text(
-                        if sa != (1, 1) { sa.0 } else { sb.0 },
-                        if sa != (1, 1) { sa.1 } else { sb.1 }
-                    )
-                ),
-            )
-            .with_hint(format!(
-                "for each entry write {}.^{}",
-                self.called(spans[0], "a"),
-                self.called(spans[1], "b")
-            ))),
+            BinOp::Pow => {
+                let (side, shape) = if sa != (1, 1) { (spans[0], sa) } else { (spans[1], sb) };
+                Err(self.entrywise(span, "^ is for numbers", side, shape, ".^", spans))
+            }
             // A number over a vector divides entry by entry (1/(1 + exp(-z))
             // in a helper called on a vector).
-            BinOp::Div if sb != (1, 1) && sa != (1, 1) => Err(Diagnostic::new(
+            BinOp::Div if sb != (1, 1) && sa != (1, 1) => Err(self.entrywise(
                 span,
-                format!(
-                    "/ divides by a number; {} is a {}",
-                    self.called(spans[1], "the right side"),
-                    shape_text(sb.0, sb.1)
-                ),
-            )
-            .with_hint(format!(
-                "for each entry write {}./{}",
-                self.called(spans[0], "a"),
-                self.called(spans[1], "b")
-            ))),
+                "/ divides by a number",
+                spans[1],
+                sb,
+                "./",
+                spans,
+            )),
             _ => self.elementwise(op, a, b, spans, span),
         }
+    }
+
+    /// An operator for numbers used on a vector or matrix, and the dotted
+    /// operator that works entry by entry.
+    fn entrywise(
+        &self,
+        span: Span,
+        what: &str,
+        side: Span,
+        shape: (u32, u32),
+        dotted: &str,
+        spans: [Span; 2],
+    ) -> Diagnostic {
+        Diagnostic::new(
+            span,
+            format!(
+                "{what}; {} is a {}",
+                self.called(side, "this"),
+                shape_text(shape.0, shape.1)
+            ),
+        )
+        .with_hint(format!(
+            "for each entry write {}{dotted}{}",
+            self.called(spans[0], "a"),
+            self.called(spans[1], "b")
+        ))
     }
 
     /// `a op b` entry by entry: equal shapes, or a number on one side.
