@@ -217,6 +217,31 @@ impl Sweep {
         s
     }
 
+    /// The tangents of each forward sweep of `plan`, then the adjoints of
+    /// each of its reverse sweeps, one sweep at a time in a scratch buffer
+    /// (for a view that needs, say, the widest number of every sweep
+    /// without keeping them all). O(rows) per sweep; nothing is stored.
+    pub fn each_sweep(
+        &self,
+        trace: &Trace,
+        plan: &Plan,
+        mut f: impl FnMut(crate::core::schedule::Phase, usize, &[f64]),
+    ) {
+        use crate::core::schedule::Phase;
+        let (mut t, mut seeded) = (Vec::new(), Vec::new());
+        for k in 0..plan.forward.count() {
+            let seed = plan.forward.get(k, trace.n_inputs);
+            tangent_pass(trace, &self.partial, &seed, &mut t, &mut seeded);
+            f(Phase::Forward, k, &t);
+        }
+        let mut a = Vec::new();
+        for k in 0..plan.reverse.count() {
+            let c = plan.reverse.get(k, trace.n_outputs.max(1));
+            adjoint_pass(trace, &self.partial, &c, &mut a);
+            f(Phase::Reverse, k, &a);
+        }
+    }
+
     /// The output's value.
     pub fn output_value(&self) -> f64 {
         self.value.last().copied().unwrap_or(f64::NAN)
