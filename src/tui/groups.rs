@@ -210,8 +210,9 @@ fn entries(trace: &Trace, rows: std::ops::RangeInclusive<usize>) -> Vec<usize> {
 }
 
 /// The entries' numbers (`(0.4990, 0.9303)`, or one number), cut at an
-/// entry (with …) to `max` columns.
-fn entry_numbers(rows: &[usize], of: &[f64], precision: usize, max: usize) -> String {
+/// entry (with …, `...` in ASCII) to `max` columns.
+fn entry_numbers(rows: &[usize], of: &[f64], precision: usize, max: usize, ascii: bool) -> String {
+    let more = if ascii { "..." } else { "…" };
     let nums: Vec<String> = rows
         .iter()
         .map(|&r| fixed(of.get(r).copied().unwrap_or(f64::NAN), precision))
@@ -228,8 +229,12 @@ fn entry_numbers(rows: &[usize], of: &[f64], precision: usize, max: usize) -> St
     let mut out = String::from("(");
     for (k, n) in nums.iter().enumerate() {
         let sep = if k == 0 { "" } else { ", " };
-        if width(&out) + width(sep) + width(n) + width(", …)") > max {
-            out.push_str(if k == 0 { "…)" } else { ", …)" });
+        if width(&out) + width(sep) + width(n) + width(more) + 3 > max {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(more);
+            out.push(')');
             return out;
         }
         out.push_str(sep);
@@ -247,8 +252,9 @@ pub fn fold_values(
     rows: std::ops::RangeInclusive<usize>,
     precision: usize,
     max: usize,
+    ascii: bool,
 ) -> String {
-    entry_numbers(&entries(trace, rows), &s.value, precision, max)
+    entry_numbers(&entries(trace, rows), &s.value, precision, max, ascii)
 }
 
 /// A folded box's second line in the reverse sweep: the entries'
@@ -276,7 +282,13 @@ pub fn fold_adjoints(
         accent(name, '\u{304}')
     };
     let head = format!("{bar} = ");
-    let nums = entry_numbers(&e, &s.adjoint, precision, max.saturating_sub(width(&head)));
+    let nums = entry_numbers(
+        &e,
+        &s.adjoint,
+        precision,
+        max.saturating_sub(width(&head)),
+        ascii,
+    );
     format!("{head}{nums}")
 }
 
@@ -352,6 +364,7 @@ impl Folded {
                             unit.rows(),
                             precision,
                             MAX_TEXT,
+                            false,
                         )))
                         .max(width(&fold_adjoints(
                             trace,
@@ -600,11 +613,11 @@ mod tests {
             .map(|(r, _)| r);
         let (first, last) = (rows.clone().min().unwrap(), rows.max().unwrap());
         assert_eq!(
-            fold_values(m.trace(), m.sweep(), first..=last, 4, 28),
+            fold_values(m.trace(), m.sweep(), first..=last, 4, 28, false),
             "(0.4990, 0.9303)"
         );
         assert_eq!(
-            fold_values(m.trace(), m.sweep(), first..=last, 4, 12),
+            fold_values(m.trace(), m.sweep(), first..=last, 4, 12, false),
             "(0.4990, …)"
         );
         assert_eq!(
@@ -615,7 +628,7 @@ mod tests {
         let lg = m.trace().row_group[l].group as usize;
         assert_eq!(fold_title(&m.trace().groups[lg]), "L  scalar");
         assert_eq!(
-            fold_values(m.trace(), m.sweep(), l - 4..=l, 4, 28),
+            fold_values(m.trace(), m.sweep(), l - 4..=l, 4, 28, false),
             "1.1165"
         );
     }

@@ -26,6 +26,9 @@ use crate::tui::sweeps::{Filling, plural};
 /// Most matrix lines the pane asks for (more scroll with the sweep).
 const MAX_ROWS: usize = 8;
 
+/// Columns between entries (room for the filling column's ▼).
+const GAP: usize = 2;
+
 /// Column widths: the output names, and each entry column.
 struct Grid {
     outputs: Vec<String>,
@@ -170,7 +173,7 @@ pub fn wanted_width(m: &Model) -> u16 {
     let Some(g) = grid(m) else {
         return 0;
     };
-    let matrix = 1 + g.name_w + g.heads.len() * (g.cell_w + 1);
+    let matrix = 1 + g.name_w + g.heads.len() * (g.cell_w + GAP);
     u16::try_from(matrix.max(30) + 2).unwrap_or(u16::MAX)
 }
 
@@ -278,7 +281,7 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         _ => produced.map(|(_, c)| c),
     };
     let avail = w.saturating_sub(1 + g.name_w);
-    let per = g.cell_w + 1;
+    let per = g.cell_w + GAP;
     let mut vis_cols = (avail / per).min(cols);
     if vis_cols < cols {
         vis_cols = (avail.saturating_sub(2) / per).min(cols);
@@ -298,7 +301,7 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         // The filling column's mark sits just left of its header.
         let is_fill = filling == Some(Filling::Column(c));
         let head = &g.heads[c];
-        let pad = g.cell_w + 1 - width(head) - usize::from(is_fill);
+        let pad = g.cell_w + GAP - width(head) - usize::from(is_fill);
         x = put(buf, x, inn.y, &" ".repeat(pad), pad, pal.text);
         if is_fill {
             x = put(buf, x, inn.y, down, 1, pal.key);
@@ -339,7 +342,7 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             } else {
                 pal.text
             };
-            x = put(buf, x, y, " ", 1, pal.text);
+            x = put(buf, x, y, &" ".repeat(GAP), GAP, pal.text);
             x = put(buf, x, y, &text, g.cell_w, style);
         }
     }

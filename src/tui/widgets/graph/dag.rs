@@ -368,7 +368,7 @@ fn group_look(ctx: &Ctx, group: u32, rows: std::ops::RangeInclusive<usize>, w: i
     let room = usize::try_from(w - 2).unwrap_or(0);
     let p = m.opts.style.precision;
     let first = if known {
-        fold_values(trace, m.numbers(), rows.clone(), p, room)
+        fold_values(trace, m.numbers(), rows.clone(), p, room, ctx.ascii)
     } else {
         String::new()
     };
