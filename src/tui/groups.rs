@@ -177,13 +177,18 @@ pub struct Folded {
     pub layout: Layout,
 }
 
-/// A folded box's title: `z  2-vector`.
+/// A folded box's title: `z  2-vector`; the outputs' group `f  3 outputs`
+/// (so that it reads apart from its statement's other rows).
 pub fn fold_title(g: &Group) -> String {
     let name = if g.name.is_empty() {
         "outputs"
     } else {
         &g.name
     };
+    if g.kind == GroupKind::Output {
+        let n = g.rows as usize * g.cols as usize;
+        return format!("{name}  {n} outputs");
+    }
     format!("{name}  {}", group_shape(g))
 }
 

@@ -19,6 +19,10 @@ use crate::core::sweep::{self, Directions, Mode, Plan, Sweep};
 use crate::core::trace::Trace;
 use crate::tui::model::Model;
 
+/// Above this many rows × sweeps the pane does not compute the Jacobian
+/// (it would hold up the terminal): it says so instead.
+const JACOBIAN_BUDGET: usize = 50_000_000;
+
 /// The numbers of one sweep other than the first of its phase.
 #[derive(Clone, Debug)]
 pub struct SweepNumbers {
@@ -84,8 +88,22 @@ impl JacobianView {
         if trace.n_outputs <= 1 || trace.is_empty() {
             return None;
         }
-        let matrix = jacobian::jacobian(trace, s, s.plan.mode).map_err(|e| e.to_string());
         let m = trace.n_outputs.min(trace.len());
+        let mode = s.plan.mode;
+        let passes = match mode {
+            Mode::Forward => trace.n_inputs,
+            Mode::Reverse => m,
+        };
+        let matrix = if trace.len().saturating_mul(passes) > JACOBIAN_BUDGET {
+            Err(format!(
+                "the whole Jacobian takes {passes} {} sweeps over {} rows: too slow to compute here; 'adtrace eval --jacobian {}' prints it",
+                mode.name(),
+                trace.len(),
+                mode.name()
+            ))
+        } else {
+            jacobian::jacobian(trace, s, mode).map_err(|e| e.to_string())
+        };
         let entry_width = matrix.as_ref().map_or(0, |j| {
             j.entries
                 .iter()

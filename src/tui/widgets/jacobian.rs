@@ -20,7 +20,7 @@ use ratatui::widgets::Widget;
 use super::{Ctx, put, width};
 use crate::core::notation::fixed;
 use crate::core::schedule::Phase;
-use crate::tui::model::Model;
+use crate::tui::model::{Model, cut_words};
 use crate::tui::sweeps::{Filling, plural};
 
 /// Most matrix lines the pane asks for (more scroll with the sweep).
@@ -239,7 +239,17 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let j = match &jv.matrix {
         Ok(j) => j,
         Err(msg) => {
-            for (k, line) in wrap(&ctx.t(msg.clone()), w).iter().take(h).enumerate() {
+            let mut lines = wrap(&ctx.t(msg.clone()), w);
+            if lines.len() > h {
+                // Cut: the last line shown says there is more (scrolling
+                // is the explanation's; this pane has no focus).
+                lines.truncate(h);
+                if let Some(last) = lines.last_mut() {
+                    let ell = if ctx.ascii { "..." } else { "…" };
+                    *last = cut_words(&format!("{last} {ell}"), w);
+                }
+            }
+            for (k, line) in lines.iter().enumerate() {
                 put(buf, inn.x, inn.y + k as u16, line, w, pal.warn);
             }
             return;
@@ -370,6 +380,44 @@ mod tests {
         );
         assert_eq!(wrap("a · b · c", 9), ["a · b · c"]);
         assert_eq!(wrap("a · b · c", 6), ["a ·", "b · c"]);
+    }
+
+    /// A Jacobian too large to compute shows why, wrapped at words.
+    #[test]
+    fn a_too_large_jacobian_is_a_message() {
+        use crate::core::jacobian::TooLarge;
+        use crate::core::pipeline;
+        let t = pipeline::trace("f(x, y) = (x*y, x + y) at x = 1, y = 2", "", false).unwrap();
+        let p = t.point(None).unwrap();
+        let s = t.seed(&pipeline::SeedSpec::First).unwrap();
+        let mut m = Model::new(t, p, s, crate::tui::TuiOptions::default());
+        let msg = TooLarge {
+            outputs: 10_000,
+            inputs: 10_000,
+        }
+        .to_string();
+        if let Some(jv) = m.jac.as_mut() {
+            jv.matrix = Err(msg.clone());
+        }
+        let words: Vec<&str> = msg.split(' ').collect();
+        for (w, h) in [(120, 36), (80, 24)] {
+            let text = crate::tui::render_text(&m, w, h);
+            assert!(text.contains("┌ Jacobian "), "{text}");
+            assert!(text.contains("the Jacobian would have"), "{text}");
+            // every word on screen is whole
+            let shown: Vec<String> = text
+                .lines()
+                .filter_map(|l| l.split('│').rev().nth(1).map(str::to_string))
+                .collect();
+            let joined = shown
+                .iter()
+                .flat_map(|l| l.split_whitespace())
+                .collect::<Vec<_>>()
+                .join(" ");
+            // 80×24 has room for most of it, then …
+            let n = if w == 80 { 20 } else { words.len() };
+            assert!(joined.contains(&words[..n].join(" ")), "{w}x{h}:\n{text}");
+        }
     }
 
     #[test]
