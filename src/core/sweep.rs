@@ -662,6 +662,29 @@ mod tests {
         assert_eq!(s.gradient(), [3.0, 2.0 + 3f64.cos()]);
     }
 
+    /// each_sweep hands out, sweep by sweep, the numbers at_sweep keeps.
+    #[test]
+    fn each_sweep_matches_at_sweep() {
+        use crate::core::schedule::Phase;
+        let (t, mut s) = run("f(x, y) = x*y + sin(y)", &[2.0, 3.0]);
+        s.plan = Plan::new(&t, Mode::Forward, &[1.0, 0.0], None);
+        let mut seen = Vec::new();
+        s.each_sweep(&t, &s.plan, |phase, k, v| {
+            let want = s.at_sweep(&t, phase, k);
+            let want = match phase {
+                Phase::Forward => want.tangent,
+                Phase::Reverse => want.adjoint,
+            };
+            assert_eq!(v, want.as_slice());
+            seen.push((phase, k));
+        });
+        assert_eq!(seen, [(Phase::Forward, 0), (Phase::Forward, 1)]);
+        let plan = Plan::new(&t, Mode::Reverse, &[0.0, 1.0], None);
+        let mut n = 0;
+        s.each_sweep(&t, &plan, |_, _, _| n += 1);
+        assert_eq!(n, 2, "the seed's forward sweep and one reverse sweep");
+    }
+
     #[test]
     fn no_inputs_has_a_value_and_empty_gradient() {
         let (_, s) = run("2^10 + pi", &[]);

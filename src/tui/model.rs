@@ -532,7 +532,9 @@ impl Model {
         sweep::tangents(&self.traced.trace, &mut self.sweep, &self.seed);
         self.sweep.plan.forward = Directions::Given(self.seed.clone());
         self.widths = self.compute_widths();
-        self.derive_jacobian();
+        if let Some(jv) = self.jac.as_mut() {
+            jv.replan(&self.traced.trace, &self.sweep);
+        }
         self.resweep();
         let seed = self.explainer().seed_text();
         self.status = Some(format!("seed: {seed}"));

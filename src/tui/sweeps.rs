@@ -83,6 +83,14 @@ fn sweeps_along(dirs: &Directions, len: usize) -> Vec<Option<usize>> {
 }
 
 impl JacobianView {
+    /// The same matrix for another plan of the same mode (a new seed):
+    /// only which sweep gives which column or row changes.
+    pub fn replan(&mut self, trace: &Trace, s: &Sweep) {
+        let m = trace.n_outputs.min(trace.len());
+        self.column_sweep = sweeps_along(&s.plan.forward, trace.n_inputs);
+        self.row_sweep = sweeps_along(&s.plan.reverse, m);
+    }
+
     /// The view of a trace with more than one output, else `None`.
     pub fn new(trace: &Trace, s: &Sweep, precision: usize) -> Option<JacobianView> {
         if trace.n_outputs <= 1 || trace.is_empty() {

@@ -220,8 +220,18 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
                     continue;
                 };
                 let rule = if ctx.ascii { "--" } else { "──" };
-                let title = group_title(&m.traced.source, group, room.saturating_sub(3));
-                let text = ctx.t(format!("{rule} {title}"));
+                // Fitted after the character set's spelling (… is ... in
+                // ASCII), so nothing is cut by the pane's edge.
+                let mut max = room.saturating_sub(3);
+                let text = loop {
+                    let title = group_title(&m.traced.source, group, max);
+                    let text = ctx.t(format!("{rule} {title}"));
+                    let over = width(&text).saturating_sub(room);
+                    if over == 0 || max == 0 {
+                        break text;
+                    }
+                    max = max.saturating_sub(over);
+                };
                 put(buf, inn.x, y, &text, room, ctx.pal.header);
                 continue;
             }
