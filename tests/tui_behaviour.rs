@@ -999,3 +999,53 @@ fn vector_frames_are_pure_ascii_with_ascii() {
         }
     }
 }
+
+#[test]
+fn clicking_a_folded_box_selects_its_group_and_enter_opens_it() {
+    let mut m = vector_model(MLP);
+    m.resize(120, 36);
+    let text = render_text(&m, 120, 36);
+    let (y, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("z  2-vector"))
+        .expect("z's box on screen");
+    let x = line
+        .find("z  2-vector")
+        .map(|b| line[..b].chars().count())
+        .unwrap();
+    m.handle_mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: x as u16 + 2,
+        row: y as u16 + 1,
+        modifiers: KeyModifiers::NONE,
+    });
+    assert_eq!(m.selected(), Some(2), "z's first row");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.step_index(), 2);
+    let text = render_text(&m, 120, 36);
+    assert!(
+        !text.contains("z  2-vector") && text.contains("x  2-vector"),
+        "{text}"
+    );
+}
+
+#[test]
+fn vector_programs_never_panic_at_any_size() {
+    for src in [F, MLP] {
+        let mut m = vector_model(src);
+        let last = m.step_count() - 1;
+        for k in [0, 5, last / 2, last] {
+            m.set_step(k);
+            for code in ['J', 'g', 'j', 'v', ']', '['] {
+                key(&mut m, KeyCode::Char(code));
+                for w in (0..140).step_by(13) {
+                    for h in (0..45).step_by(7) {
+                        let _ = render_text(&m, w, h);
+                    }
+                }
+            }
+            assert!(m.step_index() < m.step_count());
+        }
+    }
+}

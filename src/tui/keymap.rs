@@ -181,7 +181,7 @@ pub const KEYMAP: &[Binding] = &[
             Action::ToggleJacobian,
             "J",
             "Jacobian pane on / off",
-            Some(("J", "Jacobian", 9)),
+            Some(("J", "Jacobian", 4)),
         )
     },
     Binding {
