@@ -558,3 +558,494 @@ fn typing_a_seed_direction_recomputes_tangents_and_keeps_the_step() {
     assert!(m.seed_input().is_none());
     assert_eq!(m.seed(), [1.0, 0.5]);
 }
+
+// ---- Vectors, matrices and many outputs ----
+
+/// f: R² → R³, whose Jacobian at (2, 3) is [[3, 2], [cos 2, 1], [12, 4]].
+const F: &str = "f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3";
+/// A 2-layer MLP with 2×2 weights and a squared-error loss.
+const MLP: &str = "W1 = [[1,2],[3,4]]; b1 = [0.5,-1]; W2 = [[1,-1],[2,0.5]]; b2 = [0, 0.1]; z = sigmoid(W2*sigmoid(W1*x + b1) + b2); L = sum((z - [1, 0]).^2) at x = [1, 2]";
+
+fn vector_model(src: &str) -> Model {
+    use adtrace::core::pipeline::{self, SeedSpec};
+    let t = pipeline::trace_at(src, "", false, None).expect("traces");
+    let p = t.point(None).expect("point");
+    let s = t.seed(&SeedSpec::First).expect("seed");
+    Model::new(t, p, s, TuiOptions::default())
+}
+
+/// The Jacobian pane's lines (inside its border), read off the frame: it
+/// is the right-most pane on its lines.
+fn jacobian_pane(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.contains("┌ Jacobian"))
+        .unwrap_or_else(|| panic!("no Jacobian pane in\n{text}"));
+    let mut out = Vec::new();
+    for l in &lines[top + 1..] {
+        if !l.ends_with('│') {
+            break;
+        }
+        let parts: Vec<&str> = l.split('│').collect();
+        out.push(parts[parts.len() - 2].to_string());
+    }
+    out
+}
+
+/// The entries of a Jacobian row in the pane (`None` where blank): each
+/// is right-aligned under its column's ∂/∂input.
+fn jacobian_row(pane: &[String], name: &str, cols: usize) -> Vec<Option<f64>> {
+    let chars = |s: &str| s.chars().collect::<Vec<char>>();
+    // (start, end) of each token of a line, in characters.
+    let tokens = |s: &str| {
+        let c = chars(s);
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < c.len() {
+            if c[k] == ' ' {
+                k += 1;
+                continue;
+            }
+            let start = k;
+            while k < c.len() && c[k] != ' ' {
+                k += 1;
+            }
+            out.push((start, k, c[start..k].iter().collect::<String>()));
+        }
+        out
+    };
+    let heads: Vec<usize> = tokens(&pane[0])
+        .into_iter()
+        .filter(|(_, _, t)| t.contains("∂/∂"))
+        .map(|(_, end, _)| end)
+        .collect();
+    assert_eq!(heads.len(), cols, "{pane:#?}");
+    let line = pane
+        .iter()
+        .find(|l| l.trim_start_matches(['▶', ' ']).starts_with(name))
+        .unwrap_or_else(|| panic!("no row {name} in {pane:#?}"));
+    let toks = tokens(line);
+    heads
+        .iter()
+        .map(|&end| {
+            toks.iter()
+                .find(|(_, e, _)| *e == end)
+                .and_then(|(_, _, t)| t.parse().ok())
+        })
+        .collect()
+}
+
+fn close4(got: Option<f64>, want: f64) -> bool {
+    got.is_some_and(|g| (g - (want * 1e4).round() / 1e4).abs() < 1e-9)
+}
+
+#[test]
+fn the_jacobian_pane_shows_the_matrix_at_the_display_precision() {
+    use adtrace::core::jacobian::jacobian;
+    use adtrace::core::sweep::Mode;
+    let mut m = vector_model(F);
+    key(&mut m, KeyCode::End);
+    let text = render_text(&m, 120, 36);
+    let pane = jacobian_pane(&text);
+    assert!(text.contains("Jacobian 3×2 · reverse mode"), "{text}");
+    let want = [[3.0, 2.0], [2f64.cos(), 1.0], [12.0, 4.0]];
+    let core = jacobian(m.trace(), m.sweep(), Mode::Reverse).unwrap();
+    for (i, name) in ["f[1]", "f[2]", "f[3]"].iter().enumerate() {
+        let row = jacobian_row(&pane, name, 2);
+        for j in 0..2 {
+            assert!(close4(row[j], want[i][j]), "{name} {j}: {row:?}");
+            assert!(close4(row[j], core.get(i, j)), "{name} {j}: {row:?}");
+        }
+    }
+    // the cost meter
+    let meter = pane.join(" ");
+    assert!(meter.contains("rows processed: 40 of 10·4 = 40"), "{meter}");
+    assert!(
+        meter.contains("n = 2 forward sweeps (one per input) ·")
+            && meter.contains("m = 3 reverse sweeps (one per output)"),
+        "{meter}"
+    );
+}
+
+#[test]
+fn reverse_mode_fills_the_jacobian_a_row_per_reverse_sweep() {
+    let mut m = vector_model(F);
+    let rows = m.trace().len();
+    assert_eq!(m.step_count(), 4 * rows, "1 forward + 3 reverse sweeps");
+    // Nothing is known before the forward sweep reaches the outputs.
+    m.set_step(3);
+    let pane = jacobian_pane(&render_text(&m, 120, 36));
+    assert_eq!(jacobian_row(&pane, "f[1]", 2), [None, None]);
+    // The forward sweep along x = e₁ gives column x (and only that).
+    m.set_step(rows - 1);
+    let pane = jacobian_pane(&render_text(&m, 120, 36));
+    assert!(close4(jacobian_row(&pane, "f[3]", 2)[0], 12.0));
+    assert_eq!(jacobian_row(&pane, "f[3]", 2)[1], None);
+    // Reverse sweep k gives row k when it reaches the inputs.
+    for k in 0..3 {
+        let end = rows * (k + 2) - 1;
+        m.set_step(end - 1);
+        let text = render_text(&m, 120, 36);
+        assert!(
+            text.contains(&format!("reverse sweep {} of 3", k + 1)),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("cotangent f[{}] = 1", k + 1)),
+            "{text}"
+        );
+        let name = format!("f[{}]", k + 1);
+        let pane = jacobian_pane(&text);
+        let row = jacobian_row(&pane, &name, 2);
+        // y (row 1) is done, x (row 0) is the last step of the sweep
+        assert!(row[1].is_some() && row[0].is_some(), "{row:?}");
+        assert!(
+            pane.iter().any(|l| l.starts_with(&format!("▶{name}"))),
+            "{pane:#?}"
+        );
+        if k < 2 {
+            let next = jacobian_row(&pane, &format!("f[{}]", k + 2), 2);
+            assert_eq!(next[1], None, "row {} is not swept yet", k + 2);
+        }
+        // the table's adjoint of y is this sweep's: ∂f_k/∂y
+        let want = [2.0, 1.0, 4.0][k];
+        assert!(table_line(&text, "x1", "input").contains(&format!("{want:.4}")));
+    }
+}
+
+#[test]
+fn forward_mode_fills_the_jacobian_a_column_per_forward_sweep() {
+    let mut m = vector_model(F);
+    let rows = m.trace().len();
+    m.set_step(25);
+    key(&mut m, KeyCode::Char('j'));
+    assert_eq!(m.step_count(), 2 * rows, "one forward sweep per input");
+    assert_eq!(m.step_index(), 2 * rows - 1, "the step is clamped");
+    let text = render_text(&m, 120, 36);
+    assert!(text.contains("Jacobian 3×2 · forward mode"), "{text}");
+    assert!(
+        text.contains("forward mode: 2 forward sweeps (one per input)"),
+        "{text}"
+    );
+    // End of forward sweep 1: column x, not y.
+    m.set_step(rows - 1);
+    let text = render_text(&m, 120, 36);
+    assert!(text.contains("forward sweep 1 of 2"), "{text}");
+    let pane = jacobian_pane(&text);
+    for (name, x) in [("f[1]", 3.0), ("f[2]", 2f64.cos()), ("f[3]", 12.0)] {
+        let row = jacobian_row(&pane, name, 2);
+        assert!(close4(row[0], x) && row[1].is_none(), "{name}: {row:?}");
+    }
+    // Forward sweep 2 runs along y: its tangents are ∂/∂y, filled as it
+    // reaches each output.
+    m.set_step(2 * rows - 2);
+    let text = render_text(&m, 120, 36);
+    assert!(
+        text.contains("forward sweep 2 of 2") && text.contains("seed y = 1"),
+        "{text}"
+    );
+    let pane = jacobian_pane(&text);
+    assert!(
+        pane[0].contains("▼∂/∂y"),
+        "the column being filled: {pane:#?}"
+    );
+    assert!(close4(jacobian_row(&pane, "f[2]", 2)[1], 1.0));
+    assert_eq!(jacobian_row(&pane, "f[3]", 2)[1], None);
+    assert!(
+        table_line(&text, "x6", "x5·y").contains("4.0000"),
+        "d6 = ∂(x²y)/∂y"
+    );
+    key(&mut m, KeyCode::End);
+    let pane = jacobian_pane(&render_text(&m, 120, 36));
+    assert!(close4(jacobian_row(&pane, "f[3]", 2)[1], 4.0));
+    // r has no reverse sweep to go to; j goes back to reverse mode.
+    key(&mut m, KeyCode::Char('r'));
+    assert!(render_text(&m, 120, 36).contains("forward mode has no reverse sweep"));
+    key(&mut m, KeyCode::Char('j'));
+    assert_eq!(m.step_count(), 4 * rows);
+    assert_eq!(m.step_index(), 2 * rows - 1);
+}
+
+#[test]
+fn sweep_keys_jump_between_sweeps_and_frames_do_not_depend_on_the_path() {
+    let mut m = vector_model(F);
+    let rows = m.trace().len();
+    key(&mut m, KeyCode::Char(']'));
+    assert_eq!(m.step_index(), rows);
+    key(&mut m, KeyCode::Char(']'));
+    key(&mut m, KeyCode::Char(']'));
+    assert_eq!(m.step_index(), 3 * rows);
+    key(&mut m, KeyCode::Right);
+    key(&mut m, KeyCode::Char('['));
+    assert_eq!(m.step_index(), 3 * rows, "back to the start of this sweep");
+    key(&mut m, KeyCode::Char('['));
+    assert_eq!(m.step_index(), 2 * rows, "then the previous one");
+    key(&mut m, KeyCode::Char('r'));
+    assert_eq!(m.step_index(), rows);
+    // Every frame is a function of the step, whichever way it was reached.
+    let frames: Vec<String> = (0..m.step_count())
+        .map(|k| {
+            m.set_step(k);
+            render_text(&m, 120, 36)
+        })
+        .collect();
+    for k in (0..m.step_count()).rev() {
+        m.set_step(k);
+        assert_eq!(render_text(&m, 120, 36), frames[k], "step {k}");
+    }
+}
+
+#[test]
+fn the_key_bar_and_help_name_the_new_keys() {
+    let mut m = vector_model(F);
+    let text = render_text(&m, 120, 36);
+    assert!(
+        text.contains("[/] sweep") && text.contains("j forward mode"),
+        "{text}"
+    );
+    key(&mut m, KeyCode::Char('?'));
+    for (w, h) in [(120, 36), (80, 24)] {
+        let text = render_text(&m, w, h);
+        for k in ["[ / ]", "Jacobian mode", "Jacobian pane", "leave"] {
+            assert!(text.contains(k), "help lacks {k} at {w}x{h}:\n{text}");
+        }
+    }
+    // A scalar program's help does not list them.
+    let mut s = model(GRAPH);
+    key(&mut s, KeyCode::Char('?'));
+    let text = render_text(&s, 100, 30);
+    assert!(
+        !text.contains("Jacobian") && !text.contains("fold"),
+        "{text}"
+    );
+    // Help for a program with vectors and many outputs fits 80×24 too.
+    let mut v =
+        vector_model("W = [[1,2],[3,4]]; b = [0.5, -1]; z = sigmoid(W*x + b) at x = [1, 2]");
+    key(&mut v, KeyCode::Char('?'));
+    let text = render_text(&v, 80, 24);
+    for k in ["fold", "Jacobian pane", "leave", "this help"] {
+        assert!(text.contains(k), "help lacks {k}:\n{text}");
+    }
+}
+
+#[test]
+fn the_jacobian_pane_fits_every_size_without_cutting_words() {
+    let mut m = vector_model(F);
+    for k in [0, 12, 25, 39] {
+        m.set_step(k);
+        for (w, h) in [(120, 36), (80, 24), (100, 30)] {
+            let text = render_text(&m, w, h);
+            let pane = jacobian_pane(&text);
+            let meter = pane.join(" ");
+            assert!(meter.contains("rows processed"), "{w}x{h}: {pane:#?}");
+            // the cost of both modes, in words or (80×24) abbreviated
+            assert!(
+                meter.contains("n = 2 forward sweeps")
+                    || meter.contains("n = 2 fwd · m = 3 rev sweeps"),
+                "{w}x{h}: {pane:#?}"
+            );
+            assert!(
+                pane.iter().any(|l| l.contains("f[3]")),
+                "{w}x{h}: every output row shows: {pane:#?}"
+            );
+        }
+    }
+    // Narrow terminals: J shows the Jacobian in place of the explanation.
+    let text = render_text(&m, 70, 24);
+    assert!(
+        !text.contains("Jacobian") && text.contains("explanation"),
+        "{text}"
+    );
+    key(&mut m, KeyCode::Char('J'));
+    let text = render_text(&m, 70, 24);
+    assert!(
+        text.contains("Jacobian 3×2") && !text.contains("explanation"),
+        "{text}"
+    );
+    // elsewhere J hides it
+    let text = render_text(&m, 120, 36);
+    assert!(!text.contains("Jacobian 3×2"), "{text}");
+}
+
+#[test]
+fn a_single_output_has_no_jacobian_pane() {
+    let m = vector_model(MLP);
+    assert!(m.jacobian_view().is_none());
+    assert!(!render_text(&m, 120, 36).contains("Jacobian"));
+}
+
+#[test]
+fn groups_have_headers_in_the_table() {
+    let mut m = vector_model(MLP);
+    let text = render_text(&m, 120, 36);
+    assert!(text.contains("── x: 2-vector input"), "{text}");
+    assert!(
+        text.contains("── z = sigmoid(W2*sigmoid(W1*x + b1) + b2): 2-vector"),
+        "{text}"
+    );
+    m.set_step(m.trace().len() - 1);
+    let text = render_text(&m, 120, 36);
+    assert!(
+        text.contains("── L = sum((z - [1, 0]).^2): scalar"),
+        "{text}"
+    );
+    // Cut after a whole word, the shape kept, in a narrow table.
+    m.set_step(2);
+    let text = render_text(&m, 80, 24);
+    assert!(
+        text.contains("── z = sigmoid(W2*sigmoid(W1*x +…: 2-vector"),
+        "{text}"
+    );
+    // The current row stays in view and clicks land on rows, not headers.
+    m.resize(120, 36);
+    m.set_step(21);
+    let text = render_text(&m, 120, 36);
+    assert!(line_with(&text, &["x21 z[2]"]).contains('▶'), "{text}");
+    let (y, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("x22      z[1] − 1"))
+        .expect("row x22 on screen");
+    let x = line.find("x22").map(|b| line[..b].chars().count()).unwrap();
+    m.handle_mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: x as u16,
+        row: y as u16,
+        modifiers: KeyModifiers::NONE,
+    });
+    assert_eq!(m.selected(), Some(22));
+    let (hy, hline) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("── L = sum"))
+        .expect("L's header on screen");
+    let hx = hline
+        .find("── L")
+        .map(|b| hline[..b].chars().count())
+        .unwrap();
+    m.handle_mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: hx as u16 + 3,
+        row: hy as u16,
+        modifiers: KeyModifiers::NONE,
+    });
+    assert_eq!(m.selected(), Some(22), "a header selects nothing");
+}
+
+#[test]
+fn groups_fold_in_the_graph() {
+    let mut m = vector_model(MLP);
+    assert!(m.folding(), "programs with vectors start folded");
+    let text = render_text(&m, 120, 36);
+    assert!(text.contains("graph (groups folded)"), "{text}");
+    assert!(
+        text.contains("z  2-vector") && text.contains("L  scalar"),
+        "{text}"
+    );
+    assert!(
+        text.contains("x[1] (input)"),
+        "the current group is open: {text}"
+    );
+    // In L's rows, x and z are boxes with their values.
+    m.set_step(m.trace().len() - 2);
+    let text = render_text(&m, 120, 36);
+    assert!(
+        text.contains("x  2-vector") && text.contains("(1.0000, 2.0000)"),
+        "{text}"
+    );
+    assert!(text.contains("(0.4990, 0.9303)"), "{text}");
+    // In the reverse sweep, once z's adjoints are known, its box shows them
+    // (at the last step, in x's rows: z is folded).
+    m.set_step(m.step_count() - 1);
+    let text = render_text(&m, 120, 36);
+    assert!(text.contains("z̄ = (-1.0020, 1.8607)"), "{text}");
+    key(&mut m, KeyCode::Char('g'));
+    assert!(!m.folding());
+    let text = render_text(&m, 120, 36);
+    assert!(
+        !text.contains("z  2-vector") && text.contains("graph ─"),
+        "{text}"
+    );
+    // A scalar program has nothing to fold.
+    let mut s = model(GRAPH);
+    key(&mut s, KeyCode::Char('g'));
+    assert!(!s.folding());
+    assert!(render_text(&s, 100, 30).contains("nothing to fold"));
+}
+
+#[test]
+fn vector_frames_are_pure_ascii_with_ascii() {
+    let opts = TuiOptions {
+        style: Style {
+            ascii: true,
+            ..Style::default()
+        },
+        ..TuiOptions::default()
+    };
+    for src in [F, MLP] {
+        let t = adtrace::core::pipeline::trace_at(src, "", false, None).unwrap();
+        let p = t.point(None).unwrap();
+        let s = t.seed(&adtrace::core::pipeline::SeedSpec::First).unwrap();
+        let mut m = Model::new(t, p, s, opts);
+        for k in (0..m.step_count()).step_by(3) {
+            m.set_step(k);
+            for (w, h) in [(80, 24), (120, 36)] {
+                let text = render_text(&m, w, h);
+                assert!(text.is_ascii(), "step {k} at {w}x{h}:\n{text}");
+                // nothing fell back to ? (a shape's ×, a marker)
+                assert_eq!(text.matches('?').count(), 1, "{w}x{h}:\n{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn clicking_a_folded_box_selects_its_group_and_enter_opens_it() {
+    let mut m = vector_model(MLP);
+    m.resize(120, 36);
+    let text = render_text(&m, 120, 36);
+    let (y, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("z  2-vector"))
+        .expect("z's box on screen");
+    let x = line
+        .find("z  2-vector")
+        .map(|b| line[..b].chars().count())
+        .unwrap();
+    m.handle_mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: x as u16 + 2,
+        row: y as u16 + 1,
+        modifiers: KeyModifiers::NONE,
+    });
+    assert_eq!(m.selected(), Some(2), "z's first row");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.step_index(), 2);
+    let text = render_text(&m, 120, 36);
+    assert!(
+        !text.contains("z  2-vector") && text.contains("x  2-vector"),
+        "{text}"
+    );
+}
+
+#[test]
+fn vector_programs_never_panic_at_any_size() {
+    for src in [F, MLP] {
+        let mut m = vector_model(src);
+        let last = m.step_count() - 1;
+        for k in [0, 5, last / 2, last] {
+            m.set_step(k);
+            for code in ['J', 'g', 'j', 'v', ']', '['] {
+                key(&mut m, KeyCode::Char(code));
+                for w in (0..140).step_by(13) {
+                    for h in (0..45).step_by(7) {
+                        let _ = render_text(&m, w, h);
+                    }
+                }
+            }
+            assert!(m.step_index() < m.step_count());
+        }
+    }
+}

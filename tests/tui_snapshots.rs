@@ -81,3 +81,61 @@ fn ascii_frames() {
     m.set_step(10);
     insta::assert_snapshot!("graph_ascii_100x30_c_reverse", render_text(&m, 100, 30));
 }
+
+/// Programs with vectors and several outputs: a 2-layer MLP (groups
+/// folded, as it starts) and f: R² → R³ with its Jacobian pane.
+const MLP: &str = "W1 = [[1,2],[3,4]]; b1 = [0.5,-1]; W2 = [[1,-1],[2,0.5]]; b2 = [0, 0.1]; z = sigmoid(W2*sigmoid(W1*x + b1) + b2); L = sum((z - [1, 0]).^2) at x = [1, 2]";
+const R2_TO_R3: &str = "f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3";
+
+#[test]
+fn vector_frames() {
+    let mut m = common::model(MLP);
+    let n = m.trace().len();
+    let z2 = m
+        .trace()
+        .nodes
+        .iter()
+        .position(|r| r.name.as_deref() == Some("z[2]"))
+        .unwrap();
+    let steps = [
+        ("first", 0),
+        ("mid_forward", z2),
+        ("first_reverse", n),
+        ("final", 2 * n - 1),
+    ];
+    for (w, h) in [(120u16, 36u16), (80, 24)] {
+        m.resize(w, h);
+        for (which, k) in steps {
+            m.set_step(k);
+            insta::assert_snapshot!(format!("mlp_{w}x{h}_{which}"), render_text(&m, w, h));
+        }
+    }
+    // Unfolded: a box per row.
+    m.toggle_fold();
+    m.set_step(z2);
+    insta::assert_snapshot!("mlp_unfolded_120x36_mid_forward", render_text(&m, 120, 36));
+
+    let mut m = common::model(R2_TO_R3);
+    let n = m.trace().len();
+    let steps = [
+        ("end_of_forward", n - 1),
+        ("reverse_sweep_2", 2 * n + 5),
+        ("final", 4 * n - 1),
+    ];
+    for (w, h) in [(120u16, 36u16), (80, 24)] {
+        m.resize(w, h);
+        for (which, k) in steps {
+            m.set_step(k);
+            insta::assert_snapshot!(format!("r2_to_r3_{w}x{h}_{which}"), render_text(&m, w, h));
+        }
+    }
+    // Forward mode: one sweep per input, the Jacobian column by column.
+    m.switch_mode();
+    m.set_step(n + 7);
+    for (w, h) in [(120u16, 36u16), (80, 24)] {
+        insta::assert_snapshot!(
+            format!("r2_to_r3_{w}x{h}_forward_mode_sweep_2"),
+            render_text(&m, w, h)
+        );
+    }
+}

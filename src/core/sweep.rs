@@ -230,6 +230,31 @@ impl Sweep {
         s
     }
 
+    /// The tangents of each forward sweep of `plan`, then the adjoints of
+    /// each of its reverse sweeps, one sweep at a time in a scratch buffer
+    /// (for a view that needs, say, the widest number of every sweep
+    /// without keeping them all). O(rows) per sweep; nothing is stored.
+    pub fn each_sweep(
+        &self,
+        trace: &Trace,
+        plan: &Plan,
+        mut f: impl FnMut(crate::core::schedule::Phase, usize, &[f64]),
+    ) {
+        use crate::core::schedule::Phase;
+        let (mut t, mut seeded) = (Vec::new(), Vec::new());
+        for k in 0..plan.forward.count() {
+            let seed = plan.forward.get(k, trace.n_inputs);
+            tangent_pass(trace, &self.partial, &seed, &mut t, &mut seeded);
+            f(Phase::Forward, k, &t);
+        }
+        let mut a = Vec::new();
+        for k in 0..plan.reverse.count() {
+            let c = plan.reverse.get(k, trace.n_outputs.max(1));
+            adjoint_pass(trace, &self.partial, &c, &mut a);
+            f(Phase::Reverse, k, &a);
+        }
+    }
+
     /// The output's value.
     pub fn output_value(&self) -> f64 {
         self.value.last().copied().unwrap_or(f64::NAN)
@@ -681,6 +706,29 @@ mod tests {
         assert_eq!(s.value, v);
         assert_eq!(s.output_tangent(), 2.0 + 3f64.cos());
         assert_eq!(s.gradient(), [3.0, 2.0 + 3f64.cos()]);
+    }
+
+    /// each_sweep hands out, sweep by sweep, the numbers at_sweep keeps.
+    #[test]
+    fn each_sweep_matches_at_sweep() {
+        use crate::core::schedule::Phase;
+        let (t, mut s) = run("f(x, y) = x*y + sin(y)", &[2.0, 3.0]);
+        s.plan = Plan::new(&t, Mode::Forward, &[1.0, 0.0], None);
+        let mut seen = Vec::new();
+        s.each_sweep(&t, &s.plan, |phase, k, v| {
+            let want = s.at_sweep(&t, phase, k);
+            let want = match phase {
+                Phase::Forward => want.tangent,
+                Phase::Reverse => want.adjoint,
+            };
+            assert_eq!(v, want.as_slice());
+            seen.push((phase, k));
+        });
+        assert_eq!(seen, [(Phase::Forward, 0), (Phase::Forward, 1)]);
+        let plan = Plan::new(&t, Mode::Reverse, &[0.0, 1.0], None);
+        let mut n = 0;
+        s.each_sweep(&t, &plan, |_, _, _| n += 1);
+        assert_eq!(n, 2, "the seed's forward sweep and one reverse sweep");
     }
 
     #[test]

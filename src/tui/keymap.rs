@@ -24,6 +24,15 @@ pub enum Action {
     ToggleCse,
     ToggleNotation,
     ToggleLanes,
+    /// The first step of the next sweep / of this or the previous one.
+    NextSweep,
+    PrevSweep,
+    /// The Jacobian by forward or reverse mode.
+    SwitchMode,
+    /// Fold the groups other than the current row's in the graph.
+    ToggleFold,
+    /// Show or hide the Jacobian pane.
+    ToggleJacobian,
     Help,
     FocusNext,
     FocusPrev,
@@ -45,6 +54,19 @@ pub enum Key {
     Code(KeyCode),
 }
 
+/// For which programs a key means something (help and the key bar list
+/// only those keys).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    Always,
+    /// More than one input or output: more than one sweep in a phase.
+    ManySweeps,
+    /// More than one output: a Jacobian pane.
+    ManyOutputs,
+    /// Vectors or matrices: groups of rows.
+    Groups,
+}
+
 /// One binding: its keys, what they do, and how help and the key bar
 /// name them.
 pub struct Binding {
@@ -52,6 +74,8 @@ pub struct Binding {
     pub action: Action,
     /// Only when the arrows step (no pane has the focus).
     pub stepping_only: bool,
+    /// Which programs it is listed for.
+    pub when: When,
     /// The keys as the help overlay lists them.
     pub help_keys: &'static str,
     pub help: &'static str,
@@ -73,6 +97,7 @@ const fn b(
         keys,
         action,
         stepping_only: false,
+        when: When::Always,
         help_keys,
         help,
         bar,
@@ -125,6 +150,50 @@ pub const KEYMAP: &[Binding] = &[
         Some(("f/r", "forward/reverse", 1)),
     ),
     b(&[C('r')], Action::ReverseStart, "", "", None),
+    Binding {
+        when: When::ManySweeps,
+        ..b(
+            &[C(']')],
+            Action::NextSweep,
+            "[ / ]",
+            "back a sweep / on to the next sweep",
+            Some(("[/]", "sweep", 2)),
+        )
+    },
+    Binding {
+        when: When::ManySweeps,
+        ..b(&[C('[')], Action::PrevSweep, "", "", None)
+    },
+    Binding {
+        when: When::ManySweeps,
+        ..b(
+            &[C('j')],
+            Action::SwitchMode,
+            "j",
+            "Jacobian mode: forward / reverse",
+            Some(("j", "mode", 3)),
+        )
+    },
+    Binding {
+        when: When::ManyOutputs,
+        ..b(
+            &[C('J')],
+            Action::ToggleJacobian,
+            "J",
+            "Jacobian pane on / off",
+            Some(("J", "Jacobian", 4)),
+        )
+    },
+    Binding {
+        when: When::Groups,
+        ..b(
+            &[C('g')],
+            Action::ToggleFold,
+            "g",
+            "graph: fold vector statements into boxes",
+            Some(("g", "fold", 6)),
+        )
+    },
     b(
         &[C('a')],
         Action::Autoplay,
@@ -286,11 +355,14 @@ pub fn action(table: &[Binding], key: KeyEvent, stepping: bool) -> Option<Action
         .map(|b| b.action)
 }
 
-/// The lines of the help overlay: (keys, what they do).
-pub fn help_lines(table: &[Binding]) -> impl Iterator<Item = (&'static str, &'static str)> {
+/// The lines of the help overlay for a program: (keys, what they do).
+pub fn help_lines(
+    table: &[Binding],
+    applies: impl Fn(When) -> bool,
+) -> impl Iterator<Item = (&'static str, &'static str)> {
     table
         .iter()
-        .filter(|b| !b.help_keys.is_empty())
+        .filter(move |b| !b.help_keys.is_empty() && applies(b.when))
         .map(|b| (b.help_keys, b.help))
 }
 

@@ -4,25 +4,30 @@
 //! terminal loop).
 //!
 //! This file is the public API the CLI, the REPL and the replay player use:
-//! `Model::new` (from a trace, point, seed and `TuiOptions`) or
-//! `Model::from_view` (from a session's view), `run` (the terminal loop)
-//! and `render_text` (one frame as text). Must not import `repl`,
+//! `Model::new` (from a trace, point, seed and `TuiOptions`), `Model::with`
+//! (from an evaluation, with its plan of sweeps) or `Model::from_view`
+//! (from a session's view), `run` (the terminal loop) and `render_text`
+//! (one frame as text). Must not import `repl`,
 //! `present` or `cli`, nor clap. Nothing in `tui` computes maths: numbers
 //! come from `sweep`, rule texts from `steps`/`ops`, symbols from
 //! `notation`.
 
+pub(crate) mod groups;
 pub(crate) mod keymap;
 pub mod layout;
 pub(crate) mod model;
 pub(crate) mod run;
+pub(crate) mod sweeps;
 pub mod terminal;
 pub(crate) mod theme;
 pub(crate) mod update;
 pub(crate) mod view;
 pub(crate) mod widgets;
 
+pub use groups::{TableLine, TableLines, Unit};
 pub use model::{Control, Focus, LANE_THRESHOLD, Model, TuiOptions};
 pub use run::{TerminalGuard, run};
+pub use sweeps::{Filling, JacobianView};
 pub use theme::Palette;
 pub use view::{MIN_HEIGHT, MIN_WIDTH, Panes, draw, panes};
 

@@ -1,10 +1,13 @@
 //! The TUI's state: the traced program, its sweep, the step index, and how
 //! the user is looking at it (selection, focus, scroll, autoplay, help).
 //!
-//! Owns what is derived once per trace (the DAG layout, the lane columns)
-//! and per style/seed (column widths), so that drawing a frame only reads.
-//! Must not compute any derivative itself: the numbers come from `sweep`,
-//! step structure from `steps`. Key and mouse handling live in `update`.
+//! Owns what is derived once per trace (the DAG layout, the lane columns,
+//! the table's group headers) and per style/seed (column widths), so that
+//! drawing a frame only reads; what changes with the step (the numbers of
+//! the current sweep, the folded graph) is updated in `set_step`. Must not
+//! compute any derivative itself: the numbers come from `sweep`, step
+//! structure from `schedule`. Key and mouse handling live in `update`;
+//! many sweeps and the Jacobian in `sweeps`, groups in `groups`.
 
 use std::rc::Rc;
 use std::time::Duration;
@@ -17,9 +20,12 @@ use crate::core::explain::Explainer;
 use crate::core::notation::{Names, Notation, Style, fixed};
 use crate::core::pipeline::{Evaluation, Traced};
 use crate::core::schedule::{Phase, Schedule, Step};
-use crate::core::sweep::{self, Sweep, Warning};
+use crate::core::sweep::{self, Directions, Plan, Sweep, Warning};
 use crate::core::trace::{Consumers, Trace};
+use crate::tui::groups::{Folded, TableLines};
+use crate::tui::keymap::When;
 use crate::tui::layout::{self, Layout, NodeSpec};
+use crate::tui::sweeps::{JacobianView, SweepNumbers};
 
 /// Above this many rows the graph pane shows lanes instead of the DAG: a
 /// layered drawing of thousands of boxes helps no one and may not fit u16.
@@ -188,6 +194,10 @@ pub struct Derived {
     pub specs: Vec<NodeSpec>,
     pub lanes: Lanes,
     pub consumers: Consumers,
+    /// The table's lines: rows and the group headers between them.
+    pub lines: TableLines,
+    /// Folded graphs already laid out, by the group drawn row by row.
+    pub folds: Vec<std::rc::Rc<Folded>>,
 }
 
 /// A graph box: title in the top border, two lines inside.
@@ -229,6 +239,18 @@ pub struct Model {
     pub(crate) status: Option<String>,
     pub(crate) derived: Derived,
     pub(crate) widths: Widths,
+    /// The numbers of the current step's sweep when it is not the first
+    /// of its phase (kept while stepping within it).
+    pub(crate) shown: Option<SweepNumbers>,
+    /// The Jacobian pane's data (programs with several outputs).
+    pub(crate) jac: Option<JacobianView>,
+    /// `J`: the Jacobian pane hidden (or, in narrow terminals, shown in
+    /// place of the explanation).
+    pub(crate) jacobian_toggled: bool,
+    /// `g`: statement groups other than the current row's drawn as one box.
+    pub(crate) fold: bool,
+    /// The folded graph for the current row, when folding.
+    pub(crate) folded: Option<std::rc::Rc<Folded>>,
 }
 
 impl Model {
@@ -251,6 +273,9 @@ impl Model {
         let Evaluation {
             point, seed, sweep, ..
         } = eval;
+        // A program with vectors starts folded: its statements are boxes,
+        // the current one row by row.
+        let fold = !traced.trace.groups.is_empty();
         Model {
             caption: None,
             title: None,
@@ -275,6 +300,11 @@ impl Model {
             status: None,
             derived: Derived::default(),
             widths: Widths::default(),
+            shown: None,
+            jac: None,
+            jacobian_toggled: false,
+            fold,
+            folded: None,
         }
     }
 
@@ -313,6 +343,8 @@ impl Model {
         self.graph_pan = None;
         self.table_top = None;
         self.explain_scroll = 0;
+        self.sync_sweep();
+        self.sync_fold();
     }
 
     /// The sweeps' steps for this trace.
@@ -320,6 +352,8 @@ impl Model {
         self.sweep.schedule(self.trace())
     }
 
+    /// The model's own numbers: the first sweep of each phase (`numbers`
+    /// has the current step's sweep).
     pub fn sweep(&self) -> &Sweep {
         &self.sweep
     }
@@ -359,6 +393,29 @@ impl Model {
     /// Whether the graph pane shows lanes (forced for large traces).
     pub fn lane_view(&self) -> bool {
         self.lane_view || self.derived.layout.is_none()
+    }
+
+    /// Whether a key of the keymap means something for this program.
+    pub(crate) fn key_applies(&self, when: When) -> bool {
+        let t = self.trace();
+        match when {
+            When::Always => true,
+            When::ManySweeps => t.n_inputs > 1 || t.n_outputs > 1,
+            When::ManyOutputs => t.n_outputs > 1,
+            When::Groups => !t.groups.is_empty(),
+        }
+    }
+
+    /// `J`: hide the Jacobian pane (in narrow terminals: show it in place
+    /// of the explanation).
+    pub fn toggle_jacobian(&mut self) {
+        if self.jac.is_none() {
+            self.status = Some(
+                "one output: no Jacobian pane (the gradient is the adjoint column)".to_string(),
+            );
+            return;
+        }
+        self.jacobian_toggled = !self.jacobian_toggled;
     }
 
     pub fn help_open(&self) -> bool {
@@ -403,14 +460,14 @@ impl Model {
 
     pub(crate) fn explainer(&self) -> Explainer<'_> {
         // The consumer lists are kept per trace: not rebuilt every frame.
-        Explainer::new(self.trace(), &self.sweep, self.names())
+        Explainer::new(self.trace(), self.numbers(), self.names())
             .with_consumers(&self.derived.consumers)
     }
 
     /// Whether row `i`'s derivative in this phase is structurally zero.
     pub(crate) fn inactive(&self, i: usize) -> bool {
         match self.phase() {
-            Phase::Forward => !self.sweep.seeded.get(i).copied().unwrap_or(true),
+            Phase::Forward => !self.numbers().seeded.get(i).copied().unwrap_or(true),
             Phase::Reverse => !self.trace().nodes.get(i).is_none_or(|n| n.reaches_output),
         }
     }
@@ -424,7 +481,9 @@ impl Model {
     /// sweep's warning is not shown during the forward sweep).
     pub(crate) fn warnings_at(&self, i: usize) -> impl Iterator<Item = &Warning> {
         let known = self.schedule().known(self.step, i);
-        self.sweep.warnings_at(i).filter(move |w| w.shown(known))
+        self.numbers()
+            .warnings_at(i)
+            .filter(move |w| w.shown(known))
     }
 
     pub(crate) fn speed_label(&self) -> String {
@@ -462,9 +521,21 @@ impl Model {
     /// Set the seed direction: the forward tangents are recomputed from the
     /// stored partials; the step index is kept.
     pub fn set_seed(&mut self, seed: Vec<f64>) {
+        if matches!(self.sweep.plan.forward, Directions::Units(_)) {
+            self.status = Some(
+                "forward mode sweeps along each input in turn: j switches to reverse mode to choose a seed"
+                    .to_string(),
+            );
+            return;
+        }
         self.seed = seed;
         sweep::tangents(&self.traced.trace, &mut self.sweep, &self.seed);
+        self.sweep.plan.forward = Directions::Given(self.seed.clone());
         self.widths = self.compute_widths();
+        if let Some(jv) = self.jac.as_mut() {
+            jv.replan(&self.traced.trace, &self.sweep);
+        }
+        self.resweep();
         let seed = self.explainer().seed_text();
         self.status = Some(format!("seed: {seed}"));
     }
@@ -505,11 +576,24 @@ impl Model {
             Ok(t) if t.trace.n_inputs == self.point.len() => {
                 self.traced = Rc::new(t);
                 self.opts.no_cse = no_cse;
-                self.sweep = sweep::both(&self.traced.trace, &self.point, &self.seed);
-                let k = self.step;
-                self.set_step(k);
+                let cotangent = match &self.sweep.plan.reverse {
+                    Directions::Given(c) if self.trace().n_outputs > 1 => Some(c.clone()),
+                    _ => None,
+                };
+                let eval = Evaluation::planned(
+                    &self.traced.trace,
+                    self.point.clone(),
+                    self.seed.clone(),
+                    self.sweep.plan.mode,
+                    cotangent,
+                );
+                self.sweep = eval.sweep;
+                self.shown = None;
+                self.folded = None;
                 self.selected = self.selected.filter(|&r| r < self.trace().len());
                 self.rebuild();
+                let k = self.step;
+                self.set_step(k);
                 self.status = Some(format!(
                     "CSE {}: {} rows",
                     if no_cse { "off" } else { "on" },
@@ -547,9 +631,20 @@ impl Model {
         self.derive(None);
     }
 
+    /// Re-derive what depends on the trace and the plan, then sync what
+    /// depends on the step.
+    fn derive(&mut self, reuse: Option<Derived>) {
+        self.derive_trace(reuse);
+        self.derive_jacobian();
+        self.shown = None;
+        self.folded = None;
+        self.sync_sweep();
+        self.sync_fold();
+    }
+
     /// Derive what drawing needs: the widths, and unless `reuse` was made
     /// for the same boxes, the layout, the lanes and the consumer lists.
-    fn derive(&mut self, reuse: Option<Derived>) {
+    fn derive_trace(&mut self, reuse: Option<Derived>) {
         self.widths = self.compute_widths();
         let trace = &self.traced.trace;
         let specs = if trace.len() <= LANE_THRESHOLD {
@@ -567,6 +662,8 @@ impl Model {
             specs: Vec::new(),
             lanes: Lanes::new(trace),
             consumers: trace.consumers(),
+            lines: TableLines::new(trace),
+            folds: Vec::new(),
         };
         if !specs.is_empty() {
             let lay = layout::layout(&specs);
@@ -590,7 +687,7 @@ impl Model {
             };
             let ex = Explainer::new(trace, &self.sweep, Names::new(trace, style));
             let n = &ex.names;
-            let w = number_widths(trace, &self.sweep, style);
+            let w = number_widths(trace, &self.sweep, &self.seed, style);
             let num = w.value.max(w.tangent).max(w.adjoint);
             for (i, slot) in widths.iter_mut().enumerate() {
                 let mut need = width(&box_title(&ex, trace, i))
@@ -614,11 +711,11 @@ impl Model {
             .collect()
     }
 
-    fn compute_widths(&self) -> Widths {
+    pub(crate) fn compute_widths(&self) -> Widths {
         let trace = self.trace();
         let ex = self.explainer();
         let n = &ex.names;
-        let mut w = number_widths(trace, &self.sweep, self.opts.style);
+        let mut w = number_widths(trace, &self.sweep, &self.seed, self.opts.style);
         let cols = n.columns();
         w.label = width("row");
         w.name = width("name");
@@ -640,29 +737,97 @@ impl Model {
     }
 }
 
+/// Above this many rows × sweeps the widths are those of the first sweeps
+/// only (numbers of other sweeps wider than them are cut with …).
+const WIDTH_BUDGET: usize = 4_000_000;
+
 /// Widths of the formatted numbers (at least 6 so a box does not jitter
-/// between narrow numbers).
-fn number_widths(trace: &Trace, sweep: &Sweep, style: Style) -> Widths {
+/// between narrow numbers), wide enough for every sweep either mode may
+/// show, so that neither stepping nor switching mode moves a column.
+fn number_widths(trace: &Trace, sweep: &Sweep, seed: &[f64], style: Style) -> Widths {
     let p = style.precision;
-    let max = |v: &[f64]| {
+    let widest = |v: &[f64]| {
         v.iter()
             .take(trace.len())
             .map(|&x| fixed(x, p).len())
             .max()
             .unwrap_or(0)
-            .clamp(6, 24)
     };
-    Widths {
-        value: max(&sweep.value),
-        tangent: max(&sweep.tangent),
-        adjoint: max(&sweep.adjoint),
+    let mut w = Widths {
+        value: widest(&sweep.value),
+        tangent: widest(&sweep.tangent),
+        adjoint: widest(&sweep.adjoint),
         ..Widths::default()
+    };
+    let cotangent = match &sweep.plan.reverse {
+        Directions::Given(c) if trace.n_outputs > 1 => Some(c.as_slice()),
+        _ => None,
+    };
+    let plans = [
+        Plan::new(trace, sweep::Mode::Forward, seed, None),
+        Plan::new(trace, sweep::Mode::Reverse, seed, cotangent),
+    ];
+    let sweeps: usize = plans
+        .iter()
+        .map(|p| p.forward.count() + p.reverse.count())
+        .sum();
+    // One input and one output: both plans are the sweeps already made.
+    let more = plans
+        .iter()
+        .any(|p| p.forward.count() > 1 || p.reverse.count() > 1);
+    if more && trace.len().saturating_mul(sweeps) <= WIDTH_BUDGET {
+        for plan in &plans {
+            sweep.each_sweep(trace, plan, |phase, _, v| {
+                let slot = match phase {
+                    Phase::Forward => &mut w.tangent,
+                    Phase::Reverse => &mut w.adjoint,
+                };
+                *slot = (*slot).max(widest(v));
+            });
+        }
     }
+    w.value = w.value.clamp(6, 24);
+    w.tangent = w.tangent.clamp(6, 24);
+    w.adjoint = w.adjoint.clamp(6, 24);
+    w
 }
 
 /// The display width of a text.
 pub(crate) fn width(s: &str) -> usize {
     Span::raw(s).width()
+}
+
+/// At most `w` columns of `s`, cut after a whole word (then …); `None`
+/// when not even the first word fits.
+pub(crate) fn whole_words(s: &str, w: usize) -> Option<String> {
+    if width(s) <= w {
+        return Some(s.to_string());
+    }
+    let mut out = String::new();
+    for word in s.split_inclusive(' ') {
+        if width(&out) + width(word.trim_end()) + 1 > w {
+            break;
+        }
+        out.push_str(word);
+    }
+    let kept = out.trim_end();
+    (!kept.is_empty()).then(|| format!("{kept}…"))
+}
+
+/// At most `w` columns of `s`, cut after a whole word (then …); a first
+/// word longer than `w` is cut with ….
+pub(crate) fn cut_words(s: &str, w: usize) -> String {
+    if let Some(cut) = whole_words(s, w) {
+        return cut;
+    }
+    let mut cut = String::new();
+    for c in s.chars() {
+        if width(&cut) + width(c.encode_utf8(&mut [0; 4])) + 1 > w {
+            break;
+        }
+        cut.push(c);
+    }
+    if w == 0 { cut } else { format!("{cut}…") }
 }
 
 /// The table's operation cell: `input` for inputs, else `a + b`.

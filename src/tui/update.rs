@@ -74,7 +74,20 @@ impl Model {
             Action::Prev => self.set_step(self.step.saturating_sub(1)),
             Action::First | Action::ForwardStart => self.set_step(0),
             Action::Last => self.set_step(last),
-            Action::ReverseStart => self.set_step(self.schedule().start_of(Phase::Reverse)),
+            Action::ReverseStart => {
+                if self.schedule().sweeps(Phase::Reverse) == 0 {
+                    self.status = Some(
+                        "forward mode has no reverse sweep: j switches to reverse mode".to_string(),
+                    );
+                } else {
+                    self.set_step(self.schedule().start_of(Phase::Reverse));
+                }
+            }
+            Action::NextSweep => self.next_sweep(),
+            Action::PrevSweep => self.prev_sweep(),
+            Action::SwitchMode => self.switch_mode(),
+            Action::ToggleFold => self.toggle_fold(),
+            Action::ToggleJacobian => self.toggle_jacobian(),
             Action::Autoplay => {
                 self.autoplay = !self.autoplay;
                 if self.autoplay && self.step >= last {
@@ -143,11 +156,20 @@ impl Model {
                     _ => return,
                 };
                 self.selected = Some(sel);
+                // Keep the selected row's line (and its group's header
+                // just above it) in view.
+                let lines = self.table_lines();
+                let line = lines.line_of(sel);
+                let above = if sel == 0 || lines.line_of(sel - 1) + 1 < line {
+                    line.saturating_sub(1)
+                } else {
+                    line
+                };
                 let top = table::top_row(self, panes.table);
-                let top = if sel < top {
-                    sel
-                } else if sel >= top + page {
-                    sel + 1 - page
+                let top = if above < top {
+                    above
+                } else if line >= top + page {
+                    line + 1 - page
                 } else {
                     top
                 };
@@ -234,7 +256,7 @@ impl Model {
                 };
                 if in_table {
                     let top = table::top_row(self, panes.table) as i64 + i64::from(d);
-                    let max = self.trace().len().saturating_sub(1) as i64;
+                    let max = self.table_lines().count().saturating_sub(1) as i64;
                     self.table_top = Some(top.clamp(0, max.max(0)) as usize);
                 } else if in_graph {
                     self.pan_graph(&panes, 0, d);

@@ -25,6 +25,8 @@ pub struct Panes {
     pub graph: Rect,
     pub table: Rect,
     pub explain: Rect,
+    /// The Jacobian pane (empty when not shown).
+    pub jacobian: Rect,
     pub keys: Rect,
     pub too_small: bool,
 }
@@ -36,6 +38,11 @@ pub struct Panes {
 /// beside the table, the explanation across the bottom. Narrow: stacked.
 /// The lane view always sits beside the table so its lines align with the
 /// table's rows.
+///
+/// A program with several outputs has a Jacobian pane: between the table
+/// and the explanation when wide, beside the explanation when medium; in
+/// narrow terminals `J` shows it in place of the explanation (elsewhere `J`
+/// hides it).
 pub fn panes(area: Rect, model: &Model) -> Panes {
     let mut p = Panes::default();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -55,19 +62,31 @@ pub fn panes(area: Rect, model: &Model) -> Panes {
     };
     let lanes = model.lane_view();
     let table_w = u16::try_from(table::wanted_width(model)).unwrap_or(u16::MAX);
-    let rows = u16::try_from(model.trace().len()).unwrap_or(u16::MAX);
-    let table_h_want = rows.saturating_add(3);
+    let lines = u16::try_from(model.table_lines().count()).unwrap_or(u16::MAX);
+    let table_h_want = lines.saturating_add(3);
+    let has_jacobian = model.jacobian_view().is_some();
     if !lanes && body.width >= 110 && body.height >= 28 {
+        // The unfolded graph's width, so that folding (which changes with
+        // the current row's group) never moves the panes.
         let want = model
             .graph_layout()
             .map_or(40, |l| l.width.saturating_add(4));
-        let right_min = table_w.max(body.width / 2);
+        let right_min = table_w
+            .max(body.width / 2)
+            .max(widgets::jacobian::wanted_width(model));
         let graph_w = want.clamp(30, body.width.saturating_sub(right_min).max(30));
         let (g, right) = split_h(body, graph_w);
-        let table_h = table_h_want.clamp(5, right.height * 6 / 10);
-        let (t, e) = split_v(right, table_h);
+        let jac_h = if has_jacobian && !model.jacobian_toggled {
+            widgets::jacobian::wanted_height(model, right.width).clamp(5, (right.height / 3).max(5))
+        } else {
+            0
+        };
+        let table_h = table_h_want.clamp(5, right.height.saturating_sub(jac_h) * 6 / 10);
+        let (t, rest) = split_v(right, table_h);
+        let (j, e) = split_v(rest, jac_h);
         p.graph = g;
         p.table = t;
+        p.jacobian = j;
         p.explain = e;
         return p;
     }
@@ -82,6 +101,17 @@ pub fn panes(area: Rect, model: &Model) -> Panes {
     .min(body.height.saturating_sub(6));
     let (top, explain) = split_v(body, body.height - explain_h);
     p.explain = explain;
+    if has_jacobian {
+        if medium && !model.jacobian_toggled {
+            let jw = widgets::jacobian::wanted_width(model).clamp(30, (body.width * 2 / 5).max(30));
+            let (e, j) = split_h(explain, explain.width.saturating_sub(jw));
+            p.explain = e;
+            p.jacobian = j;
+        } else if !medium && model.jacobian_toggled {
+            p.jacobian = explain;
+            p.explain = Rect::default();
+        }
+    }
     if lanes {
         let lanes_w = (model.derived.lanes.width.saturating_mul(2) + 3)
             .min(u32::from(top.width) * 35 / 100)
@@ -167,6 +197,7 @@ pub fn render(area: Rect, buf: &mut Buffer, model: &Model) {
     }
     table::render(&ctx, p.table, buf);
     explain::render(&ctx, p.explain, buf);
+    widgets::jacobian::render(&ctx, p.jacobian, buf);
     keybar::render(&ctx, p.keys, buf);
     if model.help_open() {
         help::render(&ctx, area, buf);
@@ -179,7 +210,7 @@ fn title_bar(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         let src = m.traced.source.split_whitespace().collect::<Vec<_>>();
         src.join(" ")
     });
-    let right = widgets::step_text(ctx);
+    let right = widgets::step_text(ctx, area.width >= 100);
     let phase_style = match m.phase() {
         crate::core::schedule::Phase::Forward => ctx.pal.phase_forward,
         crate::core::schedule::Phase::Reverse => ctx.pal.phase_reverse,

@@ -1,8 +1,8 @@
 //! The explanation pane: what the current step does, at three levels (the
 //! general rule, the rule with this row's names, the numbers), the fan-out
-//! ledger of a reverse step term by term, the phase, "step k of n", the
-//! seed direction, the row's warnings, the selected row's rule and the
-//! caption.
+//! ledger of a reverse step term by term, the phase and which of its
+//! sweeps ("reverse sweep 2 of 3"), "step k of n", the seed or cotangent
+//! direction, the row's warnings, the selected row's rule and the caption.
 //!
 //! Must not build any rule or number itself: every text comes from
 //! `explain::Explainer`; which step a row has is `schedule`'s.
@@ -13,7 +13,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::Ctx;
+use super::{Ctx, sweep_name};
 use crate::core::schedule::Phase;
 use crate::tui::model::Focus;
 
@@ -50,13 +50,13 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
         Phase::Reverse => pal.phase_reverse,
     };
     out.push(Line::from(vec![
-        Span::styled(ctx.t(format!("{} sweep", st.phase.name())), phase_style),
+        Span::styled(ctx.t(sweep_name(ctx, st)), phase_style),
         Span::styled(
             ctx.t(format!(
-                " · step {} of {} · row {who} · seed {}",
+                " · step {} of {} · row {who} · {}",
                 st.index + 1,
                 m.step_count(),
-                ctx.ex.seed_text()
+                m.direction_text(st.phase)
             )),
             pal.text,
         ),

@@ -7,7 +7,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::{Ctx, put, width};
-use crate::tui::keymap::{self, Action, Binding, KEYMAP, PRESENTER};
+use crate::core::sweep::Mode;
+use crate::tui::keymap::{self, Action, Binding, KEYMAP, PRESENTER, When};
 use crate::tui::model::Focus;
 
 /// (keys, what they do, priority) for the current state; bars too narrow
@@ -60,14 +61,37 @@ pub fn keys(ctx: &Ctx) -> Vec<(&'static str, String, u8)> {
         }
     }
     k.extend(from(KEYMAP, &[Action::ForwardStart]));
+    let sched = m.schedule();
+    if sched.segments().nth(2).is_some() {
+        k.extend(from(KEYMAP, &[Action::NextSweep]));
+    }
+    if m.key_applies(When::ManySweeps)
+        && let Some((key, _, p)) = keymap::bar(KEYMAP, Action::SwitchMode)
+    {
+        let other = match m.jacobian_mode() {
+            Mode::Forward => "reverse mode",
+            Mode::Reverse => "forward mode",
+        };
+        k.push((key, other.into(), p));
+    }
     if m.autoplaying() {
         k.push(("a", "pause".into(), 0));
         k.push(("+/−", "speed".into(), 4));
     } else {
         k.extend(from(KEYMAP, &[Action::Autoplay]));
     }
-    if m.trace().n_inputs > 1 {
+    // Forward mode sweeps along every input: no seed to choose.
+    if m.trace().n_inputs > 1 && m.jacobian_mode() == Mode::Reverse {
         k.extend(from(KEYMAP, &[Action::NextSeed]));
+    }
+    if m.key_applies(When::Groups)
+        && !m.lane_view()
+        && let Some((key, _, p)) = keymap::bar(KEYMAP, Action::ToggleFold)
+    {
+        k.push((key, if m.folding() { "unfold" } else { "fold" }.into(), p));
+    }
+    if m.key_applies(When::ManyOutputs) {
+        k.extend(from(KEYMAP, &[Action::ToggleJacobian]));
     }
     // Where the boxes do not fit (80×24), the lanes show the whole graph.
     if let Some((key, _, p)) = keymap::bar(KEYMAP, Action::ToggleLanes) {

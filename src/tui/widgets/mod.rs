@@ -1,6 +1,6 @@
 //! The panes of the TUI, each a function drawing one part of the model
 //! into a buffer area: graph (DAG or lanes), table, explanation, key bar,
-//! help overlay.
+//! help overlay, and the Jacobian pane of a program with several outputs.
 //!
 //! Owns the per-frame context (`Ctx`: palette, explainer, current step) and
 //! safe drawing helpers that never write outside the buffer. Must not
@@ -10,6 +10,7 @@
 pub mod explain;
 pub mod graph;
 pub mod help;
+pub mod jacobian;
 pub mod keybar;
 pub mod table;
 
@@ -46,7 +47,12 @@ impl<'m> Ctx<'m> {
 
     /// A text in the user's character set (`--ascii` converts it).
     pub fn t(&self, s: String) -> String {
-        self.ex.names.out(s)
+        if self.ascii {
+            // Shapes (2×3) read as 2x3.
+            self.ex.names.out(s.replace('×', "x"))
+        } else {
+            s
+        }
     }
 
     pub fn current_row(&self) -> Option<usize> {
@@ -59,7 +65,11 @@ impl<'m> Ctx<'m> {
 
     /// A pane's frame: bold border when focused.
     pub fn block(&self, title: &str, focus: Focus) -> Block<'static> {
-        let focused = self.m.focus == focus;
+        self.frame(title, self.m.focus == focus)
+    }
+
+    /// A frame with a plain or a bold border.
+    pub fn frame(&self, title: &str, focused: bool) -> Block<'static> {
         let (style, kind) = if focused {
             (self.pal.border_focus, BorderType::Thick)
         } else {
@@ -118,11 +128,32 @@ pub fn put_char(buf: &mut Buffer, clip: Rect, x: i32, y: i32, c: char, style: St
     }
 }
 
-/// `forward sweep · step 3 of 14` for the title bar.
-pub fn step_text(ctx: &Ctx) -> String {
+/// `forward sweep`, or `reverse sweep 2 of 3` when its phase has several.
+pub fn sweep_name(ctx: &Ctx, st: Step) -> String {
+    match ctx.m.sweep_of(st) {
+        Some((k, of)) => format!("{} sweep {k} of {of}", st.phase.name()),
+        None => format!("{} sweep", st.phase.name()),
+    }
+}
+
+/// `forward sweep · step 3 of 14` for the title bar; with several sweeps
+/// `reverse sweep 2 of 3 · step 23 of 40`, and when `long` its direction
+/// too (`· cotangent f[2] = 1`).
+pub fn step_text(ctx: &Ctx, long: bool) -> String {
     let n = ctx.m.step_count();
     let s = match ctx.step {
-        Some(st) => format!("{} sweep · step {} of {n}", st.phase.name(), st.index + 1),
+        Some(st) => {
+            let dir = if long && ctx.m.sweep_of(st).is_some() {
+                format!(" · {}", ctx.m.direction_text(st.phase))
+            } else {
+                String::new()
+            };
+            format!(
+                "{}{dir} · step {} of {n}",
+                sweep_name(ctx, st),
+                st.index + 1
+            )
+        }
         None => "no steps".to_string(),
     };
     let s = if ctx.m.autoplay {

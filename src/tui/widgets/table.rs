@@ -3,10 +3,13 @@
 //! column backward in the reverse sweep.
 //!
 //! Owns the table's scroll (keep the current row in view) and only builds
-//! the visible rows, so 100,000 rows cost no more than 20. Marks the current
-//! row (▶ and highlight), the selection (•), warnings (! in the warning
-//! style, never colour alone) and greys out inactive rows. Must not compute
-//! numbers: they are the sweep's, shown only once `schedule::known` allows.
+//! the visible lines, so 100,000 rows cost no more than 20. A program with
+//! vectors has a header line before each group's rows (`── z = W*x + b:
+//! 2-vector`); lines and rows are mapped by `groups::TableLines`. Marks
+//! the current row (▶ and highlight), the selection (•), warnings (! in
+//! the warning style, never colour alone) and greys out inactive rows.
+//! Must not compute numbers: they are the current sweep's, shown only once
+//! `schedule::known` allows.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
@@ -15,6 +18,7 @@ use ratatui::widgets::Widget;
 
 use super::{Ctx, put, width};
 use crate::core::notation::fixed;
+use crate::tui::groups::{TableLine, group_title};
 use crate::tui::model::{Focus, Model, Widths, op_text};
 
 /// Columns between the border and the label: the current/selection marker
@@ -32,29 +36,36 @@ pub fn body_height(area: Rect) -> u16 {
     area.height.saturating_sub(3)
 }
 
-/// The first row shown: the user's scroll, or one that centres the current
-/// row (clamped so the table is never half empty).
+/// The first line shown (a row or a group header): the user's scroll, or
+/// one that centres the current row (clamped so the table is never half
+/// empty).
 pub fn top_row(m: &Model, area: Rect) -> usize {
-    let n = m.trace().len();
+    let lines = m.table_lines();
+    let n = lines.count();
     let h = usize::from(body_height(area)).max(1);
     let max_top = n.saturating_sub(h);
     match m.table_top {
         Some(t) => t.min(max_top),
         None => {
-            let cur = m.current().map_or(0, |s| s.row);
+            let cur = lines.line_of(m.current().map_or(0, |s| s.row));
             cur.saturating_sub(h / 2).min(max_top)
         }
     }
 }
 
-/// The row under a screen position.
+/// The row under a screen position (a header line is none).
 pub fn row_at(m: &Model, area: Rect, at: Position) -> Option<usize> {
     let body_y = area.y.saturating_add(2);
     if !area.contains(at) || at.y < body_y || at.y >= area.bottom().saturating_sub(1) {
         return None;
     }
-    let r = top_row(m, area) + usize::from(at.y - body_y);
-    (r < m.trace().len()).then_some(r)
+    match m
+        .table_lines()
+        .at(top_row(m, area) + usize::from(at.y - body_y))
+    {
+        Some(TableLine::Row(r)) => Some(r),
+        _ => None,
+    }
 }
 
 /// Column widths fitted to the room: full headers if they fit, else the
@@ -193,14 +204,39 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     put(buf, inn.x, inn.y, &header, room, ctx.pal.header);
 
     let trace = m.trace();
-    let s = m.sweep();
+    let s = m.numbers();
     let p = m.opts.style.precision;
     let top = top_row(m, area);
     let rows = usize::from(body_height(area));
     let current = ctx.current_row();
     let names = &ctx.ex.names;
-    for (line, i) in (top..trace.len()).take(rows).enumerate() {
+    let lines = m.table_lines();
+    for line in 0..rows {
         let y = inn.y + 1 + line as u16;
+        let i = match lines.at(top + line) {
+            Some(TableLine::Row(i)) => i,
+            Some(TableLine::Header(g)) => {
+                let Some(group) = trace.groups.get(g as usize) else {
+                    continue;
+                };
+                let rule = if ctx.ascii { "--" } else { "──" };
+                // Fitted after the character set's spelling (… is ... in
+                // ASCII), so nothing is cut by the pane's edge.
+                let mut max = room.saturating_sub(3);
+                let text = loop {
+                    let title = group_title(&m.traced.source, group, max);
+                    let text = ctx.t(format!("{rule} {title}"));
+                    let over = width(&text).saturating_sub(room);
+                    if over == 0 || max == 0 {
+                        break text;
+                    }
+                    max = max.saturating_sub(over);
+                };
+                put(buf, inn.x, y, &text, room, ctx.pal.header);
+                continue;
+            }
+            None => break,
+        };
         let k = m.schedule().known(m.step_index(), i);
         let is_current = current == Some(i);
         let is_selected = m.selected() == Some(i);

@@ -1,7 +1,8 @@
 //! The layered DAG: a box per row (title, value and tangent or adjoint),
-//! arrows along the edges from `layout`, painted cell by cell and clipped
-//! to the pane; the current step's edges heavy and labelled with their
-//! local partials.
+//! or per folded group (`z  2-vector`, its values, its row count), arrows
+//! along the edges from `layout`, painted cell by cell and clipped to the
+//! pane; the current step's edges heavy and labelled with their local
+//! partials.
 //!
 //! Must not compute numbers (they come from the sweep and the explainer)
 //! nor lay out the graph.
@@ -13,6 +14,7 @@ use ratatui::style::Style;
 use super::{inner, offset};
 use crate::core::notation::fixed;
 use crate::core::schedule::Phase;
+use crate::tui::groups::{Unit, first_entry, fold_adjoints, fold_rows, fold_title, fold_values};
 use crate::tui::layout::{self, N};
 use crate::tui::model::{Focus, box_title};
 use crate::tui::widgets::{Ctx, put, put_char};
@@ -137,7 +139,7 @@ fn hot_edges(ctx: &Ctx) -> Vec<(usize, usize)> {
 /// partial (drawn as a label).
 fn box_lines(ctx: &Ctx, i: usize, partials: &[(usize, String)]) -> (String, String, bool) {
     let m = ctx.m;
-    let s = m.sweep();
+    let s = m.numbers();
     let p = m.opts.style.precision;
     let n = &ctx.ex.names;
     let k = m.schedule().known(m.step_index(), i);
@@ -156,16 +158,22 @@ fn box_lines(ctx: &Ctx, i: usize, partials: &[(usize, String)]) -> (String, Stri
     (first, ctx.t(second), is_label)
 }
 
-/// Draw the DAG view.
+/// Draw the DAG view (the rows' boxes, or the folded graph's).
 pub fn render_dag(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     if area.width < 3 || area.height < 3 {
         return;
     }
     let m = ctx.m;
-    ratatui::widgets::Widget::render(ctx.block("graph", Focus::Graph), area, buf);
-    let Some(lay) = m.graph_layout() else {
+    let title = if m.folding() {
+        "graph (groups folded)"
+    } else {
+        "graph"
+    };
+    ratatui::widgets::Widget::render(ctx.block(title, Focus::Graph), area, buf);
+    let Some(dag) = m.dag() else {
         return;
     };
+    let lay = dag.layout;
     let inn = inner(area);
     let (ox, oy) = offset(m, area);
     let (vw, vh) = (usize::from(inn.width), usize::from(inn.height));
@@ -174,7 +182,12 @@ pub fn render_dag(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         (sx >= 0 && sy >= 0 && (sx as usize) < vw && (sy as usize) < vh)
             .then(|| sy as usize * vw + sx as usize)
     };
-    let hot = hot_edges(ctx);
+    // The hot edges between the boxes that draw their rows.
+    let hot: Vec<(usize, usize)> = hot_edges(ctx)
+        .into_iter()
+        .map(|(a, b)| (dag.node_of(a), dag.node_of(b)))
+        .filter(|(a, b)| a != b)
+        .collect();
     // Merge the direction masks of all edges crossing the viewport, so that
     // overlapping routes join into ┬ ┴ ┼.
     let mut mask = vec![0u8; vw * vh];
@@ -224,40 +237,48 @@ pub fn render_dag(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             .collect(),
         _ => Vec::new(),
     };
-    for (i, p) in lay.nodes.iter().enumerate() {
+    let view = View {
+        inn,
+        mask: &mask,
+        vw,
+        vh,
+    };
+    for (k, p) in lay.nodes.iter().enumerate() {
         let (x0, y0) = (i32::from(p.x) - ox, i32::from(p.y) - oy);
         let (w, h) = (i32::from(p.w), i32::from(p.h));
         if x0 + w <= 0 || y0 + h <= 0 || x0 >= vw as i32 || y0 >= vh as i32 {
             continue;
         }
-        draw_box(
-            ctx,
-            buf,
-            inn,
-            i,
-            (x0, y0, w, h),
-            current,
-            &partials,
-            &mask,
-            vw,
-            vh,
-        );
+        let look = match dag.unit(k) {
+            Unit::Row(i) => row_look(ctx, i, current, &partials),
+            Unit::Group { group, first, last } => group_look(ctx, group, first..=last, w),
+        };
+        paint_box(buf, &view, &look, (x0, y0, w, h));
     }
 }
 
-#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename them
-fn draw_box(
-    ctx: &Ctx,
-    buf: &mut Buffer,
+/// The visible part of the canvas and its merged edge mask.
+struct View<'a> {
     inn: Rect,
-    i: usize,
-    (x0, y0, w, h): (i32, i32, i32, i32),
-    current: Option<usize>,
-    partials: &[(usize, String)],
-    mask: &[u8],
+    mask: &'a [u8],
     vw: usize,
     vh: usize,
-) {
+}
+
+/// What a box shows and how.
+struct Look {
+    frame: &'static Frame,
+    border: Style,
+    title: String,
+    title_style: Style,
+    text: Style,
+    first: String,
+    first_style: Style,
+    second: String,
+}
+
+/// A row's box: its definition, value and tangent or adjoint.
+fn row_look(ctx: &Ctx, i: usize, current: Option<usize>, partials: &[(usize, String)]) -> Look {
     let pal = &ctx.pal;
     let is_current = current == Some(i);
     let is_selected = ctx.m.selected() == Some(i);
@@ -287,35 +308,6 @@ fn draw_box(
     } else {
         pal.text
     };
-    let (ax, ay) = (i32::from(inn.x) + x0, i32::from(inn.y) + y0);
-    let leaves = |dx: i32| {
-        let (cx, cy) = (x0 + dx, y0 + h);
-        cx >= 0
-            && cy >= 0
-            && (cx as usize) < vw
-            && (cy as usize) < vh
-            && mask[cy as usize * vw + cx as usize] & N != 0
-    };
-    for dx in 0..w {
-        let (top, bottom) = if dx == 0 {
-            (frame.tl, frame.bl)
-        } else if dx + 1 == w {
-            (frame.tr, frame.br)
-        } else if leaves(dx) {
-            (frame.h, frame.tee)
-        } else {
-            (frame.h, frame.h)
-        };
-        put_char(buf, inn, ax + dx, ay, top, border);
-        put_char(buf, inn, ax + dx, ay + h - 1, bottom, border);
-    }
-    for dy in 1..h - 1 {
-        put_char(buf, inn, ax, ay + dy, frame.v, border);
-        put_char(buf, inn, ax + w - 1, ay + dy, frame.v, border);
-        for dx in 1..w - 1 {
-            put_char(buf, inn, ax + dx, ay + dy, ' ', text);
-        }
-    }
     // The title sits in the top border, the numbers inside.
     let mut title = box_title(&ctx.ex, ctx.m.trace(), i);
     if warn {
@@ -330,19 +322,127 @@ fn draw_box(
     } else {
         text
     };
-    put_clipped(buf, inn, ax + 1, ay, &title, (w - 2).max(0), title_style);
     let (first, second, is_label) = box_lines(ctx, i, partials);
-    let first_style = if is_label { pal.label } else { text };
+    Look {
+        frame,
+        border,
+        title,
+        title_style,
+        text,
+        first,
+        first_style: if is_label { pal.label } else { text },
+        second,
+    }
+}
+
+/// A folded group's box: `z  2-vector`, its entries' values once the
+/// sweep has computed them, and how many rows it holds.
+fn group_look(ctx: &Ctx, group: u32, rows: std::ops::RangeInclusive<usize>, w: i32) -> Look {
+    let m = ctx.m;
+    let pal = &ctx.pal;
+    let trace = m.trace();
+    let is_selected = m.selected().is_some_and(|r| rows.contains(&r));
+    let warn = rows.clone().any(|r| m.has_warning(r));
+    let frame = match (ctx.ascii, is_selected) {
+        (false, true) => &DOUBLE,
+        (false, false) => &LIGHT,
+        (true, true) => &ASCII_SELECTED,
+        (true, false) => &ASCII,
+    };
+    let border = if is_selected {
+        pal.selected
+    } else if warn {
+        pal.warn
+    } else {
+        pal.border
+    };
+    let mut title = trace
+        .groups
+        .get(group as usize)
+        .map_or_else(String::new, fold_title);
+    if warn {
+        title = format!("!{title}");
+    }
+    let sched = m.schedule();
+    let known = sched.known(m.step_index(), *rows.end()).value;
+    let room = usize::try_from(w - 2).unwrap_or(0);
+    let p = m.opts.style.precision;
+    let first = if known {
+        fold_values(trace, m.numbers(), rows.clone(), p, room, ctx.ascii)
+    } else {
+        String::new()
+    };
+    let unit = Unit::Group {
+        group,
+        first: *rows.start(),
+        last: *rows.end(),
+    };
+    // In the reverse sweep, the entries' adjoints once all are known.
+    let adjoints = ctx.phase() == Phase::Reverse
+        && first_entry(trace, rows.clone()).is_some_and(|r| sched.known(m.step_index(), r).adjoint);
+    let second = if adjoints {
+        fold_adjoints(trace, m.numbers(), rows, p, room, ctx.ascii)
+    } else {
+        fold_rows(unit)
+    };
+    Look {
+        frame,
+        border,
+        title: ctx.t(title),
+        title_style: if is_selected { pal.selected } else { pal.text },
+        text: pal.text,
+        first,
+        first_style: pal.text,
+        second,
+    }
+}
+
+/// Paint a box: border (with a tee where an edge leaves), title in the
+/// top border, two lines inside.
+fn paint_box(buf: &mut Buffer, v: &View, look: &Look, (x0, y0, w, h): (i32, i32, i32, i32)) {
+    let inn = v.inn;
+    let frame = look.frame;
+    let (ax, ay) = (i32::from(inn.x) + x0, i32::from(inn.y) + y0);
+    let leaves = |dx: i32| {
+        let (cx, cy) = (x0 + dx, y0 + h);
+        cx >= 0
+            && cy >= 0
+            && (cx as usize) < v.vw
+            && (cy as usize) < v.vh
+            && v.mask[cy as usize * v.vw + cx as usize] & N != 0
+    };
+    for dx in 0..w {
+        let (top, bottom) = if dx == 0 {
+            (frame.tl, frame.bl)
+        } else if dx + 1 == w {
+            (frame.tr, frame.br)
+        } else if leaves(dx) {
+            (frame.h, frame.tee)
+        } else {
+            (frame.h, frame.h)
+        };
+        put_char(buf, inn, ax + dx, ay, top, look.border);
+        put_char(buf, inn, ax + dx, ay + h - 1, bottom, look.border);
+    }
+    for dy in 1..h - 1 {
+        put_char(buf, inn, ax, ay + dy, frame.v, look.border);
+        put_char(buf, inn, ax + w - 1, ay + dy, frame.v, look.border);
+        for dx in 1..w - 1 {
+            put_char(buf, inn, ax + dx, ay + dy, ' ', look.text);
+        }
+    }
+    let room = (w - 2).max(0);
+    put_clipped(buf, inn, ax + 1, ay, &look.title, room, look.title_style);
     put_clipped(
         buf,
         inn,
         ax + 1,
         ay + 1,
-        &first,
-        (w - 2).max(0),
-        first_style,
+        &look.first,
+        room,
+        look.first_style,
     );
-    put_clipped(buf, inn, ax + 1, ay + 2, &second, (w - 2).max(0), text);
+    put_clipped(buf, inn, ax + 1, ay + 2, &look.second, room, look.text);
 }
 
 /// Write text starting at a possibly off-screen x, clipped to `clip`.

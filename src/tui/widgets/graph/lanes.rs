@@ -2,8 +2,9 @@
 //! vertical lane from its row down to its last use (for traces too large
 //! for boxes, and on request).
 //!
-//! Must not compute numbers nor scroll by itself: the table decides the
-//! first row shown.
+//! A group header line of the table is a line here too, crossed by the
+//! lanes passing it. Must not compute numbers nor scroll by itself: the
+//! table decides the first line shown.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -14,8 +15,8 @@ use crate::tui::layout::{self, E, N, S, W};
 use crate::tui::model::{Focus, NO_USE};
 use crate::tui::widgets::{Ctx, put, put_char};
 
-/// Draw the lane view: rows `top..` one per line, aligned with the table
-/// (same border and header line).
+/// Draw the lane view from the table's line `top` on, one line per row,
+/// aligned with the table (same border, header line and group headers).
 pub fn render_lanes(ctx: &Ctx, area: Rect, top: usize, buf: &mut Buffer) {
     if area.width < 3 || area.height < 3 {
         return;
@@ -42,7 +43,8 @@ pub fn render_lanes(ctx: &Ctx, area: Rect, top: usize, buf: &mut Buffer) {
     let trace = m.trace();
     let lanes = &m.derived.lanes;
     let n = trace.len();
-    let bottom = (top + usize::from(body.height)).min(n);
+    let lines = m.table_lines();
+    let end = top + usize::from(body.height);
     let (ox, _) = offset(m, area);
     let current = ctx.current_row();
     let phase = ctx.phase();
@@ -58,13 +60,36 @@ pub fn render_lanes(ctx: &Ctx, area: Rect, top: usize, buf: &mut Buffer) {
             (false, true) => 'o',
         }
     };
-    for y in 0..bottom {
+    for y in 0..n {
+        let line = lines.line_of(y);
+        if line >= end {
+            break;
+        }
+        // A group header just above this row: the lanes pass it.
+        let header = line > 0 && (y == 0 || lines.line_of(y - 1) + 1 < line);
+        if header && line > top {
+            let sy = i32::from(body.y) + (line - 1 - top) as i32;
+            for (c, &owner) in occ.iter().enumerate() {
+                if owner == NO_USE {
+                    continue;
+                }
+                let sx = 2 * c as i32 - ox;
+                let hot = phase == Phase::Reverse && current == Some(owner as usize);
+                let ch = layout::glyph(N | S, ctx.ascii);
+                let (ch, style) = if hot {
+                    (if ctx.ascii { ch } else { heavy(ch) }, ctx.pal.edge_hot)
+                } else {
+                    (ch, ctx.pal.edge)
+                };
+                put_char(buf, body, i32::from(body.x) + sx, sy, ch, style);
+            }
+        }
         let node = &trace.nodes[y];
         let mut ops: Vec<u32> = node.row_args().collect();
         ops.dedup();
         let cy = lanes.col[y];
-        if y >= top {
-            let sy = i32::from(body.y) + (y - top) as i32;
+        if line >= top {
+            let sy = i32::from(body.y) + (line - top) as i32;
             let lo = ops
                 .iter()
                 .map(|&r| lanes.col[r as usize])

@@ -6,8 +6,10 @@
 //! Owns the viewport (following the current row, or the user's pan) and
 //! which edges are highlighted: in the forward sweep those feeding the
 //! current row, in the reverse sweep those carrying adjoint contributions
-//! into it, labelled with the local partial from the explainer. Draws only
-//! the visible cells. Must not compute numbers or lay out the graph.
+//! into it, labelled with the local partial from the explainer. With `g`
+//! the DAG is the folded one (`groups::Folded`: a box per group but the
+//! current row's). Draws only the visible cells. Must not compute numbers
+//! or lay out the graph.
 
 use ratatui::layout::{Position, Rect};
 
@@ -17,6 +19,7 @@ mod lanes;
 pub use dag::render_dag;
 pub use lanes::render_lanes;
 
+use crate::tui::groups::{TableLine, Unit};
 use crate::tui::model::Model;
 use crate::tui::view::Panes;
 
@@ -45,9 +48,10 @@ pub fn offset(m: &Model, area: Rect) -> (i32, i32) {
         let c = m.derived.lanes.col.get(row).map_or(0, |&c| c as i32 * 2);
         return (follow(c, 1, vw, cw), 0);
     }
-    let Some(lay) = m.graph_layout() else {
+    let Some(dag) = m.dag() else {
         return (0, 0);
     };
+    let lay = dag.layout;
     let (cw, ch) = (i32::from(lay.width), i32::from(lay.height));
     if let Some((x, y)) = m.graph_pan {
         let x = if cw <= vw {
@@ -58,7 +62,7 @@ pub fn offset(m: &Model, area: Rect) -> (i32, i32) {
         return (x, y.clamp(0, (ch - vh).max(0)));
     }
     let row = m.current().map_or(0, |s| s.row);
-    let Some(p) = lay.nodes.get(row) else {
+    let Some(p) = lay.nodes.get(dag.node_of(row)) else {
         return (0, 0);
     };
     (
@@ -85,17 +89,24 @@ pub fn row_at(m: &Model, panes: &Panes, at: Position) -> Option<usize> {
     if m.lane_view() {
         let top = super::table::top_row(m, panes.table);
         let dy = at.y.checked_sub(inn.y + 1)?;
-        let r = top + usize::from(dy);
-        return (r < m.trace().len()).then_some(r);
+        return match m.table_lines().at(top + usize::from(dy)) {
+            Some(TableLine::Row(r)) => Some(r),
+            _ => None,
+        };
     }
-    let lay = m.graph_layout()?;
+    let dag = m.dag()?;
     let (ox, oy) = offset(m, panes.graph);
     let cx = i32::from(at.x - inn.x) + ox;
     let cy = i32::from(at.y - inn.y) + oy;
-    lay.nodes.iter().position(|p| {
+    let k = dag.layout.nodes.iter().position(|p| {
         cx >= i32::from(p.x)
             && cx < i32::from(p.x) + i32::from(p.w)
             && cy >= i32::from(p.y)
             && cy < i32::from(p.y) + i32::from(p.h)
+    })?;
+    // A folded group's box selects its first row.
+    Some(match dag.unit(k) {
+        Unit::Row(r) => r,
+        Unit::Group { first, .. } => first,
     })
 }
