@@ -51,8 +51,11 @@ impl ConstTensor {
 #[derive(Clone, Debug, Default)]
 pub struct ConstEnv<'t> {
     values: HashMap<&'t str, ConstTensor>,
-    /// Names of the program's rows: not constants (and they shadow `pi`, `e`).
-    rows: HashSet<&'t str>,
+    /// The trace whose row names are not constants (and shadow `pi`, `e`):
+    /// their set is made the first time a name needs it, so a point of
+    /// numbers costs nothing on a million-row trace.
+    trace: Option<&'t Trace>,
+    rows: std::cell::OnceCell<HashSet<&'t str>>,
 }
 
 impl<'t> ConstEnv<'t> {
@@ -65,11 +68,7 @@ impl<'t> ConstEnv<'t> {
         for (n, t) in &trace.constant_tensors {
             env.values.insert(n, t.clone());
         }
-        for node in &trace.nodes {
-            if let Some(n) = node.name.as_deref() {
-                env.rows.insert(n);
-            }
-        }
+        env.trace = Some(trace);
         env
     }
 
@@ -93,7 +92,12 @@ impl<'t> ConstEnv<'t> {
         if let Some(v) = self.values.get(name) {
             return Some(v.clone());
         }
-        if self.rows.contains(name) {
+        let is_row = self.trace.is_some_and(|t| {
+            self.rows
+                .get_or_init(|| t.nodes.iter().filter_map(|n| n.name.as_deref()).collect())
+                .contains(name)
+        });
+        if is_row {
             return None;
         }
         builtin(name).map(ConstTensor::scalar)

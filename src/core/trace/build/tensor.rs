@@ -85,19 +85,18 @@ impl Builder<'_> {
         match op {
             BinOp::Mul | BinOp::MatMul if !scalar_side => self.matmul(a, b, spans, span),
             BinOp::Pow => {
-                let (side, shape) = if sa != (1, 1) { (spans[0], sa) } else { (spans[1], sb) };
+                let (side, shape) = if sa != (1, 1) {
+                    (spans[0], sa)
+                } else {
+                    (spans[1], sb)
+                };
                 Err(self.entrywise(span, "^ is for numbers", side, shape, ".^", spans))
             }
             // A number over a vector divides entry by entry (1/(1 + exp(-z))
             // in a helper called on a vector).
-            BinOp::Div if sb != (1, 1) && sa != (1, 1) => Err(self.entrywise(
-                span,
-                "/ divides by a number",
-                spans[1],
-                sb,
-                "./",
-                spans,
-            )),
+            BinOp::Div if sb != (1, 1) && sa != (1, 1) => {
+                Err(self.entrywise(span, "/ divides by a number", spans[1], sb, "./", spans))
+            }
             _ => self.elementwise(op, a, b, spans, span),
         }
     }
