@@ -334,7 +334,7 @@ impl<'s> Builder<'s> {
                     ".^" => BinOp::EPow,
                     _ => BinOp::Pow,
                 }),
-                Rule::postfix => {
+                Rule::transpose | Rule::index => {
                     // Transpose and indexing bind tightest: they apply to the
                     // operand just read.
                     let a = self.operands.pop().filter(|_| self.operands.len() >= o0);
@@ -423,16 +423,14 @@ impl<'s> Builder<'s> {
             self.prog.exprs[a as usize].span.start as usize,
             base.wrapping_add(q.as_span().end()),
         );
-        match q.into_inner().next() {
-            None => Ok(self.push(ExprKind::Transpose(a), span)),
-            Some(index) => {
-                let mut at = Vec::new();
-                for e in index.into_inner() {
-                    at.push(self.expr(e, base)?);
-                }
-                Ok(self.push(ExprKind::Index(Box::new((a, at))), span))
-            }
+        if q.as_rule() == Rule::transpose {
+            return Ok(self.push(ExprKind::Transpose(a), span));
         }
+        let mut at = Vec::new();
+        for e in q.into_inner() {
+            at.push(self.expr(e, base)?);
+        }
+        Ok(self.push(ExprKind::Index(Box::new((a, at))), span))
     }
 
     /// A primary expression; `args` are the call arguments that followed a

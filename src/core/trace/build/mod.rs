@@ -774,65 +774,82 @@ impl<'a> Builder<'a> {
         let get = |vals: &Vec<Val>, id: ExprId| vals[(id - first) as usize];
         for id in first..=root {
             let e = &exprs[id as usize];
+            // The scalar arms stay in this loop; the rest is out of line so
+            // that a million scalar statements run a small loop.
             let v = match &e.kind {
                 ExprKind::Num(c) => Val::Const(*c),
                 ExprKind::Name(id) => {
                     let sym = map.map_or(*id, |m| m.get(*id as usize).copied().unwrap_or(*id));
                     self.resolve(sym, e.span)?
                 }
-                ExprKind::Neg(a) => self.map_unary(Op::Neg, get(&vals, *a), e.span),
-                ExprKind::Call(op, a) => self.map_unary(*op, get(&vals, *a), e.span),
-                ExprKind::Binary(op, a, b) => {
-                    let (va, vb) = (get(&vals, *a), get(&vals, *b));
-                    match (va, vb) {
-                        (Val::Const(x), Val::Const(y)) => Val::Const(op.op().eval(x, y)),
-                        (Val::Tensor(_), _) | (_, Val::Tensor(_)) => {
-                            let spans = [exprs[*a as usize].span, exprs[*b as usize].span];
-                            self.binary(*op, va, vb, spans, e.span)?
-                        }
-                        _ => Val::Row(self.emit(op.op(), [operand(va), operand(vb)], e.span)),
+                ExprKind::Neg(a) => match get(&vals, *a) {
+                    Val::Tensor(_) => self.lower_shaped(exprs, map, e, &vals, first)?,
+                    v => self.unary(Op::Neg, v, e.span),
+                },
+                ExprKind::Call(op, a) => match get(&vals, *a) {
+                    Val::Tensor(_) => self.lower_shaped(exprs, map, e, &vals, first)?,
+                    v => self.unary(*op, v, e.span),
+                },
+                ExprKind::Binary(op, a, b) => match (get(&vals, *a), get(&vals, *b)) {
+                    (Val::Const(x), Val::Const(y)) => Val::Const(op.op().eval(x, y)),
+                    (Val::Tensor(_), _) | (_, Val::Tensor(_)) => {
+                        self.lower_shaped(exprs, map, e, &vals, first)?
                     }
-                }
-                ExprKind::Tuple(items) => {
-                    let elems: Vec<(Val, Span)> = items
-                        .iter()
-                        .map(|i| (get(&vals, *i), exprs[*i as usize].span))
-                        .collect();
-                    self.tuple(elems)?
-                }
-                ExprKind::Vector(items) => {
-                    let elems: Vec<(Val, Span)> = items
-                        .iter()
-                        .map(|i| (get(&vals, *i), exprs[*i as usize].span))
-                        .collect();
-                    self.vector(elems, e.span)?
-                }
-                ExprKind::Index(ix) => {
-                    let base = (get(&vals, ix.0), exprs[ix.0 as usize].span);
-                    let at: Vec<(Val, Span)> =
-                        ix.1.iter()
-                            .map(|i| (get(&vals, *i), exprs[*i as usize].span))
-                            .collect();
-                    self.index(base, &at, e.span)?
-                }
-                ExprKind::Transpose(a) => self.transpose(get(&vals, *a)),
-                ExprKind::Apply(ap) => {
-                    let args: Vec<(Val, Span)> = ap
-                        .args
-                        .iter()
-                        .map(|i| (get(&vals, *i), exprs[*i as usize].span))
-                        .collect();
-                    let sym = map.map_or(ap.sym, |m| {
-                        m.get(ap.sym as usize).copied().unwrap_or(ap.sym)
-                    });
-                    self.apply(ap.name, sym, args, e.span)?
-                }
+                    (va, vb) => Val::Row(self.emit(op.op(), [operand(va), operand(vb)], e.span)),
+                },
+                _ => self.lower_shaped(exprs, map, e, &vals, first)?,
             };
             vals.push(v);
         }
         let v = get(&vals, root);
         self.scratch = vals;
         Ok(v)
+    }
+
+    /// The expressions that make or take a vector or matrix (see `lower`).
+    #[cold]
+    #[inline(never)]
+    fn lower_shaped(
+        &mut self,
+        exprs: &[Expr],
+        map: Option<&[u32]>,
+        e: &Expr,
+        vals: &[Val],
+        first: ExprId,
+    ) -> Result<Val, Diagnostic> {
+        let get = |id: ExprId| vals[(id - first) as usize];
+        let with_spans = |ids: &[ExprId]| -> Vec<(Val, Span)> {
+            ids.iter()
+                .map(|i| (get(*i), exprs[*i as usize].span))
+                .collect()
+        };
+        Ok(match &e.kind {
+            // Lowered in the loop; kept whole here so no arm can panic.
+            ExprKind::Num(c) => Val::Const(*c),
+            ExprKind::Name(id) => {
+                let sym = map.map_or(*id, |m| m.get(*id as usize).copied().unwrap_or(*id));
+                self.resolve(sym, e.span)?
+            }
+            ExprKind::Neg(a) => self.map_unary(Op::Neg, get(*a), e.span),
+            ExprKind::Call(op, a) => self.map_unary(*op, get(*a), e.span),
+            ExprKind::Binary(op, a, b) => {
+                let spans = [exprs[*a as usize].span, exprs[*b as usize].span];
+                self.binary(*op, get(*a), get(*b), spans, e.span)?
+            }
+            ExprKind::Tuple(items) => self.tuple(with_spans(items))?,
+            ExprKind::Vector(items) => self.vector(with_spans(items), e.span)?,
+            ExprKind::Index(ix) => {
+                let base = (get(ix.0), exprs[ix.0 as usize].span);
+                self.index(base, &with_spans(&ix.1), e.span)?
+            }
+            ExprKind::Transpose(a) => self.transpose(get(*a)),
+            ExprKind::Apply(ap) => {
+                let sym = map.map_or(ap.sym, |m| {
+                    m.get(ap.sym as usize).copied().unwrap_or(ap.sym)
+                });
+                self.apply(ap.name, sym, with_spans(&ap.args), e.span)?
+            }
+        })
     }
 
     fn unary(&mut self, op: Op, a: Val, span: Span) -> Val {
