@@ -216,6 +216,13 @@ impl Model {
             };
             return names.out(format!("cotangent {text}"));
         }
+        if phase == Phase::Reverse && trace.n_outputs == 1 {
+            // The reverse sweep's seed is the output's adjoint, not the
+            // forward seed.
+            if let Some(r) = trace.outputs().next() {
+                return format!("seed {} = 1", names.adjoint(r));
+            }
+        }
         format!("seed {}", self.explainer().seed_text())
     }
 
@@ -362,6 +369,13 @@ mod tests {
         assert_eq!(unit_index(&[0.0, 0.5]), None);
         assert_eq!(unit_index(&[1.0, 1.0]), None);
         assert_eq!(unit_index(&[]), None);
+    }
+
+    #[test]
+    fn a_scalar_reverse_sweep_names_its_own_seed() {
+        let m = model("f = x*y at x = 2, y = 3");
+        assert_eq!(m.direction_text(Phase::Forward), "seed x = 1");
+        assert_eq!(m.direction_text(Phase::Reverse), "seed f̄ = 1");
     }
 
     #[test]
