@@ -901,13 +901,13 @@ fn groups_have_headers_in_the_table() {
     m.resize(120, 36);
     m.set_step(21);
     let text = render_text(&m, 120, 36);
-    assert!(line_with(&text, &["x21 z[2]"]).contains('▶'), "{text}");
+    assert!(line_with(&text, &["v21 z[2]"]).contains('▶'), "{text}");
     let (y, line) = text
         .lines()
         .enumerate()
-        .find(|(_, l)| l.contains("x22      z[1] − 1"))
-        .expect("row x22 on screen");
-    let x = line.find("x22").map(|b| line[..b].chars().count()).unwrap();
+        .find(|(_, l)| l.contains("v22      z[1] − 1"))
+        .expect("row v22 on screen");
+    let x = line.find("v22").map(|b| line[..b].chars().count()).unwrap();
     m.handle_mouse(MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: x as u16,

@@ -441,3 +441,56 @@ fn a_point_computed_from_the_data() {
         1.0 / 3.0 + 1.0 / 5.0
     ));
 }
+
+fn eval_text(args: &[&str]) -> String {
+    let out = adtrace().arg("eval").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The text view writes a vector or matrix as the language does (so it can
+/// be pasted into a point): the output W·x, the outer product x·xᵀ, the
+/// regression gradient (2/N)(XᵀXθ − Xᵀy) as one vector, the adjoint of a
+/// vector input along a cotangent (Wᵀȳ), and a tuple's entries one by one.
+#[test]
+fn text_writes_vectors_and_matrices_whole() {
+    let fmt = |v: &[f64]| {
+        let e: Vec<String> = v.iter().map(|x| format!("{x:.4}")).collect();
+        format!("[{}]", e.join(", "))
+    };
+    let w = [[1.0, 2.0], [3.0, 4.0]];
+    let x = [1.0, -1.0];
+    let wx: Vec<f64> = w.iter().map(|r| r[0] * x[0] + r[1] * x[1]).collect();
+    let prog = "W = [[1, 2], [3, 4]]; z = W*x at x = [1, -1]";
+    let t = eval_text(&[prog, "--output-only"]);
+    assert!(t.contains(&format!("outputs: z = {}", fmt(&wx))), "{t}");
+    // Wᵀ·(1, 2)
+    let wt_y = [w[0][0] + 2.0 * w[1][0], w[0][1] + 2.0 * w[1][1]];
+    let t = eval_text(&[prog, "--output-only", "--cotangent", "z=[1,2]"]);
+    assert!(t.contains(&format!("x̄ = {}", fmt(&wt_y))), "{t}");
+
+    let t = eval_text(&["M = x*x' at x = [1, -1]", "--output-only"]);
+    let rows: Vec<String> = x.iter().map(|a| fmt(&[a * x[0], a * x[1]])).collect();
+    assert!(
+        t.contains(&format!("outputs: M = [{}]", rows.join(", "))),
+        "{t}"
+    );
+
+    let theta = [0.5, 1.0];
+    let r = normal_residual(theta);
+    let t = eval_text(&[REGRESSION, "--at", "theta = [0.5, 1]", "--output-only"]);
+    assert!(
+        t.contains(&format!(
+            "gradient by input: ∂L/∂theta = {}",
+            fmt(&[r[0] / 2.0, r[1] / 2.0])
+        )),
+        "{t}"
+    );
+
+    let t = eval_text(&["f(x, y) = (x*y, x + y) at x = 2, y = 3", "--output-only"]);
+    assert!(t.contains("outputs: f[1] = 6.0000, f[2] = 5.0000"), "{t}");
+}

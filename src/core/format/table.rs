@@ -77,6 +77,7 @@ fn summary(c: &Ctx, matrix: bool) -> Vec<String> {
             .map(|i| format!("{} = {}", n.partial(out, i), fixed(sweep.adjoint[i], p)))
             .collect();
         lines.push(format!("gradient: {}   (reverse mode)", grad.join(", ")));
+        lines.extend(shaped_gradient(c, &name, &sweep.adjoint));
     } else {
         lines.push("no inputs: the gradient is empty".to_string());
     }
@@ -93,10 +94,23 @@ fn many_outputs(c: &Ctx, matrix: bool) -> Vec<String> {
     let n = c.names();
     let p = n.style.precision;
     let outs = trace.outputs();
-    let values: Vec<String> = outs
-        .clone()
-        .map(|r| format!("{} = {}", n.sym(r), fixed(sweep.value[r], p)))
-        .collect();
+    let values: Vec<String> = match &trace.shaped_output {
+        // A named vector or matrix output reads as one value, written as
+        // the language writes it (so it can be pasted into a point).
+        Some(s) if s.len() == trace.n_outputs && !s.name.is_empty() && !s.tuple => {
+            let first = s.first as usize;
+            let vals = &sweep.value[first..first + s.len()];
+            vec![format!(
+                "{} = {}",
+                s.name,
+                shaped_text(vals, s.rows, s.cols, p)
+            )]
+        }
+        _ => outs
+            .clone()
+            .map(|r| format!("{} = {}", n.sym(r), fixed(sweep.value[r], p)))
+            .collect(),
+    };
     let mut lines = vec![format!("outputs: {}", values.join(", "))];
     if trace.n_inputs > 0 {
         let tangents: Vec<String> = outs
@@ -111,9 +125,12 @@ fn many_outputs(c: &Ctx, matrix: bool) -> Vec<String> {
     }
     let (fwd, rev) = c.costs();
     if let crate::core::sweep::Directions::Given(ct) = &sweep.plan.reverse {
-        let bars: Vec<String> = (0..trace.n_inputs)
-            .map(|i| format!("{} = {}", n.adjoint(i), fixed(sweep.adjoint[i], p)))
-            .collect();
+        let bars: Vec<String> = match shaped_adjoints(c, &sweep.adjoint) {
+            Some(b) => b,
+            None => (0..trace.n_inputs)
+                .map(|i| format!("{} = {}", n.adjoint(i), fixed(sweep.adjoint[i], p)))
+                .collect(),
+        };
         let named: Vec<String> = outs
             .clone()
             .zip(ct)
@@ -150,6 +167,79 @@ fn many_outputs(c: &Ctx, matrix: bool) -> Vec<String> {
         lines.push(format!("warning: {}", c.ex.warning(w)));
     }
     lines.into_iter().map(|l| n.out(l)).collect()
+}
+
+/// Numbers of a vector or matrix as the language writes them: `[1, 2]`,
+/// `[[1, 2], [3, 4]]` (a vector is a column: one entry per row).
+fn shaped_text(vals: &[f64], rows: u32, cols: u32, p: usize) -> String {
+    let entries = |v: &[f64]| {
+        v.iter()
+            .map(|x| fixed(*x, p))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if cols == 1 || rows == 1 {
+        return format!("[{}]", entries(vals));
+    }
+    let rows: Vec<String> = vals
+        .chunks(cols.max(1) as usize)
+        .map(|r| format!("[{}]", entries(r)))
+        .collect();
+    format!("[{}]", rows.join(", "))
+}
+
+/// The adjoints of the inputs with each vector or matrix input as one
+/// value (`θ̄ = [0.5, -1]`), scalar inputs as they are; None when no input
+/// has a shape.
+fn shaped_adjoints(c: &Ctx, adjoint: &[f64]) -> Option<Vec<String>> {
+    let trace = c.trace;
+    if trace.shaped_inputs.is_empty() {
+        return None;
+    }
+    let n = c.names();
+    let p = n.style.precision;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < trace.n_inputs {
+        match trace.shaped_inputs.iter().find(|s| s.first as usize == i) {
+            Some(s) if !s.is_empty() => {
+                let vals = &adjoint[i..(i + s.len()).min(adjoint.len())];
+                let bar = crate::core::notation::accent(&s.name, crate::core::notation::MACRON);
+                out.push(format!("{bar} = {}", shaped_text(vals, s.rows, s.cols, p)));
+                i += s.len();
+            }
+            _ => {
+                out.push(format!("{} = {}", n.adjoint(i), fixed(adjoint[i], p)));
+                i += 1;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The gradient of a scalar output with its vector and matrix inputs as
+/// one value each: `∂L/∂θ = [0.5, -1]`; nothing when no input has a shape.
+fn shaped_gradient(c: &Ctx, out: &str, adjoint: &[f64]) -> Option<String> {
+    let trace = c.trace;
+    if trace.shaped_inputs.is_empty() {
+        return None;
+    }
+    let p = c.names().style.precision;
+    let parts: Vec<String> = trace
+        .shaped_inputs
+        .iter()
+        .filter(|s| !s.is_empty() && s.first as usize + s.len() <= adjoint.len())
+        .map(|s| {
+            let first = s.first as usize;
+            let vals = &adjoint[first..first + s.len()];
+            format!(
+                "∂{out}/∂{} = {}",
+                s.name,
+                shaped_text(vals, s.rows, s.cols, p)
+            )
+        })
+        .collect();
+    Some(format!("gradient by input: {}", parts.join(", ")))
 }
 
 /// The Jacobian as aligned text: a header of ∂/∂input, a line per output.

@@ -67,8 +67,8 @@ pub struct Names<'t> {
     trace: &'t Trace,
     pub style: Style,
     /// The letter of default labels, chosen so that no label can be
-    /// mistaken for one of the program's names (inputs called x1, x2 make
-    /// the lecture's labels v0, v1, …).
+    /// mistaken for one of the program's names (inputs called x1, x2, or a
+    /// vector x with entries x[1], x[2], make the lecture's labels v0, v1, …).
     letter: &'static str,
 }
 
@@ -85,6 +85,11 @@ impl<'t> Names<'t> {
                 .filter_map(|n| n.name.as_deref())
                 .any(|name| {
                     name.strip_prefix(letter).is_some_and(|rest| {
+                        // An entry x[2] reads x_{2} in LaTeX and too close
+                        // to the label x2 anywhere.
+                        if rest.starts_with('[') {
+                            return true;
+                        }
                         let rest = rest.strip_prefix('_').unwrap_or(rest);
                         let rest = rest.strip_prefix('-').unwrap_or(rest);
                         !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())

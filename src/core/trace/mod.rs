@@ -102,6 +102,8 @@ pub struct Shaped {
     pub rows: u32,
     pub cols: u32,
     pub first: u32,
+    /// An output written as a tuple `(a, b)` rather than a vector.
+    pub tuple: bool,
 }
 
 impl Shaped {

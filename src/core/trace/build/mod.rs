@@ -295,6 +295,7 @@ impl<'a> Builder<'a> {
             rows,
             cols,
             first,
+            tuple: false,
         });
         self.groups.push(Group {
             name: name.into(),
@@ -694,6 +695,7 @@ impl<'a> Builder<'a> {
             cols: tensor.cols,
             // Rows are numbered without the inputs until `finish`.
             first: first as u32,
+            tuple: tensor.tuple,
         });
         let (r, c) = (tensor.rows, tensor.cols);
         self.groups.push(Group {
