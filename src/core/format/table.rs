@@ -532,6 +532,9 @@ pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     for l in summary(&c, false) {
         let _ = writeln!(out, "- {l}");
     }
+    if c.at.is_none() {
+        out.push_str(&latex_shaped(&c));
+    }
     if c.at.is_none()
         && let Some(Ok(j)) = c.jacobian()
     {
@@ -541,7 +544,7 @@ pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         let _ = writeln!(out, "\n| | {} |", head.join(" | "));
         let _ = writeln!(out, "|---|{}", "--:|".repeat(j.inputs));
         for (i, r) in c.trace.outputs().enumerate() {
-            let cells: Vec<String> = j.row(i).iter().map(|x| fixed(*x, p)).collect();
+            let cells: Vec<String> = j.row(i).iter().map(|x| math_num(*x, p)).collect();
             let _ = writeln!(out, "| {} | {} |", n.sym(r), cells.join(" | "));
         }
     }
@@ -592,6 +595,9 @@ pub fn latex(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         }
     }
     out.push_str("\\bottomrule\n\\end{tabular}\n");
+    if c.at.is_none() {
+        out.push_str(&latex_shaped(&c));
+    }
     if c.at.is_none()
         && let Some(Ok(j)) = c.jacobian()
     {
@@ -611,7 +617,7 @@ pub fn latex(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
             ins.join(", ")
         );
         for i in 0..j.outputs {
-            let cells: Vec<String> = j.row(i).iter().map(|x| fixed(*x, p)).collect();
+            let cells: Vec<String> = j.row(i).iter().map(|x| math_num(*x, p)).collect();
             let _ = writeln!(out, "{} \\\\", cells.join(" & "));
         }
         out.push_str("\\end{bmatrix}\n\\]\n");
@@ -620,6 +626,72 @@ pub fn latex(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         let _ = writeln!(out, "% {}", to_ascii(&l));
     }
     out
+}
+
+/// A vector or matrix as a LaTeX bmatrix (a vector is a column).
+fn bmatrix(vals: &[f64], rows: u32, cols: u32, p: usize) -> String {
+    let cols = cols.max(1) as usize;
+    let lines: Vec<String> = vals
+        .chunks(cols)
+        .take(rows as usize)
+        .map(|r| {
+            r.iter()
+                .map(|x| math_num(*x, p))
+                .collect::<Vec<_>>()
+                .join(" & ")
+        })
+        .collect();
+    format!(
+        "\\begin{{bmatrix}}\n{}\n\\end{{bmatrix}}",
+        lines.join(" \\\\\n")
+    )
+}
+
+/// A named vector or matrix output, and the gradient of a scalar output
+/// with respect to each vector or matrix input, as matrices.
+fn latex_shaped(c: &Ctx) -> String {
+    use crate::core::notation::latex_name;
+    let (trace, sweep) = (c.trace, c.sweep);
+    let p = c.names().style.precision;
+    let mut out = String::new();
+    if let Some(s) = &trace.shaped_output
+        && !s.tuple
+        && !s.name.is_empty()
+        && s.len() == trace.n_outputs
+    {
+        let first = s.first as usize;
+        let vals = &sweep.value[first..first + s.len()];
+        out.push_str(&format!(
+            "\\[\n{} = {}\n\\]\n",
+            latex_name(&s.name),
+            bmatrix(vals, s.rows, s.cols, p)
+        ));
+    }
+    if trace.n_outputs == 1 {
+        let o = crate::core::notation::latex_name_or(c.names(), trace.output());
+        for s in &trace.shaped_inputs {
+            let first = s.first as usize;
+            let Some(vals) = sweep.adjoint.get(first..first + s.len()) else {
+                continue;
+            };
+            out.push_str(&format!(
+                "\\[\n\\frac{{\\partial {o}}}{{\\partial {}}} = {}\n\\]\n",
+                latex_name(&s.name),
+                bmatrix(vals, s.rows, s.cols, p)
+            ));
+        }
+    }
+    out
+}
+
+/// A number inside math mode.
+fn math_num(x: f64, p: usize) -> String {
+    match fixed(x, p).as_str() {
+        "inf" => "\\infty".into(),
+        "-inf" => "-\\infty".into(),
+        "NaN" => "\\mathrm{NaN}".into(),
+        s => s.to_string(),
+    }
 }
 
 fn tex_num(x: f64, p: usize) -> String {

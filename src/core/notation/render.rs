@@ -385,6 +385,13 @@ pub fn latex_name(name: &str) -> String {
         .min(name.len());
     let (stem, digits) = name.split_at(split);
     let stem = stem.strip_suffix('_').unwrap_or(stem);
+    // A Greek letter spelled out (theta, Sigma) is the lecture's letter.
+    if let Some(g) = greek_word(stem) {
+        return match digits {
+            "" => format!("\\{g}"),
+            d => format!("\\{g}_{{{d}}}"),
+        };
+    }
     let mut tex = String::new();
     let mut word = String::new();
     let flush = |word: &mut String, tex: &mut String| {
@@ -416,6 +423,40 @@ pub fn latex_name(name: &str) -> String {
     } else {
         format!("{tex}_{{{digits}}}")
     }
+}
+
+/// A name that spells a Greek letter LaTeX has a command for.
+fn greek_word(w: &str) -> Option<&'static str> {
+    const UPPER: [&str; 11] = [
+        "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
+    ];
+    const LOWER: [&str; 24] = [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "pi",
+        "rho",
+        "sigma",
+        "tau",
+        "upsilon",
+        "phi",
+        "chi",
+        "psi",
+        "omega",
+        "varepsilon",
+    ];
+    UPPER.iter().chain(LOWER.iter()).find(|g| **g == w).copied()
 }
 
 fn greek(c: char) -> Option<&'static str> {
@@ -609,6 +650,9 @@ mod tests {
         assert_eq!(latex_name("x_1"), "x_{1}");
         assert_eq!(ascii_name("θ"), "theta");
         assert_eq!(latex_name("W[1,2]"), "W_{1,2}");
-        assert_eq!(latex_name("theta[2]"), "\\mathit{theta}_{2}");
+        assert_eq!(latex_name("theta[2]"), "\\theta_{2}");
+        assert_eq!(latex_name("sigma2"), "\\sigma_{2}");
+        assert_eq!(latex_name("Theta"), "\\Theta");
+        assert_eq!(latex_name("thetas"), "\\mathit{thetas}");
     }
 }
