@@ -46,7 +46,17 @@ impl<'s> Part<'s> {
 
 /// Parse the chunks `spans` of `src`; `first` is the index of the first.
 pub fn parse_part<'s>(src: &'s str, spans: &[Span], first: usize) -> Result<Part<'s>, Diagnostic> {
+    parse_part_with(src, spans, first, true)
+}
+
+fn parse_part_with<'s>(
+    src: &'s str,
+    spans: &[Span],
+    first: usize,
+    fast: bool,
+) -> Result<Part<'s>, Diagnostic> {
     let mut b = parser::Builder::new(src);
+    b.fast = fast;
     b.names.reserve(spans.len() + 8);
     b.chunks_from(spans, first)?;
     Ok(Part {
@@ -144,6 +154,16 @@ pub fn parse(src: &str) -> Result<Program, Diagnostic> {
     if let Some(e) = errors.into_iter().min_by_key(|e| e.span.start) {
         return Err(e);
     }
+    check_parts(src, &[&prog])?;
+    Ok(prog)
+}
+
+/// `parse` with every statement read by pest (the fast path's tests
+/// compare the two).
+#[cfg(test)]
+pub(crate) fn parse_without_fast_path(src: &str) -> Result<Program, Diagnostic> {
+    let spans = split(src)?;
+    let prog = parse_part_with(src, &spans, 0, false)?.prog;
     check_parts(src, &[&prog])?;
     Ok(prog)
 }

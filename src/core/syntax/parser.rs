@@ -16,6 +16,8 @@ use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::intern::Interner;
 use crate::core::ops;
 
+mod fast;
+
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/adtrace.pest"]
 struct Grammar;
@@ -30,6 +32,9 @@ pub(super) struct Builder<'s> {
     /// Operand and operator stacks of `expr`, reused across statements.
     operands: Vec<ExprId>,
     ops: Vec<(Tok, usize)>,
+    /// Whether straight-line statements take the fast path (off only to
+    /// compare the two paths in tests).
+    pub(super) fast: bool,
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -42,6 +47,7 @@ impl<'s> Builder<'s> {
             operands: Vec::new(),
             ops: Vec::new(),
             prog: Program::default(),
+            fast: true,
         }
     }
 
@@ -54,13 +60,28 @@ impl<'s> Builder<'s> {
         let mut i = 0;
         let mut text = String::new();
         let mut offsets: Vec<usize> = Vec::new();
+        let mut toks = Vec::new();
+        // Brackets first, for every chunk: their errors come before any
+        // other (as they did when a whole batch was checked before pest
+        // read it), whichever path then reads the chunk.
+        for sp in spans {
+            check_parens(sp.text(self.src), sp.start as usize)?;
+        }
         while i < spans.len() {
+            // A straight-line statement is read by hand; the others go to
+            // pest in batches of consecutive chunks.
+            if self.fast && self.fast_statement(spans[i], first + i, &mut toks) {
+                i += 1;
+                continue;
+            }
             text.clear();
             offsets.clear();
             let mut j = i;
             while j < spans.len() && (j == i || text.len() + spans[j].range().len() < BATCH) {
                 let chunk = spans[j].text(self.src);
-                check_parens(chunk, spans[j].start as usize)?;
+                if j > i && self.fast && fast::accepts(chunk, &mut toks) {
+                    break;
+                }
                 if j > i {
                     // The newline ends a trailing comment before the ';'.
                     text.push_str("\n;");
@@ -148,7 +169,15 @@ impl<'s> Builder<'s> {
 
     fn span(&self, p: &Pair<Rule>, base: usize) -> Span {
         let s = p.as_span();
-        Span::new(base.wrapping_add(s.start()), base.wrapping_add(s.end()))
+        // A rule that ends in a repetition keeps the whitespace pest
+        // skipped before the repetition failed (in a batch, the newline
+        // before the next chunk): a span ends at its last character.
+        let text = s.as_str();
+        let end = s.start()
+            + text
+                .trim_end_matches([' ', '\t', '\n', '\u{b}', '\u{c}', '\r'])
+                .len();
+        Span::new(base.wrapping_add(s.start()), base.wrapping_add(end))
     }
 
     fn item(&mut self, p: Pair<Rule>, index: usize, base: usize) -> R<()> {

@@ -1,0 +1,414 @@
+//! The straight-line fast path: a statement made only of ASCII names,
+//! numbers, `+ - * / ^ **`, unary minus, parentheses and one-argument calls
+//! of the known functions (`v12 = sin(v3)*v4 + 0.5`, the bulk of a large
+//! program) is read here by hand, without pest, into exactly the arena
+//! expressions the grammar's path would build.
+//!
+//! It owns no language: anything outside that subset — and anything the
+//! grammar would reject or the builder would report — makes it decline, and
+//! the statement goes to pest (the grammar of record), which gives the same
+//! result or the located error. Reading is in two phases, so declining has
+//! no side effect: `scan` checks the whole statement and lists its tokens;
+//! only then does `build` push expressions and intern names.
+//! `tests` compares both paths on random statements.
+
+use super::{Builder, Tok};
+use crate::core::diagnostic::Span;
+use crate::core::ops::{self, Op};
+use crate::core::syntax::ast::{BinOp, ExprKind, Stmt};
+
+/// One token of an accepted statement (positions in the chunk).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum T {
+    Num(f64, u32, u32),
+    Name(u32, u32),
+    /// `sin(`: the function, where its name starts, and the `(`.
+    Call(Op, u32),
+    Open(u32),
+    /// `)`, at its position.
+    Close(u32),
+    Neg(u32),
+    Bin(BinOp, u32),
+}
+
+/// The tokens of a statement the fast path accepts, and the name it
+/// assigns (`name = …`), if any; None to leave it to pest.
+fn scan(text: &str, toks: &mut Vec<T>) -> Option<Option<(u32, u32)>> {
+    toks.clear();
+    let b = text.as_bytes();
+    let n = b.len();
+    let ws = |c: u8| c == b' ' || (b'\t'..=b'\r').contains(&c);
+    let start_ident = |c: u8| c.is_ascii_alphabetic() || c == b'_';
+    let in_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let skip = |mut i: usize| {
+        while i < n && ws(b[i]) {
+            i += 1;
+        }
+        i
+    };
+    let ident_end = |mut i: usize| {
+        while i < n && in_ident(b[i]) {
+            i += 1;
+        }
+        i
+    };
+    if !text.is_ascii() || b.contains(&b'#') {
+        return None;
+    }
+    // `name = …`: an assignment (a name that can be bound, then one `=`).
+    let mut i = skip(0);
+    let mut target = None;
+    if i < n && start_ident(b[i]) {
+        let e = ident_end(i);
+        let j = skip(e);
+        if j < n && b[j] == b'=' {
+            let name = &text[i..e];
+            if name == "at" || ops::function(name).is_some() {
+                return None;
+            }
+            target = Some((i as u32, e as u32));
+            i = j + 1;
+        }
+    }
+    // Then an expression: operands and operators alternate; `(` opens a
+    // parenthesis or a call's argument, each closed by its `)`.
+    let mut depth = 0usize;
+    let mut want_operand = true;
+    loop {
+        i = skip(i);
+        if i >= n {
+            break;
+        }
+        let c = b[i];
+        if want_operand {
+            if c == b'-' {
+                toks.push(T::Neg(i as u32));
+                i += 1;
+            } else if c == b'(' {
+                toks.push(T::Open(i as u32));
+                depth += 1;
+                i += 1;
+            } else if c.is_ascii_digit() || (c == b'.' && i + 1 < n && b[i + 1].is_ascii_digit()) {
+                let e = number_end(b, i);
+                // A name right after a number (`2x`) is the grammar's error.
+                if e < n && in_ident(b[e]) {
+                    return None;
+                }
+                let v: f64 = text[i..e].parse().ok()?;
+                if !v.is_finite() {
+                    return None;
+                }
+                toks.push(T::Num(v, i as u32, e as u32));
+                i = e;
+                want_operand = false;
+            } else if start_ident(c) {
+                let e = ident_end(i);
+                let name = &text[i..e];
+                if name == "at" {
+                    return None;
+                }
+                let j = skip(e);
+                if j < n && b[j] == b'(' {
+                    // Only the known one-argument functions; helpers and
+                    // built-ins on vectors go to the grammar's path.
+                    let op = ops::function(name)?;
+                    toks.push(T::Call(op, i as u32));
+                    depth += 1;
+                    i = j + 1;
+                } else {
+                    if ops::function(name).is_some() {
+                        return None;
+                    }
+                    toks.push(T::Name(i as u32, e as u32));
+                    i = e;
+                    want_operand = false;
+                }
+            } else {
+                return None;
+            }
+        } else {
+            let (op, len) = match (c, b.get(i + 1)) {
+                (b'*', Some(b'*')) => (BinOp::Pow, 2),
+                (b'+', _) => (BinOp::Add, 1),
+                (b'-', _) => (BinOp::Sub, 1),
+                (b'*', _) => (BinOp::Mul, 1),
+                (b'/', _) => (BinOp::Div, 1),
+                (b'^', _) => (BinOp::Pow, 1),
+                (b')', _) if depth > 0 => {
+                    toks.push(T::Close(i as u32));
+                    depth -= 1;
+                    i += 1;
+                    continue;
+                }
+                _ => return None,
+            };
+            toks.push(T::Bin(op, i as u32));
+            i += len;
+            want_operand = true;
+        }
+    }
+    (depth == 0 && !want_operand).then_some(target)
+}
+
+/// Where the number starting at `i` ends, as the grammar reads it:
+/// digits, a `.` and digits (but not the `.` of `.*`, `./`, `.^`), an
+/// exponent with at least one digit.
+fn number_end(b: &[u8], mut i: usize) -> usize {
+    let n = b.len();
+    let digits = |mut i: usize| {
+        while i < n && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    };
+    if b[i] == b'.' {
+        i = digits(i + 1);
+    } else {
+        i = digits(i);
+        if i < n && b[i] == b'.' && !matches!(b.get(i + 1), Some(b'*' | b'/' | b'^')) {
+            i = digits(i + 1);
+        }
+    }
+    if i < n && (b[i] == b'e' || b[i] == b'E') {
+        let mut j = i + 1;
+        if j < n && (b[j] == b'+' || b[j] == b'-') {
+            j += 1;
+        }
+        if j < n && b[j].is_ascii_digit() {
+            i = digits(j);
+        }
+    }
+    i
+}
+
+/// Whether the fast path reads this chunk (no side effect).
+pub(super) fn accepts(text: &str, toks: &mut Vec<T>) -> bool {
+    scan(text, toks).is_some()
+}
+
+/// What an open parenthesis of the statement is.
+#[derive(Clone, Copy)]
+enum Open {
+    Paren(usize),
+    Call(Op, usize),
+}
+
+impl Builder<'_> {
+    /// Read the chunk at `span` (chunk number `index`) by the fast path;
+    /// false (with nothing changed) to leave it to pest.
+    pub(super) fn fast_statement(&mut self, span: Span, index: usize, toks: &mut Vec<T>) -> bool {
+        let text = span.text(self.src);
+        let Some(target) = scan(text, toks) else {
+            return false;
+        };
+        let base = span.start as usize;
+        let at = |p: u32| base + p as usize;
+        let first = self.prog.exprs.len() as u32;
+        let marks = (self.operands.len(), self.ops.len());
+        // Each open parenthesis: what it is, and the stack marks of the
+        // expression inside (a nested `expr` on the grammar's path).
+        let mut opens: Vec<(Open, (usize, usize))> = Vec::new();
+        let mut floor = marks;
+        for &t in toks.iter() {
+            match t {
+                T::Num(v, s, e) => {
+                    let id = self.push(ExprKind::Num(v), Span::new(at(s), at(e)));
+                    self.operands.push(id);
+                }
+                T::Name(s, e) => {
+                    let sp = Span::new(at(s), at(e));
+                    let sym = self.symbol(sp);
+                    let id = self.push(ExprKind::Name(sym), sp);
+                    self.operands.push(id);
+                }
+                T::Neg(p) => self.ops.push((Tok::Neg, at(p))),
+                T::Bin(op, p) => {
+                    let tok = Tok::Bin(op);
+                    while self.ops.len() > floor.1 {
+                        let (top, top_at) = self.ops[self.ops.len() - 1];
+                        if !top.pops_before(tok) {
+                            break;
+                        }
+                        self.ops.pop();
+                        self.fast_apply(top, top_at);
+                    }
+                    self.ops.push((tok, at(p)));
+                }
+                T::Open(p) => {
+                    opens.push((Open::Paren(at(p)), floor));
+                    floor = (self.operands.len(), self.ops.len());
+                }
+                T::Call(op, p) => {
+                    opens.push((Open::Call(op, at(p)), floor));
+                    floor = (self.operands.len(), self.ops.len());
+                }
+                T::Close(p) => {
+                    let inner = self.fast_finish(floor);
+                    let Some((open, outer)) = opens.pop() else {
+                        break;
+                    };
+                    floor = outer;
+                    let end = at(p) + 1;
+                    let id = match open {
+                        Open::Paren(s) => {
+                            let e = &mut self.prog.exprs[inner as usize];
+                            if !matches!(e.kind, ExprKind::Name(_)) {
+                                e.span = Span::new(s, end);
+                            }
+                            inner
+                        }
+                        Open::Call(op, s) => {
+                            self.push(ExprKind::Call(op, inner), Span::new(s, end))
+                        }
+                    };
+                    self.operands.push(id);
+                }
+            }
+        }
+        let value = self.fast_finish(marks);
+        self.operands.truncate(marks.0);
+        self.ops.truncate(marks.1);
+        match target {
+            Some((s, e)) => self.named_stmt(Span::new(at(s), at(e)), value, first, index),
+            None => {
+                let start = self.prog.exprs[first as usize..]
+                    .iter()
+                    .map(|e| e.span.start)
+                    .min()
+                    .unwrap_or(0);
+                self.prog.stmts.push(Stmt {
+                    params: None,
+                    name: None,
+                    sym: u32::MAX,
+                    value,
+                    first,
+                    chunk: index as u32,
+                    start,
+                });
+            }
+        }
+        true
+    }
+
+    /// Apply the operators above `floor` and take the expression's value
+    /// (scan has checked the statement is well formed).
+    fn fast_finish(&mut self, floor: (usize, usize)) -> u32 {
+        while self.ops.len() > floor.1 {
+            let (top, top_at) = self.ops[self.ops.len() - 1];
+            self.ops.pop();
+            self.fast_apply(top, top_at);
+        }
+        let v = self.operands.get(floor.0).copied().unwrap_or(0);
+        self.operands.truncate(floor.0);
+        v
+    }
+
+    fn fast_apply(&mut self, tok: Tok, at: usize) {
+        // `apply` cannot fail on a scanned statement (operands and
+        // operators alternate); its error is the grammar path's anyway.
+        let _ = self.apply(tok, at, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use crate::core::syntax::{parse, parse_without_fast_path};
+
+    /// Statements in and around the fast path's subset: names, numbers
+    /// (with `.`, exponents, `1./x`), calls of functions and helpers,
+    /// parentheses, all operators, vectors, tuples, points, comments,
+    /// Unicode names and superscripts, and broken ones.
+    fn atom() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-c][0-9]?",
+            "x",
+            "θ",
+            "at",
+            "sin",
+            "[0-9]{1,3}",
+            "[0-9]\\.[0-9]{0,2}",
+            "\\.[0-9]",
+            "[0-9]e[+-]?[0-9]",
+            "[0-9]e",
+            "1e999",
+            "[0-9]\\.",
+        ]
+    }
+
+    fn expr() -> impl Strategy<Value = String> {
+        let leaf = atom();
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            prop_oneof![
+                (
+                    inner.clone(),
+                    prop::sample::select(vec![
+                        " + ", "-", "*", " / ", "^", "**", " .* ", "./", "@", " ", ", ", "'", "2",
+                    ]),
+                    inner.clone()
+                )
+                    .prop_map(|(a, o, b)| format!("{a}{o}{b}")),
+                inner.clone().prop_map(|a| format!("-{a}")),
+                inner.clone().prop_map(|a| format!("({a})")),
+                (
+                    prop::sample::select(vec![
+                        "sin", "exp", "sqrt", "f", "sum", "ln", "max", "tan "
+                    ]),
+                    inner.clone()
+                )
+                    .prop_map(|(f, a)| format!("{f}({a})")),
+                inner.clone().prop_map(|a| format!("[{a}]")),
+                inner.clone().prop_map(|a| format!("{a}[1]")),
+                inner.clone().prop_map(|a| format!("{a}²")),
+                inner.clone().prop_map(|a| format!("{a} # note")),
+                inner.clone().prop_map(|a| format!("{a} at x = 1")),
+                inner.prop_map(|a| format!("({a}")),
+            ]
+        })
+    }
+
+    fn program() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            (
+                prop::sample::select(vec![
+                    "", "v = ", "w1 = ", "at = ", "sin = ", "f(x) = ", "v == ",
+                ]),
+                expr(),
+            )
+                .prop_map(|(l, e)| format!("{l}{e}")),
+            1..6,
+        )
+        .prop_map(|s| s.join("\n"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The fast path reads exactly what the grammar reads: the same
+        /// program (arena, spans, symbols, statements), or the same error.
+        #[test]
+        fn the_fast_path_agrees_with_the_grammar(src in program()) {
+            let fast = parse(&src);
+            let slow = parse_without_fast_path(&src);
+            match (fast, slow) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+                (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                (a, b) => prop_assert!(false, "{src:?}: {a:?} vs {b:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn lecture_programs_read_the_same() {
+        let examples = [
+            "a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e at x = 1",
+            "x1 = W0*x; x2 = tanh(x1); x3 = W1*x2; x4 = x3 - y; L = x4^2",
+            "v = -x**2 + 1.5e-3*(y - .5)/2.; w = --v^-2^3",
+            "f(x1, x2) = ln(x1) + x1*x2 - sin(x2)",
+            "sin(x)*y at x = 1, y = 2",
+        ];
+        for src in examples {
+            assert_eq!(parse(src), parse_without_fast_path(src), "{src}");
+        }
+    }
+}
