@@ -27,7 +27,7 @@ pub struct EvalArgs {
     /// Print the time of each stage on stderr.
     #[arg(long)]
     pub timings: bool,
-    /// Under the table (text, markdown): every step's rule with its numbers.
+    /// Under the table (text, markdown, latex): every step's rule with its numbers.
     #[arg(long)]
     pub steps: bool,
     /// Show the trace as it stands at this step (0-based, or 'end'), as the
@@ -39,6 +39,9 @@ pub struct EvalArgs {
     /// right in reverse).
     #[arg(long)]
     pub layers: bool,
+    /// LaTeX: a complete document (\documentclass to \end{document}), ready for pdflatex.
+    #[arg(long)]
+    pub standalone: bool,
 }
 
 /// `adtrace eval`.
@@ -63,6 +66,7 @@ pub fn eval(args: &EvalArgs) -> Status {
         steps: args.steps,
         step: args.step.map(StepArg::index),
         layers: args.layers,
+        standalone: args.standalone,
     };
     let text = format::render(args.format.into(), ev.trace(), ev.sweep(), opts);
     if args.timings {

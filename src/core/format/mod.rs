@@ -8,11 +8,13 @@
 
 mod dot;
 mod json;
+mod latex;
 mod table;
 
 pub use dot::dot;
 pub use json::json;
-pub use table::{latex, markdown, text};
+pub use latex::latex;
+pub use table::{markdown, text};
 
 use crate::core::explain::{Explainer, Known};
 use crate::core::jacobian::{Jacobian, TooLarge};
@@ -64,6 +66,8 @@ pub struct Options {
     /// Text: the layer view (each vector statement's Jacobian block and
     /// the sweeps as products of blocks).
     pub layers: bool,
+    /// LaTeX: a whole document (`\documentclass` to `\end{document}`).
+    pub standalone: bool,
 }
 
 /// Render in any format. At a step, the numbers are those of the sweep

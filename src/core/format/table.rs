@@ -1,10 +1,10 @@
 //! The lecture's table (row, operation, value, derivative, adjoint) as
-//! aligned text, Markdown and a booktabs LaTeX table.
+//! aligned text and Markdown (LaTeX is `latex`).
 
 use std::fmt::Write as _;
 
 use super::{Ctx, Options};
-use crate::core::notation::{fixed, to_ascii};
+use crate::core::notation::fixed;
 use crate::core::schedule::Phase;
 use crate::core::sweep::Sweep;
 use crate::core::trace::Trace;
@@ -532,9 +532,6 @@ pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     for l in summary(&c, false) {
         let _ = writeln!(out, "- {l}");
     }
-    if c.at.is_none() {
-        out.push_str(&latex_shaped(&c));
-    }
     if c.at.is_none()
         && let Some(Ok(j)) = c.jacobian()
     {
@@ -544,7 +541,7 @@ pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         let _ = writeln!(out, "\n| | {} |", head.join(" | "));
         let _ = writeln!(out, "|---|{}", "--:|".repeat(j.inputs));
         for (i, r) in c.trace.outputs().enumerate() {
-            let cells: Vec<String> = j.row(i).iter().map(|x| math_num(*x, p)).collect();
+            let cells: Vec<String> = j.row(i).iter().map(|x| fixed(*x, p)).collect();
             let _ = writeln!(out, "| {} | {} |", n.sym(r), cells.join(" | "));
         }
     }
@@ -557,149 +554,4 @@ pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         }
     }
     c.names().out(out)
-}
-
-/// The table as a booktabs LaTeX tabular, ready to paste into notes.
-pub fn latex(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
-    let c = Ctx::new(trace, sweep, opts);
-    let n = c.names();
-    let p = n.style.precision;
-    let mut out = String::new();
-    out.push_str("% requires \\usepackage{booktabs} and \\usepackage{amsmath}\n");
-    out.push_str("\\begin{tabular}{lllrrr}\n\\toprule\n");
-    let [v, d, a] = n.latex_columns();
-    let _ = writeln!(
-        out,
-        "Row & Name & Operation & Value ${v}$ & Derivative ${d}$ & Adjoint ${a}$ \\\\"
-    );
-    out.push_str("\\midrule\n");
-    if !opts.output_only {
-        for i in 0..trace.len() {
-            let node = &trace.nodes[i];
-            let k = c.known(i);
-            let label = n.latex_label(i);
-            let name = node
-                .name
-                .as_deref()
-                .map(|s| format!("${}$", crate::core::notation::latex_name(s)))
-                .unwrap_or_default();
-            let op = n.latex_text(&c.ex.op_rule(i));
-            let cell = |known: bool, x: f64| if known { tex_num(x, p) } else { String::new() };
-            let _ = writeln!(
-                out,
-                "${label}$ & {name} & ${op}$ & {} & {} & {} \\\\",
-                cell(k.value, sweep.value[i]),
-                cell(k.tangent, sweep.tangent[i]),
-                cell(k.adjoint, sweep.adjoint[i])
-            );
-        }
-    }
-    out.push_str("\\bottomrule\n\\end{tabular}\n");
-    if c.at.is_none() {
-        out.push_str(&latex_shaped(&c));
-    }
-    if c.at.is_none()
-        && let Some(Ok(j)) = c.jacobian()
-    {
-        // The Jacobian as a matrix, rows the outputs, columns the inputs.
-        let outs: Vec<String> = c
-            .trace
-            .outputs()
-            .map(|r| crate::core::notation::latex_name_or(n, r))
-            .collect();
-        let ins: Vec<String> = (0..j.inputs)
-            .map(|i| crate::core::notation::latex_name_or(n, i))
-            .collect();
-        let _ = writeln!(
-            out,
-            "\\[\n\\frac{{\\partial ({})}}{{\\partial ({})}} = \\begin{{bmatrix}}",
-            outs.join(", "),
-            ins.join(", ")
-        );
-        for i in 0..j.outputs {
-            let cells: Vec<String> = j.row(i).iter().map(|x| math_num(*x, p)).collect();
-            let _ = writeln!(out, "{} \\\\", cells.join(" & "));
-        }
-        out.push_str("\\end{bmatrix}\n\\]\n");
-    }
-    for l in summary(&c, false) {
-        let _ = writeln!(out, "% {}", to_ascii(&l));
-    }
-    out
-}
-
-/// A vector or matrix as a LaTeX bmatrix (a vector is a column).
-fn bmatrix(vals: &[f64], rows: u32, cols: u32, p: usize) -> String {
-    let cols = cols.max(1) as usize;
-    let lines: Vec<String> = vals
-        .chunks(cols)
-        .take(rows as usize)
-        .map(|r| {
-            r.iter()
-                .map(|x| math_num(*x, p))
-                .collect::<Vec<_>>()
-                .join(" & ")
-        })
-        .collect();
-    format!(
-        "\\begin{{bmatrix}}\n{}\n\\end{{bmatrix}}",
-        lines.join(" \\\\\n")
-    )
-}
-
-/// A named vector or matrix output, and the gradient of a scalar output
-/// with respect to each vector or matrix input, as matrices.
-fn latex_shaped(c: &Ctx) -> String {
-    use crate::core::notation::latex_name;
-    let (trace, sweep) = (c.trace, c.sweep);
-    let p = c.names().style.precision;
-    let mut out = String::new();
-    if let Some(s) = &trace.shaped_output
-        && !s.tuple
-        && !s.name.is_empty()
-        && s.len() == trace.n_outputs
-    {
-        let first = s.first as usize;
-        let vals = &sweep.value[first..first + s.len()];
-        out.push_str(&format!(
-            "\\[\n{} = {}\n\\]\n",
-            latex_name(&s.name),
-            bmatrix(vals, s.rows, s.cols, p)
-        ));
-    }
-    if trace.n_outputs == 1 {
-        let o = crate::core::notation::latex_name_or(c.names(), trace.output());
-        for s in &trace.shaped_inputs {
-            let first = s.first as usize;
-            let Some(vals) = sweep.adjoint.get(first..first + s.len()) else {
-                continue;
-            };
-            out.push_str(&format!(
-                "\\[\n\\frac{{\\partial {o}}}{{\\partial {}}} = {}\n\\]\n",
-                latex_name(&s.name),
-                bmatrix(vals, s.rows, s.cols, p)
-            ));
-        }
-    }
-    out
-}
-
-/// A number inside math mode.
-fn math_num(x: f64, p: usize) -> String {
-    match fixed(x, p).as_str() {
-        "inf" => "\\infty".into(),
-        "-inf" => "-\\infty".into(),
-        "NaN" => "\\mathrm{NaN}".into(),
-        s => s.to_string(),
-    }
-}
-
-fn tex_num(x: f64, p: usize) -> String {
-    let s = fixed(x, p);
-    match s.as_str() {
-        "inf" => "$\\infty$".into(),
-        "-inf" => "$-\\infty$".into(),
-        "NaN" => "NaN".into(),
-        _ => format!("${s}$"),
-    }
 }

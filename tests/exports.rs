@@ -1,0 +1,321 @@
+//! Every export checked by the program that consumes it, as an instructor
+//! or an autograder would: the LaTeX compiled by pdflatex and read back
+//! from the PDF. External programs are installed by `.ci/run`; where one is
+//! missing outside CI the test says so and skips.
+
+use std::path::Path;
+use std::process::Command as Process;
+
+mod common;
+use common::{adtrace, scratch};
+
+/// Whether an external program is here. In CI (`CI` set) it must be:
+/// `.ci/run` installs it.
+fn have(program: &str, version_arg: &str) -> bool {
+    let ok = Process::new(program)
+        .arg(version_arg)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is missing: .ci/run installs it"
+        );
+        eprintln!("skipping: {program} is not installed");
+    }
+    ok
+}
+
+fn eval(args: &[&str]) -> String {
+    let out = adtrace().arg("eval").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "adtrace eval {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The programs of the lecture's example scripts (`assets/*.adt`): the
+/// lines that are neither comments, commands nor a new point.
+fn lecture_programs() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "adt"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(!text.contains("\\\n"), "a continued line in {f:?}");
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('#') || t.starts_with(':') || t.starts_with("at ") {
+                continue;
+            }
+            let name = f.file_stem().unwrap().to_string_lossy();
+            out.push((format!("{name}:{}", i + 1), t.to_string()));
+        }
+    }
+    assert!(out.len() >= 10, "{out:?}");
+    out
+}
+
+/// Every operation of the language, at a point where each is smooth.
+const EVERY_OP: &str = "f(x, y) = -x + x - y + x*y + x/y + x^y + x^3 + sin(x) + cos(x) + tan(x) \
+    + exp(x) + ln(x) + log(y) + sqrt(x) + tanh(x) + sigmoid(x) + relu(x) + abs(x) + softplus(x) \
+    at x = 0.5, y = 2";
+/// Names the language allows that TeX spells differently: Greek letters,
+/// accents, subscript digits.
+const GREEK: &str = "L(θ, β, Δ, ϑ, x₁, é, ŷ) = θ*β + Δ^2 + sin(ϑ) + x₁/é + ŷ \
+    at θ = 1, β = 2, Δ = 0.5, ϑ = 1, x₁ = 2, é = 4, ŷ = 1";
+/// Every warning kind, and non-finite numbers in the table.
+const WARNINGS: &str = "ln(x) + 1/y + abs(y) + sqrt(y) + relu(y) at x = -1, y = 0";
+
+/// Programs and flags whose LaTeX must compile, each with strings the PDF
+/// must show.
+fn latex_cases() -> Vec<(String, Vec<String>, Vec<&'static str>)> {
+    let mut cases: Vec<(String, Vec<String>, Vec<&'static str>)> = lecture_programs()
+        .into_iter()
+        .map(|(name, p)| (name, vec![p, "--steps".to_string()], Vec::new()))
+        .collect();
+    let own = |name: &str, args: &[&str], shows: Vec<&'static str>| {
+        (
+            name.to_string(),
+            args.iter().map(|s| s.to_string()).collect(),
+            shows,
+        )
+    };
+    cases.extend([
+        // f = sqrt(c) + cos(c) at x = 1: value, forward and reverse gradient.
+        own(
+            "graph",
+            &[
+                "a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e at x = 1",
+                "--steps",
+            ],
+            vec!["1.0900", "5.9831", "√", "0.8045", "Reverse sweep"],
+        ),
+        own("every operation", &[EVERY_OP, "--steps"], vec!["|x|"]),
+        own("greek", &[GREEK, "--steps"], vec!["θ", "β", "∆", "ϑ"]),
+        // A name TeX has no letters for is spelled by its code points.
+        own("cjk", &["損失 = x^2 at x = 3", "--steps"], vec!["U+640D"]),
+        own(
+            "warnings",
+            &[WARNINGS, "--steps"],
+            vec!["Warning", "domain", "kink", "NaN", "∞"],
+        ),
+        own(
+            "cotangent",
+            &[
+                "f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3",
+                "--cotangent",
+                "f=[1, 0, 0]",
+                "--steps",
+            ],
+            vec!["Vector-Jacobian product", "Jacobian"],
+        ),
+        own(
+            "jacobian by reverse mode",
+            &[
+                "f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3",
+                "--jacobian",
+                "reverse",
+                "--steps",
+            ],
+            vec!["Reverse sweep 3 of 3", "reverse mode"],
+        ),
+        own(
+            "part way",
+            &["sin(x)*y at x = 1, y = 2", "--step", "5", "--steps"],
+            vec!["Step 6 of 8"],
+        ),
+        own(
+            "output only",
+            &["sin(x)*y at x = 1, y = 2", "--output-only"],
+            vec!["1.6829", "Gradient"],
+        ),
+        own(
+            "griewank",
+            &[
+                "f(x1, x2) = ln(x1) + x1*x2 - sin(x2) at x1 = 2, x2 = 5",
+                "--notation",
+                "griewank",
+                "--steps",
+            ],
+            vec!["11.6521"],
+        ),
+    ]);
+    cases
+}
+
+/// pdflatex on a file in `dir`; the log on failure.
+fn pdflatex(dir: &Path, file: &str) -> Result<String, String> {
+    let out = Process::new("pdflatex")
+        .args(["-interaction=nonstopmode", "-halt-on-error", file])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let log = std::fs::read_to_string(dir.join(file.replace(".tex", ".log"))).unwrap_or_default();
+    if out.status.success() {
+        Ok(log)
+    } else {
+        Err(log)
+    }
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let out = Process::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The packages the first line of a fragment names.
+fn packages(tex: &str) -> String {
+    let first = tex.lines().next().unwrap_or("");
+    let rest = first
+        .strip_prefix("% Needs \\usepackage{")
+        .unwrap_or_else(|| panic!("first line names no packages: {first}"));
+    rest.split('}').next().unwrap().to_string()
+}
+
+/// Every lecture example, every operation, Greek and other Unicode names,
+/// warnings and non-finite numbers, vector programs and many outputs
+/// compile with pdflatex given only the packages the first line names; the
+/// summary is in the PDF, not in comments.
+#[test]
+fn latex_compiles_as_emitted() {
+    if !have("pdflatex", "--version") || !have("pdftotext", "-v") {
+        return;
+    }
+    let dir = scratch("latex");
+    // One document per set of packages, each fragment on its own page.
+    let mut docs: Vec<(String, Vec<usize>)> = Vec::new();
+    let cases = latex_cases();
+    for (k, (name, args, _)) in cases.iter().enumerate() {
+        let mut a: Vec<&str> = vec!["--format", "latex"];
+        a.extend(args.iter().map(String::as_str));
+        let tex = eval(&a);
+        // The summary is visible: no comment holds anything but the
+        // packages and a step's number.
+        for l in tex.lines().skip(1) {
+            assert!(
+                !l.starts_with('%') || l.starts_with("% step "),
+                "{name}: a comment line {l:?}"
+            );
+        }
+        assert!(
+            tex.contains("\\begin{flushleft}"),
+            "{name}: no notes\n{tex}"
+        );
+        std::fs::write(dir.join(format!("f{k}.tex")), &tex).unwrap();
+        let p = packages(&tex);
+        match docs.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, v)) => v.push(k),
+            None => docs.push((p, vec![k])),
+        }
+    }
+    for (d, (pkgs, members)) in docs.iter().enumerate() {
+        let mut doc =
+            format!("\\documentclass{{article}}\n\\usepackage{{{pkgs}}}\n\\begin{{document}}\n");
+        for k in members {
+            doc.push_str(&format!(
+                "\\clearpage\\noindent FRAGMENT-{k}-START\\par\n\\input{{f{k}}}\n"
+            ));
+        }
+        doc.push_str("\\end{document}\n");
+        let file = format!("doc{d}.tex");
+        std::fs::write(dir.join(&file), doc).unwrap();
+        let log = match pdflatex(&dir, &file) {
+            Ok(log) => log,
+            Err(log) => {
+                let tail: String = log
+                    .lines()
+                    .filter(|l| l.starts_with('!') || l.starts_with("l."))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                panic!(
+                    "pdflatex failed with \\usepackage{{{pkgs}}}:\n{tail}\n(in {})",
+                    dir.display()
+                );
+            }
+        };
+        assert!(
+            !log.contains("Overfull \\hbox"),
+            "wider than the page:\n{log}"
+        );
+        let text = pdf_text(&dir.join(format!("doc{d}.pdf")));
+        for &k in members {
+            let start = format!("FRAGMENT-{k}-START");
+            let body = text
+                .split(&start)
+                .nth(1)
+                .unwrap_or_else(|| panic!("{start} not in the PDF"));
+            let body = body.split("FRAGMENT-").next().unwrap();
+            let (name, _, shows) = &cases[k];
+            for s in shows {
+                assert!(
+                    body.contains(s),
+                    "{name}: the PDF does not show {s:?}:\n{body}"
+                );
+            }
+        }
+    }
+}
+
+/// `--standalone` is a whole document pdflatex compiles on its own; the
+/// table's numbers are in the PDF.
+#[test]
+fn latex_standalone_document() {
+    if !have("pdflatex", "--version") || !have("pdftotext", "-v") {
+        return;
+    }
+    let dir = scratch("latex-standalone");
+    let tex = eval(&[
+        "--format",
+        "latex",
+        "--standalone",
+        "--steps",
+        "W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2 at x = 1",
+    ]);
+    assert!(tex.contains("\\documentclass") && tex.trim_end().ends_with("\\end{document}"));
+    std::fs::write(dir.join("nn.tex"), &tex).unwrap();
+    pdflatex(&dir, "nn.tex").unwrap_or_else(|log| panic!("{log}"));
+    let text = pdf_text(&dir.join("nn.pdf"));
+    // The lecture's neural-net table: L = 0.7109, ∂L/∂x = -0.2859, d2 = 0.1413.
+    for s in ["0.7109", "−0.2859", "0.1413", "Gradient (reverse mode)"] {
+        assert!(text.contains(s), "{s}: {text}");
+    }
+}
+
+/// A long trace is a longtable that breaks across pages instead of running
+/// off the first one.
+#[test]
+fn latex_long_trace_breaks_across_pages() {
+    let mut src = String::from("v1 = sin(x)");
+    for i in 2..=78 {
+        src.push_str(&format!("; v{i} = sin(v{})", i - 1));
+    }
+    src.push_str(" at x = 1");
+    let tex = eval(&["--format", "latex", "--standalone", &src]);
+    assert!(packages(&tex).contains("longtable"), "{tex}");
+    assert!(tex.contains("\\begin{longtable}") && tex.contains("\\endhead"));
+    if !have("pdflatex", "--version") || !have("pdftotext", "-v") {
+        return;
+    }
+    let dir = scratch("latex-long");
+    std::fs::write(dir.join("long.tex"), &tex).unwrap();
+    let log = pdflatex(&dir, "long.tex").unwrap_or_else(|log| panic!("{log}"));
+    assert!(!log.contains("Overfull \\vbox"), "{log}");
+    let text = pdf_text(&dir.join("long.pdf"));
+    assert!(text.matches('\u{c}').count() >= 2, "one page only: {text}");
+    // The last row and the summary made it onto a page.
+    assert!(text.contains("x78"), "{text}");
+    assert!(text.contains("Gradient"), "{text}");
+}
