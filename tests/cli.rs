@@ -187,7 +187,7 @@ fn text_markdown_latex_dot() {
     )
     .unwrap();
     assert!(
-        md.contains("| x2 |  | `tanh(x1)` | 0.9640 | 0.1413 |"),
+        md.contains("| x2 |  | tanh(x1) | 0.9640 | 0.1413 |"),
         "{md}"
     );
     let tex = String::from_utf8(

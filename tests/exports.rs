@@ -319,3 +319,141 @@ fn latex_long_trace_breaks_across_pages() {
     assert!(text.contains("x78"), "{text}");
     assert!(text.contains("Gradient"), "{text}");
 }
+
+/// The tables of a Markdown document as a GFM reader sees them: for each
+/// table, its rows (the header first), each a list of cell texts.
+fn markdown_tables(md: &str) -> Vec<Vec<Vec<String>>> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let mut tables: Vec<Vec<Vec<String>>> = Vec::new();
+    for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match ev {
+            Event::Start(Tag::Table(_)) => tables.push(Vec::new()),
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                tables.last_mut().unwrap().push(Vec::new());
+            }
+            Event::Start(Tag::TableCell) => {
+                tables
+                    .last_mut()
+                    .unwrap()
+                    .last_mut()
+                    .unwrap()
+                    .push(String::new());
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(cell) = tables
+                    .last_mut()
+                    .and_then(|t| t.last_mut())
+                    .and_then(|r| r.last_mut())
+                {
+                    cell.push_str(&t);
+                }
+            }
+            Event::End(pulldown_cmark::TagEnd::Table) => {
+                // Later text is not in a table: close it with a marker row.
+                tables.last_mut().unwrap().push(vec!["<end>".into()]);
+            }
+            _ => {}
+        }
+    }
+    for t in &mut tables {
+        t.pop();
+    }
+    tables
+}
+
+/// A table cell's number against the JSON's (strings for non-finite).
+fn same_number(cell: &str, json: &serde_json::Value, precision: f64) -> bool {
+    match (cell, json) {
+        ("NaN", v) => v == "NaN",
+        ("inf", v) => v == "Infinity",
+        ("-inf", v) => v == "-Infinity",
+        (c, v) => match (c.parse::<f64>(), v.as_f64()) {
+            (Ok(a), Some(b)) => (a - b).abs() <= precision,
+            _ => false,
+        },
+    }
+}
+
+/// Every Markdown table, read by a real GFM parser, holds exactly the
+/// trace: one row per node, each cell the JSON's label, name, operation
+/// (`|x|` of abs inside its cell) and numbers; the Jacobian's table one
+/// row per output. `--ascii` is ASCII throughout (pandoc's PDF route).
+#[test]
+fn markdown_cells_survive_a_real_parser() {
+    let mut programs: Vec<Vec<String>> = lecture_programs()
+        .into_iter()
+        .map(|(_, p)| vec![p])
+        .collect();
+    for p in [
+        EVERY_OP,
+        GREEK,
+        WARNINGS,
+        "x_1*y_2 + abs(x_1 - y_2)^2 at x_1 = 1, y_2 = 3",
+        "f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3",
+    ] {
+        programs.push(vec![p.to_string()]);
+    }
+    let mut checked_abs = false;
+    for program in &programs {
+        for ascii in [false, true] {
+            let mut args: Vec<&str> = program.iter().map(String::as_str).collect();
+            if ascii {
+                args.push("--ascii");
+            }
+            let md = eval(&[&["--format", "markdown", "--steps"], &args[..]].concat());
+            let json: serde_json::Value =
+                serde_json::from_str(&eval(&[&["--format", "json"], &args[..]].concat())).unwrap();
+            if ascii {
+                assert!(md.is_ascii(), "{md}");
+            }
+            let tables = markdown_tables(&md);
+            let table = &tables[0];
+            assert_eq!(
+                table[0],
+                ["row", "name", "operation"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(table[0][3..].iter().cloned())
+                    .collect::<Vec<_>>()
+            );
+            assert_eq!(table[0].len(), 7, "{md}");
+            let nodes = json["nodes"].as_array().unwrap();
+            assert_eq!(table.len() - 1, nodes.len(), "{program:?}\n{md}");
+            for (row, node) in table[1..].iter().zip(nodes) {
+                assert_eq!(row.len(), 7, "{row:?}");
+                assert_eq!(row[0], node["label"], "{row:?}\n{md}");
+                if row[1].is_empty() {
+                    assert_eq!(node["name"], node["label"], "{row:?}");
+                } else {
+                    assert_eq!(row[1], node["name"], "{row:?}");
+                }
+                assert_eq!(row[2], node["expr"], "{row:?}\n{md}");
+                for (k, field) in [(3, "value"), (4, "tangent"), (5, "adjoint")] {
+                    assert!(
+                        same_number(&row[k], &node[field], 5e-5),
+                        "{field} {row:?} {node}"
+                    );
+                }
+                if node["op"] == "abs" && !ascii {
+                    assert!(row[2].starts_with('|') && row[2].ends_with('|'), "{row:?}");
+                    checked_abs = true;
+                }
+            }
+            if let Some(jac) = json.get("jacobian") {
+                let jt = &tables[1];
+                let rows = jac["rows"].as_array().unwrap();
+                assert_eq!(jt.len() - 1, rows.len(), "{md}");
+                for (row, want) in jt[1..].iter().zip(rows) {
+                    let want = want.as_array().unwrap();
+                    assert_eq!(row.len(), want.len() + 1, "{row:?}");
+                    for (cell, w) in row[1..].iter().zip(want) {
+                        assert!(same_number(cell, w, 5e-5), "{cell} {w}");
+                    }
+                }
+            } else {
+                assert_eq!(tables.len(), 1, "{md}");
+            }
+        }
+    }
+    assert!(checked_abs, "no abs row was checked");
+}

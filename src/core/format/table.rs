@@ -36,7 +36,12 @@ fn rows(c: &Ctx) -> Vec<Row> {
             let cell = |known: bool, x: f64| if known { fixed(x, p) } else { String::new() };
             Row {
                 label: n.label(i),
-                name: node.name.as_deref().unwrap_or("").to_string(),
+                // In ASCII the program's name spelled (θ → theta), as in rules.
+                name: match node.name.as_deref() {
+                    Some(s) if n.style.ascii => crate::core::notation::ascii_name(s),
+                    Some(s) => s.to_string(),
+                    None => String::new(),
+                },
                 operation: c.ex.op_text(i),
                 value: cell(k.value, sweep.value[i]),
                 tangent: cell(k.tangent, sweep.tangent[i]),
@@ -501,57 +506,99 @@ fn step_lines(c: &Ctx) -> Vec<(String, Vec<String>)> {
     out
 }
 
-/// The table as GitHub-flavoured Markdown.
+/// Markdown text with every character that could start markup escaped,
+/// so that a cell holds exactly its text in any CommonMark or pandoc
+/// reader: `|x|` stays inside its cell, `x*y` and `x_1` are not emphasis,
+/// `x^2` is not a superscript, a `$` does not open math.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '|'
+                | '#'
+                | '~'
+                | '^'
+                | '$'
+                | '!'
+                | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The table as GitHub-flavoured Markdown: every cell escaped
+/// (`md_escape`), the summary as a list, the Jacobian as a second table,
+/// `--steps` as numbered lists of code. `--ascii` makes it ASCII, the form
+/// pandoc's default PDF route (pdflatex) reads.
 pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     let c = Ctx::new(trace, sweep, opts);
-    let cols = c.names().columns();
+    let n = c.names();
+    // ASCII first (when asked), then escaped: `to_ascii` adds `^` and `*`.
+    let cell = |s: &str| md_escape(&n.out(s.to_string()));
+    let cols = n.columns();
     let mut out = String::new();
     if !opts.output_only {
         let _ = writeln!(
             out,
             "| row | name | operation | {} | {} | {} | note |",
-            cols[0], cols[1], cols[2]
+            cell(&cols[0]),
+            cell(&cols[1]),
+            cell(&cols[2])
         );
         out.push_str("|---|---|---|--:|--:|--:|---|\n");
         for r in rows(&c) {
-            let cell = |s: &str| s.replace('|', "\\|");
             let _ = writeln!(
                 out,
-                "| {} | {} | `{}` | {} | {} | {} | {} |",
-                r.label,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                cell(&r.label),
                 cell(&r.name),
-                r.operation.replace('`', "'"),
-                r.value,
-                r.tangent,
-                r.adjoint,
-                r.note
+                cell(&r.operation),
+                cell(&r.value),
+                cell(&r.tangent),
+                cell(&r.adjoint),
+                cell(&r.note)
             );
         }
         out.push('\n');
     }
     for l in summary(&c, false) {
-        let _ = writeln!(out, "- {l}");
+        let _ = writeln!(out, "- {}", cell(&l));
     }
     if c.at.is_none()
         && let Some(Ok(j)) = c.jacobian()
     {
-        let n = c.names();
         let p = n.style.precision;
-        let head: Vec<String> = (0..j.inputs).map(|i| format!("∂/∂{}", n.sym(i))).collect();
+        let head: Vec<String> = (0..j.inputs)
+            .map(|i| cell(&format!("∂/∂{}", n.sym(i))))
+            .collect();
         let _ = writeln!(out, "\n| | {} |", head.join(" | "));
         let _ = writeln!(out, "|---|{}", "--:|".repeat(j.inputs));
         for (i, r) in c.trace.outputs().enumerate() {
-            let cells: Vec<String> = j.row(i).iter().map(|x| fixed(*x, p)).collect();
-            let _ = writeln!(out, "| {} | {} |", n.sym(r), cells.join(" | "));
+            let cells: Vec<String> = j.row(i).iter().map(|x| cell(&fixed(*x, p))).collect();
+            let _ = writeln!(out, "| {} | {} |", cell(&n.sym(r)), cells.join(" | "));
         }
     }
     if opts.steps {
         for (heading, lines) in step_lines(&c) {
-            let _ = writeln!(out, "\n**{}**\n", heading.trim_end_matches(':'));
+            let _ = writeln!(out, "\n**{}**\n", cell(heading.trim_end_matches(':')));
             for l in lines {
-                let _ = writeln!(out, "1. `{}`", l.trim_start().replace('`', "'"));
+                // A code span shows its text as it is; a backtick inside
+                // would end it.
+                let code = n.out(l.trim_start().to_string()).replace('`', "'");
+                let _ = writeln!(out, "1. `{code}`");
             }
         }
     }
-    c.names().out(out)
+    out
 }
