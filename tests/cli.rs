@@ -213,7 +213,7 @@ fn text_markdown_latex_dot() {
     .unwrap();
     // the shared x² feeds both exp and the sum: two out-edges from one node
     assert!(
-        dot.contains("n1 -> n2;") && dot.contains("n1 -> n3;"),
+        dot.contains("n1 -> n2 [") && dot.contains("n1 -> n3 ["),
         "{dot}"
     );
     let ascii = String::from_utf8(

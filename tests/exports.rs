@@ -457,3 +457,153 @@ fn markdown_cells_survive_a_real_parser() {
     }
     assert!(checked_abs, "no abs row was checked");
 }
+
+/// Render DOT with graphviz; the SVG.
+fn graphviz_svg(dot: &str) -> String {
+    use std::io::Write as _;
+    let mut child = Process::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && err.trim().is_empty(),
+        "dot: {err}\n{dot}"
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The y of a node's first text line in graphviz's SVG.
+fn svg_node_y(svg: &str, node: &str) -> f64 {
+    let at = svg
+        .find(&format!("<title>{node}</title>"))
+        .unwrap_or_else(|| panic!("{node} not in the SVG"));
+    let text = &svg[at..];
+    let y = text.find(" y=\"").unwrap() + 4;
+    text[y..].split('"').next().unwrap().parse().unwrap()
+}
+
+/// Text in SVG is XML-escaped: `&gt;`, `&#45;` for '-'.
+fn svg_text(svg: &str) -> String {
+    svg.replace("&#45;", "-")
+        .replace("&gt;", ">")
+        .replace("&lt;", "<")
+        .replace("&amp;", "&")
+}
+
+/// The DOT pictures render with graphviz for every lecture example, both
+/// sweeps and part way: one edge per use (the JSON's args), the inputs on
+/// one rank, the sweep's numbers in the nodes and the partials on the
+/// edges, a legend, clusters for vector programs.
+#[test]
+fn dot_renders_the_lecture_figures() {
+    let mut programs: Vec<String> = lecture_programs().into_iter().map(|(_, p)| p).collect();
+    programs.extend([
+        EVERY_OP.to_string(),
+        WARNINGS.to_string(),
+        "x*x at x = 3".into(),
+    ]);
+    let graphviz = have("dot", "-V");
+    for p in &programs {
+        let json: serde_json::Value =
+            serde_json::from_str(&eval(&["--format", "json", p])).unwrap();
+        let nodes = json["nodes"].as_array().unwrap();
+        let uses: usize = nodes
+            .iter()
+            .map(|n| n["args"].as_array().unwrap().len())
+            .sum();
+        let inputs = json["inputs"].as_array().unwrap().len();
+        for sweep in ["forward", "reverse"] {
+            let dot = eval(&["--format", "dot", "--sweep", sweep, p]);
+            assert_eq!(dot.matches(" -> n").count(), uses, "{p}\n{dot}");
+            assert!(dot.contains("legend"), "{dot}");
+            assert_eq!(dot.contains("dir=back"), sweep == "reverse" && uses > 0);
+            if json.get("jacobian").is_some() || p.contains('[') {
+                assert!(dot.contains("subgraph cluster_0"), "{p}\n{dot}");
+            }
+            if !graphviz {
+                continue;
+            }
+            let svg = svg_text(&graphviz_svg(&dot));
+            assert_eq!(svg.matches("class=\"edge\"").count(), uses, "{p}");
+            let y0 = svg_node_y(&svg, "n0");
+            for i in 1..inputs {
+                assert_eq!(
+                    svg_node_y(&svg, &format!("n{i}")),
+                    y0,
+                    "{p}: inputs on one rank"
+                );
+            }
+            // The first output's tangent (forward) or the gradient (reverse).
+            let out = &json["output"];
+            let want: Vec<f64> = if sweep == "forward" {
+                vec![out["tangent"].as_f64().unwrap_or(f64::NAN)]
+            } else {
+                json["inputs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| {
+                        out["gradient"][i.as_str().unwrap()]
+                            .as_f64()
+                            .unwrap_or(f64::NAN)
+                    })
+                    .collect()
+            };
+            for w in want.iter().filter(|w| w.is_finite()) {
+                let shown = format!("{:.4}", w);
+                let shown = shown.trim_end_matches('0').trim_end_matches('.');
+                let shown = if shown == "-0" { "0" } else { shown };
+                assert!(
+                    svg.contains(&format!("= {shown}<")),
+                    "{p} {sweep}: {shown} not drawn"
+                );
+            }
+        }
+    }
+}
+
+/// The lecture's two figures of f = sqrt(c) + cos(c): forward, each edge
+/// the local partial with its number; reverse at the fan-out step, c̄ =
+/// 0.8045 drawn from d̄·∂d/∂c + ē·∂e/∂c, nodes not reached yet `?`.
+#[test]
+fn dot_forward_and_reverse_pictures_of_the_graph_example() {
+    let g = "a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e at x = 1";
+    let fwd = eval(&["--format", "dot", "--sweep", "forward", g]);
+    for s in [
+        "x3  c\\n= a + b\\nc = 3.7183\\nd3 = 7.4366",
+        "n3 -> n4 [label=\"∂d/∂c = 0.2593\"]",
+        "n3 -> n5 [label=\"∂e/∂c = 0.5453\"]",
+        "n0 -> n1 [label=\"∂a/∂x = 2\"]",
+    ] {
+        assert!(fwd.contains(s), "{s}\n{fwd}");
+    }
+    // Step 10: the reverse step of c (7 forward steps, then f, e, d, c).
+    let rev = eval(&["--format", "dot", "--step", "10", g]);
+    for s in [
+        "c = 3.7183\\nc\u{304} = 0.8045\"",
+        "x\u{304} = ?",
+        "d\u{304} = 1",
+        "n3 -> n4 [label=\"∂d/∂c = 0.2593\", penwidth=2.5",
+        "fillcolor",
+    ] {
+        assert!(rev.contains(s), "{s}\n{rev}");
+    }
+    // x*x: two edges, each with its own slot's partial (x = 3).
+    let sq = eval(&["--format", "dot", "x*x at x = 3"]);
+    assert!(
+        sq.contains("n0 -> n1 [label=\"∂x1/∂x, use 1 = 3\"]")
+            && sq.contains("n0 -> n1 [label=\"∂x1/∂x, use 2 = 3\"]"),
+        "{sq}"
+    );
+}

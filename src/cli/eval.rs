@@ -9,7 +9,7 @@
 use clap::Args;
 
 use super::Status;
-use super::args::{FormatArg, StepArg, TraceArgs, parse_step};
+use super::args::{FormatArg, ModeArg, StepArg, TraceArgs, parse_step};
 use crate::core::format;
 use crate::core::pipeline;
 use crate::present::emit;
@@ -39,6 +39,9 @@ pub struct EvalArgs {
     /// right in reverse).
     #[arg(long)]
     pub layers: bool,
+    /// DOT: the forward picture (values and tangents; partials on the edges) or the reverse one (adjoints; edges drawn the way adjoints flow). Default: the sweep of --step, else forward.
+    #[arg(long, value_enum, value_name = "SWEEP")]
+    pub sweep: Option<ModeArg>,
     /// LaTeX: a complete document (\documentclass to \end{document}), ready for pdflatex.
     #[arg(long)]
     pub standalone: bool,
@@ -67,6 +70,10 @@ pub fn eval(args: &EvalArgs) -> Status {
         step: args.step.map(StepArg::index),
         layers: args.layers,
         standalone: args.standalone,
+        sweep: args.sweep.map(|m| match m {
+            ModeArg::Forward => format::Phase::Forward,
+            ModeArg::Reverse => format::Phase::Reverse,
+        }),
     };
     let text = format::render(args.format.into(), ev.trace(), ev.sweep(), opts);
     if args.timings {

@@ -19,6 +19,7 @@ pub use table::{markdown, text};
 use crate::core::explain::{Explainer, Known};
 use crate::core::jacobian::{Jacobian, TooLarge};
 use crate::core::notation::{Names, Style};
+pub use crate::core::schedule::Phase;
 use crate::core::schedule::{Schedule, Segment, Step};
 use crate::core::sweep::Sweep;
 use crate::core::trace::Trace;
@@ -66,6 +67,8 @@ pub struct Options {
     /// Text: the layer view (each vector statement's Jacobian block and
     /// the sweeps as products of blocks).
     pub layers: bool,
+    /// DOT: which sweep's picture (`None`: the step's, else forward).
+    pub sweep: Option<Phase>,
     /// LaTeX: a whole document (`\documentclass` to `\end{document}`).
     pub standalone: bool,
 }
