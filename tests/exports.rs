@@ -607,3 +607,251 @@ fn dot_forward_and_reverse_pictures_of_the_graph_example() {
         "{sq}"
     );
 }
+
+/// Outputs of `--format json` covering every field: the lecture examples,
+/// warnings and non-finite numbers, huge and tiny numbers, Greek names,
+/// several outputs and vectors, a cotangent, both Jacobian modes, a step
+/// part way, the output only, Griewank's notation, and `run`'s JSON Lines.
+fn json_outputs() -> Vec<(String, String)> {
+    let mut runs: Vec<Vec<String>> = lecture_programs()
+        .into_iter()
+        .map(|(_, p)| vec![p])
+        .collect();
+    let own = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let multi = "f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3";
+    runs.extend([
+        own(&[EVERY_OP]),
+        own(&[GREEK]),
+        own(&[WARNINGS]),
+        own(&["exp(x) + 1/(x - 1000) at x = 1000"]),
+        own(&["x*1e300 + y*1e-300 at x = 2, y = 3"]),
+        own(&[multi]),
+        own(&[multi, "--cotangent", "f=[1, 0, 2]"]),
+        own(&[multi, "--jacobian", "reverse"]),
+        own(&[multi, "--jacobian", "forward", "--step", "4"]),
+        own(&["sin(x)*y at x = 1, y = 2", "--step", "5"]),
+        own(&["sin(x)*y at x = 1, y = 2", "--output-only"]),
+        own(&[
+            "f(x1, x2) = ln(x1) + x1*x2 - sin(x2) at x1 = 2, x2 = 5",
+            "--notation",
+            "griewank",
+        ]),
+        own(&["2^10 + pi"]),
+    ]);
+    let mut out = Vec::new();
+    for r in runs {
+        let mut args = vec!["--format", "json"];
+        args.extend(r.iter().map(String::as_str));
+        let text = eval(&args);
+        assert_eq!(text.lines().count(), 1, "one line: {text}");
+        out.push((r.join(" "), text.trim_end().to_string()));
+    }
+    // `adtrace run --format json` prints JSON Lines: one object per table.
+    let run = adtrace()
+        .args(["run", "--format", "json", "graph"])
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let lines: Vec<String> = String::from_utf8(run.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert!(lines.len() >= 2, "{lines:?}");
+    for (k, l) in lines.into_iter().enumerate() {
+        out.push((format!("run graph, line {}", k + 1), l));
+    }
+    out
+}
+
+/// Every JSON output validates against the schema in the repository
+/// (`docs/eval.schema.json`), checked by Python's jsonschema (installed by
+/// `.ci/run`: a Rust validator would add dozens of crates to the build).
+#[test]
+fn json_validates_against_the_schema() {
+    let python = Process::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !python {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 with jsonschema is missing: .ci/run installs it"
+        );
+        eprintln!("skipping: python3 with jsonschema is not installed");
+        return;
+    }
+    let dir = scratch("json-schema");
+    let outputs = json_outputs();
+    let lines: Vec<&str> = outputs.iter().map(|(_, j)| j.as_str()).collect();
+    std::fs::write(dir.join("all.jsonl"), lines.join("\n") + "\n").unwrap();
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/eval.schema.json");
+    let check = r#"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+v = jsonschema.Draft202012Validator(schema)
+bad = 0
+for n, line in enumerate(open(sys.argv[2]), 1):
+    doc = json.loads(line)
+    for e in v.iter_errors(doc):
+        bad += 1
+        print(f"line {n}: {e.json_path}: {e.message}")
+    # Numbers are floats or ints as written: never a 301-digit int.
+    def walk(x):
+        if isinstance(x, int) and not isinstance(x, bool):
+            assert abs(x) < 10**16, (n, x)
+        elif isinstance(x, dict):
+            for y in x.values(): walk(y)
+        elif isinstance(x, list):
+            for y in x: walk(y)
+    walk(doc)
+print(f"{bad} errors")
+sys.exit(1 if bad else 0)
+"#;
+    let out = Process::new("python3")
+        .args(["-c", check])
+        .arg(&schema)
+        .arg(dir.join("all.jsonl"))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}\n(the outputs, in order: {:?})",
+        String::from_utf8_lossy(&out.stderr),
+        outputs.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    assert!(report.contains("0 errors"), "{report}");
+}
+
+/// Every key path in a JSON value; the keys of by-name objects (a point, a
+/// gradient) as `*`.
+fn key_paths(v: &serde_json::Value, path: &str, out: &mut std::collections::BTreeSet<String>) {
+    const BY_NAME: [&str; 4] = ["point", "seed", "output.gradient", "cotangent"];
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                let key = if BY_NAME.contains(&path) {
+                    "*"
+                } else {
+                    k.as_str()
+                };
+                let p = if path.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{path}.{key}")
+                };
+                out.insert(p.clone());
+                key_paths(x, &p, out);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for x in a {
+                key_paths(x, &format!("{path}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The complete key set of the JSON interface, pinned: renaming or
+/// removing a field (against the README's promise) fails here; adding one
+/// means adding it here, to the schema and to the README.
+#[test]
+fn json_key_set_is_pinned() {
+    let mut keys = std::collections::BTreeSet::new();
+    for (name, text) in json_outputs() {
+        let v: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(v["schema"], 1, "{name}");
+        key_paths(&v, "", &mut keys);
+    }
+    let want = [
+        "cotangent",
+        "cotangent.*",
+        "cse",
+        "inputs",
+        "jacobian",
+        "jacobian.inputs",
+        "jacobian.mode",
+        "jacobian.outputs",
+        "jacobian.rows",
+        "nodes",
+        "nodes[].adjoint",
+        "nodes[].args",
+        "nodes[].constants",
+        "nodes[].depends_on_seed",
+        "nodes[].expr",
+        "nodes[].group",
+        "nodes[].group.index",
+        "nodes[].group.name",
+        "nodes[].index",
+        "nodes[].label",
+        "nodes[].name",
+        "nodes[].op",
+        "nodes[].partials",
+        "nodes[].reaches_output",
+        "nodes[].tangent",
+        "nodes[].value",
+        "notation",
+        "output",
+        "output.gradient",
+        "output.gradient.*",
+        "output.name",
+        "output.tangent",
+        "output.value",
+        "outputs",
+        "outputs[].name",
+        "outputs[].tangent",
+        "outputs[].value",
+        "point",
+        "point.*",
+        "schema",
+        "seed",
+        "seed.*",
+        "step",
+        "steps",
+        "steps[].general",
+        "steps[].index",
+        "steps[].node",
+        "steps[].numeric",
+        "steps[].phase",
+        "steps[].sweep",
+        "steps[].symbolic",
+        "steps[].terms",
+        "steps[].terms[].adjoint",
+        "steps[].terms[].node",
+        "steps[].terms[].partial",
+        "steps[].terms[].rule",
+        "steps[].text",
+        "sweeps",
+        "sweeps.forward",
+        "sweeps.mode",
+        "sweeps.reverse",
+        "warnings",
+        "warnings[].kind",
+        "warnings[].message",
+        "warnings[].node",
+    ];
+    let got: Vec<&str> = keys.iter().map(String::as_str).collect();
+    assert_eq!(got, want);
+}
+
+/// Large and small numbers carry an exponent (1e300 is not a 301-digit
+/// integer), and every number parses back to the same 64-bit float.
+#[test]
+fn json_numbers_use_exponents_and_round_trip() {
+    let text = eval(&["--format", "json", "x*1e300 + y*1e-300 at x = 2, y = 3"]);
+    assert!(text.contains("\"value\": 2e300"), "{text}");
+    assert!(text.contains("\"y\": 1e-300"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["output"]["value"].as_f64(), Some(2e300));
+    assert_eq!(v["output"]["gradient"]["x"].as_f64(), Some(1e300));
+    assert_eq!(v["output"]["gradient"]["y"].as_f64(), Some(1e-300));
+    // Ordinary numbers keep full precision: sin(1) to the last bit.
+    let t = eval(&["--format", "json", "sin(x) at x = 1"]);
+    let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+    assert_eq!(v["output"]["value"].as_f64(), Some(1f64.sin()));
+    assert_eq!(v["output"]["tangent"].as_f64(), Some(1f64.cos()));
+}
