@@ -855,3 +855,29 @@ fn json_numbers_use_exponents_and_round_trip() {
     assert_eq!(v["output"]["value"].as_f64(), Some(1f64.sin()));
     assert_eq!(v["output"]["tangent"].as_f64(), Some(1f64.cos()));
 }
+
+/// The text table counts terminal cells: a CJK name (two cells a
+/// character) and a combining macron (none) leave every column aligned.
+#[test]
+fn text_table_aligns_wide_and_combining_names() {
+    use unicode_width::UnicodeWidthStr;
+    let text = eval(&["損失 = x^2; x\u{304} = 損失 + 1; y = sin(x\u{304}) at x = 3"]);
+    let table: Vec<&str> = text.lines().take_while(|l| !l.is_empty()).collect();
+    assert_eq!(table.len(), 5, "{text}");
+    // Right-aligned numbers end every row at the same cell, and each
+    // column starts at the same cell on every row.
+    let widths: Vec<usize> = table.iter().map(|l| l.width()).collect();
+    assert!(widths.iter().all(|&w| w == widths[0]), "{widths:?}\n{text}");
+    for needle in [["x1", "損失"], ["x2", "x\u{304}"]] {
+        let row = table.iter().find(|l| l.starts_with(needle[0])).unwrap();
+        let header = table[0];
+        let col = |l: &str, s: &str| l[..l.find(s).unwrap()].width();
+        assert_eq!(col(row, needle[1]), col(header, "name"), "{text}");
+    }
+    let row = table.iter().find(|l| l.starts_with("x2")).unwrap();
+    let op = row.find("損失 + 1").unwrap();
+    assert_eq!(
+        row[..op].width(),
+        table[0][..table[0].find("operation").unwrap()].width()
+    );
+}

@@ -403,10 +403,9 @@ fn unit_seed(seed: &[f64]) -> Option<usize> {
     }
 }
 
+/// Terminal cells: a CJK character takes two, a combining mark none.
 fn width(s: &str) -> usize {
-    s.chars()
-        .filter(|c| !('\u{0300}'..='\u{036f}').contains(c))
-        .count()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 fn pad_right(s: &str, w: usize) -> String {
