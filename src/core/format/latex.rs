@@ -81,7 +81,8 @@ fn table(c: &Ctx, long: bool, out: &mut String) {
         );
         out.push_str("\\bottomrule\n\\endlastfoot\n");
     } else {
-        out.push_str("\\begin{tabular}{@{}lllrrr@{}}\n\\toprule\n");
+        // No paragraph indent: the table lines up with the notes under it.
+        out.push_str("\\noindent\\begin{tabular}{@{}lllrrr@{}}\n\\toprule\n");
         out.push_str(&header);
         out.push_str("\\midrule\n");
     }
