@@ -881,3 +881,56 @@ fn text_table_aligns_wide_and_combining_names() {
         table[0][..table[0].find("operation").unwrap()].width()
     );
 }
+
+/// pandoc, the converter instructors run on Markdown notes: it reads the
+/// abs row's `|x|` inside its cell, and `--ascii` Markdown goes through
+/// its default PDF route (pdflatex), which the Unicode form cannot (x̄'s
+/// combining macron is not set up for pdflatex).
+#[test]
+fn markdown_through_pandoc() {
+    if !have("pandoc", "--version") || !have("pdflatex", "--version") || !have("pdftotext", "-v") {
+        return;
+    }
+    use std::io::Write as _;
+    let pandoc = |md: &str, args: &[&str], dir: &Path| {
+        let mut child = Process::new("pandoc")
+            .args(args)
+            .current_dir(dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(md.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let dir = scratch("pandoc");
+    let program = "f(x, y) = abs(x)*y + ln(y) at x = -1, y = 2";
+    let md = eval(&["--format", "markdown", "--steps", program]);
+    let html = pandoc(&md, &["-t", "html"], &dir);
+    assert!(html.status.success());
+    let html = String::from_utf8(html.stdout).unwrap();
+    let row = html
+        .split("<tr")
+        .find(|r| r.contains("<td>x2</td>"))
+        .unwrap_or_else(|| panic!("{html}"));
+    assert_eq!(row.matches("<td").count(), 7, "{row}");
+    assert!(row.contains("<td>|x|</td>"), "{row}");
+    let ascii = eval(&["--format", "markdown", "--steps", "--ascii", program]);
+    let out = pandoc(&ascii, &["-o", "table.pdf"], &dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = pdf_text(&dir.join("table.pdf"));
+    // f = |-1|·2 + ln 2, ∂f/∂x = sign(-1)·2, ∂f/∂y = |-1| + 1/2.
+    for s in ["2.6931", "-2.0000", "1.5000", "abs(x)", "xbar"] {
+        assert!(text.contains(s), "{s}: {text}");
+    }
+}
