@@ -146,9 +146,10 @@ fn a_script_error_exits_2_before_running_anything() {
         "{}",
         r.stderr
     );
+    // Every syntax error at once, so a student fixes them in one pass.
     assert!(
-        !r.stderr.contains(":3:"),
-        "only the first error: {}",
+        r.stderr.contains(&format!(" --> {p}:3:8")),
+        "the second error too: {}",
         r.stderr
     );
     assert!(r.stdout.is_empty(), "nothing ran: {}", r.stdout);

@@ -53,8 +53,13 @@ pub fn lookup(
             Ok((format!("∂{of}/∂{wrt}"), jac.get(i, j)))
         }
         Target::Name(name) => {
+            let both = Both::new(trace, style);
+            let query = Query::of(name);
             for row in 0..trace.len() {
-                if let Some(col) = column_of(name, trace, row, style) {
+                if !query.may_name(trace, row) {
+                    continue;
+                }
+                if let Some(col) = column_of(name, trace, row, &both) {
                     let v = match col {
                         Column::Value => sweep.value[row],
                         Column::Tangent => sweep.tangent[row],
@@ -95,9 +100,10 @@ fn input_of(input: &str, trace: &Trace) -> Result<usize, String> {
 /// The output row a name denotes (its program name, `z[2]`, or its label),
 /// or a hint listing the outputs.
 fn output_row(name: &str, trace: &Trace, style: Style) -> Result<usize, String> {
+    let both = Both::new(trace, style);
     trace
         .outputs()
-        .find(|&r| column_of(name, trace, r, style) == Some(Column::Value))
+        .find(|&r| column_of(name, trace, r, &both) == Some(Column::Value))
         .ok_or_else(|| {
             let n = Names::new(trace, style);
             let outs: Vec<String> = trace.outputs().map(|r| n.sym(r)).collect();
@@ -121,28 +127,88 @@ fn tangent_index(n: &Names, row: usize, style: Style) -> String {
     }
 }
 
+/// The number in a label-like name (`x5`, `xbar5`, `d5`, `v̄₋₁`, `v_-1`), if any.
+fn label_index(name: &str) -> Option<i64> {
+    let mut digits = String::new();
+    for c in name.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '₀'..='₉' => digits.push(char::from(b'0' + (c as u32 - '₀' as u32) as u8)),
+            '-' | '₋' if digits.is_empty() => digits.push('-'),
+            _ if !digits.is_empty() && digits != "-" => break,
+            _ => {}
+        }
+    }
+    digits.parse().ok()
+}
+
+/// A name to look up, prepared once: its label number and its forms with
+/// the accents and the `bar`/`dot` of an adjoint or a tangent taken out.
+struct Query {
+    forms: Vec<String>,
+    index: Option<i64>,
+}
+
+impl Query {
+    fn of(name: &str) -> Query {
+        let plain: String = name
+            .chars()
+            .filter(|c| !matches!(c, '\u{0304}' | '\u{0307}'))
+            .collect();
+        let mut forms = vec![name.to_string(), plain.replacen("bar", "", 1)];
+        forms.push(plain.replacen("dot", "", 1));
+        forms.push(plain);
+        Query {
+            forms,
+            index: label_index(name),
+        }
+    }
+
+    /// Whether the name can denote a column of `row` at all: it holds the
+    /// row's program name, or its number is the row's label number
+    /// (lecture or Griewank). A cheap test, so that one `:expect` reads
+    /// each row once without building its symbols.
+    fn may_name(&self, trace: &Trace, row: usize) -> bool {
+        if let Some(p) = trace.nodes[row].name.as_deref()
+            && self.forms.iter().any(|f| f.contains(p))
+        {
+            return true;
+        }
+        self.index.is_some_and(|k| {
+            let griewank = row as i64 - trace.n_inputs as i64 + 1;
+            k == row as i64 || k == griewank
+        })
+    }
+}
+
+/// The notation in Unicode and in ASCII, made once per lookup (making
+/// one reads every row's name).
+struct Both<'t> {
+    uni: Names<'t>,
+    asc: Names<'t>,
+    style: Style,
+}
+
+impl<'t> Both<'t> {
+    fn new(trace: &'t Trace, style: Style) -> Both<'t> {
+        let with = |ascii| Names::new(trace, Style { ascii, ..style });
+        Both {
+            uni: with(false),
+            asc: with(true),
+            style,
+        }
+    }
+}
+
 /// Which column of `row` the name denotes, if any.
-fn column_of(name: &str, trace: &Trace, row: usize, style: Style) -> Option<Column> {
-    let uni = Names::new(
-        trace,
-        Style {
-            ascii: false,
-            ..style
-        },
-    );
-    let asc = Names::new(
-        trace,
-        Style {
-            ascii: true,
-            ..style
-        },
-    );
+fn column_of(name: &str, trace: &Trace, row: usize, both: &Both) -> Option<Column> {
+    let (uni, asc, style) = (&both.uni, &both.asc, both.style);
     let program_name = trace.nodes.get(row).and_then(|n| n.name.as_deref());
     let mut values = vec![uni.label(row), asc.label(row)];
     let mut tangents = vec![
         uni.tangent(row),
         asc.tangent(row),
-        tangent_index(&uni, row, style),
+        tangent_index(uni, row, style),
     ];
     let mut adjoints = vec![uni.adjoint(row), asc.adjoint(row)];
     let mut refs = vec![uni.label(row), asc.label(row)];

@@ -68,13 +68,7 @@ pub fn split(text: &str) -> Vec<Item> {
 /// Render a diagnostic in an input of a file: FILE:line:col, with the
 /// input's own line shown under it.
 pub fn render_at(d: &Diagnostic, text: &str, file: &str, line: usize) -> String {
-    let pad = "\n".repeat(line.saturating_sub(1));
-    let src = format!("{pad}{text}");
-    let shift = pad.len() as u32;
-    let mut d = d.clone();
-    d.span.start += shift;
-    d.span.end += shift;
-    d.render(&src, file)
+    d.render_from_line(text, file, line)
 }
 
 /// Check the syntax of one input.

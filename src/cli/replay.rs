@@ -29,7 +29,7 @@ pub struct RunArgs {
     /// The terminal size frames are drawn for.
     #[arg(long, value_name = "WxH", value_parser = parse_size, default_value = "100x30")]
     pub size: (u16, u16),
-    /// Report every error instead of stopping at the first.
+    /// Report every error and run on past it (without it: the first 20 syntax errors, and a run stops at the first error).
     #[arg(long)]
     pub keep_going: bool,
 }

@@ -56,7 +56,14 @@ impl Diagnostic {
     /// Render against `src`; `origin` names the source (a file, `--at`), or
     /// is empty for the program given on the command line.
     pub fn render(&self, src: &str, origin: &str) -> String {
+        self.render_from_line(src, origin, 1)
+    }
+
+    /// The same for `src` that starts at line `first_line` of its file (an
+    /// item of a script), without building the lines before it.
+    pub fn render_from_line(&self, src: &str, origin: &str, first_line: usize) -> String {
         let (line, col) = line_col(src, self.span.start as usize);
+        let line = line + first_line.max(1) - 1;
         let mut out = String::new();
         let _ = writeln!(out, "error: {}", self.message);
         let place = if origin.is_empty() {

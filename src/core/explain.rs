@@ -45,9 +45,17 @@ pub struct Explanation {
     pub symbolic: String,
     /// The same with numbers, ending in the result: `= (1 − tanh²(2))·2 = 0.1413`.
     pub numeric: String,
-    /// Reverse steps: one term per consumer, in order.
+    /// Reverse steps: one term per consumer, in order (the first
+    /// `LEDGER_SHOWN` of them; see `more_terms`).
     pub terms: Vec<Term>,
+    /// Consumers past the ones in `terms` (written `+ … (N more terms)`).
+    pub more_terms: usize,
 }
+
+/// How many consumers a reverse step writes out: a row used a million
+/// times is explained in what fits on a screen, not in a million terms.
+/// (`Explainer::explain_all` writes every one, for exports.)
+pub const LEDGER_SHOWN: usize = 12;
 
 impl Explanation {
     /// The explanation as one line (JSON `text`, headless output).
@@ -70,6 +78,8 @@ pub struct Rules {
     /// Starts with `=` (the numbers of `update`) or is a note in words.
     pub numbers: Text,
     pub terms: Vec<TermRules>,
+    /// Consumers left out of `terms` and of the sums.
+    pub more: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -132,7 +142,16 @@ impl<'t> Explainer<'t> {
 
     /// The step explained in the style's notation.
     pub fn explain(&self, step: Step) -> Explanation {
-        let r = self.rules(step);
+        self.explain_up_to(step, LEDGER_SHOWN)
+    }
+
+    /// The same with every consumer of a reverse step written out.
+    pub fn explain_all(&self, step: Step) -> Explanation {
+        self.explain_up_to(step, usize::MAX)
+    }
+
+    fn explain_up_to(&self, step: Step, limit: usize) -> Explanation {
+        let r = self.rules_up_to(step, limit);
         let n = &self.names;
         Explanation {
             step,
@@ -151,6 +170,7 @@ impl<'t> Explainer<'t> {
                     partial_rule: n.text(&t.rule),
                 })
                 .collect(),
+            more_terms: r.more,
         }
     }
 
@@ -228,11 +248,18 @@ impl<'t> Explainer<'t> {
             .partial_rule(k, &Self::operand(a), &Self::operand(b))
     }
 
-    /// The rules of a step, as trees.
-    pub fn rules(&self, step: Step) -> Rules {
+    /// The rules of a step as trees, every consumer of a reverse step
+    /// written out (exports that render them in another target: LaTeX).
+    pub fn rules_all(&self, step: Step) -> Rules {
+        self.rules_up_to(step, usize::MAX)
+    }
+
+    /// The rules of a step, as trees, with at most `limit` consumers
+    /// written out in a reverse step.
+    fn rules_up_to(&self, step: Step, limit: usize) -> Rules {
         match step.phase {
             Phase::Forward => self.forward(step),
-            Phase::Reverse => self.reverse(step),
+            Phase::Reverse => self.reverse(step, limit),
         }
     }
 
@@ -253,6 +280,7 @@ impl<'t> Explainer<'t> {
                 update: Text::chain(vec![dme, lit(seed)]),
                 numbers: Text::words("(the seed of ").m(me).w(")"),
                 terms: Vec::new(),
+                more: 0,
             };
         }
         let vsym = self.value_rule(i).unwrap_or(lit(0.0));
@@ -279,10 +307,11 @@ impl<'t> Explainer<'t> {
             update: Text::chain(vec![dme, tsym]),
             numbers,
             terms: Vec::new(),
+            more: 0,
         }
     }
 
-    fn reverse(&self, step: Step) -> Rules {
+    fn reverse(&self, step: Step, limit: usize) -> Rules {
         let i = step.row;
         let s = self.sweep;
         let bar = sym(Sym::Adj(i as u32));
@@ -322,6 +351,7 @@ impl<'t> Explainer<'t> {
                 update: Text::chain(vec![bar, lit(c)]),
                 numbers,
                 terms: Vec::new(),
+                more: 0,
             };
         }
         let mut general = Text::chain(vec![
@@ -344,15 +374,21 @@ impl<'t> Explainer<'t> {
                     .m(sym(Sym::Val(i as u32)))
                     .w(")"),
                 terms: Vec::new(),
+                more: 0,
             };
         }
         let mut terms = Vec::new();
         let mut sym_terms = Vec::new();
         let mut num_terms = Vec::new();
+        let mut more = 0;
         for &j in self.consumers().of(i) {
             let j = j as usize;
             let cn = &self.trace.nodes[j];
             if !cn.reaches_output {
+                continue;
+            }
+            if terms.len() >= limit {
+                more += 1;
                 continue;
             }
             let rs = sum((0..2)
@@ -377,14 +413,24 @@ impl<'t> Explainer<'t> {
             num_terms.insert(0, lit(c));
         }
         let mut numbers = Text(vec![Piece::Equals]);
-        numbers.push_chain(vec![sum(num_terms), num(s.adjoint[i])]);
+        let mut update = Text::chain(vec![bar, sum(sym_terms)]);
+        if more == 0 {
+            numbers.push_chain(vec![sum(num_terms), num(s.adjoint[i])]);
+        } else {
+            let rest = format!(" + … ({more} more terms)");
+            update = update.w(rest.clone());
+            numbers = numbers.m(sum(num_terms)).w(rest);
+            numbers.0.push(Piece::Equals);
+            numbers = numbers.m(num(s.adjoint[i]));
+        }
         Rules {
             step,
             general,
             value: None,
-            update: Text::chain(vec![bar, sum(sym_terms)]),
+            update,
             numbers,
             terms,
+            more,
         }
     }
 
@@ -419,7 +465,7 @@ impl<'t> Explainer<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::notation::{Notation, Style};
+    use crate::core::notation::{Notation, Style, fixed};
     use crate::core::ops::math::Math;
     use crate::core::ops::{ALL, Op};
     use crate::core::schedule::Schedule;
@@ -493,6 +539,37 @@ mod tests {
         let e = ex.explain(step(&t, 3));
         assert_eq!(e.symbolic, "d3 = d2 + d0");
         assert_eq!(e.numeric, "= 1.3818 + 1 = 2.3818");
+    }
+
+    #[test]
+    fn a_large_fan_out_is_summarised() {
+        // x is used by 30 rows: f = Σ sin(x + i), so x̄ = Σ cos(1 + i).
+        let n = 30;
+        let stmts: Vec<String> = (0..n).map(|i| format!("v{i} = sin(x + {i})")).collect();
+        let all: Vec<String> = (0..n).map(|i| format!("v{i}")).collect();
+        let src = format!("{}; f = {}", stmts.join("; "), all.join(" + "));
+        let (t, s) = setup(&src, &[1.0]);
+        let want: f64 = (0..n).map(|i| (1.0 + f64::from(i)).cos()).sum();
+        assert!((s.adjoint[0] - want).abs() < 1e-12);
+        let ex = Explainer::new(&t, &s, Names::new(&t, Style::default()));
+        let sch = Schedule::single(t.len());
+        let st = step(&t, sch.index_of(Phase::Reverse, 0, 0).unwrap());
+        let e = ex.explain(st);
+        assert_eq!(
+            (e.terms.len(), e.more_terms),
+            (LEDGER_SHOWN, 30 - LEDGER_SHOWN)
+        );
+        let rest = format!("+ … ({} more terms)", 30 - LEDGER_SHOWN);
+        assert!(e.symbolic.ends_with(&rest), "{}", e.symbolic);
+        assert!(
+            e.numeric.ends_with(&format!("{rest} = {}", fixed(want, 4))),
+            "{}",
+            e.numeric
+        );
+        let all = ex.explain_all(st);
+        assert_eq!((all.terms.len(), all.more_terms), (30, 0));
+        let total: f64 = all.terms.iter().map(|t| t.adjoint * t.partial).sum();
+        assert!((total - want).abs() < 1e-12);
     }
 
     #[test]

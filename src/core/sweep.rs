@@ -182,6 +182,7 @@ pub struct Sweep {
     /// Whether the row depends on an input with a non-zero seed (else its
     /// tangent is structurally 0).
     pub seeded: Vec<bool>,
+    /// Sorted by row (every pass ends with `sort_warnings`).
     pub warnings: Vec<Warning>,
 }
 
@@ -268,7 +269,11 @@ impl Sweep {
         &self.adjoint[..self.point.len().min(self.adjoint.len())]
     }
     pub fn warnings_at(&self, row: usize) -> impl Iterator<Item = &Warning> {
-        self.warnings.iter().filter(move |w| w.row as usize == row)
+        // Warnings are kept sorted by row (`sort_warnings` ends every
+        // pass): a binary search, not a scan per row.
+        let lo = self.warnings.partition_point(|w| (w.row as usize) < row);
+        let hi = self.warnings.partition_point(|w| (w.row as usize) <= row);
+        self.warnings[lo..hi.max(lo)].iter()
     }
 }
 

@@ -44,9 +44,12 @@ pub fn load(arg: &str) -> Result<(String, String), String> {
     }
 }
 
+/// How many of a script's syntax errors are shown without --keep-going.
+const MAX_ERRORS_SHOWN: usize = 20;
+
 /// Load and parse a script (a file or a built-in example). On failure the
-/// errors are printed (all of them with `all_errors`, else the first) and
-/// the status to end with is returned.
+/// errors are printed (all of them with `all_errors`, else the first
+/// `MAX_ERRORS_SHOWN`) and the status to end with is returned.
 /// Returns the script and its name (the file, or `<example NAME>`).
 pub fn load_script(arg: &str, all_errors: bool) -> Result<(parse::Script, String), Status> {
     let fail = Status::Error;
@@ -55,8 +58,20 @@ pub fn load_script(arg: &str, all_errors: bool) -> Result<(parse::Script, String
         fail
     })?;
     let script = parse::parse(&text, &file).map_err(|errors| {
-        let shown = if all_errors { errors.len() } else { 1 };
+        // Every syntax error at once (a student fixes them in one pass), up
+        // to a cap unless --keep-going asks for all of them.
+        let shown = if all_errors {
+            errors.len()
+        } else {
+            errors.len().min(MAX_ERRORS_SHOWN)
+        };
         errors.iter().take(shown).for_each(|e| eprint!("{e}"));
+        if errors.len() > shown {
+            eprintln!(
+                "… and {} more errors in {file} (--keep-going shows them all)",
+                errors.len() - shown
+            );
+        }
         fail
     })?;
     Ok((script, file))

@@ -206,9 +206,26 @@ pub fn render(area: Rect, buf: &mut Buffer, model: &Model) {
 
 fn title_bar(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let m = ctx.m;
+    // The source on one line, read only as far as the bar is wide (a
+    // million-statement source costs no more than a short one).
     let title = m.title.clone().unwrap_or_else(|| {
-        let src = m.traced.source.split_whitespace().collect::<Vec<_>>();
-        src.join(" ")
+        let mut t = String::new();
+        let mut space = false;
+        for c in m.traced.source.chars() {
+            if t.len() > 4 * usize::from(area.width) {
+                break;
+            }
+            if c.is_whitespace() {
+                space = !t.is_empty();
+            } else {
+                if space {
+                    t.push(' ');
+                    space = false;
+                }
+                t.push(c);
+            }
+        }
+        t
     });
     let right = widgets::step_text(ctx, area.width >= 100);
     let phase_style = match m.phase() {

@@ -268,7 +268,8 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
                 s.push_str(", ");
             }
             first = false;
-            let e = ex.explain(st);
+            // Exports carry every consumer, however many.
+            let e = ex.explain_all(st);
             let terms: Vec<String> = e
                 .terms
                 .iter()

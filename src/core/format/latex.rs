@@ -386,7 +386,7 @@ fn steps(c: &Ctx, out: &mut String) {
             last = Some((seg.phase, seg.sweep));
             last_general = None;
         }
-        let r: Rules = ex.rules(st);
+        let r: Rules = ex.rules_all(st);
         let n = &ex.names;
         let mut lines = Vec::new();
         if last_general.as_ref() != Some(&r.general) {

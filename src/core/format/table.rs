@@ -496,7 +496,8 @@ fn step_lines(c: &Ctx) -> Vec<(String, Vec<String>)> {
             last = Some((seg.phase, seg.sweep));
         }
         let lines = &mut out.last_mut().expect("a heading was pushed").1;
-        let e = ex.explain(st);
+        // Exports carry every consumer, however many.
+        let e = ex.explain_all(st);
         lines.push(e.line());
         if st.phase == Phase::Reverse && e.terms.len() > 1 {
             lines.extend(e.terms.iter().map(|t| format!("  {}", t.partial_rule)));

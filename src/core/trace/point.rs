@@ -4,6 +4,8 @@
 //!
 //! Must not lower statements (that is `build`) nor evaluate the trace.
 
+use std::collections::{HashMap, HashSet};
+
 use super::consts::{ConstEnv, const_tensor};
 use super::{Trace, shape_text};
 use crate::core::diagnostic::{Diagnostic, Span};
@@ -21,7 +23,7 @@ pub fn apply_point(
     point_prog: &Program,
     values: &mut [Option<f64>],
 ) -> Result<(), Diagnostic> {
-    apply_point_except(trace, point_src, point_prog, &[], values)
+    apply_point_except(trace, point_src, point_prog, &HashSet::new(), values)
 }
 
 /// The same, leaving out the names in `skip` (given elsewhere).
@@ -29,21 +31,22 @@ fn apply_point_except(
     trace: &Trace,
     point_src: &str,
     point_prog: &Program,
-    skip: &[&str],
+    skip: &HashSet<&str>,
     values: &mut [Option<f64>],
 ) -> Result<(), Diagnostic> {
-    let mut seen: Vec<&str> = Vec::new();
+    // Sets and maps, so that a point of 80,000 bindings stays linear.
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut inputs: Option<HashMap<&str, usize>> = None;
     let env = ConstEnv::of(trace);
     for b in &point_prog.point {
         let name = b.name.text(point_src);
         if skip.contains(&name) {
             continue;
         }
-        if seen.contains(&name) {
+        if !seen.insert(name) {
             return Err(Diagnostic::new(b.name, format!("'{name}' is given twice"))
                 .with_hint("give each input one value"));
         }
-        seen.push(name);
         let value = const_tensor(&env, point_src, point_prog, b.first, b.value)?;
         let span = point_prog.exprs[b.value as usize].span;
         if let Some(sh) = trace.shaped_input(name) {
@@ -63,7 +66,14 @@ fn apply_point_except(
             }
             continue;
         }
-        let Some(i) = trace.input_index(name) else {
+        let index = inputs.get_or_insert_with(|| {
+            let mut m = HashMap::with_capacity(trace.n_inputs);
+            for (i, n) in trace.input_names().enumerate() {
+                m.entry(n).or_insert(i);
+            }
+            m
+        });
+        let Some(&i) = index.get(name) else {
             return Err(not_an_input(trace, name, b.name));
         };
         if value.data.len() != 1 {
@@ -133,7 +143,7 @@ pub fn resolve_point(
 ) -> Result<Vec<Option<f64>>, PointError> {
     let mut values = vec![None; trace.n_inputs];
     // What `at` gives overrides the program's own point, shape and all.
-    let given: Vec<&str> = at.map_or(Vec::new(), |(s, p)| {
+    let given: HashSet<&str> = at.map_or(HashSet::new(), |(s, p)| {
         p.point.iter().map(|b| b.name.text(s)).collect()
     });
     apply_point_except(trace, src, program, &given, &mut values).map_err(PointError::Program)?;

@@ -84,7 +84,10 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
         ),
     ]));
     if !e.terms.is_empty() {
-        let users: Vec<String> = e.terms.iter().map(|t| names.sym(t.consumer)).collect();
+        let mut users: Vec<String> = e.terms.iter().map(|t| names.sym(t.consumer)).collect();
+        if e.more_terms > 0 {
+            users.push(format!("… and {} more", e.more_terms));
+        }
         let head = if e.terms.len() > 1 {
             format!(
                 "fan-out: {} is used by {}:",

@@ -11,6 +11,7 @@
 
 mod tensor;
 
+use std::collections::HashMap;
 use std::hash::Hasher as _;
 use std::rc::Rc;
 
@@ -103,7 +104,8 @@ enum Binding {
 pub struct Header<'a> {
     pub definition: Option<(Span, Vec<Span>)>,
     pub point_names: Vec<&'a str>,
-    pub shapes: Vec<(&'a str, (u32, u32))>,
+    /// Input shapes other than a number's (looked up once per new input).
+    pub shapes: HashMap<&'a str, (u32, u32)>,
 }
 
 impl<'a> Header<'a> {
@@ -118,15 +120,21 @@ impl<'a> Header<'a> {
                 .filter(|d| Some(d.chunk) == last_chunk)
                 .map(|d| (d.name, d.params.clone())),
             point_names: prog.point.iter().map(|b| b.name.text(src)).collect(),
-            shapes: super::point_shapes(src, prog),
+            shapes: super::point_shapes(src, prog)
+                .into_iter()
+                .filter(|(_, s)| *s != (1, 1))
+                .collect(),
         }
     }
 
     /// Also the shapes a `--at` list gives (they override the program's).
     pub fn with_shapes(mut self, more: Vec<(&'a str, (u32, u32))>) -> Header<'a> {
         for (name, shape) in more {
-            self.shapes.retain(|(n, _)| *n != name);
-            self.shapes.push((name, shape));
+            if shape == (1, 1) {
+                self.shapes.remove(name);
+            } else {
+                self.shapes.insert(name, shape);
+            }
         }
         self
     }
@@ -149,7 +157,9 @@ pub struct Builder<'a> {
     /// name, unless the row is an entry of a shaped input: `theta[2]`).
     inputs: Vec<(Span, Option<Box<str>>)>,
     /// Shapes of inputs, from the point.
-    shapes: Vec<(&'a str, (u32, u32))>,
+    shapes: HashMap<&'a str, (u32, u32)>,
+    /// The function's parameters by name, with their values (inputs).
+    param_vals: HashMap<&'a str, Val>,
     /// Vectors and matrices of this statement and the bound ones.
     tensors: Vec<Tensor>,
     /// Helpers by symbol id.
@@ -214,6 +224,7 @@ impl<'a> Builder<'a> {
             constant_tensors: Vec::new(),
             scratch: Vec::new(),
             shapes: header.shapes.clone(),
+            param_vals: HashMap::new(),
             tensors: Vec::new(),
             helpers: Vec::new(),
             groups: Vec::new(),
@@ -265,18 +276,16 @@ impl<'a> Builder<'a> {
     /// (shaped ones as their entries).
     fn param_inputs(&mut self, params: &[Span]) {
         for p in params {
-            self.new_input(p.text(self.src), *p);
+            let name = p.text(self.src);
+            let v = self.new_input(name, *p);
+            self.param_vals.insert(name, v);
         }
     }
 
     /// A new input called `name`: one row, or one per entry when the point
     /// gives it a vector or matrix value.
     fn new_input(&mut self, name: &str, span: Span) -> Val {
-        let shape = self
-            .shapes
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or((1, 1), |&(_, s)| s);
+        let shape = self.shapes.get(name).copied().unwrap_or((1, 1));
         if shape == (1, 1) {
             self.inputs.push((span, None));
             return Val::Row(INPUT | (self.inputs.len() - 1) as u32);
@@ -322,9 +331,8 @@ impl<'a> Builder<'a> {
             Binding::Unbound => {}
         }
         let name = self.text(span);
-        if self.params.contains(&name) {
-            // Parameters were made inputs first; find this one's value.
-            let v = self.param_value(name);
+        if let Some(&v) = self.param_vals.get(name) {
+            // Parameters were made inputs first.
             self.binding[i] = Binding::Val(v);
             return Ok(v);
         }
@@ -349,35 +357,6 @@ impl<'a> Builder<'a> {
         Ok(v)
     }
 
-    /// The value of the program function's parameter `name` (its input
-    /// row, or its shaped input).
-    fn param_value(&self, name: &str) -> Val {
-        if let Some(t) = self
-            .shaped_inputs
-            .iter()
-            .position(|s| &*s.name == name)
-            .and_then(|k| self.input_tensor(k))
-        {
-            return t;
-        }
-        let k = self
-            .inputs
-            .iter()
-            .position(|(s, n)| n.is_none() && s.text(self.src) == name)
-            .unwrap_or(0);
-        Val::Row(INPUT | k as u32)
-    }
-
-    /// The tensor of shaped input k (inputs' tensors come first in the arena
-    /// in the order they were made).
-    fn input_tensor(&self, k: usize) -> Option<Val> {
-        let sh = &self.shaped_inputs[k];
-        self.tensors
-            .iter()
-            .position(|t| matches!(t.elems.first(), Some(Val::Row(r)) if *r == INPUT | sh.first))
-            .map(|i| Val::Tensor(i as u32))
-    }
-
     /// A statement binds `name`: it must be new, not a parameter, and not
     /// used earlier (as an input or as the constant it shadows).
     fn define(&mut self, sym: u32, span: Span) -> Result<(), Diagnostic> {
@@ -398,7 +377,7 @@ impl<'a> Builder<'a> {
             )
             .with_hint("each statement needs a new name"));
         }
-        if self.params.contains(&name) {
+        if self.param_vals.contains_key(name) {
             let fname = self.def_name.map_or("f", |d| self.text(d));
             return Err(
                 Diagnostic::new(span, format!("'{name}' is a parameter of '{fname}'"))
