@@ -187,7 +187,7 @@ fn text_markdown_latex_dot() {
     )
     .unwrap();
     assert!(
-        md.contains("| x2 |  | `tanh(x1)` | 0.9640 | 0.1413 |"),
+        md.contains("| x2 |  | tanh(x1) | 0.9640 | 0.1413 |"),
         "{md}"
     );
     let tex = String::from_utf8(
@@ -213,7 +213,7 @@ fn text_markdown_latex_dot() {
     .unwrap();
     // the shared x² feeds both exp and the sum: two out-edges from one node
     assert!(
-        dot.contains("n1 -> n2;") && dot.contains("n1 -> n3;"),
+        dot.contains("n1 -> n2 [") && dot.contains("n1 -> n3 ["),
         "{dot}"
     );
     let ascii = String::from_utf8(

@@ -1049,3 +1049,24 @@ fn vector_programs_never_panic_at_any_size() {
         }
     }
 }
+
+/// The stepping view's table counts terminal cells: a CJK name and a
+/// combining macron leave the value column aligned on every row.
+#[test]
+fn table_aligns_wide_and_combining_names() {
+    use unicode_width::UnicodeWidthStr;
+    let mut m = model("損失 = x^2; x\u{304} = 損失 + 1; y = sin(x\u{304}) at x = 3");
+    key(&mut m, KeyCode::End);
+    let text = render_text(&m, 120, 30);
+    // Where each row's value ends, in cells: x's 3, 損失's 9, x̄'s 10.
+    let end = |label: &str, op: &str, value: &str| {
+        let l = table_line(&text, label, op);
+        // The graph shares the screen line: look right of the label.
+        let from = l.find(&format!(" {label} ")).unwrap();
+        l[..from + l[from..].find(value).unwrap() + value.len()].width()
+    };
+    let x = end("x0", "input", "3.0000");
+    assert_eq!(end("x1", "x²", "9.0000"), x, "{text}");
+    assert_eq!(end("x2", "損失 + 1", "10.0000"), x, "{text}");
+    assert_eq!(end("x3", "sin(x\u{304})", "-0.5440"), x, "{text}");
+}

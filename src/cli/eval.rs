@@ -9,7 +9,7 @@
 use clap::Args;
 
 use super::Status;
-use super::args::{FormatArg, StepArg, TraceArgs, parse_step};
+use super::args::{FormatArg, ModeArg, StepArg, TraceArgs, parse_step};
 use crate::core::format;
 use crate::core::pipeline;
 use crate::present::emit;
@@ -27,7 +27,7 @@ pub struct EvalArgs {
     /// Print the time of each stage on stderr.
     #[arg(long)]
     pub timings: bool,
-    /// Under the table (text, markdown): every step's rule with its numbers.
+    /// Under the table (text, markdown, latex): every step's rule with its numbers.
     #[arg(long)]
     pub steps: bool,
     /// Show the trace as it stands at this step (0-based, or 'end'), as the
@@ -39,6 +39,12 @@ pub struct EvalArgs {
     /// right in reverse).
     #[arg(long)]
     pub layers: bool,
+    /// DOT: the forward picture (values and tangents; partials on the edges) or the reverse one (adjoints; edges drawn the way adjoints flow). Default: the sweep of --step, else forward.
+    #[arg(long, value_enum, value_name = "SWEEP")]
+    pub sweep: Option<ModeArg>,
+    /// LaTeX: a complete document (\documentclass to \end{document}), ready for pdflatex.
+    #[arg(long)]
+    pub standalone: bool,
 }
 
 /// `adtrace eval`.
@@ -63,6 +69,11 @@ pub fn eval(args: &EvalArgs) -> Status {
         steps: args.steps,
         step: args.step.map(StepArg::index),
         layers: args.layers,
+        standalone: args.standalone,
+        sweep: args.sweep.map(|m| match m {
+            ModeArg::Forward => format::Phase::Forward,
+            ModeArg::Reverse => format::Phase::Reverse,
+        }),
     };
     let text = format::render(args.format.into(), ev.trace(), ev.sweep(), opts);
     if args.timings {

@@ -111,7 +111,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 const WINDOW: usize = 60;
 
 /// The span's line, made safe to print, with the caret column and length
-/// (both in characters of the shown text).
+/// (both in terminal cells of the shown text).
 fn source_window(src: &str, span: Span) -> (String, usize, usize) {
     let start = floor_char_boundary(src, (span.start as usize).min(src.len()));
     let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -136,11 +136,15 @@ fn source_window(src: &str, span: Span) -> (String, usize, usize) {
         }
         shown.push(safe_char(c));
     }
-    (
-        shown,
-        prefix + before.len() - skip,
-        inside.min(after_budget).max(1),
-    )
+    // The caret's column and length in terminal cells, so that it sits
+    // under the span after wide (CJK) or combining characters.
+    let cells = |cs: &mut dyn Iterator<Item = char>| -> usize {
+        cs.map(|c| unicode_width::UnicodeWidthChar::width(safe_char(c)).unwrap_or(1))
+            .sum()
+    };
+    let caret_at = prefix + cells(&mut before[skip..].iter().copied());
+    let caret_len = cells(&mut src[start..end].chars().take(after_budget));
+    (shown, caret_at, caret_len.max(1))
 }
 
 fn safe_char(c: char) -> char {
@@ -208,6 +212,28 @@ mod tests {
         assert!(r.contains(" --> 2:1"), "{r}");
         assert!(r.contains("2 | sinn(x)\n  | ^^^^\n"), "{r}");
         assert!(r.contains("hint: did you mean 'sin'?"), "{r}");
+    }
+
+    #[test]
+    fn caret_counts_terminal_cells() {
+        use unicode_width::UnicodeWidthStr;
+        // 損失 takes four cells, x̄ one (a combining macron takes none).
+        for src in ["損失 = sinn(x)", "x\u{304} = sinn(x)", "θ = sinn(損)"] {
+            let at = src.find("sinn").unwrap();
+            let r =
+                Diagnostic::new(Span::new(at, at + 4), "unknown function 'sinn'").render(src, "");
+            let lines: Vec<&str> = r.lines().collect();
+            let shown = lines.iter().find(|l| l.starts_with("1 | ")).unwrap();
+            let caret = lines.iter().find(|l| l.contains('^')).unwrap();
+            let want = shown[..shown.find("sinn").unwrap()].width();
+            assert_eq!(caret.find('^').unwrap(), want, "{r}");
+            assert_eq!(caret.matches('^').count(), 4, "{r}");
+        }
+        // A caret under a wide character covers both its cells.
+        let src = "a + 損";
+        let at = src.find('損').unwrap();
+        let r = Diagnostic::new(Span::new(at, at + 3), "x").render(src, "");
+        assert!(r.contains("1 | a + 損\n  |     ^^\n"), "{r}");
     }
 
     #[test]

@@ -248,6 +248,12 @@ impl<'t> Explainer<'t> {
             .partial_rule(k, &Self::operand(a), &Self::operand(b))
     }
 
+    /// The rules of a step as trees, every consumer of a reverse step
+    /// written out (exports that render them in another target: LaTeX).
+    pub fn rules_all(&self, step: Step) -> Rules {
+        self.rules_up_to(step, usize::MAX)
+    }
+
     /// The rules of a step, as trees, with at most `limit` consumers
     /// written out in a reverse step.
     fn rules_up_to(&self, step: Step, limit: usize) -> Rules {

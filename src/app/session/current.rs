@@ -479,8 +479,7 @@ impl Session {
             style: self.settings.style,
             output_only: false,
             steps: self.settings.steps,
-            step: None,
-            layers: false,
+            ..format::Options::default()
         };
         Some(format::render(fmt, &cur.traced.trace, sw, opts))
     }

@@ -1,7 +1,8 @@
 //! The trace as one JSON object: a public interface for autograders.
 //!
-//! Schema (stable; documented in README.md):
-//! `{"inputs", "point", "seed", "output": {"name", "value", "tangent",
+//! Schema (stable; documented in README.md, and as a JSON Schema in
+//! `docs/eval.schema.json`, which the tests validate every output against):
+//! `{"schema": 1, "inputs", "point", "seed", "output": {"name", "value", "tangent",
 //! "gradient"}, "nodes": [{"index", "label", "name", "op", "args",
 //! "constants", "value", "tangent", "adjoint", "partials",
 //! "reaches_output", "depends_on_seed"}], "steps": [{"index", "phase",
@@ -17,6 +18,10 @@ use crate::core::schedule::Phase;
 use crate::core::sweep::Sweep;
 use crate::core::trace::{Operand, Trace};
 
+/// The version of the JSON interface (`docs/eval.schema.json`): fields are
+/// only ever added; a change that would break a reader raises it.
+pub const SCHEMA: u32 = 1;
+
 /// A JSON number, or one of the three strings for non-finite values.
 pub fn number(x: f64) -> String {
     if x.is_nan() {
@@ -28,6 +33,11 @@ pub fn number(x: f64) -> String {
     } else if x == 0.0 {
         // -0 is a valid JSON number but surprises readers.
         "0".to_string()
+    } else if x.abs() >= 1e16 || x.abs() < 1e-4 {
+        // An exponent, as Python and JavaScript write such numbers: 1e300
+        // is not a 301-digit integer literal. Still the shortest form that
+        // parses back to the same f64.
+        format!("{x:e}")
     } else {
         // Rust's shortest round-trip formatting: parses back to the same f64.
         format!("{x}")
@@ -169,7 +179,11 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     let inputs: Vec<String> = trace.input_names().map(string).collect();
     let mut s = String::new();
     s.push('{');
-    let _ = write!(s, "\"inputs\": [{}]", inputs.join(", "));
+    let _ = write!(
+        s,
+        "\"schema\": {SCHEMA}, \"inputs\": [{}]",
+        inputs.join(", ")
+    );
     let _ = write!(
         s,
         ", \"point\": {}",
@@ -313,7 +327,24 @@ mod tests {
         assert_eq!(number(f64::NEG_INFINITY), "\"-Infinity\"");
         assert_eq!(number(0.1), "0.1");
         assert_eq!(number(-0.0), "0");
-        assert_eq!(number(1e300).parse::<f64>().unwrap(), 1e300);
+        assert_eq!(number(1e300), "1e300");
+        assert_eq!(number(-2.5e-7), "-2.5e-7");
+        assert_eq!(number(1e16), "1e16");
+        assert_eq!(number(123456789.125), "123456789.125");
+        assert_eq!(number(0.0001), "0.0001");
+        // Every number parses back to the same f64.
+        for x in [
+            1e300,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            0.1 + 0.2,
+            -1.0 / 3.0,
+            9.99e15,
+            1e-4 * 0.999,
+        ] {
+            assert_eq!(number(x).parse::<f64>().unwrap(), x, "{x}");
+        }
         assert_eq!(string("a\"b\\\n\u{1}"), "\"a\\\"b\\\\\\n\\u0001\"");
     }
 }

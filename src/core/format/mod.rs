@@ -8,15 +8,18 @@
 
 mod dot;
 mod json;
+mod latex;
 mod table;
 
 pub use dot::dot;
 pub use json::json;
-pub use table::{latex, markdown, text};
+pub use latex::latex;
+pub use table::{markdown, text};
 
 use crate::core::explain::{Explainer, Known};
 use crate::core::jacobian::{Jacobian, TooLarge};
 use crate::core::notation::{Names, Style};
+pub use crate::core::schedule::Phase;
 use crate::core::schedule::{Schedule, Segment, Step};
 use crate::core::sweep::Sweep;
 use crate::core::trace::Trace;
@@ -64,6 +67,10 @@ pub struct Options {
     /// Text: the layer view (each vector statement's Jacobian block and
     /// the sweeps as products of blocks).
     pub layers: bool,
+    /// DOT: which sweep's picture (`None`: the step's, else forward).
+    pub sweep: Option<Phase>,
+    /// LaTeX: a whole document (`\documentclass` to `\end{document}`).
+    pub standalone: bool,
 }
 
 /// Render in any format. At a step, the numbers are those of the sweep

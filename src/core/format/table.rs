@@ -1,10 +1,10 @@
 //! The lecture's table (row, operation, value, derivative, adjoint) as
-//! aligned text, Markdown and a booktabs LaTeX table.
+//! aligned text and Markdown (LaTeX is `latex`).
 
 use std::fmt::Write as _;
 
 use super::{Ctx, Options};
-use crate::core::notation::{fixed, to_ascii};
+use crate::core::notation::fixed;
 use crate::core::schedule::Phase;
 use crate::core::sweep::Sweep;
 use crate::core::trace::Trace;
@@ -36,7 +36,12 @@ fn rows(c: &Ctx) -> Vec<Row> {
             let cell = |known: bool, x: f64| if known { fixed(x, p) } else { String::new() };
             Row {
                 label: n.label(i),
-                name: node.name.as_deref().unwrap_or("").to_string(),
+                // In ASCII the program's name spelled (θ → theta), as in rules.
+                name: match node.name.as_deref() {
+                    Some(s) if n.style.ascii => crate::core::notation::ascii_name(s),
+                    Some(s) => s.to_string(),
+                    None => String::new(),
+                },
                 operation: c.ex.op_text(i),
                 value: cell(k.value, sweep.value[i]),
                 tangent: cell(k.tangent, sweep.tangent[i]),
@@ -398,10 +403,9 @@ fn unit_seed(seed: &[f64]) -> Option<usize> {
     }
 }
 
+/// Terminal cells: a CJK character takes two, a combining mark none.
 fn width(s: &str) -> usize {
-    s.chars()
-        .filter(|c| !('\u{0300}'..='\u{036f}').contains(c))
-        .count()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 fn pad_right(s: &str, w: usize) -> String {
@@ -492,7 +496,8 @@ fn step_lines(c: &Ctx) -> Vec<(String, Vec<String>)> {
             last = Some((seg.phase, seg.sweep));
         }
         let lines = &mut out.last_mut().expect("a heading was pushed").1;
-        let e = ex.explain(st);
+        // Exports carry every consumer, however many.
+        let e = ex.explain_all(st);
         lines.push(e.line());
         if st.phase == Phase::Reverse && e.terms.len() > 1 {
             lines.extend(e.terms.iter().map(|t| format!("  {}", t.partial_rule)));
@@ -501,205 +506,99 @@ fn step_lines(c: &Ctx) -> Vec<(String, Vec<String>)> {
     out
 }
 
-/// The table as GitHub-flavoured Markdown.
+/// Markdown text with every character that could start markup escaped,
+/// so that a cell holds exactly its text in any CommonMark or pandoc
+/// reader: `|x|` stays inside its cell, `x*y` and `x_1` are not emphasis,
+/// `x^2` is not a superscript, a `$` does not open math.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '|'
+                | '#'
+                | '~'
+                | '^'
+                | '$'
+                | '!'
+                | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The table as GitHub-flavoured Markdown: every cell escaped
+/// (`md_escape`), the summary as a list, the Jacobian as a second table,
+/// `--steps` as numbered lists of code. `--ascii` makes it ASCII, the form
+/// pandoc's default PDF route (pdflatex) reads.
 pub fn markdown(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     let c = Ctx::new(trace, sweep, opts);
-    let cols = c.names().columns();
+    let n = c.names();
+    // ASCII first (when asked), then escaped: `to_ascii` adds `^` and `*`.
+    let cell = |s: &str| md_escape(&n.out(s.to_string()));
+    let cols = n.columns();
     let mut out = String::new();
     if !opts.output_only {
         let _ = writeln!(
             out,
             "| row | name | operation | {} | {} | {} | note |",
-            cols[0], cols[1], cols[2]
+            cell(&cols[0]),
+            cell(&cols[1]),
+            cell(&cols[2])
         );
         out.push_str("|---|---|---|--:|--:|--:|---|\n");
         for r in rows(&c) {
-            let cell = |s: &str| s.replace('|', "\\|");
             let _ = writeln!(
                 out,
-                "| {} | {} | `{}` | {} | {} | {} | {} |",
-                r.label,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                cell(&r.label),
                 cell(&r.name),
-                r.operation.replace('`', "'"),
-                r.value,
-                r.tangent,
-                r.adjoint,
-                r.note
+                cell(&r.operation),
+                cell(&r.value),
+                cell(&r.tangent),
+                cell(&r.adjoint),
+                cell(&r.note)
             );
         }
         out.push('\n');
     }
     for l in summary(&c, false) {
-        let _ = writeln!(out, "- {l}");
-    }
-    if c.at.is_none() {
-        out.push_str(&latex_shaped(&c));
+        let _ = writeln!(out, "- {}", cell(&l));
     }
     if c.at.is_none()
         && let Some(Ok(j)) = c.jacobian()
     {
-        let n = c.names();
         let p = n.style.precision;
-        let head: Vec<String> = (0..j.inputs).map(|i| format!("∂/∂{}", n.sym(i))).collect();
+        let head: Vec<String> = (0..j.inputs)
+            .map(|i| cell(&format!("∂/∂{}", n.sym(i))))
+            .collect();
         let _ = writeln!(out, "\n| | {} |", head.join(" | "));
         let _ = writeln!(out, "|---|{}", "--:|".repeat(j.inputs));
         for (i, r) in c.trace.outputs().enumerate() {
-            let cells: Vec<String> = j.row(i).iter().map(|x| math_num(*x, p)).collect();
-            let _ = writeln!(out, "| {} | {} |", n.sym(r), cells.join(" | "));
+            let cells: Vec<String> = j.row(i).iter().map(|x| cell(&fixed(*x, p))).collect();
+            let _ = writeln!(out, "| {} | {} |", cell(&n.sym(r)), cells.join(" | "));
         }
     }
     if opts.steps {
         for (heading, lines) in step_lines(&c) {
-            let _ = writeln!(out, "\n**{}**\n", heading.trim_end_matches(':'));
+            let _ = writeln!(out, "\n**{}**\n", cell(heading.trim_end_matches(':')));
             for l in lines {
-                let _ = writeln!(out, "1. `{}`", l.trim_start().replace('`', "'"));
+                // A code span shows its text as it is; a backtick inside
+                // would end it.
+                let code = n.out(l.trim_start().to_string()).replace('`', "'");
+                let _ = writeln!(out, "1. `{code}`");
             }
         }
     }
-    c.names().out(out)
-}
-
-/// The table as a booktabs LaTeX tabular, ready to paste into notes.
-pub fn latex(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
-    let c = Ctx::new(trace, sweep, opts);
-    let n = c.names();
-    let p = n.style.precision;
-    let mut out = String::new();
-    out.push_str("% requires \\usepackage{booktabs} and \\usepackage{amsmath}\n");
-    out.push_str("\\begin{tabular}{lllrrr}\n\\toprule\n");
-    let [v, d, a] = n.latex_columns();
-    let _ = writeln!(
-        out,
-        "Row & Name & Operation & Value ${v}$ & Derivative ${d}$ & Adjoint ${a}$ \\\\"
-    );
-    out.push_str("\\midrule\n");
-    if !opts.output_only {
-        for i in 0..trace.len() {
-            let node = &trace.nodes[i];
-            let k = c.known(i);
-            let label = n.latex_label(i);
-            let name = node
-                .name
-                .as_deref()
-                .map(|s| format!("${}$", crate::core::notation::latex_name(s)))
-                .unwrap_or_default();
-            let op = n.latex_text(&c.ex.op_rule(i));
-            let cell = |known: bool, x: f64| if known { tex_num(x, p) } else { String::new() };
-            let _ = writeln!(
-                out,
-                "${label}$ & {name} & ${op}$ & {} & {} & {} \\\\",
-                cell(k.value, sweep.value[i]),
-                cell(k.tangent, sweep.tangent[i]),
-                cell(k.adjoint, sweep.adjoint[i])
-            );
-        }
-    }
-    out.push_str("\\bottomrule\n\\end{tabular}\n");
-    if c.at.is_none() {
-        out.push_str(&latex_shaped(&c));
-    }
-    if c.at.is_none()
-        && let Some(Ok(j)) = c.jacobian()
-    {
-        // The Jacobian as a matrix, rows the outputs, columns the inputs.
-        let outs: Vec<String> = c
-            .trace
-            .outputs()
-            .map(|r| crate::core::notation::latex_name_or(n, r))
-            .collect();
-        let ins: Vec<String> = (0..j.inputs)
-            .map(|i| crate::core::notation::latex_name_or(n, i))
-            .collect();
-        let _ = writeln!(
-            out,
-            "\\[\n\\frac{{\\partial ({})}}{{\\partial ({})}} = \\begin{{bmatrix}}",
-            outs.join(", "),
-            ins.join(", ")
-        );
-        for i in 0..j.outputs {
-            let cells: Vec<String> = j.row(i).iter().map(|x| math_num(*x, p)).collect();
-            let _ = writeln!(out, "{} \\\\", cells.join(" & "));
-        }
-        out.push_str("\\end{bmatrix}\n\\]\n");
-    }
-    for l in summary(&c, false) {
-        let _ = writeln!(out, "% {}", to_ascii(&l));
-    }
     out
-}
-
-/// A vector or matrix as a LaTeX bmatrix (a vector is a column).
-fn bmatrix(vals: &[f64], rows: u32, cols: u32, p: usize) -> String {
-    let cols = cols.max(1) as usize;
-    let lines: Vec<String> = vals
-        .chunks(cols)
-        .take(rows as usize)
-        .map(|r| {
-            r.iter()
-                .map(|x| math_num(*x, p))
-                .collect::<Vec<_>>()
-                .join(" & ")
-        })
-        .collect();
-    format!(
-        "\\begin{{bmatrix}}\n{}\n\\end{{bmatrix}}",
-        lines.join(" \\\\\n")
-    )
-}
-
-/// A named vector or matrix output, and the gradient of a scalar output
-/// with respect to each vector or matrix input, as matrices.
-fn latex_shaped(c: &Ctx) -> String {
-    use crate::core::notation::latex_name;
-    let (trace, sweep) = (c.trace, c.sweep);
-    let p = c.names().style.precision;
-    let mut out = String::new();
-    if let Some(s) = &trace.shaped_output
-        && !s.tuple
-        && !s.name.is_empty()
-        && s.len() == trace.n_outputs
-    {
-        let first = s.first as usize;
-        let vals = &sweep.value[first..first + s.len()];
-        out.push_str(&format!(
-            "\\[\n{} = {}\n\\]\n",
-            latex_name(&s.name),
-            bmatrix(vals, s.rows, s.cols, p)
-        ));
-    }
-    if trace.n_outputs == 1 {
-        let o = crate::core::notation::latex_name_or(c.names(), trace.output());
-        for s in &trace.shaped_inputs {
-            let first = s.first as usize;
-            let Some(vals) = sweep.adjoint.get(first..first + s.len()) else {
-                continue;
-            };
-            out.push_str(&format!(
-                "\\[\n\\frac{{\\partial {o}}}{{\\partial {}}} = {}\n\\]\n",
-                latex_name(&s.name),
-                bmatrix(vals, s.rows, s.cols, p)
-            ));
-        }
-    }
-    out
-}
-
-/// A number inside math mode.
-fn math_num(x: f64, p: usize) -> String {
-    match fixed(x, p).as_str() {
-        "inf" => "\\infty".into(),
-        "-inf" => "-\\infty".into(),
-        "NaN" => "\\mathrm{NaN}".into(),
-        s => s.to_string(),
-    }
-}
-
-fn tex_num(x: f64, p: usize) -> String {
-    let s = fixed(x, p);
-    match s.as_str() {
-        "inf" => "$\\infty$".into(),
-        "-inf" => "$-\\infty$".into(),
-        "NaN" => "NaN".into(),
-        _ => format!("${s}$"),
-    }
 }

@@ -8,7 +8,7 @@
 
 mod render;
 
-pub use render::{Target, ascii_name, latex_name};
+pub use render::{Target, ascii_name, latex_escape, latex_name};
 
 use crate::core::ops::math::{Math, Sym, Text};
 use crate::core::trace::Trace;
@@ -92,7 +92,10 @@ impl<'t> Names<'t> {
                         }
                         let rest = rest.strip_prefix('_').unwrap_or(rest);
                         let rest = rest.strip_prefix('-').unwrap_or(rest);
-                        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
+                        !rest.is_empty()
+                            && rest
+                                .chars()
+                                .all(|c| c.is_ascii_digit() || ('₀'..='₉').contains(&c))
                     })
                 })
         };
@@ -268,6 +271,11 @@ pub fn latex_name_or(n: &Names, row: usize) -> String {
     n.symbol(Sym::Val(row as u32), Target::Latex)
 }
 
+/// Words for LaTeX text: ASCII, with TeX's special characters escaped.
+pub fn latex_words(s: &str) -> String {
+    latex_escape(&to_ascii(s))
+}
+
 /// Put a combining accent over the first character of a name.
 pub fn accent(name: &str, mark: char) -> String {
     let mut out = String::with_capacity(name.len() + 2);
@@ -405,6 +413,9 @@ mod tests {
         assert_eq!(a.label(0), "v_-1");
         assert_eq!(a.tangent(3), "dot(v_2)");
         assert_eq!(a.adjoint(0), "bar(x1)");
+        // x₁ reads as the label x1 too.
+        let t = trace("f(x₁) = sin(x₁)");
+        assert_eq!(Names::new(&t, Style::default()).label(1), "v1");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! Owns spelling only: which symbol a row has is `Names`', which rule a row
 //! follows is `ops`' and `explain`'s. Must not change a tree's shape.
 
+use std::fmt::Write as _;
+
 use super::{DOT_ABOVE, MACRON, Names, Notation, accent, num, to_ascii};
 use crate::core::ops::Op;
 use crate::core::ops::math::{Func, Math, Piece, Sym, Text};
@@ -338,7 +340,7 @@ fn subscript_letter(c: char) -> char {
 }
 
 /// LaTeX special characters in words.
-fn latex_escape(s: &str) -> String {
+pub fn latex_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -369,14 +371,25 @@ pub fn ascii_name(name: &str) -> String {
     out
 }
 
-/// A program name in LaTeX math: a Greek letter as its command, a trailing
-/// number as a subscript (W0 → W_{0}), a longer word upright in \mathit.
+/// A program name in LaTeX math that pdflatex typesets as it stands: a
+/// Greek letter as its command (θ → `\theta`), an accented letter with its
+/// accent (é → `\acute{e}`, x̄ → `\bar{x}`), sub- and superscript digits
+/// as scripts, a trailing number as a subscript (W0 → W_{0}), a longer
+/// word in \mathit, and a character TeX has no command for by its code
+/// point (損 → `\mathrm{U{+}640D}`).
 pub fn latex_name(name: &str) -> String {
     // An entry of a vector or matrix: z[2] → z_{2}, W[1,2] → W_{1,2}.
     if let Some((stem, rest)) = name.split_once('[')
         && let Some(index) = rest.strip_suffix(']')
     {
-        return format!("{}_{{{}}}", latex_name(stem), index.replace(' ', ""));
+        let stem = latex_name(stem);
+        let index = index.replace(' ', "");
+        // W1[1,2]: the stem has its own subscript, so it is braced.
+        return if stem.contains('_') {
+            format!("{{{stem}}}_{{{index}}}")
+        } else {
+            format!("{stem}_{{{index}}}")
+        };
     }
     let split = name
         .trim_end_matches(|c: char| c.is_ascii_digit())
@@ -404,25 +417,217 @@ pub fn latex_name(name: &str) -> String {
             word.clear();
         }
     };
-    for c in stem.chars() {
-        match greek(c) {
-            Some(g) => {
-                flush(&mut word, &mut tex);
-                tex.push('\\');
-                tex.push_str(g);
-                tex.push(' ');
+    let chars: Vec<char> = stem.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        // A run of sub- or superscript digits is one script.
+        if let Some(kind) = script_digit(c) {
+            let mut run = String::from(kind.1);
+            while let Some(k) = chars.get(i).and_then(|&d| script_digit(d))
+                && k.0 == kind.0
+            {
+                run.push(k.1);
+                i += 1;
             }
-            None if c.is_ascii_alphanumeric() || c == '_' => word.push(c),
-            None => word.push('?'),
+            flush(&mut word, &mut tex);
+            let tex_so_far = std::mem::take(&mut tex);
+            let base = if tex_so_far.is_empty() {
+                "{}".to_string()
+            } else if tex_so_far.ends_with('}') && tex_so_far.contains(kind.0) {
+                format!("{{{tex_so_far}}}")
+            } else {
+                tex_so_far
+            };
+            tex = format!("{base}{}{{{run}}}", kind.0);
+            continue;
         }
+        let mut marks = Vec::new();
+        while let Some(m) = chars.get(i).and_then(|&m| combining_accent(m)) {
+            marks.push(m);
+            i += 1;
+        }
+        if marks.is_empty() && (c.is_ascii_alphanumeric() || c == '_') {
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut tex);
+        // A run of characters TeX has no letters for (損失): their code
+        // points, in one \mathrm.
+        if marks.is_empty() && !c.is_ascii() && unspelled(c) {
+            let mut run = format!("U{{+}}{:04X}", c as u32);
+            while let Some(&d) = chars.get(i)
+                && unspelled(d)
+            {
+                let _ = write!(run, "\\,{:04X}", d as u32);
+                i += 1;
+            }
+            let _ = write!(tex, "\\mathrm{{{run}}}");
+            continue;
+        }
+        let mut t = if c.is_ascii_alphanumeric() {
+            c.to_string()
+        } else {
+            tex_letter(c)
+        };
+        for m in marks {
+            t = format!("\\{m}{{{t}}}");
+        }
+        tex.push_str(&t);
     }
     flush(&mut word, &mut tex);
     let tex = tex.trim_end().to_string();
     if digits.is_empty() {
         tex
+    } else if tex.contains('_') {
+        format!("{{{tex}}}_{{{digits}}}")
     } else {
         format!("{tex}_{{{digits}}}")
     }
+}
+
+/// A character `tex_letter` can only give as a code point.
+fn unspelled(c: char) -> bool {
+    !c.is_ascii()
+        && script_digit(c).is_none()
+        && combining_accent(c).is_none()
+        && tex_letter(c).starts_with("\\mathrm{U")
+}
+
+/// A subscript (`_`) or superscript (`^`) digit and its value.
+fn script_digit(c: char) -> Option<(char, char)> {
+    let d = |base: u32| char::from_digit(c as u32 - base, 10);
+    match c {
+        '₀'..='₉' => Some(('_', d(0x2080)?)),
+        '⁰' | '⁴'..='⁹' => Some(('^', d(0x2070)?)),
+        '¹' => Some(('^', '1')),
+        '²' => Some(('^', '2')),
+        '³' => Some(('^', '3')),
+        _ => None,
+    }
+}
+
+/// The math accent of a combining mark.
+fn combining_accent(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{300}' => "grave",
+        '\u{301}' => "acute",
+        '\u{302}' => "hat",
+        '\u{303}' => "tilde",
+        '\u{304}' | '\u{305}' => "bar",
+        '\u{306}' => "breve",
+        '\u{307}' => "dot",
+        '\u{308}' => "ddot",
+        '\u{30A}' => "mathring",
+        '\u{30C}' => "check",
+        '\u{20D7}' => "vec",
+        _ => return None,
+    })
+}
+
+/// One character of a name in LaTeX math: a Greek letter's command (with
+/// a space, so a following letter cannot join it), a precomposed accented
+/// letter, or the code point.
+fn tex_letter(c: char) -> String {
+    if let Some(g) = tex_greek(c) {
+        return if g.starts_with('\\') {
+            format!("{g} ")
+        } else {
+            g.to_string()
+        };
+    }
+    const ACCENTED: [(&str, &str, &str); 9] = [
+        ("grave", "àèìòùÀÈÌÒÙ", "aeiouAEIOU"),
+        ("acute", "áéíóúýÁÉÍÓÚÝćńśźĆŃŚŹ", "aeiouyAEIOUYcnszCNSZ"),
+        (
+            "hat",
+            "âêîôûŷĉĝĥĵŝŵÂÊÎÔÛŶĈĜĤĴŜŴ",
+            "aeiouycghjswAEIOUYCGHJSW",
+        ),
+        ("tilde", "ãñõĩũÃÑÕĨŨ", "anoiuANOIU"),
+        ("ddot", "äëïöüÿÄËÏÖÜ", "aeiouyAEIOU"),
+        ("mathring", "åÅ", "aA"),
+        ("check", "čďěňřšťžČĎĚŇŘŠŤŽ", "cdenrstzCDENRSTZ"),
+        ("bar", "āēīōūĀĒĪŌŪ", "aeiouAEIOU"),
+        ("dot", "ċėġżĊĖĠŻ", "cegzCEGZ"),
+    ];
+    for (accent, with, base) in ACCENTED {
+        if let Some(k) = with.chars().position(|a| a == c) {
+            let b = base.chars().nth(k).unwrap_or('?');
+            return format!("\\{accent}{{{b}}}");
+        }
+    }
+    match c {
+        'ℓ' => "\\ell ".into(),
+        'ß' => "\\mathit{ss}".into(),
+        'ø' => "\\mathit{o}".into(),
+        _ => format!("\\mathrm{{U{{+}}{:04X}}}", c as u32),
+    }
+}
+
+/// A Greek character in LaTeX math: its command, or the Latin capital it
+/// looks like (TeX has no \Alpha).
+fn tex_greek(c: char) -> Option<&'static str> {
+    const G: [(char, &str); 56] = [
+        ('α', "\\alpha"),
+        ('β', "\\beta"),
+        ('γ', "\\gamma"),
+        ('δ', "\\delta"),
+        ('ε', "\\varepsilon"),
+        ('ϵ', "\\epsilon"),
+        ('ζ', "\\zeta"),
+        ('η', "\\eta"),
+        ('θ', "\\theta"),
+        ('ϑ', "\\vartheta"),
+        ('ι', "\\iota"),
+        ('κ', "\\kappa"),
+        ('ϰ', "\\varkappa"),
+        ('λ', "\\lambda"),
+        ('μ', "\\mu"),
+        ('µ', "\\mu"),
+        ('ν', "\\nu"),
+        ('ξ', "\\xi"),
+        ('ο', "o"),
+        ('π', "\\pi"),
+        ('ϖ', "\\varpi"),
+        ('ρ', "\\rho"),
+        ('ϱ', "\\varrho"),
+        ('σ', "\\sigma"),
+        ('ς', "\\varsigma"),
+        ('τ', "\\tau"),
+        ('υ', "\\upsilon"),
+        ('φ', "\\varphi"),
+        ('ϕ', "\\phi"),
+        ('χ', "\\chi"),
+        ('ψ', "\\psi"),
+        ('ω', "\\omega"),
+        ('Α', "A"),
+        ('Β', "B"),
+        ('Γ', "\\Gamma"),
+        ('Δ', "\\Delta"),
+        ('Ε', "E"),
+        ('Ζ', "Z"),
+        ('Η', "H"),
+        ('Θ', "\\Theta"),
+        ('Ι', "I"),
+        ('Κ', "K"),
+        ('Λ', "\\Lambda"),
+        ('Μ', "M"),
+        ('Ν', "N"),
+        ('Ξ', "\\Xi"),
+        ('Ο', "O"),
+        ('Π', "\\Pi"),
+        ('Ρ', "P"),
+        ('Σ', "\\Sigma"),
+        ('Τ', "T"),
+        ('Υ', "\\Upsilon"),
+        ('Φ', "\\Phi"),
+        ('Χ', "X"),
+        ('Ψ', "\\Psi"),
+        ('Ω', "\\Omega"),
+    ];
+    G.iter().find(|(g, _)| *g == c).map(|(_, n)| *n)
 }
 
 /// A name that spells a Greek letter LaTeX has a command for.
@@ -459,34 +664,29 @@ fn greek_word(w: &str) -> Option<&'static str> {
     UPPER.iter().chain(LOWER.iter()).find(|g| **g == w).copied()
 }
 
+/// A Greek letter spelled in ASCII (θ → theta, Γ → Gamma).
 fn greek(c: char) -> Option<&'static str> {
-    const G: [(char, &str); 24] = [
-        ('α', "alpha"),
-        ('β', "beta"),
-        ('γ', "gamma"),
-        ('δ', "delta"),
-        ('ε', "epsilon"),
-        ('ζ', "zeta"),
-        ('η', "eta"),
-        ('θ', "theta"),
-        ('ι', "iota"),
-        ('κ', "kappa"),
-        ('λ', "lambda"),
-        ('μ', "mu"),
-        ('ν', "nu"),
-        ('ξ', "xi"),
-        ('π', "pi"),
-        ('ρ', "rho"),
-        ('σ', "sigma"),
-        ('τ', "tau"),
-        ('υ', "upsilon"),
-        ('φ', "phi"),
-        ('χ', "chi"),
-        ('ψ', "psi"),
-        ('ω', "omega"),
-        ('Σ', "Sigma"),
-    ];
-    G.iter().find(|(g, _)| *g == c).map(|(_, n)| *n)
+    match c {
+        'ε' | 'ϵ' => Some("epsilon"),
+        'φ' | 'ϕ' => Some("phi"),
+        'ο' => Some("omicron"),
+        'Α' => Some("Alpha"),
+        'Β' => Some("Beta"),
+        'Ε' => Some("Epsilon"),
+        'Ζ' => Some("Zeta"),
+        'Η' => Some("Eta"),
+        'Ι' => Some("Iota"),
+        'Κ' => Some("Kappa"),
+        'Μ' => Some("Mu"),
+        'Ν' => Some("Nu"),
+        'Ο' => Some("Omicron"),
+        'Ρ' => Some("Rho"),
+        'Τ' => Some("Tau"),
+        'Χ' => Some("Chi"),
+        _ => tex_greek(c)
+            .and_then(|g| g.strip_prefix('\\'))
+            .map(|g| g.strip_prefix("var").unwrap_or(g)),
+    }
 }
 
 /// A symbol in a target.
@@ -654,5 +854,26 @@ mod tests {
         assert_eq!(latex_name("sigma2"), "\\sigma_{2}");
         assert_eq!(latex_name("Theta"), "\\Theta");
         assert_eq!(latex_name("thetas"), "\\mathit{thetas}");
+    }
+
+    #[test]
+    fn unicode_names_in_latex() {
+        assert_eq!(latex_name("ε"), "\\varepsilon");
+        assert_eq!(latex_name("φ1"), "\\varphi_{1}");
+        assert_eq!(latex_name("Δx"), "\\Delta x");
+        assert_eq!(latex_name("Α"), "A");
+        assert_eq!(latex_name("ŷ"), "\\hat{y}");
+        assert_eq!(latex_name("é"), "\\acute{e}");
+        // combining marks: x̄ typed as x + U+0304
+        assert_eq!(latex_name("x\u{304}"), "\\bar{x}");
+        assert_eq!(latex_name("θ\u{307}"), "\\dot{\\theta }");
+        assert_eq!(latex_name("x₁₂"), "x_{12}");
+        assert_eq!(latex_name("x₁²"), "x_{1}^{2}");
+        assert_eq!(latex_name("x₁2"), "{x_{1}}_{2}");
+        assert_eq!(latex_name("W1[1,2]"), "{W_{1}}_{1,2}");
+        assert_eq!(latex_name("損失"), "\\mathrm{U{+}640D\\,5931}");
+        assert_eq!(latex_name("a損"), "a\\mathrm{U{+}640D}");
+        assert_eq!(ascii_name("φε"), "phiepsilon");
+        assert_eq!(ascii_name("Β"), "Beta");
     }
 }
