@@ -631,6 +631,7 @@ fn json_outputs() -> Vec<(String, String)> {
         own(&[multi, "--jacobian", "forward", "--step", "4"]),
         own(&["sin(x)*y at x = 1, y = 2", "--step", "5"]),
         own(&["sin(x)*y at x = 1, y = 2", "--output-only"]),
+        own(&[multi, "--bare-steps"]),
         own(&[
             "f(x1, x2) = ln(x1) + x1*x2 - sin(x2) at x1 = 2, x2 = 5",
             "--notation",

@@ -45,6 +45,9 @@ pub struct EvalArgs {
     /// LaTeX: a complete document (\documentclass to \end{document}), ready for pdflatex.
     #[arg(long)]
     pub standalone: bool,
+    /// JSON: each step without its texts (index, phase, node, sweep) — the numbers are in the nodes; much smaller for a large trace.
+    #[arg(long)]
+    pub bare_steps: bool,
 }
 
 /// `adtrace eval`.
@@ -70,12 +73,36 @@ pub fn eval(args: &EvalArgs) -> Status {
         step: args.step.map(StepArg::index),
         layers: args.layers,
         standalone: args.standalone,
+        bare_steps: args.bare_steps,
         sweep: args.sweep.map(|m| match m {
             ModeArg::Forward => format::Phase::Forward,
             ModeArg::Reverse => format::Phase::Reverse,
         }),
     };
-    let text = format::render(args.format.into(), ev.trace(), ev.sweep(), opts);
+    let fmt: format::Format = args.format.into();
+    // JSON streams to stdout as it is made; the other formats are short
+    // enough to render first.
+    let text = if fmt == format::Format::Json {
+        None
+    } else {
+        Some(format::render(fmt, ev.trace(), ev.sweep(), opts))
+    };
+    let status = match &text {
+        Some(t) => emit(t),
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let r = format::write(fmt, ev.trace(), ev.sweep(), opts, &mut out)
+                .and_then(|()| std::io::Write::flush(&mut out));
+            match r {
+                Ok(()) => Status::Ok,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Ok,
+                Err(e) => {
+                    eprintln!("error: cannot write output: {e}");
+                    Status::Error
+                }
+            }
+        }
+    };
     if args.timings {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
         let t = ev.timings();
@@ -87,5 +114,5 @@ pub fn eval(args: &EvalArgs) -> Status {
     // The process ends right after this: freeing a large trace piece by
     // piece would only add to its running time.
     std::mem::forget(ev);
-    emit(&text)
+    status
 }

@@ -47,21 +47,7 @@ pub fn number(x: f64) -> String {
 /// A JSON string literal.
 pub fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    push_string(&mut out, s);
     out
 }
 
@@ -165,17 +151,110 @@ fn shaped_fields(c: &Ctx, s: &mut String) {
     }
 }
 
-/// A number, or `null` where the step shown has not reached it.
-fn known_number(known: bool, x: f64) -> String {
-    if known { number(x) } else { "null".to_string() }
+/// The JSON text, written straight into a buffer that goes to `out` each
+/// time it fills: the output of a million-row trace is never held whole.
+struct Out<'w> {
+    buf: String,
+    out: &'w mut dyn std::io::Write,
 }
 
+impl Out<'_> {
+    const FLUSH_AT: usize = 1 << 16;
+
+    fn s(&mut self, text: &str) -> &mut Self {
+        self.buf.push_str(text);
+        self
+    }
+
+    /// A key and the start of its value: `, "key": ` (no comma first).
+    fn key(&mut self, k: &str, first: bool) -> &mut Self {
+        if !first {
+            self.buf.push_str(", ");
+        }
+        self.buf.push('"');
+        self.buf.push_str(k);
+        self.buf.push_str("\": ");
+        self
+    }
+
+    fn num(&mut self, x: f64) -> &mut Self {
+        if x.is_finite() && x != 0.0 && x.abs() < 1e16 && x.abs() >= 1e-4 {
+            let _ = write!(self.buf, "{x}");
+        } else {
+            self.buf.push_str(&number(x));
+        }
+        self
+    }
+
+    fn known(&mut self, known: bool, x: f64) -> &mut Self {
+        if known { self.num(x) } else { self.s("null") }
+    }
+
+    fn int(&mut self, i: usize) -> &mut Self {
+        let _ = write!(self.buf, "{i}");
+        self
+    }
+
+    fn str(&mut self, text: &str) -> &mut Self {
+        push_string(&mut self.buf, text);
+        self
+    }
+
+    fn flush(&mut self, force: bool) -> std::io::Result<()> {
+        if force || self.buf.len() >= Self::FLUSH_AT {
+            self.out.write_all(self.buf.as_bytes())?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
+/// A JSON string literal, appended.
+fn push_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut rest = s;
+    // Copy runs that need no escape in one go.
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+    {
+        out.push_str(&rest[..i]);
+        match rest.as_bytes()[i] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            b'\r' => out.push_str("\\r"),
+            b => {
+                let _ = write!(out, "\\u{:04x}", b);
+            }
+        }
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+    out.push('"');
+}
+
+/// The whole JSON text as a string (tests, the REPL's `:export`).
 pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
+    let mut bytes = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_json(trace, sweep, opts, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The JSON text, streamed to `out`.
+pub fn write_json(
+    trace: &Trace,
+    sweep: &Sweep,
+    opts: Options,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let c = Ctx::new(trace, sweep, opts);
     let ex = &c.ex;
     let n = &ex.names;
     // The first output (the only one of a scalar program).
-    let out = trace.outputs().start;
+    let out_row = trace.outputs().start;
     let inputs: Vec<String> = trace.input_names().map(string).collect();
     let mut s = String::new();
     s.push('{');
@@ -195,14 +274,14 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         named_numbers(trace.input_names(), &sweep.seed)
     );
     let output = object([
-        ("name", string(&n.sym(out))),
+        ("name", string(&n.sym(out_row))),
         (
             "value",
-            number(sweep.value.get(out).copied().unwrap_or(f64::NAN)),
+            number(sweep.value.get(out_row).copied().unwrap_or(f64::NAN)),
         ),
         (
             "tangent",
-            number(sweep.tangent.get(out).copied().unwrap_or(f64::NAN)),
+            number(sweep.tangent.get(out_row).copied().unwrap_or(f64::NAN)),
         ),
         (
             "gradient",
@@ -218,103 +297,119 @@ pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
     if c.shaped() {
         shaped_fields(&c, &mut s);
     }
+    let mut w = Out { buf: s, out };
     if !opts.output_only {
-        s.push_str(", \"nodes\": [");
+        w.s(", \"nodes\": [");
         for (i, node) in trace.nodes.iter().enumerate() {
             if i > 0 {
-                s.push_str(", ");
+                w.s(", ");
             }
-            let args: Vec<String> = node.row_args().map(|a| a.to_string()).collect();
-            let consts: Vec<String> = node
-                .args
-                .iter()
-                .filter_map(|a| match a {
-                    Operand::Const(c) => Some(number(*c)),
-                    _ => None,
-                })
-                .collect();
             let k = c.known(i);
-            let partials: Vec<String> = node
-                .args
-                .iter()
-                .zip(sweep.partial[i])
-                .filter(|(a, _)| a.row().is_some())
-                .map(|(_, p)| number(p))
-                .collect();
-            let mut fields = vec![
-                ("index", i.to_string()),
-                ("label", string(&n.label(i))),
-                ("name", string(&n.sym(i))),
-                ("op", string(node.op.name())),
-                ("args", format!("[{}]", args.join(", "))),
-                ("constants", format!("[{}]", consts.join(", "))),
-                ("expr", string(&ex.op_text(i))),
-                ("value", known_number(k.value, sweep.value[i])),
-                ("tangent", known_number(k.tangent, sweep.tangent[i])),
-                ("adjoint", known_number(k.adjoint, sweep.adjoint[i])),
-                ("partials", format!("[{}]", partials.join(", "))),
-                ("reaches_output", node.reaches_output.to_string()),
-                ("depends_on_seed", sweep.seeded[i].to_string()),
-            ];
-            if let Some((g, index)) = trace.group_of(i) {
-                fields.push(("group", group(g, index)));
+            w.s("{").key("index", true).int(i);
+            w.key("label", false).str(&n.label(i));
+            w.key("name", false).str(&n.sym(i));
+            w.key("op", false).str(node.op.name());
+            w.key("args", false).s("[");
+            for (j, a) in node.row_args().enumerate() {
+                if j > 0 {
+                    w.s(", ");
+                }
+                w.int(a as usize);
             }
-            s.push_str(&object(fields));
+            w.s("]").key("constants", false).s("[");
+            let mut first = true;
+            for a in &node.args {
+                if let Operand::Const(x) = a {
+                    if !first {
+                        w.s(", ");
+                    }
+                    first = false;
+                    w.num(*x);
+                }
+            }
+            w.s("]").key("expr", false).str(&ex.op_text(i));
+            w.key("value", false).known(k.value, sweep.value[i]);
+            w.key("tangent", false).known(k.tangent, sweep.tangent[i]);
+            w.key("adjoint", false).known(k.adjoint, sweep.adjoint[i]);
+            w.key("partials", false).s("[");
+            let mut first = true;
+            for (a, p) in node.args.iter().zip(sweep.partial[i]) {
+                if a.row().is_some() {
+                    if !first {
+                        w.s(", ");
+                    }
+                    first = false;
+                    w.num(p);
+                }
+            }
+            w.s("]").key("reaches_output", false);
+            w.s(if node.reaches_output { "true" } else { "false" });
+            w.key("depends_on_seed", false);
+            w.s(if sweep.seeded[i] { "true" } else { "false" });
+            if let Some((g, index)) = trace.group_of(i) {
+                w.key("group", false).s(&group(g, index));
+            }
+            w.s("}");
+            w.flush(false)?;
         }
-        s.push_str("], \"steps\": [");
+        w.s("], \"steps\": [");
         let mut first = true;
+        let mut result = Ok(());
         c.visit_steps(|seg, ex, st| {
+            if result.is_err() {
+                return;
+            }
             if !first {
-                s.push_str(", ");
+                w.s(", ");
             }
             first = false;
-            // Exports carry every consumer, however many.
-            let e = ex.explain_all(st);
-            let terms: Vec<String> = e
-                .terms
-                .iter()
-                .map(|t| {
-                    object([
-                        ("node", t.consumer.to_string()),
-                        ("adjoint", number(t.adjoint)),
-                        ("partial", number(t.partial)),
-                        ("rule", string(&t.partial_rule)),
-                    ])
-                })
-                .collect();
-            let mut fields = vec![
-                ("index", st.index.to_string()),
-                ("phase", string(st.phase.name())),
-                ("node", st.row.to_string()),
-                ("text", string(&e.line())),
-                ("general", string(&e.general)),
-                ("symbolic", string(&e.symbolic)),
-                ("numeric", string(&e.numeric)),
-            ];
-            if st.phase == Phase::Reverse {
-                fields.push(("terms", format!("[{}]", terms.join(", "))));
+            w.s("{").key("index", true).int(st.index);
+            w.key("phase", false).str(st.phase.name());
+            w.key("node", false).int(st.row);
+            if !opts.bare_steps {
+                // Exports carry every consumer, however many.
+                let e = ex.explain_all(st);
+                w.key("text", false).str(&e.line());
+                w.key("general", false).str(&e.general);
+                w.key("symbolic", false).str(&e.symbolic);
+                w.key("numeric", false).str(&e.numeric);
+                if st.phase == Phase::Reverse {
+                    w.key("terms", false).s("[");
+                    for (j, t) in e.terms.iter().enumerate() {
+                        if j > 0 {
+                            w.s(", ");
+                        }
+                        w.s("{").key("node", true).int(t.consumer);
+                        w.key("adjoint", false).num(t.adjoint);
+                        w.key("partial", false).num(t.partial);
+                        w.key("rule", false).str(&t.partial_rule);
+                        w.s("}");
+                    }
+                    w.s("]");
+                }
             }
             if c.schedule.sweeps(seg.phase) > 1 {
-                fields.push(("sweep", seg.sweep.to_string()));
+                w.key("sweep", false).int(seg.sweep);
             }
-            s.push_str(&object(fields));
+            w.s("}");
+            result = w.flush(false);
         });
-        s.push(']');
+        result?;
+        w.s("]");
     }
-    let warnings: Vec<String> = sweep
-        .warnings
-        .iter()
-        .map(|w| {
-            object([
-                ("node", w.row.to_string()),
-                ("kind", string(w.kind.name())),
-                ("message", string(&ex.warning(w))),
-            ])
-        })
-        .collect();
-    let _ = write!(s, ", \"warnings\": [{}]", warnings.join(", "));
-    s.push_str("}\n");
-    s
+    w.s(", \"warnings\": [");
+    for (j, wn) in sweep.warnings.iter().enumerate() {
+        if j > 0 {
+            w.s(", ");
+        }
+        w.s("{").key("node", true).int(wn.row as usize);
+        w.key("kind", false).str(wn.kind.name());
+        w.key("message", false).str(&ex.warning(wn));
+        w.s("}");
+        w.flush(false)?;
+    }
+    w.s("]}\n");
+    w.flush(true)
 }
 
 #[cfg(test)]

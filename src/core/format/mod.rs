@@ -71,6 +71,29 @@ pub struct Options {
     pub sweep: Option<Phase>,
     /// LaTeX: a whole document (`\documentclass` to `\end{document}`).
     pub standalone: bool,
+    /// JSON: steps without their texts (index, phase, node, sweep only).
+    pub bare_steps: bool,
+}
+
+/// Write any format to `out`; JSON is streamed as it is made (a large
+/// trace's JSON is never held whole), the others are rendered first.
+pub fn write(
+    format: Format,
+    trace: &Trace,
+    sweep: &Sweep,
+    opts: Options,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if format != Format::Json {
+        return out.write_all(render(format, trace, sweep, opts).as_bytes());
+    }
+    let schedule = sweep.schedule(trace);
+    let shown = opts
+        .step
+        .and_then(|k| schedule.step(k.min(schedule.last())))
+        .filter(|st| sweep.differs(trace, st.phase, st.sweep))
+        .map(|st| sweep.at_sweep(trace, st.phase, st.sweep));
+    json::write_json(trace, shown.as_ref().unwrap_or(sweep), opts, out)
 }
 
 /// Render in any format. At a step, the numbers are those of the sweep

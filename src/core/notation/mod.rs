@@ -293,7 +293,7 @@ pub fn num(x: f64, precision: usize) -> String {
     if !x.is_finite() {
         return nonfinite(x).to_string();
     }
-    let s = format!("{x:.precision$}");
+    let s = decimals(x, precision);
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -307,12 +307,52 @@ pub fn fixed(x: f64, precision: usize) -> String {
     if !x.is_finite() {
         return nonfinite(x).to_string();
     }
-    let s = format!("{x:.precision$}");
+    let s = decimals(x, precision);
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
         s[1..].to_string()
     } else {
         s
     }
+}
+
+/// `format!("{x:.p$}")` for a finite x, the same text, without the
+/// exact (bignum) formatting on the common path: x·10^p is rounded in
+/// floating point when that cannot change the result (far from a tie, and
+/// small enough for an exact integer); otherwise the standard formatting.
+/// Exports of a large trace format millions of numbers.
+fn decimals(x: f64, p: usize) -> String {
+    const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+    if p < POW10.len() {
+        let scaled = x.abs() * POW10[p];
+        if scaled < 1e15 {
+            let floor = scaled.floor();
+            let frac = scaled - floor;
+            // Twice the largest error of the product: half an ulp of it.
+            let margin = 2.0 * f64::EPSILON * scaled.max(1.0);
+            if (frac - 0.5).abs() > margin {
+                let n = (if frac > 0.5 { floor + 1.0 } else { floor }) as u64;
+                let digits = n.to_string();
+                let mut out = String::with_capacity(digits.len() + 3);
+                if x.is_sign_negative() {
+                    out.push('-');
+                }
+                if p == 0 {
+                    out.push_str(&digits);
+                } else if digits.len() > p {
+                    let (int, frac) = digits.split_at(digits.len() - p);
+                    out.push_str(int);
+                    out.push('.');
+                    out.push_str(frac);
+                } else {
+                    out.push_str("0.");
+                    out.extend(std::iter::repeat_n('0', p - digits.len()));
+                    out.push_str(&digits);
+                }
+                return out;
+            }
+        }
+    }
+    format!("{x:.p$}")
 }
 
 fn nonfinite(x: f64) -> &'static str {
@@ -371,6 +411,29 @@ mod tests {
 
     fn trace(src: &str) -> Trace {
         build(src, &parse(src).unwrap(), Options::default()).unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+        /// The fast decimal formatting writes exactly what the standard
+        /// formatting writes, ties and all.
+        #[test]
+        fn decimals_match_the_standard_formatting(
+            bits in proptest::prelude::any::<u64>(),
+            m in -2_000_000i64..2_000_000,
+            e in 0u32..9,
+            p in 0usize..10,
+        ) {
+            let x = f64::from_bits(bits);
+            if x.is_finite() {
+                proptest::prop_assert_eq!(decimals(x, p), format!("{x:.p$}"));
+            }
+            // Numbers of a few decimals, and exact ties like 0.125 or 2.5.
+            let y = m as f64 / 10f64.powi(e as i32);
+            proptest::prop_assert_eq!(decimals(y, p), format!("{y:.p$}"));
+            let t = m as f64 / 2f64.powi(e as i32 + 1);
+            proptest::prop_assert_eq!(decimals(t, p), format!("{t:.p$}"));
+        }
     }
 
     #[test]
