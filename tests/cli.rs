@@ -469,3 +469,274 @@ fn steps_under_the_table_read_like_the_lecture() {
         "{md}"
     );
 }
+
+/// Numbers that never lie: domain problems among the constants and in the
+/// point are warned at the row or input where they arise (they gave
+/// `"warnings": []`), outside the domain the derivative is NaN, and the
+/// tan pole and sqrt's infinite slope are named.
+#[test]
+fn every_domain_problem_is_warned() {
+    let warnings = |j: &Value| -> Vec<(u64, String, String)> {
+        j["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| {
+                (
+                    w["node"].as_u64().unwrap(),
+                    w["kind"].as_str().unwrap().to_string(),
+                    w["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    for (program, node, says) in [
+        ("x + sqrt(-1) at x = 1", 1, "sqrt(-1) is NaN"),
+        ("x + 1/0 at x = 1", 1, "1/0 is +infinity"),
+        ("(-8)^(1/3) + x at x = 1", 1, "(-8)^(1/3) is NaN"),
+        ("x at x = ln(-1)", 0, "in the point, ln(-1) is NaN"),
+    ] {
+        let j = eval_json(&[program]);
+        let w = warnings(&j);
+        assert!(
+            w.iter()
+                .any(|(n, k, m)| *n == node && k == "domain" && m.contains(says)),
+            "{program}: {w:?}"
+        );
+    }
+    // ln(x) at −1: the value is NaN and so is the derivative (it was −1)
+    let j = eval_json(&["ln(x) at x = -1"]);
+    assert_eq!(j["output"]["tangent"], "NaN");
+    assert_eq!(j["output"]["gradient"]["x"], "NaN");
+    assert!(warnings(&j)[1].2.contains("partials are NaN"));
+    // x^y at x = 0, y = 2: ∂/∂y is the limit 0 (it was NaN)
+    let j = eval_json(&["x^y at x = 0, y = 2"]);
+    assert_eq!(j["output"]["gradient"]["y"].as_f64(), Some(0.0));
+    assert_eq!(j["output"]["gradient"]["x"].as_f64(), Some(0.0));
+    // tan at π/2: the double nearest π/2 gives 1.6e16, and the pole is said
+    let j = eval_json(&["tan(x) at x = pi/2"]);
+    assert!(j["output"]["value"].as_f64().unwrap() > 1e16);
+    assert_eq!(warnings(&j)[0].1, "pole");
+    let j = eval_json(&["sqrt(x) at x = 0"]);
+    assert!(
+        warnings(&j)
+            .iter()
+            .any(|(_, k, m)| k == "not-differentiable" && m.contains("infinite slope"))
+    );
+}
+
+/// `adtrace fd`: the lab's JSON has exactly the documented shape, its
+/// numbers are the differences of f (checked here by hand for sin at 1),
+/// CSV has one line per h, and `--gradient` counts n + 1 and 2n
+/// evaluations beside reverse mode's gradient.
+#[test]
+fn the_finite_difference_lab() {
+    let out = adtrace()
+        .args(["fd", "sin(x) at x = 1", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&String> = j.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["best", "exact", "rows"]);
+    assert_eq!(j["exact"].as_f64(), Some(1f64.cos()));
+    let rows = j["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 16);
+    for r in rows {
+        let h = r["h"].as_f64().unwrap();
+        let fwd = ((1.0 + h).sin() - 1f64.sin()) / h;
+        let cen = ((1.0 + h).sin() - (1.0 - h).sin()) / (2.0 * h);
+        // (serde_json reads a number to within an ulp)
+        let near = |v: &Value, x: f64| (v.as_f64().unwrap() - x).abs() <= 1e-15 * x.abs();
+        assert!(near(&r["forward"]["estimate"], fwd), "h = {h}");
+        assert!(near(&r["central"]["estimate"], cen), "h = {h}");
+        assert!(near(&r["forward"]["error"], (fwd - 1f64.cos()).abs()));
+    }
+    assert_eq!(j["best"]["forward"]["h"].as_f64(), Some(1e-8));
+    assert_eq!(j["best"]["central"]["h"].as_f64(), Some(1e-5));
+    let csv = adtrace()
+        .args([
+            "fd",
+            "sin(x) at x = 1",
+            "--format",
+            "csv",
+            "--steps-per-decade",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 31);
+    let text = adtrace()
+        .args(["fd", "f(x, y) = x*y at x = 2, y = 3", "--wrt", "y"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("exact derivative (AD, one forward sweep) 2"),
+        "{text}"
+    );
+    let g = adtrace()
+        .args([
+            "fd",
+            "f(x1, x2) = ln(x1) + x1*x2 - sin(x2) at x1 = 2, x2 = 5",
+            "--gradient",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let g: Value = serde_json::from_slice(&g.stdout).unwrap();
+    assert_eq!(g["forward"]["evaluations"], 3);
+    assert_eq!(g["central"]["evaluations"], 4);
+    assert_eq!(g["gradient"][0].as_f64(), Some(5.5));
+    let c = g["central"]["gradient"][1].as_f64().unwrap();
+    assert!((c - (2.0 - 5f64.cos())).abs() < 1e-9);
+    // bad input: located, exit 2
+    let bad = adtrace()
+        .args(["fd", "sin(x) at x = 1", "--wrt", "q"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("'q' is not an input"));
+}
+
+/// `eval --symbolic`: the derivative written out by the chain rule with no
+/// sharing, its size, and the trace's; sizes counted without building
+/// beyond the cap (x^(2^30) by 31 rows).
+#[test]
+fn expression_swell() {
+    let out = adtrace()
+        .args([
+            "eval",
+            "--symbolic",
+            "--output-only",
+            "sin(sin(sin(x))) at x = 1",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("∂x3/∂x = cos(sin(sin(x)))·cos(sin(x))·cos(x)   (8 operations)"),
+        "{text}"
+    );
+    assert!(text.contains("4 rows (3 operations, 3 edges)"), "{text}");
+    let mut src = String::from("v0 = x");
+    for i in 1..=30 {
+        src.push_str(&format!("; v{i} = v{}*v{}", i - 1, i - 1));
+    }
+    src.push_str(" at x = 1");
+    let out = adtrace()
+        .args(["eval", "--symbolic", "--output-only", &src])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // f written out is x·x·…·x, 2^30 factors: 2^30 − 1 products
+    assert!(
+        text.contains("(1,073,741,823 operations: too large to write out"),
+        "{text}"
+    );
+}
+
+/// `--format python`: a self-contained script with the lecture's AdVar
+/// class; run with python3 it prints the value and the directional
+/// derivative adtrace computes (skipped with a note without python3).
+#[test]
+fn the_python_advar_script_computes_the_same() {
+    if std::process::Command::new("python3")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("note: python3 is not installed; skipping the AdVar script test");
+        return;
+    }
+    for (program, seed) in [
+        (
+            "a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e at x = 1",
+            "x=1",
+        ),
+        (
+            "W0 = 2; W1 = 1.2; y = 2; L = (W1*tanh(W0*x) - y)^2 at x = 1",
+            "x=1",
+        ),
+        (
+            "f(x1, x2) = ln(x1) + x1*x2 - sin(x2) at x1 = 2, x2 = 5",
+            "x1=0.5,x2=-1",
+        ),
+        (
+            "f(x, y) = x^y / (1 + y) - 3/x + sigmoid(x - y) * softplus(-y) + relu(x) + abs(-y) + tan(x/4) at x = 1.5, y = 0.7",
+            "x=1,y=2",
+        ),
+        ("f(x) = 2^x - (-x)^3 + tanh(x)*x at x = 0.3", "x=1"),
+    ] {
+        let json = eval_json(&[program, "--seed", seed]);
+        let value = json["output"]["value"].as_f64().unwrap();
+        let tangent = json["output"]["tangent"].as_f64().unwrap();
+        let script = adtrace()
+            .args(["eval", "--format", "python", program, "--seed", seed])
+            .output()
+            .unwrap();
+        assert!(script.status.success());
+        let dir = common::scratch("advar");
+        let path = dir.join("prog.py");
+        std::fs::write(&path, &script.stdout).unwrap();
+        let run = std::process::Command::new("python3")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let out = String::from_utf8(run.stdout).unwrap();
+        let nums: Vec<f64> = out.split_whitespace().map(|w| w.parse().unwrap()).collect();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs()));
+        assert!(close(nums[0], value), "{program}: {out} vs {value}");
+        assert!(close(nums[1], tangent), "{program}: {out} vs {tangent}");
+    }
+}
+
+/// `--format advar` writes each row as the overloaded call with the
+/// lecture's method body and its numbers; `--format tape` the records
+/// reverse mode keeps and their memory.
+#[test]
+fn the_advar_and_tape_formats() {
+    let out = adtrace()
+        .args([
+            "eval",
+            "--format",
+            "advar",
+            "W0 = 2; L = tanh(W0*x) + x at x = 1",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("x1 = mul(2, x)   →  AdVar(val=2, der=2)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    if type(a) != AdVar:   (a is a number)"),
+        "{text}"
+    );
+    assert!(text.contains("        c.der = a * b.der = 2 * 1"), "{text}");
+    assert!(
+        text.contains(
+            "        c.der = (1 - math.tanh(a.val) ** 2) * a.der = (1 - math.tanh(2) ** 2) * 2"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("        c.val = a.val + b.val = 0.964 + 1"),
+        "{text}"
+    );
+    let out = adtrace()
+        .args(["eval", "--format", "tape", "sin(x)*x at x = 2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("∂x2/∂x1 = 2, ∂x2/∂x0 = 0.9093"), "{text}");
+    assert!(text.contains("memory: 3 records × ("), "{text}");
+}

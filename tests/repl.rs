@@ -94,6 +94,8 @@ fn examples_list_and_load() {
         "mlp",
         "jacobian",
         "softplus",
+        "finite-differences",
+        "expression-swell",
     ] {
         assert!(r.stdout.contains(name), "{name}: {}", r.stdout);
     }

@@ -30,6 +30,8 @@ const ASSETS: &[(&str, usize)] = &[
     ("mlp", 23),
     ("jacobian", 35),
     ("softplus", 22),
+    ("finite-differences", 14),
+    ("expression-swell", 9),
 ];
 
 #[test]

@@ -80,6 +80,18 @@ pub const COMMANDS: &[Spec] = &[
         detail: "Prints the lecture's table (rows, values, tangents, adjoints) and the gradient, without opening the stepping view.",
     },
     Spec {
+        name: "fd",
+        args: "[K]",
+        summary: "finite differences against h beside AD's exact derivative (K steps per decade)",
+        detail: "The finite-difference lab on the current program: the forward difference (f(x + h·e) − f(x))/h and the central difference (f(x + h·e) − f(x − h·e))/2h along the seed e for h = 1e-1 … 1e-16 (K per decade, default 1), each with its error against AD's exact directional derivative, the best h marked, and a small log-log plot: truncation error falls as O(h) and O(h²) until round-off takes over. 'adtrace fd' prints the same (also as JSON or CSV, and the whole gradient with --gradient); in the stepping view, d.",
+    },
+    Spec {
+        name: "symbolic",
+        args: "",
+        summary: "the derivative written out by the symbolic chain rule, and its size against the trace's",
+        detail: "Writes the current program's derivative along the seed as the symbolic chain rule gives it with no sharing (what a computer-algebra system or a student by hand writes before simplifying), counts its operations, and sets them beside the trace's rows and the cost of the two sweeps: expression swell. Beyond 2,000 operations the size is counted without writing it out. 'adtrace eval --symbolic' prints the same; in the stepping view, s.",
+    },
+    Spec {
         name: "tui",
         args: "",
         summary: "step through the current program full-screen",
@@ -143,7 +155,7 @@ pub const COMMANDS: &[Spec] = &[
         name: "expect",
         args: "NAME = NUMBER [± TOL]",
         summary: "check a number of the current table; fail if it does not hold",
-        detail: "NAME is a row's label as the table shows it (x2: its value, d2: its tangent, x̄2 or xbar2: its adjoint), a row's program name (c, theta[1], z[2], W[1,2]: its value, dc / ċ / dot(c), c̄ / cbar / bar(c)), 'value' (the output), 'tangent' (the output's derivative along the seed), 'value OUT' / 'tangent OUT' (one of several outputs), 'grad INPUT' (the input's adjoint from the reverse sweep: a gradient entry), or 'jacobian OUT INPUT' (the Jacobian entry ∂OUT/∂INPUT, by the current mode; also written ∂OUT/∂INPUT). The tolerance defaults to half a unit in the last decimal shown (0.00005 at precision 4, finer if the number has more decimals); '± 0.01' or '+- 0.01' sets it.",
+        detail: "NAME is a row's label as the table shows it (see below); 'fd forward H' / 'fd central H' (the finite difference at step H, e.g. 'fd forward 1e-8'), 'fd forward error H', 'fd best central h' and 'fd best central error' check the lab of ':fd'; 'symbolic' and 'symbolic f' the sizes ':symbolic' counts. NAME is a row's label as the table shows it (x2: its value, d2: its tangent, x̄2 or xbar2: its adjoint), a row's program name (c, theta[1], z[2], W[1,2]: its value, dc / ċ / dot(c), c̄ / cbar / bar(c)), 'value' (the output), 'tangent' (the output's derivative along the seed), 'value OUT' / 'tangent OUT' (one of several outputs), 'grad INPUT' (the input's adjoint from the reverse sweep: a gradient entry), or 'jacobian OUT INPUT' (the Jacobian entry ∂OUT/∂INPUT, by the current mode; also written ∂OUT/∂INPUT). The tolerance defaults to half a unit in the last decimal shown (0.00005 at precision 4, finer if the number has more decimals); '± 0.01' or '+- 0.01' sets it.",
     },
     Spec {
         name: "quit",
@@ -197,6 +209,12 @@ pub enum Target {
     Jacobian(String, String),
     /// A row by label or program name, or its tangent or adjoint.
     Name(String),
+    /// A number of the finite-difference lab (`fd forward 1e-8`, `fd
+    /// central error 1e-5`, `fd best forward h`): the words after `fd`.
+    Fd(Vec<String>),
+    /// The size in operations of the derivative written out by the
+    /// symbolic chain rule (`symbolic`), or of f (`symbolic f`).
+    Symbolic(bool),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -235,6 +253,9 @@ pub enum Command {
     Save(String, Span),
     Export(Format, String, Span),
     Table,
+    /// `:fd [K]`: the finite-difference lab, K steps per decade.
+    Fd(u32),
+    Symbolic,
     Tui,
     /// `:set NAME VALUE`: a setting of `settings::SETTINGS` and a value
     /// it takes.
@@ -337,6 +358,20 @@ pub fn parse(text: &str) -> Result<Command, Diagnostic> {
             }
         }
         "table" => none(Command::Table),
+        "symbolic" => none(Command::Symbolic),
+        "fd" => match a.optional_word()? {
+            None => Ok(Command::Fd(1)),
+            Some(w) => match w.parse::<u32>() {
+                Ok(k) if (1..=crate::core::fd::MAX_STEPS_PER_DECADE).contains(&k) => {
+                    Ok(Command::Fd(k))
+                }
+                _ => Err(Diagnostic::new(
+                    a.span(),
+                    format!("'{w}' is not a number of steps per decade"),
+                )
+                .with_hint("give 1 to 20, e.g. ':fd 4'")),
+            },
+        },
         "tui" => none(Command::Tui),
         "load" => {
             let (p, s) = a.path()?;
@@ -701,6 +736,11 @@ impl<'t> Args<'t> {
             ["tangent", out] => Target::TangentOf((*out).to_string()),
             ["grad" | "gradient", input] => Target::Grad((*input).to_string()),
             ["jacobian", out, input] => Target::Jacobian((*out).to_string(), (*input).to_string()),
+            ["symbolic"] => Target::Symbolic(false),
+            ["symbolic", "f"] => Target::Symbolic(true),
+            ["fd", rest @ ..] if !rest.is_empty() => {
+                Target::Fd(rest.iter().map(|w| (*w).to_string()).collect())
+            }
             [single] => match partial(single) {
                 Some((out, input)) => Target::Jacobian(out, input),
                 None => Target::Name((*single).to_string()),

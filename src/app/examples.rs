@@ -51,6 +51,14 @@ pub const EXAMPLES: &[Example] = &[
         name: "softplus",
         text: include_str!("../../assets/softplus.adt"),
     },
+    Example {
+        name: "finite-differences",
+        text: include_str!("../../assets/finite-differences.adt"),
+    },
+    Example {
+        name: "expression-swell",
+        text: include_str!("../../assets/expression-swell.adt"),
+    },
 ];
 
 /// The script of a built-in example.

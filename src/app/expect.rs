@@ -52,6 +52,15 @@ pub fn lookup(
                 jacobian::jacobian(trace, sweep, sweep.plan.mode).map_err(|e| e.to_string())?;
             Ok((format!("∂{of}/∂{wrt}"), jac.get(i, j)))
         }
+        Target::Fd(words) => fd_number(words, trace, sweep),
+        Target::Symbolic(f) => {
+            let s = crate::core::symbolic::swell(trace, sweep);
+            Ok(if *f {
+                ("symbolic f".into(), s.function_ops)
+            } else {
+                ("symbolic".into(), s.derivative_ops)
+            })
+        }
         Target::Name(name) => {
             let both = Both::new(trace, style);
             let query = Query::of(name);
@@ -80,6 +89,49 @@ pub fn lookup(
             ))
         }
     }
+}
+
+/// A number of the finite-difference lab (one step per decade): `forward
+/// H`, `central error H`, `best forward h`, `best central error`.
+fn fd_number(words: &[String], trace: &Trace, sweep: &Sweep) -> Result<(String, f64), String> {
+    let hint = || {
+        "after 'fd': forward H, central H, forward error H, central error H, best forward h, best central error (H a power of ten from 1e-1 to 1e-16)".to_string()
+    };
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let lab = crate::core::fd::lab(trace, sweep, 1);
+    let name = format!("fd {}", w.join(" "));
+    let central = |k: &str| match k {
+        "forward" => Ok(false),
+        "central" => Ok(true),
+        _ => Err(hint()),
+    };
+    let at = |h: &str| -> Result<&crate::core::fd::Row, String> {
+        let h: f64 = h.parse().map_err(|_| hint())?;
+        lab.rows
+            .iter()
+            .find(|r| (r.h - h).abs() <= 1e-9 * h)
+            .ok_or_else(hint)
+    };
+    let pick = |c: bool, r: &crate::core::fd::Row| if c { r.central } else { r.forward };
+    let v = match w.as_slice() {
+        [k, h] => pick(central(k)?, at(h)?).estimate,
+        [k, "error", h] => pick(central(k)?, at(h)?).error,
+        ["best", k, what] => {
+            let b = if central(k)? {
+                lab.best_central
+            } else {
+                lab.best_forward
+            }
+            .ok_or("no best h: every error is NaN")?;
+            match *what {
+                "h" => b.h,
+                "error" => b.error,
+                _ => return Err(hint()),
+            }
+        }
+        _ => return Err(hint()),
+    };
+    Ok((name, v))
 }
 
 /// The index of an input, or a hint listing them.

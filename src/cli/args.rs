@@ -86,6 +86,12 @@ pub enum FormatArg {
     Markdown,
     Latex,
     Dot,
+    /// The forward sweep as the lecture's overloaded AdVar calls.
+    Advar,
+    /// A self-contained Python script (AdVar dual numbers) printing value and derivative.
+    Python,
+    /// The tape (Wengert list) reverse mode records, with its memory.
+    Tape,
 }
 
 impl From<FormatArg> for Format {
@@ -96,6 +102,9 @@ impl From<FormatArg> for Format {
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Latex => Format::Latex,
             FormatArg::Dot => Format::Dot,
+            FormatArg::Advar => Format::Advar,
+            FormatArg::Python => Format::Python,
+            FormatArg::Tape => Format::Tape,
         }
     }
 }

@@ -48,10 +48,18 @@ pub struct EvalArgs {
     /// JSON: each step without its texts (index, phase, node, sweep) — the numbers are in the nodes; much smaller for a large trace.
     #[arg(long)]
     pub bare_steps: bool,
+    /// Text: also the derivative written out by the symbolic chain rule
+    /// with no sharing, and its size beside the trace's (expression swell).
+    #[arg(long)]
+    pub symbolic: bool,
 }
 
 /// `adtrace eval`.
 pub fn eval(args: &EvalArgs) -> Status {
+    if args.symbolic && args.format != FormatArg::Text {
+        eprintln!("error: --symbolic adds a text section; use it with --format text (the default)");
+        return Status::Error;
+    }
     let req = match args.trace.request() {
         Ok(r) => r,
         Err(msg) => {
@@ -85,7 +93,18 @@ pub fn eval(args: &EvalArgs) -> Status {
     let text = if fmt == format::Format::Json {
         None
     } else {
-        Some(format::render(fmt, ev.trace(), ev.sweep(), opts))
+        let mut text = format::render(fmt, ev.trace(), ev.sweep(), opts);
+        if args.symbolic {
+            let s = crate::core::symbolic::swell(ev.trace(), ev.sweep());
+            text.push('\n');
+            text.push_str(&format::symbolic_text(
+                ev.trace(),
+                ev.sweep(),
+                &s,
+                args.trace.style(),
+            ));
+        }
+        Some(text)
     };
     let status = match &text {
         Some(t) => emit(t),

@@ -12,6 +12,7 @@
 
 pub(crate) mod args;
 pub(crate) mod eval;
+pub(crate) mod fd;
 pub(crate) mod replay;
 pub(crate) mod tui;
 
@@ -50,6 +51,8 @@ pub enum Command {
     /// Trace PROGRAM at a point and print the table, JSON, Markdown, LaTeX or DOT.
     #[command(after_help = EXAMPLES)]
     Eval(eval::EvalArgs),
+    /// Finite differences along the seed against AD's exact derivative (or the whole gradient).
+    Fd(fd::FdArgs),
     /// Step through the trace full-screen: graph, table and explanation.
     Tui(tui::TuiArgs),
     /// Print one TUI frame as plain text (for slides, docs and tests).
@@ -90,6 +93,7 @@ pub fn main() -> ExitCode {
     };
     exit_code(match &cli.command {
         Some(Command::Eval(args)) => eval::eval(args),
+        Some(Command::Fd(args)) => fd::fd(args),
         Some(Command::Tui(args)) => tui::tui(args),
         Some(Command::Render(args)) => tui::render(args),
         Some(Command::Run(args)) => replay::run(args),

@@ -11,8 +11,8 @@
 //! numbers are the sweep's; which step is which is `schedule`'s.
 
 use super::notation::Names;
-use super::ops::Op;
 use super::ops::math::{Chain, Math, Piece, Sym, Text, lit, num, prod, sum, sum_over, sym, times};
+use super::ops::{Issue, Op};
 use super::sweep::{Sweep, Warning};
 use super::trace::{Consumers, Operand, Trace};
 
@@ -114,6 +114,18 @@ fn chain(lhs: Math, symbols: Math, numbers: Math, result: Math) -> Chain {
         c.push(result);
     }
     c
+}
+
+/// Whether a rule's arithmetic gives the sweep's number (to rounding;
+/// NaN agrees with NaN, an infinity with itself).
+fn agrees(written: f64, number: f64) -> bool {
+    if written.is_nan() || number.is_nan() {
+        return written.is_nan() && number.is_nan();
+    }
+    if written.is_infinite() || number.is_infinite() {
+        return written == number;
+    }
+    (written - number).abs() <= 1e-9 * (1.0 + written.abs().max(number.abs()))
 }
 
 impl<'t> Explainer<'t> {
@@ -295,7 +307,23 @@ impl<'t> Explainer<'t> {
         let tsym = sum(terms);
         let tnum = self.numbers(&tsym);
         let mut numbers = Text(vec![Piece::Equals]);
-        if !tnum.is_number() {
+        // The numbers are written out only where their arithmetic gives the
+        // sweep's number; else the convention that decided it is stated
+        // (never `ln(-1)… = -1`, never `inf·0 = 0` without a word).
+        let caveat = if self.outside_domain(i) {
+            Some(self.domain_note(i))
+        } else if !agrees(tnum.eval(&|_| f64::NAN), s.tangent[i]) {
+            Some(
+                self.structural_note(i)
+                    .unwrap_or_else(|| self.convention_note(i)),
+            )
+        } else {
+            None
+        };
+        if let Some(note) = caveat {
+            numbers.0.push(Piece::Math(num(s.tangent[i])));
+            numbers.0.extend(note.0);
+        } else if !tnum.is_number() {
             numbers.push_chain(vec![tnum, num(s.tangent[i])]);
         } else {
             numbers.0.push(Piece::Math(num(s.tangent[i])));
@@ -400,11 +428,22 @@ impl<'t> Explainer<'t> {
             let symbol = sym(Sym::Partial(j as u32, i as u32));
             sym_terms.push(prod(vec![sym(Sym::Adj(j as u32)), symbol.clone()]));
             num_terms.push(Math::Prod(vec![num(s.adjoint[j]), num(p)]));
+            let rule = if self.outside_domain(j) {
+                let mut t = Text::chain(vec![symbol.clone(), rs, num(p)]);
+                t.0.extend(self.domain_note(j).0);
+                t
+            } else if !agrees(rn.eval(&|_| f64::NAN), p) {
+                let mut t = Text::chain(vec![symbol.clone(), rs, num(p)]);
+                t.0.extend(self.convention_note(j).0);
+                t
+            } else {
+                Text::chain(chain(symbol.clone(), rs, rn, num(p)))
+            };
             terms.push(TermRules {
                 consumer: j,
                 adjoint: s.adjoint[j],
                 partial: p,
-                rule: Text::chain(chain(symbol, rs, rn, num(p))),
+                rule,
             });
         }
         // An output that other outputs also use starts from its seed.
@@ -431,6 +470,59 @@ impl<'t> Explainer<'t> {
             numbers,
             terms,
             more,
+        }
+    }
+
+    /// Whether row `i`'s operation is outside its domain at the point (so
+    /// its partials are NaN, whatever its rule's formula would give).
+    fn outside_domain(&self, i: usize) -> bool {
+        let node = &self.trace.nodes[i];
+        if node.op == Op::Input {
+            return false;
+        }
+        let v = |a: Operand| match a {
+            Operand::Row(r) => self.sweep.value[r as usize],
+            Operand::Const(c) => c,
+            Operand::None => 0.0,
+        };
+        let [a, b] = node.args;
+        matches!(
+            node.op.check(v(a), v(b), a.is_const(), b.is_const()),
+            Some(Issue::Domain(_))
+        )
+    }
+
+    fn domain_note(&self, i: usize) -> Text {
+        Text::words(format!(
+            "   (outside the domain of {} there is no derivative: its partials are NaN)",
+            self.trace.nodes[i].op.name()
+        ))
+    }
+
+    /// A term the tangent sweep took as 0 because its operand's tangent is
+    /// structurally 0, though its partial is not finite (`inf·0`).
+    fn structural_note(&self, i: usize) -> Option<Text> {
+        let node = &self.trace.nodes[i];
+        let s = self.sweep;
+        (0..2).find_map(|k| {
+            let r = node.args[k].row()?;
+            (!s.seeded[r as usize] && !s.partial[i][k].is_finite()).then(|| {
+                Text::words("   (")
+                    .m(sym(Sym::Tan(r)))
+                    .w(" is exactly 0 because ")
+                    .m(sym(Sym::Val(r)))
+                    .w(" does not depend on the seeded inputs, so its term counts as 0 though ")
+                    .m(sym(Sym::Partial(i as u32, r)))
+                    .w(" is not finite: the structural-zero convention)")
+            })
+        })
+    }
+
+    /// The convention a row's warning states (a limit, a kink's value).
+    fn convention_note(&self, i: usize) -> Text {
+        match self.sweep.warnings_at(i).next() {
+            Some(w) => Text::words(format!("   (by convention: {})", w.cause)),
+            None => Text::words("   (the formula's arithmetic does not apply here)"),
         }
     }
 
@@ -646,6 +738,56 @@ mod tests {
             e.general,
             "bar(v_i) = sum_j bar(v_j)*dv_j/dv_i, summed over the rows j that use v_i"
         );
+    }
+
+    /// A rule never writes arithmetic that does not give its number: no
+    /// `1/(-1) = NaN`, no `inf·0 = 0` without the convention said.
+    #[test]
+    fn rules_state_their_conventions() {
+        let (t, s) = setup("ln(x)", &[-1.0]);
+        let ex = Explainer::new(&t, &s, Names::new(&t, Style::default()));
+        let e = ex.explain(step(&t, 1));
+        assert_eq!(
+            e.numeric,
+            "= NaN   (outside the domain of ln there is no derivative: its partials are NaN)"
+        );
+        // the issue's `ln(-2)·(-2)^3·0 = 12`
+        let (t, s) = setup("x^y", &[-2.0, 3.0]);
+        let ex = Explainer::new(&t, &s, Names::new(&t, Style::default()));
+        let e = ex.explain(step(&t, 2));
+        assert!(
+            e.numeric.starts_with("= NaN   (outside the domain of pow"),
+            "{}",
+            e.numeric
+        );
+        // a structural zero times an infinite partial
+        let (t, s) = setup("x + sqrt(y)", &[1.0, 0.0]);
+        let ex = Explainer::new(&t, &s, Names::new(&t, Style::default()));
+        let e = ex.explain(step(&t, 2));
+        assert_eq!(e.symbolic, "d2 = d1/(2·sqrt(y))");
+        assert!(
+            e.numeric
+                .starts_with("= 0   (d1 is exactly 0 because y does not depend")
+        );
+        assert!(e.numeric.contains("structural-zero convention"));
+        // a limit: ∂(x^y)/∂y at x = 0 is 0, not ln(0)·0^2
+        let (t, s) = setup("x^y", &[0.0, 2.0]);
+        let ex = Explainer::new(&t, &s, Names::new(&t, Style::default()));
+        let e = ex.explain(step(&t, 2));
+        assert!(
+            e.numeric.starts_with("= 0   (by convention: a^b at a = 0"),
+            "{}",
+            e.numeric
+        );
+        let sch = Schedule::single(t.len());
+        // ∂x2/∂y in the ledger of ȳ: the limit, stated
+        let k = sch.index_of(Phase::Reverse, 0, 1).unwrap();
+        let e = ex.explain(step(&t, k));
+        assert_eq!(e.numeric, "= 1·0 = 0");
+        // where the arithmetic holds, it is written as before
+        let (t, s) = setup("ln(x)", &[2.0]);
+        let ex = Explainer::new(&t, &s, Names::new(&t, Style::default()));
+        assert_eq!(ex.explain(step(&t, 1)).numeric, "= 1/2 = 0.5");
     }
 
     /// The number a constant program evaluates to, by adtrace's own parser

@@ -7,6 +7,7 @@
 
 pub(crate) mod diagnostic;
 pub(crate) mod explain;
+pub mod fd;
 pub(crate) mod format;
 pub(crate) mod intern;
 pub mod jacobian;
@@ -16,5 +17,7 @@ pub(crate) mod ops;
 pub mod pipeline;
 pub(crate) mod schedule;
 pub mod sweep;
+pub mod symbolic;
+
 pub mod syntax;
 pub mod trace;

@@ -404,13 +404,32 @@ impl Traced {
             Some(text) => Some(self.cotangent(text)?),
             None => None,
         };
-        Ok(Evaluation::planned(
-            &self.trace,
-            point,
-            seed,
-            mode,
-            cotangent,
-        ))
+        let mut ev = Evaluation::planned(&self.trace, point, seed, mode, cotangent);
+        self.name_point_problems(at, &mut ev.sweep);
+        Ok(ev)
+    }
+
+    /// The sweep warns of an input the point makes NaN or infinite; say
+    /// why, from the point's text (`at x = ln(-1)`).
+    fn name_point_problems(&self, at: Option<&str>, sw: &mut Sweep) {
+        let n = self.trace.n_inputs;
+        if !sw.point.iter().any(|v| !v.is_finite()) {
+            return;
+        }
+        let at_prog = at.and_then(|t| syntax::parse_point(t).ok());
+        let at_pair = at.zip(at_prog.as_ref());
+        for w in &mut sw.warnings {
+            let i = w.row as usize;
+            if i >= n || w.pass != sweep::Pass::Value {
+                continue;
+            }
+            let name = self.trace.nodes[i].name.as_deref().unwrap_or("");
+            if let Some(why) =
+                trace::point_problem(&self.trace, &self.source, &self.program, at_pair, name)
+            {
+                w.cause = format!("{} (in the point, {why})", w.cause);
+            }
+        }
     }
 
     /// The output cotangent a list gives (`z=[1, 0]`, `L=1`; outputs left

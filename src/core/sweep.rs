@@ -14,8 +14,12 @@ use crate::core::trace::{Operand, Trace};
 pub enum WarningKind {
     /// An operand outside the operation's domain (ln(−1), 1/0).
     Domain,
-    /// A kink (relu/abs at 0, sqrt at 0): the stated convention was used.
+    /// A kink (relu/abs at 0): the stated convention was used.
     Kink,
+    /// A point where the slope is infinite (sqrt at 0): not differentiable.
+    NotDifferentiable,
+    /// Near a pole (tan at π/2): huge numbers that mean nothing.
+    Pole,
     /// A value, tangent or adjoint that is not finite, first appearing here.
     NonFinite,
 }
@@ -25,6 +29,8 @@ impl WarningKind {
         match self {
             WarningKind::Domain => "domain",
             WarningKind::Kink => "kink",
+            WarningKind::NotDifferentiable => "not-differentiable",
+            WarningKind::Pole => "pole",
             WarningKind::NonFinite => "non-finite",
         }
     }
@@ -302,26 +308,51 @@ pub fn forward(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
         seeded: Vec::new(),
         warnings: Vec::new(),
     };
+    // Domain problems among the constants were found while folding them.
+    for c in &trace.const_issues {
+        s.warnings.push(Warning {
+            row: c.row,
+            kind: WarningKind::Domain,
+            pass: Pass::Value,
+            cause: c.cause.clone(),
+        });
+    }
     for (i, node) in trace.nodes.iter().enumerate() {
         let [a0, a1] = node.args;
         if node.op == Op::Input {
-            s.value.push(point.get(i).copied().unwrap_or(f64::NAN));
+            let v = point.get(i).copied().unwrap_or(f64::NAN);
+            if !v.is_finite() {
+                s.warnings.push(Warning {
+                    row: i as u32,
+                    kind: WarningKind::Domain,
+                    pass: Pass::Value,
+                    cause: format!("the point gives this input the value {}", show(v)),
+                });
+            }
+            s.value.push(v);
             s.partial.push([0.0, 0.0]);
             continue;
         }
         let (a, b) = (get(&s.value, a0), get(&s.value, a1));
-        let v = node.op.eval(a, b);
-        let p = node.op.partials(a, b, v, a1.is_const());
-        if let Some(issue) = node.op.check(a, b, a0.is_const(), a1.is_const()) {
+        let local = node.op.local(a, b, [a0.is_const(), a1.is_const()]);
+        let (v, p) = (local.value, local.partials);
+        if let Some(issue) = local.issue {
             let (kind, cause) = match issue {
-                Issue::Domain(c) => (WarningKind::Domain, c),
-                Issue::Kink(c) => (WarningKind::Kink, c),
+                Issue::Domain(c) => (
+                    WarningKind::Domain,
+                    format!(
+                        "{c}; outside the domain the derivative does not exist either, so the local partials are NaN"
+                    ),
+                ),
+                Issue::Kink(c) => (WarningKind::Kink, c.to_string()),
+                Issue::Singular(c) => (WarningKind::NotDifferentiable, c.to_string()),
+                Issue::Pole(c) => (WarningKind::Pole, c.to_string()),
             };
             s.warnings.push(Warning {
                 row: i as u32,
                 kind,
                 pass: Pass::Value,
-                cause: cause.to_string(),
+                cause,
             });
         } else if !v.is_finite() && finite_operands(&s.value, node.args) {
             s.warnings.push(Warning {
@@ -337,6 +368,23 @@ pub fn forward(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
     solve_warnings(trace, &mut s);
     tangents(trace, &mut s, seed);
     s
+}
+
+/// The values alone, row by row, into `out` (no partials, no tangents, no
+/// warnings): one evaluation of f, as a finite difference or a tape's
+/// recording pass needs it.
+pub fn values(trace: &Trace, point: &[f64], out: &mut Vec<f64>) {
+    out.clear();
+    out.reserve(trace.len());
+    for (i, node) in trace.nodes.iter().enumerate() {
+        let v = if node.op == Op::Input {
+            point.get(i).copied().unwrap_or(f64::NAN)
+        } else {
+            let [a0, a1] = node.args;
+            node.op.eval(get(out, a0), get(out, a1))
+        };
+        out.push(v);
+    }
 }
 
 /// `solve(A, b)` at a point where A is nearly singular: its determinant is
@@ -391,9 +439,24 @@ pub fn tangents(trace: &Trace, s: &mut Sweep, seed: &[f64]) {
     s.seed = seed.to_vec();
     s.warnings.retain(|w| w.pass != Pass::Tangent);
     tangent_pass(trace, &s.partial, seed, &mut s.tangent, &mut s.seeded);
+    // A row outside its domain already says its partials are NaN.
+    let mut domain = vec![
+        false;
+        if s.warnings.is_empty() {
+            0
+        } else {
+            trace.len()
+        }
+    ];
+    for w in &s.warnings {
+        if w.kind == WarningKind::Domain && w.pass == Pass::Value {
+            domain[w.row as usize] = true;
+        }
+    }
     for (i, node) in trace.nodes.iter().enumerate() {
         let t = s.tangent[i];
         if node.op != Op::Input
+            && !domain.get(i).copied().unwrap_or(false)
             && s.seeded[i]
             && !t.is_finite()
             && s.value[i].is_finite()
@@ -646,7 +709,7 @@ mod tests {
         assert!(
             s.warnings
                 .iter()
-                .any(|w| w.row as usize == sq && w.kind == WarningKind::Kink)
+                .any(|w| w.row as usize == sq && w.kind == WarningKind::NotDifferentiable)
         );
         // an unused statement has a structural zero adjoint
         let (t, s) = run("u = ln(x); f = x^2", &[-1.0]);
@@ -683,14 +746,125 @@ mod tests {
         assert!(
             s.warnings
                 .iter()
-                .any(|w| w.row == 1 && w.cause == "division by zero")
+                .any(|w| w.row == 1 && w.cause.starts_with("division by zero"))
         );
-        // the input's adjoint is -1/x² = -infinity, reported where it arises
+        // 1/x has no derivative at 0: the input's adjoint is NaN, reported
+        // where it arises
         assert!(
             s.warnings
                 .iter()
                 .any(|w| w.row == 0 && w.kind == WarningKind::NonFinite)
         );
+    }
+
+    /// Outside an operation's domain the derivative is NaN, in both sweeps,
+    /// and the warning says so (ln(x) at −1 used to give −1).
+    #[test]
+    fn no_derivative_outside_the_domain() {
+        let (_, s) = run("ln(x)", &[-1.0]);
+        assert!(s.output_value().is_nan());
+        assert!(s.output_tangent().is_nan());
+        assert!(s.gradient()[0].is_nan());
+        let w = &s.warnings.iter().find(|w| w.row == 1).unwrap();
+        assert_eq!(w.kind, WarningKind::Domain);
+        assert!(w.cause.contains("partials are NaN"), "{}", w.cause);
+        // no second warning for the NaN tangent at the same row
+        assert_eq!(s.warnings_at(1).count(), 1);
+    }
+
+    /// x^y at x = 0, y > 0: the gradient is the limit, checked against
+    /// one-sided differences of f(x, y) = x^y (defined for x ≥ 0).
+    #[test]
+    fn zero_to_a_variable_power_has_its_limits() {
+        for y in [1.0, 2.0, 3.5] {
+            let (_, s) = run("x^y", &[0.0, y]);
+            let f = |x: f64, y: f64| x.powf(y);
+            let h = 1e-7;
+            let fd_x = (f(h, y) - f(0.0, y)) / h;
+            let fd_y = (f(0.0, y + h) - f(0.0, y)) / h;
+            assert_eq!(s.gradient()[1], 0.0);
+            assert_eq!(fd_y, 0.0);
+            assert!((s.gradient()[0] - fd_x).abs() < 1e-6, "y = {y}");
+            assert!(s.warnings.iter().all(|w| w.kind == WarningKind::Kink));
+        }
+    }
+
+    /// tan(x) at x = pi/2: 1.6e16 and a derivative of 2.7e32 are what the
+    /// double nearest π/2 gives; the pole is said.
+    #[test]
+    fn tan_near_its_pole_is_warned() {
+        let (_, s) = run("tan(x)", &[std::f64::consts::FRAC_PI_2]);
+        assert!(s.output_value() > 1e16 && s.output_tangent() > 1e32);
+        assert_eq!(s.warnings[0].kind, WarningKind::Pole);
+        let (_, s) = run("tan(x)", &[1.0]);
+        assert!(s.warnings.is_empty());
+    }
+
+    #[test]
+    fn sqrt_at_zero_is_an_infinite_slope() {
+        let (_, s) = run("sqrt(x)", &[0.0]);
+        assert_eq!(s.output_tangent(), f64::INFINITY);
+        let w = &s.warnings.iter().find(|w| w.row == 1).unwrap();
+        assert_eq!(w.kind, WarningKind::NotDifferentiable);
+        assert_eq!(w.cause, "sqrt is not differentiable at 0 (infinite slope)");
+        // the cube root by a power: the same infinite slope
+        let (_, s) = run("x^(1/3)", &[0.0]);
+        assert_eq!(s.output_tangent(), f64::INFINITY);
+        assert_eq!(
+            s.warnings_at(1).next().map(|w| w.kind),
+            Some(WarningKind::NotDifferentiable)
+        );
+    }
+
+    /// Domain problems among the constants are warned at the row that uses
+    /// the constant (they used to give `"warnings": []`).
+    #[test]
+    fn constants_outside_their_domain_are_warned() {
+        for (src, cause) in [
+            (
+                "x + sqrt(-1)",
+                "the constant sqrt(-1) is NaN: sqrt of a negative number",
+            ),
+            ("x + 1/0", "the constant 1/0 is +infinity: division by zero"),
+            (
+                "(-8)^(1/3) + x",
+                "the constant (-8)^(1/3) is NaN: a negative number to a non-integer power",
+            ),
+            (
+                "x*exp(1000)",
+                "the constant exp(1000) is +infinity: it overflows",
+            ),
+            (
+                "c = ln(-1); f = x^2",
+                "the constant c = ln(-1) is NaN: ln of a negative number",
+            ),
+        ] {
+            let (t, s) = run(src, &[1.0]);
+            let w: Vec<_> = s
+                .warnings
+                .iter()
+                .filter(|w| w.kind == WarningKind::Domain)
+                .collect();
+            assert_eq!(w.len(), 1, "{src}: {:?}", s.warnings);
+            assert_eq!(w[0].cause, cause);
+            assert_eq!(w[0].row as usize, t.output(), "{src}");
+        }
+        // a constant problem in an earlier statement goes to the row using it
+        let (t, s) = run("c = sqrt(-4); a = x^2; f = a*c", &[1.0]);
+        let w: Vec<_> = s
+            .warnings
+            .iter()
+            .filter(|w| w.kind == WarningKind::Domain)
+            .collect();
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].row as usize, t.output());
+        assert!(w[0].cause.contains("c = sqrt(-4)"));
+        // in a row's own text, even when later rows follow
+        let (_, s) = run("a = x + ln(0); f = sin(a)", &[1.0]);
+        assert_eq!(s.warnings[0].row, 1);
+        // nothing for good constants
+        let (_, s) = run("x + sqrt(2)*ln(3)", &[1.0]);
+        assert!(s.warnings.is_empty());
     }
 
     #[test]

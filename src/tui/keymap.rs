@@ -33,6 +33,14 @@ pub enum Action {
     ToggleFold,
     /// Show or hide the Jacobian pane.
     ToggleJacobian,
+    /// A "why AD" view: the finite-difference lab.
+    FiniteDifferences,
+    /// A "why AD" view: the symbolic derivative and its size.
+    Symbolic,
+    /// A "why AD" view: the forward sweep as overloaded AdVar calls.
+    AdVar,
+    /// A "why AD" view: the tape reverse mode records.
+    Tape,
     Help,
     FocusNext,
     FocusPrev,
@@ -244,6 +252,12 @@ pub const KEYMAP: &[Binding] = &[
         "graph: boxes / lanes",
         Some(("v", "lanes", 7)),
     ),
+    // The "why AD" views: listed in help on the line of `?`, so that help
+    // still fits 80×24.
+    b(&[C('d')], Action::FiniteDifferences, "", "", None),
+    b(&[C('s')], Action::Symbolic, "", "", None),
+    b(&[C('o')], Action::AdVar, "", "", None),
+    b(&[C('T')], Action::Tape, "", "", None),
     b(
         &[Code(KeyCode::Tab)],
         Action::FocusNext,
@@ -276,8 +290,8 @@ pub const KEYMAP: &[Binding] = &[
     b(
         &[C('?')],
         Action::Help,
-        "?",
-        "this help",
+        "? · d s o T",
+        "this help · why AD: fd, swell, AdVar, tape",
         Some(("?", "help", 0)),
     ),
     b(

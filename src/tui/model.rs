@@ -251,6 +251,8 @@ pub struct Model {
     pub(crate) fold: bool,
     /// The folded graph for the current row, when folding.
     pub(crate) folded: Option<std::rc::Rc<Folded>>,
+    /// A "why AD" view over the panes (`widgets::why`).
+    pub(crate) why: Option<crate::tui::widgets::why::Why>,
 }
 
 impl Model {
@@ -305,6 +307,7 @@ impl Model {
             jacobian_toggled: false,
             fold,
             folded: None,
+            why: None,
         }
     }
 

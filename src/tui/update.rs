@@ -12,6 +12,7 @@ use ratatui::layout::{Position, Rect};
 use super::keymap::{self, Action, KEYMAP};
 use super::model::{Control, Focus, Mode, Model};
 use super::view::{self, Panes};
+use super::widgets::why::WhyKind;
 use super::widgets::{graph, table};
 use crate::core::schedule::Phase;
 
@@ -88,6 +89,10 @@ impl Model {
             Action::SwitchMode => self.switch_mode(),
             Action::ToggleFold => self.toggle_fold(),
             Action::ToggleJacobian => self.toggle_jacobian(),
+            Action::FiniteDifferences => self.toggle_why(WhyKind::Fd),
+            Action::Symbolic => self.toggle_why(WhyKind::Symbolic),
+            Action::AdVar => self.toggle_why(WhyKind::AdVar),
+            Action::Tape => self.toggle_why(WhyKind::Tape),
             Action::Autoplay => {
                 self.autoplay = !self.autoplay;
                 if self.autoplay && self.step >= last {

@@ -199,8 +199,18 @@ pub fn render(area: Rect, buf: &mut Buffer, model: &Model) {
     explain::render(&ctx, p.explain, buf);
     widgets::jacobian::render(&ctx, p.jacobian, buf);
     keybar::render(&ctx, p.keys, buf);
+    widgets::why::render(&ctx, body_of(area), buf);
     if model.help_open() {
         help::render(&ctx, area, buf);
+    }
+}
+
+/// The frame between the title and the key bar.
+fn body_of(area: Rect) -> Rect {
+    Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(2),
+        ..area
     }
 }
 

@@ -111,6 +111,15 @@ impl Drop for Tmux {
 /// mode (icanon), and the shell runs commands.
 pub fn check_shell_is_usable(t: &Tmux, marker: &str) {
     t.wait("the main screen", 10, |_| !t.alternate_on());
+    // Type only once the shell prompts again: typed ahead while the
+    // program is still leaving, the line would be echoed before the
+    // prompt and its answer printed after it, on the prompt's line.
+    t.wait("the shell prompt after leaving", 10, |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.trim_end() == "$")
+    });
     t.line(&format!(
         "echo {marker}-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon)"
     ));

@@ -472,6 +472,24 @@ impl Session {
     }
 
     /// The current program in a format, if it has its point.
+    /// `:fd`: the finite-difference lab on the current program.
+    pub fn fd_lab(&self, per_decade: u32) -> Option<String> {
+        let cur = self.current.as_ref()?;
+        let sw = &cur.evaluated.as_ref()?.sweep;
+        let t = &cur.traced.trace;
+        let lab = crate::core::fd::lab(t, sw, per_decade);
+        Some(format::fd_text(t, sw, &lab, self.settings.style))
+    }
+
+    /// `:symbolic`: the derivative written out, against the trace.
+    pub fn symbolic(&self) -> Option<String> {
+        let cur = self.current.as_ref()?;
+        let sw = &cur.evaluated.as_ref()?.sweep;
+        let t = &cur.traced.trace;
+        let s = crate::core::symbolic::swell(t, sw);
+        Some(format::symbolic_text(t, sw, &s, self.settings.style))
+    }
+
     pub fn render(&self, fmt: Format) -> Option<String> {
         let cur = self.current.as_ref()?;
         let sw = &cur.evaluated.as_ref()?.sweep;

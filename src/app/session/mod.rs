@@ -277,6 +277,14 @@ impl Session {
                 Some(t) => vec![Output::Text(t)],
                 None => err(self.nothing_traced(whole())),
             },
+            Command::Fd(k) => match self.fd_lab(*k) {
+                Some(t) => vec![Output::Text(t)],
+                None => err(self.nothing_traced(whole())),
+            },
+            Command::Symbolic => match self.symbolic() {
+                Some(t) => vec![Output::Text(t)],
+                None => err(self.nothing_traced(whole())),
+            },
             Command::Tui => match self.view(true) {
                 Some(v) => self.show(v),
                 None => err(self.nothing_traced(whole())),

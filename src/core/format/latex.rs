@@ -405,7 +405,7 @@ fn steps(c: &Ctx, out: &mut String) {
         }
         if st.phase == Phase::Reverse && r.terms.len() > 1 {
             for t in &r.terms {
-                lines.push(format!("&\\quad {}", n.latex_text(&t.rule)));
+                lines.extend(term_lines(&t.rule, n));
             }
         }
         let mut text = format!(
@@ -542,9 +542,55 @@ fn aligned(t: &Text, n: &Names, rule: bool) -> Vec<String> {
         _ => lines.push(format!("{head}{}", n.latex_text(&Text(rest)))),
     }
     if let Some(tail) = tail {
-        lines.push(format!("&\\quad {}", n.latex_text(&Text(tail))));
+        let words: usize = tail
+            .iter()
+            .map(|p| match p {
+                Piece::Words(w) => w.chars().count(),
+                _ => 4,
+            })
+            .sum();
+        // A short remark stays in the column; a long one would overflow it.
+        if words > 48 {
+            lines.push(note_line(&tail, n));
+        } else {
+            lines.push(format!("&\\quad {}", n.latex_text(&Text(tail))));
+        }
     }
     lines
+}
+
+/// A reverse step's line for one consumer's partial. A note after the
+/// formula (a domain or convention remark) goes on a line of its own, as
+/// text that wraps when it is long: beside the fraction it overflows the page.
+fn term_lines(rule: &Text, n: &Names) -> Vec<String> {
+    let w = rule
+        .0
+        .iter()
+        .position(|p| matches!(p, Piece::Words(_)))
+        .filter(|&w| w > 0);
+    let Some(w) = w else {
+        return vec![format!("&\\quad {}", n.latex_text(rule))];
+    };
+    vec![
+        format!("&\\quad {}", n.latex_text(&Text(rule.0[..w].to_vec()))),
+        note_line(&rule.0[w..], n),
+    ]
+}
+
+/// A remark after a formula, set as text between the display's lines,
+/// indented and small, where it can wrap.
+fn note_line(pieces: &[Piece], n: &Names) -> String {
+    let mut tail = String::new();
+    for p in pieces {
+        match p {
+            Piece::Math(m) => {
+                let _ = write!(tail, "${}$", n.latex(m));
+            }
+            Piece::Equals => tail.push_str(" $=$ "),
+            Piece::Words(s) => tail.push_str(&latex_words(s.trim_start_matches([' ', ',']))),
+        }
+    }
+    format!("\\intertext{{\\hspace*{{2em}}\\small {tail}}}")
 }
 
 /// `Forward sweep`, `Reverse sweep 2 of 3 (cotangent $f_{2} = 1$)`.

@@ -6,15 +6,23 @@
 //! sweep, rule texts from `steps`/`ops`. Must not compute derivatives and
 //! must be deterministic: the same input gives byte-identical output.
 
+mod advar;
 mod dot;
+mod fd;
 mod json;
 mod latex;
+mod symbolic;
 mod table;
+mod tape;
 
+pub use advar::{advar, advar_rows, python};
 pub use dot::dot;
+pub use fd::{fd_csv, fd_json, fd_text, gradient_csv, gradient_json, gradient_text, sci};
 pub use json::json;
 pub use latex::latex;
+pub use symbolic::symbolic_text;
 pub use table::{markdown, text};
+pub use tape::{record_bytes as tape_record_bytes, tape, tape_rows};
 
 use crate::core::explain::{Explainer, Known};
 use crate::core::jacobian::{Jacobian, TooLarge};
@@ -32,15 +40,24 @@ pub enum Format {
     Markdown,
     Latex,
     Dot,
+    /// The forward sweep as the lecture's overloaded AdVar calls.
+    Advar,
+    /// A Python script with an AdVar class that computes the same.
+    Python,
+    /// The tape reverse mode records, with its memory.
+    Tape,
 }
 
 impl Format {
-    pub const ALL: [(&'static str, Format); 5] = [
+    pub const ALL: [(&'static str, Format); 8] = [
         ("text", Format::Text),
         ("json", Format::Json),
         ("markdown", Format::Markdown),
         ("latex", Format::Latex),
         ("dot", Format::Dot),
+        ("advar", Format::Advar),
+        ("python", Format::Python),
+        ("tape", Format::Tape),
     ];
     pub fn parse(s: &str) -> Option<Format> {
         Format::ALL.iter().find(|(n, _)| *n == s).map(|&(_, f)| f)
@@ -113,6 +130,9 @@ pub fn render(format: Format, trace: &Trace, sweep: &Sweep, opts: Options) -> St
         Format::Markdown => markdown(trace, sweep, opts),
         Format::Latex => latex(trace, sweep, opts),
         Format::Dot => dot(trace, sweep, opts),
+        Format::Advar => advar(trace, sweep, opts.style),
+        Format::Python => python(trace, sweep),
+        Format::Tape => tape(trace, sweep, opts.style),
     }
 }
 

@@ -392,6 +392,9 @@ pub fn to_ascii(s: &str) -> String {
             '▶' | '▸' => out.push('>'),
             '◀' => out.push('<'),
             '•' => out.push('*'),
+            'ε' => out.push_str("eps"),
+            '×' => out.push('x'),
+            '≈' => out.push('~'),
             c if c.is_ascii() => out.push(c),
             c => match c as u32 {
                 0x2080..=0x2089 => out.push(char::from(b'0' + (c as u32 - 0x2080) as u8)),

@@ -104,10 +104,20 @@ impl R<'_, '_> {
     }
 
     fn number(&self, m: &Math) -> String {
-        match m {
+        let s = match m {
             Math::Lit(x) => literal(*x, self.names.style.precision),
             Math::Num(x) => self.names.num(*x),
             _ => String::new(),
+        };
+        if !self.latex() {
+            return s;
+        }
+        // Non-finite numbers are words, not products of italic letters.
+        match s.as_str() {
+            "NaN" => r"\mathrm{NaN}".into(),
+            "inf" => r"\infty".into(),
+            "-inf" => r"-\infty".into(),
+            _ => s,
         }
     }
 

@@ -78,10 +78,35 @@ pub fn function(name: &str) -> Option<Op> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Issue {
     /// The argument is outside the operation's domain; the text says why.
+    /// The derivative does not exist there either: the partials are NaN.
     Domain(&'static str),
     /// A point where the derivative does not exist; the convention applied
     /// (the text) is used by both sweeps.
     Kink(&'static str),
+    /// A point where the function is not differentiable because its slope
+    /// is infinite (sqrt at 0): the partials are what IEEE-754 gives (±∞).
+    Singular(&'static str),
+    /// Within rounding of a pole (tan at an odd multiple of π/2, which no
+    /// double is): the value and the derivative are huge and meaningless.
+    Pole(&'static str),
+}
+
+impl Issue {
+    pub fn text(self) -> &'static str {
+        match self {
+            Issue::Domain(t) | Issue::Kink(t) | Issue::Singular(t) | Issue::Pole(t) => t,
+        }
+    }
+}
+
+/// One operation at one point: its value, local partials and what is
+/// wrong there. Outside the domain the partials are NaN: a derivative
+/// does not exist where the function does not.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Local {
+    pub value: f64,
+    pub partials: [f64; 2],
+    pub issue: Option<Issue>,
 }
 
 /// Everything adtrace knows about one operation.
@@ -122,6 +147,11 @@ fn first(a: Math, _: Math) -> Math {
 fn sq(m: Math) -> Math {
     pow(m, lit(2.0))
 }
+
+/// How close cos(a) may come to 0, relative to |a| (at least 1), before
+/// tan(a) counts as near a pole: `pi/2`, `3*pi/2` and `101*pi/2` as typed
+/// (about 1e-16 away) and anything within 1e-8 (a derivative over 1e16).
+pub const POLE_TOLERANCE: f64 = 1e-8;
 
 /// The table, in the order of `Op` (a test checks it).
 pub static TABLE: [OpInfo; 20] = [
@@ -244,7 +274,13 @@ pub static TABLE: [OpInfo; 20] = [
             } else {
                 b * a.powf(b - 1.0)
             };
-            let db = if b_is_const { 0.0 } else { a.ln() * v };
+            // 0^b = 0 for every b > 0: ∂/∂b there is 0, the limit of
+            // ln(a)·a^b as a → 0⁺ (the formula itself gives −∞·0).
+            let db = if b_is_const || (a == 0.0 && b > 0.0) {
+                0.0
+            } else {
+                a.ln() * v
+            };
             [da, db]
         },
         check: |a, b, [a_const, b_const]| {
@@ -252,6 +288,14 @@ pub static TABLE: [OpInfo; 20] = [
                 Some(Issue::Domain("a negative number to a non-integer power"))
             } else if b_const && a == 0.0 && b < 0.0 {
                 Some(Issue::Domain("zero to a negative power"))
+            } else if b_const && a == 0.0 && b > 0.0 && b < 1.0 {
+                Some(Issue::Singular(
+                    "a^c with 0 < c < 1 is not differentiable at a = 0 (infinite slope)",
+                ))
+            } else if !b_const && a == 0.0 && b > 0.0 {
+                Some(Issue::Kink(
+                    "a^b at a = 0 with a variable exponent: b ↦ 0^b is 0 for b > 0, so ∂/∂b = 0 (the limit of ln(a)·a^b as a → 0⁺); a^b is defined only for a ≥ 0 here, so ∂/∂a is one-sided",
+                ))
             } else if !b_const && !a_const && a <= 0.0 {
                 Some(Issue::Domain(
                     "a^b with a variable exponent needs a > 0 (it uses ln(a))",
@@ -315,8 +359,13 @@ pub static TABLE: [OpInfo; 20] = [
         arity: 1,
         eval: |a, _| a.tan(),
         partials: |_, _, v, _| [1.0 + v * v, 0.0],
+        // No double is an odd multiple of π/2, so `cos(a) == 0` never
+        // holds: the test is relative, cos(a) within rounding of 0 for an
+        // argument of a's size (|cos a| is a's distance to the pole).
         check: |a, _, _| {
-            (a.cos() == 0.0).then_some(Issue::Domain("tan at an odd multiple of pi/2"))
+            (a.cos().abs() <= POLE_TOLERANCE * a.abs().max(1.0)).then_some(Issue::Pole(
+                "tan near a pole (an odd multiple of pi/2, where tan and its derivative do not exist): the value and derivative are huge, and at the pole itself only rounding keeps them finite (pi/2 is not a double)",
+            ))
         },
         rule: unary_rule::<{ Tan as u8 }>,
         partial: |_, a, _| sum(vec![lit(1.0), sq(op_call(Tan, a.clone()))]),
@@ -365,7 +414,9 @@ pub static TABLE: [OpInfo; 20] = [
             if a < 0.0 {
                 Some(Issue::Domain("sqrt of a negative number"))
             } else if a == 0.0 {
-                Some(Issue::Kink("sqrt is not differentiable at 0"))
+                Some(Issue::Singular(
+                    "sqrt is not differentiable at 0 (infinite slope)",
+                ))
             } else {
                 None
             }
@@ -496,6 +547,22 @@ impl Op {
 
     pub fn check(self, a: f64, b: f64, a_is_const: bool, b_is_const: bool) -> Option<Issue> {
         (self.info().check)(a, b, [a_is_const, b_is_const])
+    }
+
+    /// The value, partials and issue at `a`, `b` (`consts` says which are
+    /// constant parameters): outside the domain the partials are NaN.
+    pub fn local(self, a: f64, b: f64, consts: [bool; 2]) -> Local {
+        let value = self.eval(a, b);
+        let issue = self.check(a, b, consts[0], consts[1]);
+        let partials = match issue {
+            Some(Issue::Domain(_)) => [f64::NAN, f64::NAN],
+            _ => self.partials(a, b, value, consts[1]),
+        };
+        Local {
+            value,
+            partials,
+            issue,
+        }
     }
 
     /// The value rule over operand trees: `tanh(x1)`, `2·x0`, `x4²`.
@@ -653,10 +720,12 @@ mod tests {
             Some(Issue::Domain(_))
         ));
         assert!(Sqrt.eval(-4.0, 0.0).is_nan());
-        assert!(matches!(
+        assert_eq!(
             Sqrt.check(0.0, 0.0, false, false),
-            Some(Issue::Kink(_))
-        ));
+            Some(Issue::Singular(
+                "sqrt is not differentiable at 0 (infinite slope)"
+            ))
+        );
         assert_eq!(Sqrt.partials(0.0, 0.0, 0.0, false)[0], f64::INFINITY);
         assert!(matches!(
             Pow.check(-2.0, 0.5, false, true),
@@ -667,6 +736,84 @@ mod tests {
             Some(Issue::Domain(_))
         ));
         assert!(Pow.check(-2.0, 3.0, false, true).is_none());
+    }
+
+    /// Outside the domain the partials are NaN, not the formula's number
+    /// (ln(−1)'s 1/x would give −1).
+    #[test]
+    fn no_derivative_outside_the_domain() {
+        let l = Ln.local(-1.0, 0.0, [false, true]);
+        assert!(l.value.is_nan() && l.partials[0].is_nan());
+        assert!(matches!(l.issue, Some(Issue::Domain(_))));
+        assert!(Ln.local(0.0, 0.0, [false, true]).partials[0].is_nan());
+        assert!(Div.local(1.0, 0.0, [true, false]).partials[1].is_nan());
+        // x^y with a variable exponent at x < 0: the value is (−2)³ = −8
+        // by luck of an integer y, but x^y = e^(y·ln x) has no derivative
+        let p = Pow.local(-2.0, 3.0, [false, false]);
+        assert_eq!(p.value, -8.0);
+        assert!(p.partials.iter().all(|d| d.is_nan()));
+        // inside the domain nothing changes
+        assert_eq!(Ln.local(2.0, 0.0, [false, true]).partials[0], 0.5);
+        assert_eq!(Pow.local(-2.0, 3.0, [false, true]).partials, [12.0, 0.0]);
+    }
+
+    /// x^y at x = 0, y > 0: y ↦ 0^y is 0, so ∂/∂y is 0 (the limit of
+    /// ln(x)·x^y as x → 0⁺, which the formula would give as −∞·0 = NaN);
+    /// ∂/∂x is y·0^(y−1), one-sided.
+    #[test]
+    fn zero_to_a_variable_power() {
+        for (y, dx) in [(2.0, 0.0), (1.0, 1.0), (3.5, 0.0), (0.5, f64::INFINITY)] {
+            let l = Pow.local(0.0, y, [false, false]);
+            assert_eq!(l.value, 0.0);
+            assert_eq!(l.partials, [dx, 0.0], "y = {y}");
+            assert!(matches!(l.issue, Some(Issue::Kink(_))));
+            // the limit from the right, by the formula at small x
+            let x: f64 = 1e-300;
+            assert!((x.ln() * x.powf(y)).abs() < 1e-100);
+        }
+        // c^0: 0^0 = 1 with ∂/∂y = ln(0)·1 = −∞ is not this case
+        assert!(matches!(
+            Pow.check(0.0, 0.0, false, false),
+            Some(Issue::Domain(_))
+        ));
+    }
+
+    /// tan at π/2 as a double is 1.6e16, not a failure of `cos == 0`: the
+    /// pole test is relative to the argument, for poles far out too.
+    #[test]
+    fn tan_poles_are_found_relatively() {
+        use std::f64::consts::PI;
+        for k in [1.0, -1.0, 3.0, 101.0, -2001.0] {
+            let a = k * PI / 2.0;
+            assert!(
+                matches!(Tan.check(a, 0.0, false, true), Some(Issue::Pole(_))),
+                "{k}·pi/2 = {a}: cos = {}",
+                a.cos()
+            );
+            assert!(Tan.eval(a, 0.0).abs() > 1e12);
+        }
+        assert_eq!(Tan.check(1.0, 0.0, false, true), None);
+        assert_eq!(Tan.check(PI, 0.0, false, true), None);
+        // 1e-6 from the pole: tan ≈ 1e6, a steep but honest number
+        assert_eq!(Tan.check(PI / 2.0 - 1e-6, 0.0, false, true), None);
+    }
+
+    /// Points of infinite slope are said to be so, not called kinks.
+    #[test]
+    fn infinite_slopes() {
+        assert!(matches!(
+            Pow.check(0.0, 1.0 / 3.0, false, true),
+            Some(Issue::Singular(_))
+        ));
+        assert_eq!(
+            Pow.local(0.0, 1.0 / 3.0, [false, true]).partials[0],
+            f64::INFINITY
+        );
+        assert_eq!(Pow.check(0.0, 2.0, false, true), None);
+        assert_eq!(
+            Sqrt.local(0.0, 0.0, [false, true]).partials[0],
+            f64::INFINITY
+        );
     }
 
     #[test]

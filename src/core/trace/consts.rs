@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 use super::Trace;
 use super::build::builtin;
 use crate::core::diagnostic::{Diagnostic, Span};
+use crate::core::ops::Issue;
 use crate::core::syntax::ast::{BinOp, ExprId, ExprKind, Program};
 
 /// A constant vector or matrix (a number is 1×1), row by row.
@@ -102,6 +103,52 @@ impl<'t> ConstEnv<'t> {
         }
         builtin(name).map(ConstTensor::scalar)
     }
+}
+
+/// The first domain problem inside a constant expression that evaluated
+/// to a non-finite number (`ln(-1)` in `at x = ln(-1) + 1`): its text,
+/// value and cause. Looked for only in small expressions (each operation's
+/// operands are evaluated again), so a huge one costs nothing.
+pub fn const_problem(
+    env: &ConstEnv,
+    src: &str,
+    prog: &Program,
+    first: ExprId,
+    root: ExprId,
+) -> Option<String> {
+    if root - first > 200 {
+        return None;
+    }
+    let scalar = |id: ExprId| {
+        const_tensor(env, src, prog, first, id)
+            .ok()
+            .filter(ConstTensor::is_scalar)
+            .map(|t| t.data[0])
+    };
+    for id in first..=root {
+        let e = &prog.exprs[id as usize];
+        let (op, x, y) = match &e.kind {
+            ExprKind::Call(op, a) => (*op, scalar(*a)?, 0.0),
+            ExprKind::Binary(op, a, b) => (op.op(), scalar(*a)?, scalar(*b)?),
+            _ => continue,
+        };
+        let v = op.eval(x, y);
+        let finite_in = x.is_finite() && y.is_finite();
+        let cause = match op.check(x, y, true, true) {
+            Some(Issue::Domain(c) | Issue::Pole(c)) => c,
+            _ if finite_in && !v.is_finite() => "it overflows",
+            _ => continue,
+        };
+        let shown = if v.is_nan() {
+            "NaN".to_string()
+        } else if v.is_infinite() {
+            format!("{}infinity", if v > 0.0 { "+" } else { "-" })
+        } else {
+            format!("{v:.4e}")
+        };
+        return Some(format!("{} is {shown}: {cause}", e.span.text(src)));
+    }
+    None
 }
 
 /// Evaluate a constant expression (`first..=root` of `prog`'s arena).

@@ -13,8 +13,10 @@ mod consts;
 mod point;
 
 pub use build::{Builder, Header, build, build_shaped};
-pub use consts::{ConstEnv, ConstTensor, const_tensor};
-pub use point::{PointError, apply_point, missing_value, point_shapes, resolve_point};
+pub use consts::{ConstEnv, ConstTensor, const_problem, const_tensor};
+pub use point::{
+    PointError, apply_point, missing_value, point_problem, point_shapes, resolve_point,
+};
 
 use crate::core::diagnostic::Span;
 use crate::core::ops::Op;
@@ -171,6 +173,17 @@ pub struct Trace {
     /// Every `solve(A, b)` whose determinant is computed by rows: the
     /// sweep warns when A is nearly singular at the point.
     pub solves: Vec<SolveCheck>,
+    /// Domain problems among the constants (`x + sqrt(-1)`), folded away
+    /// before any row computes them: each at the row that uses the result.
+    pub const_issues: Vec<ConstIssue>,
+}
+
+/// A domain problem found while folding constants, at the row that takes
+/// the constant; `cause` names the constant's text and value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConstIssue {
+    pub row: u32,
+    pub cause: String,
 }
 
 /// What a sweep needs to tell a nearly singular `solve` matrix: its

@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::consts::{ConstEnv, const_tensor};
+use super::consts::{ConstEnv, const_problem, const_tensor};
 use super::{Trace, shape_text};
 use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::syntax::ast::Program;
@@ -166,4 +166,26 @@ pub fn missing_value(trace: &Trace, i: usize) -> Diagnostic {
     let name = n.name.as_deref().unwrap_or("?");
     Diagnostic::new(n.span, format!("{name} has no value"))
         .with_hint(format!("add it to 'at' or --at, e.g. at {name} = 1"))
+}
+
+/// Why the point gives input `name` a non-finite value: the domain problem
+/// in its expression (`ln(-1) is NaN: ln of a negative number`), looked up
+/// in `at` first (it overrides the program's own point).
+pub fn point_problem(
+    trace: &Trace,
+    src: &str,
+    program: &Program,
+    at: Option<(&str, &Program)>,
+    name: &str,
+) -> Option<String> {
+    let env = ConstEnv::of(trace);
+    let find = |s: &str, p: &Program| {
+        p.point
+            .iter()
+            .find(|b| b.name.text(s) == name)
+            .map(|b| const_problem(&env, s, p, b.first, b.value))
+    };
+    at.and_then(|(s, p)| find(s, p))
+        .or_else(|| find(src, program))
+        .flatten()
 }

@@ -8,11 +8,13 @@
 //! rule the explainer's, every symbol `notation`'s.
 
 pub mod explain;
+pub mod fd;
 pub mod graph;
 pub mod help;
 pub mod jacobian;
 pub mod keybar;
 pub mod table;
+pub mod why;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};

@@ -20,7 +20,7 @@ use hashbrown::HashTable;
 use super::{Group, GroupKind, Node, Operand, Options, RowGroup, Shaped, Trace, entry_name};
 use crate::core::diagnostic::{Diagnostic, Span, line_col};
 use crate::core::intern::Fx;
-use crate::core::ops::Op;
+use crate::core::ops::{Issue, Op};
 use crate::core::syntax::ast::{Expr, ExprId, ExprKind, Program, Stmt};
 
 /// A lowered value: a row, a constant, or a vector/matrix (`Tensor`, by
@@ -182,6 +182,11 @@ pub struct Builder<'a> {
     constants: Vec<(Box<str>, f64)>,
     constant_tensors: Vec<(Box<str>, super::ConstTensor)>,
     scratch: Vec<Val>,
+    /// Domain problems found while folding constants (`sqrt(-1)`), not yet
+    /// given a row: the next row whose text holds them, or that takes a
+    /// non-finite constant, gets them (else the output).
+    pending: Vec<(Span, String)>,
+    const_issues: Vec<super::ConstIssue>,
 }
 
 /// Lower a parsed program to its trace.
@@ -234,6 +239,8 @@ impl<'a> Builder<'a> {
             n_outputs: 1,
             solves: Vec::new(),
             shaped: false,
+            pending: Vec::new(),
+            const_issues: Vec::new(),
         };
         if let Some((name, params)) = &header.definition {
             b.def_name = Some(*name);
@@ -433,7 +440,67 @@ impl<'a> Builder<'a> {
             span,
             reaches_output: false,
         });
-        (self.nodes.len() - 1) as u32
+        let r = (self.nodes.len() - 1) as u32;
+        if !self.pending.is_empty() {
+            self.attach_pending(r, args, span);
+        }
+        r
+    }
+
+    /// Give row `r` the constants' problems that arose in its text, or all
+    /// of them if it takes a non-finite constant (one bound earlier).
+    #[cold]
+    fn attach_pending(&mut self, r: u32, args: [Operand; 2], span: Span) {
+        let takes_bad = args
+            .iter()
+            .any(|a| matches!(a, Operand::Const(c) if !c.is_finite()));
+        let mut kept = Vec::new();
+        for (at, cause) in std::mem::take(&mut self.pending) {
+            if takes_bad || (span.start <= at.start && at.end <= span.end) {
+                self.const_issues.push(super::ConstIssue { row: r, cause });
+            } else {
+                kept.push((at, cause));
+            }
+        }
+        self.pending = kept;
+    }
+
+    /// A constant operation, folded: its value, and a note of any domain
+    /// problem (`sqrt(-1)`, `1/0`, `(-8)^(1/3)`, `tan(pi/2)`) or overflow,
+    /// which the row that uses it will carry as a warning.
+    fn fold(&mut self, op: Op, x: f64, y: f64, span: Span) -> f64 {
+        let v = op.eval(x, y);
+        let finite_in = x.is_finite() && (op.arity() < 2 || y.is_finite());
+        let cause = match op.check(x, y, true, true) {
+            Some(Issue::Domain(c) | Issue::Pole(c)) => Some(c),
+            _ if finite_in && !v.is_finite() => Some("it overflows"),
+            _ => None,
+        };
+        if let Some(c) = cause {
+            self.note_constant(span, v, c);
+        }
+        v
+    }
+
+    #[cold]
+    fn note_constant(&mut self, span: Span, v: f64, cause: &str) {
+        let text = span.text(self.src);
+        let text = if text.chars().count() > 40 {
+            format!("{}…", text.chars().take(39).collect::<String>())
+        } else {
+            text.to_string()
+        };
+        let value = if v.is_nan() {
+            "NaN".to_string()
+        } else if v == f64::INFINITY {
+            "+infinity".to_string()
+        } else if v == f64::NEG_INFINITY {
+            "-infinity".to_string()
+        } else {
+            format!("{v:.4e}")
+        };
+        self.pending
+            .push((span, format!("the constant {text} is {value}: {cause}")));
     }
 
     fn is_last_row(&self, r: u32) -> bool {
@@ -571,6 +638,14 @@ impl<'a> Builder<'a> {
                 } else if let Some((n, _)) = name {
                     bind(self, Val::Const(c));
                     self.constants.push((n.into(), c));
+                    // Name the binding in its constants' problems.
+                    for (_, cause) in &mut self.pending {
+                        if let Some(rest) = cause.strip_prefix("the constant ")
+                            && !rest.starts_with(&format!("{n} = "))
+                        {
+                            *cause = format!("the constant {n} = {rest}");
+                        }
+                    }
                 }
             }
             Val::Row(r) => {
@@ -772,7 +847,7 @@ impl<'a> Builder<'a> {
                     v => self.unary(*op, v, e.span),
                 },
                 ExprKind::Binary(op, a, b) => match (get(&vals, *a), get(&vals, *b)) {
-                    (Val::Const(x), Val::Const(y)) => Val::Const(op.op().eval(x, y)),
+                    (Val::Const(x), Val::Const(y)) => Val::Const(self.fold(op.op(), x, y, e.span)),
                     (Val::Tensor(_), _) | (_, Val::Tensor(_)) => {
                         self.lower_shaped(exprs, map, e, &vals, first)?
                     }
@@ -835,7 +910,7 @@ impl<'a> Builder<'a> {
 
     fn unary(&mut self, op: Op, a: Val, span: Span) -> Val {
         match a {
-            Val::Const(x) => Val::Const(op.eval(x, 0.0)),
+            Val::Const(x) => Val::Const(self.fold(op, x, 0.0, span)),
             Val::Row(_) => Val::Row(self.emit(op, [operand(a), Operand::None], span)),
             Val::Tensor(_) => a,
         }
@@ -844,7 +919,7 @@ impl<'a> Builder<'a> {
     /// A scalar binary operation, folded when both sides are constants.
     fn scalar(&mut self, op: Op, a: Val, b: Val, span: Span) -> Val {
         match (a, b) {
-            (Val::Const(x), Val::Const(y)) => Val::Const(op.eval(x, y)),
+            (Val::Const(x), Val::Const(y)) => Val::Const(self.fold(op, x, y, span)),
             _ => Val::Row(self.emit(op, [operand(a), operand(b)], span)),
         }
     }
@@ -914,6 +989,22 @@ impl<'a> Builder<'a> {
             s.first += k;
             s
         });
+        // Problems no row took (a constant the output never uses) go to the
+        // output, which is where a reader looks.
+        let mut const_issues = self.const_issues;
+        for c in &mut const_issues {
+            c.row += k;
+        }
+        if n > 0 {
+            const_issues.extend(
+                self.pending
+                    .into_iter()
+                    .map(|(_, cause)| super::ConstIssue {
+                        row: (n - 1) as u32,
+                        cause,
+                    }),
+            );
+        }
         let solves = self
             .solves
             .into_iter()
@@ -935,6 +1026,7 @@ impl<'a> Builder<'a> {
             shaped_inputs: self.shaped_inputs,
             shaped_output,
             solves,
+            const_issues,
         }
     }
 }

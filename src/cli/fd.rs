@@ -1,0 +1,117 @@
+//! `adtrace fd`: the finite-difference lab — forward and central
+//! differences along the seed for h = 1e-1 … 1e-16 against AD's exact
+//! derivative (text with a small plot, JSON, CSV), or with `--gradient`
+//! the whole gradient by differences, its evaluations and time against
+//! reverse mode's two sweeps.
+//!
+//! Owns the `fd` arguments. Must not compute or format: `core::fd` and
+//! `core::format` do.
+
+use clap::{Args, ValueEnum};
+
+use super::Status;
+use super::args::read_program;
+use crate::core::pipeline::{self, Request, SeedSpec};
+use crate::core::{fd, format};
+use crate::present::emit;
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FdFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct FdArgs {
+    /// The point: x=1,y=2 (completes or overrides the program's own 'at').
+    #[arg(long, value_name = "x=1,y=2", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// The direction of the differences: x=1,y=0.5 (names left out are 0).
+    #[arg(
+        long,
+        value_name = "x=1,y=0",
+        conflicts_with = "wrt",
+        allow_hyphen_values = true
+    )]
+    pub seed: Option<String>,
+    /// Differences along this input (seed e_k), e.g. x or theta[2].
+    #[arg(long, value_name = "INPUT")]
+    pub wrt: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FdFormat::Text)]
+    pub format: FdFormat,
+    /// Step sizes per decade of h (1 to 20).
+    #[arg(long, value_name = "K", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(fd::MAX_STEPS_PER_DECADE)))]
+    pub steps_per_decade: u32,
+    /// The whole gradient by differences (n + 1 or 2n evaluations of f),
+    /// timed against reverse mode's two sweeps.
+    #[arg(long)]
+    pub gradient: bool,
+    /// Keep repeated subexpressions as separate rows.
+    #[arg(long)]
+    pub no_cse: bool,
+    /// Print only ASCII.
+    #[arg(long)]
+    pub ascii: bool,
+    /// The program: its text, '-' for stdin, or @FILE.
+    #[arg(value_name = "PROGRAM")]
+    pub program: String,
+}
+
+/// Row evaluations `--gradient` spends on each kind of difference before
+/// it extrapolates the time (about a second).
+const GRADIENT_BUDGET: u64 = 200_000_000;
+
+/// `adtrace fd`.
+pub fn fd(args: &FdArgs) -> Status {
+    let (program, origin) = match read_program(&args.program) {
+        Ok(p) => p,
+        Err(msg) => {
+            eprint!("{msg}");
+            return Status::Error;
+        }
+    };
+    let req = Request {
+        program,
+        origin,
+        at: args.at.clone(),
+        seed: match (&args.wrt, &args.seed) {
+            (Some(w), _) => SeedSpec::Wrt(w.clone()),
+            (None, Some(s)) => SeedSpec::List(s.clone()),
+            (None, None) => SeedSpec::First,
+        },
+        no_cse: args.no_cse,
+        ..Request::default()
+    };
+    let ev = match pipeline::evaluate(&req) {
+        Ok(ev) => ev,
+        Err(f) => {
+            eprint!("{}", f.render());
+            return Status::Error;
+        }
+    };
+    let style = crate::core::notation::Style {
+        ascii: args.ascii,
+        ..Default::default()
+    };
+    let (t, s) = (ev.trace(), ev.sweep());
+    let text = if args.gradient {
+        let g = fd::gradient(t, s, GRADIENT_BUDGET);
+        match args.format {
+            FdFormat::Text => format::gradient_text(t, &g, args.ascii),
+            FdFormat::Json => format::gradient_json(t, &g),
+            FdFormat::Csv => format::gradient_csv(t, &g),
+        }
+    } else {
+        let lab = fd::lab(t, s, args.steps_per_decade);
+        match args.format {
+            FdFormat::Text => format::fd_text(t, s, &lab, style),
+            FdFormat::Json => format::fd_json(&lab),
+            FdFormat::Csv => format::fd_csv(&lab),
+        }
+    };
+    std::mem::forget(ev);
+    emit(&text)
+}
