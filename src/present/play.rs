@@ -155,6 +155,10 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
     };
     let mut since = Instant::now();
     loop {
+        if crate::tui::terminal::take_redraw() {
+            // Back from a suspend: the screen is blank, draw all of it.
+            guard.terminal.clear()?;
+        }
         if let Some(m) = p.model() {
             guard.terminal.draw(|f| crate::tui::draw(f, m))?;
         }
@@ -190,6 +194,7 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
             continue;
         };
         match ev {
+            Event::Key(k) if crate::tui::is_suspend(&k) => crate::tui::terminal::suspend(),
             Event::Key(k) if k.kind != KeyEventKind::Release => {
                 match keymap::action(PRESENTER, k, true) {
                     Some(Action::Quit) => break,
