@@ -217,3 +217,54 @@ fn tui_leaves_the_screen_on_suspend_and_redraws_on_continue() {
 fn play_leaves_the_screen_on_suspend_and_redraws_on_continue() {
     suspend_and_continue(&PLAY);
 }
+
+#[test]
+fn repl_ctrl_c_cancels_a_long_command_and_keeps_the_session() {
+    let Some(t) = Tmux::start("sig-repl-cancel") else {
+        return;
+    };
+    let dir = scratch("signals-repl");
+    // A script long enough to take many seconds at the prompt.
+    let long = dir.join("long.adt");
+    let lines: Vec<String> = (0..400_000).map(|i| format!("v{i} = sin(x)")).collect();
+    std::fs::write(&long, lines.join("\n")).unwrap();
+    t.wait("the shell prompt", 10, |s| s.contains('$'));
+    t.line(&format!(
+        "XDG_STATE_HOME={0} XDG_DATA_HOME={0} {BIN}; echo EXIT=$?",
+        dir.display()
+    ));
+    let at_prompt = |s: &str| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with("ad>"))
+    };
+    t.wait("the prompt", 15, at_prompt);
+    // A setting the session must keep across the cancelled command.
+    t.line(":set precision 2");
+    t.wait("the setting", 10, |s| {
+        s.matches("ad>").count() >= 2 && at_prompt(s)
+    });
+    t.line(&format!(":load {}", long.display()));
+    std::thread::sleep(Duration::from_millis(1500));
+    t.keys(&["C-c"]);
+    let s = t.wait("the command cancelled", 30, |s| {
+        s.contains("cancelled (Ctrl-C)") && at_prompt(s)
+    });
+    assert!(
+        !s.lines().any(|l| l.starts_with("EXIT=")),
+        "the REPL ended:\n{s}"
+    );
+    // The session goes on with its setting.
+    t.line("x*y at x = 2, y = 3");
+    let s = t.wait("the stepping view", 15, |s| s.contains("explanation"));
+    assert!(s.contains("2.00"), "precision 2 kept:\n{s}");
+    t.keys(&["End"]);
+    t.wait("the last step", 10, |s| s.contains("6.00"));
+    t.keys(&["q"]);
+    t.wait("the prompt again", 10, at_prompt);
+    t.keys(&["C-d"]);
+    t.wait("a clean exit", 10, |s| {
+        s.lines().any(|l| l.trim() == "EXIT=0")
+    });
+}

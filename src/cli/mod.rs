@@ -82,7 +82,14 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            // Rendered plain, then through the visible sinks: the message
+            // quotes the user's arguments.
+            let text = e.render().to_string();
+            if e.use_stderr() {
+                crate::tui::terminal::write_err(&text);
+            } else {
+                let _ = crate::tui::terminal::write_out(&text);
+            }
             // --help and --version are not errors; a usage error is.
             return exit_code(if e.use_stderr() {
                 Status::Error

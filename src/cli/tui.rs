@@ -7,6 +7,7 @@
 //! `tui::render_text`. Errors are located messages on stderr and
 //! `Status::Error`, as for `eval`.
 
+use crate::tui::terminal::{eprint_visible, eprintln_visible};
 use std::io::IsTerminal;
 
 use clap::Args;
@@ -69,12 +70,12 @@ pub fn tui(args: &TuiArgs) -> Status {
     let mut m = match model(&args.trace, args.theme, args.lanes) {
         Ok(m) => m,
         Err(msg) => {
-            eprint!("{msg}");
+            eprint_visible!("{msg}");
             return Status::Error;
         }
     };
     if !std::io::stdout().is_terminal() {
-        eprintln!(
+        eprintln_visible!(
             "adtrace tui: standard output is not a terminal.\n\
              For text output use 'adtrace eval PROGRAM' (or 'adtrace render PROGRAM --step K' for one frame)."
         );
@@ -86,7 +87,7 @@ pub fn tui(args: &TuiArgs) -> Status {
     match tui::run(&mut m) {
         Ok(()) => Status::Ok,
         Err(e) => {
-            eprintln!("adtrace tui: terminal error: {e}");
+            eprintln_visible!("adtrace tui: terminal error: {e}");
             Status::Error
         }
     }
@@ -97,7 +98,7 @@ pub fn render(args: &RenderArgs) -> Status {
     let mut m = match model(&args.trace, args.theme, args.lanes) {
         Ok(m) => m,
         Err(msg) => {
-            eprint!("{msg}");
+            eprint_visible!("{msg}");
             return Status::Error;
         }
     };

@@ -10,7 +10,7 @@
 pub mod play;
 pub mod run;
 
-use std::io::Write;
+use crate::tui::terminal::{eprint_visible, eprintln_visible};
 
 use crate::app::{Status, examples, script as parse};
 
@@ -54,7 +54,7 @@ const MAX_ERRORS_SHOWN: usize = 20;
 pub fn load_script(arg: &str, all_errors: bool) -> Result<(parse::Script, String), Status> {
     let fail = Status::Error;
     let (text, file) = load(arg).map_err(|msg| {
-        eprint!("{msg}");
+        eprint_visible!("{msg}");
         fail
     })?;
     let script = parse::parse(&text, &file).map_err(|errors| {
@@ -65,9 +65,12 @@ pub fn load_script(arg: &str, all_errors: bool) -> Result<(parse::Script, String
         } else {
             errors.len().min(MAX_ERRORS_SHOWN)
         };
-        errors.iter().take(shown).for_each(|e| eprint!("{e}"));
+        errors
+            .iter()
+            .take(shown)
+            .for_each(|e| eprint_visible!("{e}"));
         if errors.len() > shown {
-            eprintln!(
+            eprintln_visible!(
                 "… and {} more errors in {file} (--keep-going shows them all)",
                 errors.len() - shown
             );
@@ -77,15 +80,14 @@ pub fn load_script(arg: &str, all_errors: bool) -> Result<(parse::Script, String
     Ok((script, file))
 }
 
-/// Write to stdout, as every headless command does; a closed pipe
-/// (`| head`) is not an error.
+/// Write to stdout, as every headless command does, made visible
+/// (`core::visible`); a closed pipe (`| head`) is not an error.
 pub fn emit(text: &str) -> Status {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match crate::tui::terminal::write_out(text) {
         Ok(()) => Status::Ok,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Ok,
         Err(e) => {
-            eprintln!("error: cannot write output: {e}");
+            eprintln_visible!("error: cannot write output: {e}");
             Status::Error
         }
     }

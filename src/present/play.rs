@@ -11,6 +11,7 @@
 //! Owns the presentation loop only; every frame is drawn by `tui::draw`
 //! from a `Model`, and every number comes from the session's traces.
 
+use crate::tui::terminal::{eprint_visible, eprintln_visible};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event, KeyEventKind};
@@ -51,16 +52,18 @@ pub fn play(args: &PlayOptions) -> Status {
     let timeline = match Timeline::build(&script, dir, settings) {
         Ok(t) => t,
         Err(errors) => {
-            errors.iter().take(1).for_each(|e| eprint!("{e}"));
+            errors.iter().take(1).for_each(|e| eprint_visible!("{e}"));
             return Status::Error;
         }
     };
     if timeline.frames.is_empty() {
-        eprintln!("adtrace play: '{file}' traces nothing to show (no program with its point)");
+        eprintln_visible!(
+            "adtrace play: '{file}' traces nothing to show (no program with its point)"
+        );
         return Status::Error;
     }
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        eprintln!(
+        eprintln_visible!(
             "adtrace play: standard output is not a terminal.\n\
              For text output use 'adtrace run {} --frames'.",
             args.file
@@ -68,11 +71,11 @@ pub fn play(args: &PlayOptions) -> Status {
         return Status::Error;
     }
     if let Err(e) = present(&timeline, args.auto) {
-        eprintln!("adtrace play: terminal error: {e}");
+        eprintln_visible!("adtrace play: terminal error: {e}");
         return Status::Error;
     }
     for f in &timeline.failed {
-        eprint!("{f}");
+        eprint_visible!("{f}");
     }
     if timeline.failed.is_empty() {
         Status::Ok

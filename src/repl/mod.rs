@@ -16,7 +16,7 @@ pub mod helper;
 use crate::app::commands;
 
 use std::cell::RefCell;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -27,6 +27,7 @@ use rustyline::{CompletionType, Config, Editor};
 use crate::app::Status;
 use crate::app::session::{Origin, Output, Session};
 use crate::app::settings::Settings;
+use crate::core::cancel;
 use crate::tui::Model;
 use helper::ReplHelper;
 
@@ -54,15 +55,15 @@ struct Shown {
     failed: bool,
 }
 
-/// Write to stdout or stderr; a closed pipe is not an error worth dying of.
+/// Write to stdout or stderr, made visible (`core::visible`: the user's
+/// text never drives the terminal); a closed pipe is not an error worth
+/// dying of.
 fn out(text: &str) {
-    let mut o = std::io::stdout().lock();
-    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+    let _ = crate::tui::terminal::write_out(text);
 }
 
 fn err(text: &str) {
-    let mut e = std::io::stderr().lock();
-    let _ = e.write_all(text.as_bytes()).and_then(|()| e.flush());
+    crate::tui::terminal::write_err(text);
 }
 
 fn line(text: &str) -> String {
@@ -252,7 +253,13 @@ fn interactive(no_color: bool) -> Status {
                         save_history(&mut rl, h);
                     }
                 }
+                // Ctrl-C while the command runs cancels it (the parser and
+                // the trace builder poll `core::cancel`), not the session.
+                cancel::clear();
+                crate::tui::terminal::interrupt_cancels(true);
                 let outputs = session.handle_line(&input);
+                crate::tui::terminal::interrupt_cancels(false);
+                cancel::clear();
                 let s = show(outputs, tui.then_some((&mut session, &mut last_view)));
                 *names.borrow_mut() = session.names();
                 if s.quit {

@@ -202,3 +202,19 @@ pub fn write_err(text: &str) {
     let mut e = anstream::stderr().lock();
     let _ = write!(e, "{style}{label}{style:#}{rest}").and_then(|()| e.flush());
 }
+
+/// `eprint!` through `write_err`: made visible, `error:` coloured.
+macro_rules! eprint_visible {
+    ($($arg:tt)*) => {
+        $crate::tui::terminal::write_err(&format!($($arg)*))
+    };
+}
+
+/// `eprintln!` through `write_err`.
+macro_rules! eprintln_visible {
+    ($($arg:tt)*) => {
+        $crate::tui::terminal::write_err(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+pub(crate) use {eprint_visible, eprintln_visible};
