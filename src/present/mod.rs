@@ -14,11 +14,19 @@ use crate::tui::terminal::{eprint_visible, eprintln_visible};
 
 use crate::app::{Status, examples, script as parse};
 
-/// A script's text and name: FILE if it exists, else a built-in example
-/// of that name. Errors are messages for stderr.
+/// A script's text and name: FILE if it exists (`-`: stdin), else a
+/// built-in example of that name. Errors are messages for stderr.
 pub fn load(arg: &str) -> Result<(String, String), String> {
     let path = std::path::Path::new(arg);
-    match std::fs::read(path) {
+    let read = if arg == "-" {
+        // `-`: the script from stdin (`… | adtrace run -`).
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map(|_| buf)
+    } else {
+        std::fs::read(path)
+    };
+    let arg = if arg == "-" { "<stdin>" } else { arg };
+    match read {
         Ok(bytes) => String::from_utf8(bytes)
             .map(|t| (t, arg.to_string()))
             .map_err(|e| {

@@ -38,6 +38,20 @@ const STEP_TIME: Duration = Duration::from_millis(400);
 
 /// `adtrace play`.
 pub fn play(args: &PlayOptions) -> Status {
+    if let Some(why) = crate::tui::terminal::no_full_screen() {
+        // Headless, as `adtrace run FILE --frames` prints it.
+        eprintln_visible!(
+            "adtrace play: no full-screen view ({why}); printing each pause's frame instead, as 'adtrace run {} --frames' would",
+            args.file
+        );
+        return super::run::run(&super::run::RunOptions {
+            file: args.file.clone(),
+            format: crate::core::format::Format::Text,
+            frames: true,
+            size: (100, 30),
+            keep_going: false,
+        });
+    }
     let (script, file) = match super::load_script(&args.file, false) {
         Ok(x) => x,
         Err(status) => return status,
@@ -59,14 +73,6 @@ pub fn play(args: &PlayOptions) -> Status {
     if timeline.frames.is_empty() {
         eprintln_visible!(
             "adtrace play: '{file}' traces nothing to show (no program with its point)"
-        );
-        return Status::Error;
-    }
-    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        eprintln_visible!(
-            "adtrace play: standard output is not a terminal.\n\
-             For text output use 'adtrace run {} --frames'.",
-            args.file
         );
         return Status::Error;
     }

@@ -179,6 +179,19 @@ fn on_signal(sig: i32) {
     }
 }
 
+/// Why the full-screen view cannot be used here, if it cannot:
+/// `TERM=dumb` (a terminal without cursor addressing), or stdout is not a
+/// terminal (a pipe, a file). The callers print the headless output then.
+pub fn no_full_screen() -> Option<&'static str> {
+    if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+        Some("TERM=dumb")
+    } else if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        Some("standard output is not a terminal")
+    } else {
+        None
+    }
+}
+
 /// Write `text` to stdout, made visible (`core::visible`). A closed pipe is
 /// reported as the error it is; callers decide whether it matters.
 pub fn write_out(text: &str) -> std::io::Result<()> {
