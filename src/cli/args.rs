@@ -50,8 +50,8 @@ pub struct TraceArgs {
     /// Print only ASCII (no Unicode symbols).
     #[arg(long)]
     pub ascii: bool,
-    /// Decimals shown.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(0..=17))]
+    /// Significant digits shown (scientific notation below 1e-3 and from 1e6).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=17))]
     pub precision: u8,
     /// The program: its text, '-' for stdin, or @FILE.
     #[arg(value_name = "PROGRAM", allow_hyphen_values = false)]
