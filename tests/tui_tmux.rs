@@ -70,7 +70,7 @@ fn tui_without_a_terminal_prints_the_table_with_a_note() {
     // The same table `adtrace eval` prints.
     let eval = Command::new(BIN).args(["eval", GRAPH]).output().unwrap();
     assert_eq!(out.stdout, eval.stdout);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("5.9831"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("5.983"));
 }
 
 #[test]

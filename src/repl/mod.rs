@@ -96,6 +96,10 @@ fn show(outputs: Vec<Output>, mut tui: Option<(&mut Session, &mut Option<Model>)
     let mut s = Shown::default();
     let mut table_after_view: Option<String> = None;
     for o in outputs {
+        if cancel::requested() {
+            err("cancelled (Ctrl-C): the rest of the output is not shown\n");
+            break;
+        }
         match o {
             Output::Text(t) => out(&line(&table_after_view.take().unwrap_or(t))),
             Output::Note(n) | Output::ExpectHeld(n) => out(&line(&n)),
@@ -269,13 +273,14 @@ fn interactive(no_color: bool) -> Status {
                     }
                 }
                 // Ctrl-C while the command runs cancels it (the parser and
-                // the trace builder poll `core::cancel`), not the session.
+                // the trace builder poll `core::cancel`), or cuts its long
+                // output short; never the session.
                 cancel::clear();
                 crate::tui::terminal::interrupt_cancels(true);
                 let outputs = session.handle_line(&input);
+                let s = show(outputs, tui.then_some((&mut session, &mut last_view)));
                 crate::tui::terminal::interrupt_cancels(false);
                 cancel::clear();
-                let s = show(outputs, tui.then_some((&mut session, &mut last_view)));
                 *names.borrow_mut() = session.names();
                 if s.quit {
                     break;
