@@ -71,7 +71,7 @@ struct Browser {
     replies: Receiver<Value>,
     next_id: u64,
     session: String,
-    _profile: PathBuf,
+    profile: PathBuf,
 }
 
 impl Browser {
@@ -115,7 +115,7 @@ impl Browser {
             replies,
             next_id: 0,
             session: String::new(),
-            _profile: profile,
+            profile,
         };
         let target = b.call("Target.createTarget", json!({ "url": "about:blank" }));
         let id = target["targetId"]
@@ -155,10 +155,12 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let v = self
-                .replies
-                .recv_timeout(left)
-                .unwrap_or_else(|_| panic!("no reply to {method} within 30 s"));
+            let v = self.replies.recv_timeout(left).unwrap_or_else(|_| {
+                panic!(
+                    "chromium did not answer {method} within 30 s; its messages are in {}",
+                    self.profile.join("stderr.log").display()
+                )
+            });
             if v["id"].as_u64() == Some(id) {
                 assert!(v.get("error").is_none(), "{method}: {v}");
                 return v["result"].clone();
@@ -239,8 +241,19 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// Close the browser as a user would (its helper processes exit with
+    /// it); kill it only if it does not go within a few seconds.
     fn drop(&mut self) {
-        self.session.clear();
+        let close = b"{\"id\":999999,\"method\":\"Browser.close\"}\0";
+        let _ = self.input.write_all(close);
+        let _ = self.input.flush();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -535,4 +548,46 @@ fn a_large_trace_has_no_graph_but_every_step() {
     let data: Value = serde_json::from_str(&html[start..end]).unwrap();
     assert_eq!(data["steps"].as_array().unwrap().len(), 2 * 401);
     assert!(html.len() < 2_000_000, "{} bytes", html.len());
+}
+
+/// A function with several outputs: the page holds every sweep of the
+/// Jacobian (one forward, one reverse per output), each with its own
+/// numbers — x's adjoint cell after each reverse sweep is that output's
+/// ∂f[i]/∂x from the closed form, and blank again when the next sweep starts.
+#[test]
+fn every_sweep_of_a_jacobian_is_on_the_page() {
+    let html = eval(&[
+        "f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3",
+        "--format",
+        "html",
+    ]);
+    let start = html.find("id=\"adtrace-data\">").unwrap() + "id=\"adtrace-data\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: Value = serde_json::from_str(&html[start..end]).unwrap();
+    let steps = data["steps"].as_array().unwrap();
+    // 10 rows (x, y, 5 operations, 3 outputs); 1 forward + 3 reverse sweeps.
+    assert_eq!(steps.len(), 40);
+    assert_eq!(
+        steps[39]["place"],
+        "reverse sweep 3 of 3 (cotangent f[3] = 1), row x0 (x)"
+    );
+    let (x, y) = (2.0f64, 3.0f64);
+    let column = [y, x.cos(), 2.0 * x * y]; // ∂f[i]/∂x
+    let events: Vec<(u64, String)> = data["cells"]["a0"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e[0].as_u64().unwrap(), e[1].as_str().unwrap().to_string()))
+        .collect();
+    let shown: Vec<&str> = events
+        .iter()
+        .filter(|(_, t)| !t.is_empty())
+        .map(|(_, t)| t.as_str())
+        .collect();
+    let want: Vec<String> = column.iter().map(|v| sig(*v, 4)).collect();
+    assert_eq!(shown, want);
+    // Filled at the last step of each reverse sweep (x is the last row
+    // reached), blank from the first step of the next.
+    let at: Vec<u64> = events.iter().map(|(k, _)| *k).collect();
+    assert_eq!(at, [0, 19, 20, 29, 30, 39]);
 }
