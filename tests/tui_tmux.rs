@@ -108,3 +108,51 @@ fn render_prints_a_frame() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The presenter as a lecturer with a clicker uses it: `?` lists the
+/// presenter's keys (not the stepping view's), PgUp goes back a whole
+/// pause, and space at the last pause says the presentation has ended.
+#[test]
+fn play_in_tmux_presenter_help_back_a_pause_and_the_end() {
+    let Some(t) = Tmux::start("presenter") else {
+        return;
+    };
+    t.line(&format!("{BIN} play graph"));
+    t.wait("the first pause", 15, |s| {
+        s.contains("[1/5]") && s.contains("Written as one expression")
+    });
+    t.keys(&["?"]);
+    let s = t.wait("the presenter's help", 10, |s| {
+        s.contains("back to the previous pause")
+    });
+    assert!(s.contains("play on to the next pause"), "{s}");
+    assert!(
+        !s.contains("forward/reverse"),
+        "not the stepping keys:\n{s}"
+    );
+    t.keys(&["?"]);
+    t.wait("the help closed", 10, |s| {
+        !s.contains("back to the previous pause")
+    });
+    t.keys(&["Space"]);
+    t.wait("the second pause", 15, |s| s.contains("[2/5]"));
+    t.keys(&["Space"]);
+    let s = t.wait("the third pause", 15, |s| s.contains("[3/5]"));
+    assert!(s.contains("The same graph written as statements"), "{s}");
+    // PgUp, like ←, goes back to the previous pause, not one step.
+    t.keys(&["PPage"]);
+    let s = t.wait("back a pause", 10, |s| s.contains("[2/5]"));
+    assert!(s.contains("Reverse sweep done"), "{s}");
+    t.keys(&["End"]);
+    t.wait("the last pause", 10, |s| s.contains("[5/5, the end]"));
+    t.keys(&["Space"]);
+    t.wait("the end said", 10, |s| {
+        s.contains("the end of the presentation")
+    });
+    t.keys(&["Left"]);
+    t.wait("back from the end", 10, |s| {
+        s.contains("[4/5]") && !s.contains("the end of the presentation")
+    });
+    t.keys(&["q"]);
+    check_shell_is_usable(&t, "done-presenter");
+}
