@@ -156,3 +156,47 @@ fn play_in_tmux_presenter_help_back_a_pause_and_the_end() {
     t.keys(&["q"]);
     check_shell_is_usable(&t, "done-presenter");
 }
+
+/// The stepping view as a teacher uses it in a real terminal: `next:` says
+/// what comes, `g 11 Enter` goes to step 11 (the fan-out), the compact
+/// graph labels the edges there, `R` adds the rule column, and the last
+/// step closes with the summary.
+#[test]
+fn tui_in_tmux_go_to_step_rule_column_and_summary() {
+    let Some(t) = Tmux::start("teacher") else {
+        return;
+    };
+    t.run(&["resize-window", "-t", &t.target, "-x", "80", "-y", "24"]);
+    t.line(&format!("{BIN} tui '{GRAPH}'"));
+    let s = t.wait("the TUI", 15, |s| s.contains("step 1 of 14"));
+    assert!(s.contains("next: step 2 · x1 (a)"), "{s}");
+    // Every node's name and operation in the 80×24 graph.
+    for node in [
+        "x (input)",
+        "a=x²",
+        "b=exp(a)",
+        "c=a + b",
+        "d=sqrt(c)",
+        "e=cos(c)",
+        "f=d + e",
+    ] {
+        assert!(s.contains(node), "{node} missing:\n{s}");
+    }
+    t.keys(&["g"]);
+    t.wait("the step prompt", 10, |s| s.contains("go to step: _"));
+    t.keys(&["1", "1", "Enter"]);
+    let s = t.wait("step 11", 10, |s| s.contains("step 11 of 14"));
+    assert!(
+        s.contains("∂d/∂c▲") && s.contains("▲∂e/∂c"),
+        "edge labels:\n{s}"
+    );
+    t.keys(&["R"]);
+    let s = t.wait("the rule column", 10, |s| s.contains(" rule"));
+    assert!(s.contains("c̄ = d̄·"), "the current row's rule:\n{s}");
+    t.keys(&["End"]);
+    t.wait("the summary", 10, |s| {
+        s.contains("done: f = 1.0900; gradient ∂f/∂x = 5.9831; one reverse sweep")
+    });
+    t.keys(&["q"]);
+    check_shell_is_usable(&t, "done-teacher");
+}

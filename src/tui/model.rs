@@ -78,6 +78,8 @@ pub enum Mode {
     Help,
     /// A seed direction is being typed (`W`), e.g. `x=1, y=0.5`.
     TypingSeed(String),
+    /// A step number is being typed (`g`), 1-based as shown.
+    TypingStep(String),
 }
 
 /// Which pane the arrow keys scroll. `Steps`: the arrows step.
@@ -241,6 +243,8 @@ pub struct Model {
     pub(crate) drag: Option<(u16, u16)>,
     /// A one-line note after an action (CSE toggled, seed changed).
     pub(crate) status: Option<String>,
+    /// The table shows each row's symbolic rule beside its numbers (`R`).
+    pub(crate) rule_column: bool,
     pub(crate) derived: Derived,
     pub(crate) widths: Widths,
     /// The numbers of the current step's sweep when it is not the first
@@ -304,6 +308,7 @@ impl Model {
             size: (80, 24),
             drag: None,
             status: None,
+            rule_column: false,
             derived: Derived::default(),
             widths: Widths::default(),
             shown: None,
@@ -564,6 +569,25 @@ impl Model {
                     Some(h) => format!("{} ({h})", d.message),
                     None => d.message.clone(),
                 })
+            }
+        }
+    }
+
+    /// The step number being typed after `g`, if any.
+    pub fn step_input(&self) -> Option<&str> {
+        match &self.mode {
+            Mode::TypingStep(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Go to a typed step number (1-based, as the view shows steps).
+    pub(crate) fn go_to_typed_step(&mut self, text: &str) {
+        let n = self.step_count();
+        match text.trim().parse::<usize>() {
+            Ok(k) if (1..=n).contains(&k) => self.set_step(k - 1),
+            _ => {
+                self.status = Some(format!("no step '{}': the steps are 1 to {n}", text.trim()));
             }
         }
     }
