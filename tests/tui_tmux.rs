@@ -200,3 +200,27 @@ fn tui_in_tmux_go_to_step_rule_column_and_summary() {
     t.keys(&["q"]);
     check_shell_is_usable(&t, "done-teacher");
 }
+
+/// A light terminal background (COLORFGBG) gets the light theme, and
+/// `--theme` overrides it: the screens' colours are the light theme's and
+/// the dark theme's.
+#[test]
+fn tui_in_tmux_detects_a_light_background() {
+    let colours = |args: &str| -> Option<String> {
+        let t = Tmux::start("theme")?;
+        t.line(&format!("COLORFGBG='0;15' {BIN} tui {args} '{GRAPH}'"));
+        t.wait("the TUI", 15, |s| s.contains("step 1 of 14"));
+        let out = t.run(&["capture-pane", "-p", "-e", "-t", &t.target]);
+        t.keys(&["q"]);
+        check_shell_is_usable(&t, "done-theme");
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let Some(detected) = colours("") else {
+        return;
+    };
+    let light = colours("--theme light").unwrap();
+    let dark = colours("--theme dark").unwrap();
+    assert!(detected.contains('\u{1b}'), "colours captured");
+    assert_eq!(detected, light, "COLORFGBG=0;15 is a light background");
+    assert_ne!(detected, dark, "--theme dark overrides the detection");
+}

@@ -47,8 +47,11 @@ pub fn play(args: &PlayOptions) -> Status {
     let dir = std::path::Path::new(&args.file)
         .parent()
         .map(|d| d.to_path_buf());
+    // The theme for the terminal's background (a `:set theme` in the
+    // script still changes it).
     let settings = Settings {
         no_color: args.no_color,
+        theme: crate::tui::detect_theme(),
         ..Settings::default()
     };
     let timeline = match Timeline::build(&script, dir, settings) {
