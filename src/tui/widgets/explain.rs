@@ -160,8 +160,10 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
             Span::styled(ctx.t(next_text(ctx, next)), pal.dim),
         ]));
     }
+    // The answer to the last key goes first (after the caption), so a full
+    // pane cannot hide it.
     if let Some(s) = &m.status {
-        out.push(Line::styled(ctx.t(s.clone()), pal.dim));
+        out.insert(0, Line::styled(ctx.t(s.clone()), pal.dim));
     }
     // The presenter's caption goes first: a long fan-out ledger below must
     // not push it out of a small pane.

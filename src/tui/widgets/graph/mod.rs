@@ -19,8 +19,8 @@ mod lanes;
 pub use dag::render_dag;
 pub use lanes::render_lanes;
 
+use crate::core::layout::Layout;
 use crate::tui::groups::{Dag, TableLine, Unit};
-use crate::tui::layout::Layout;
 use crate::tui::model::Model;
 use crate::tui::view::Panes;
 
