@@ -168,8 +168,10 @@ fn tui_in_tmux_go_to_step_rule_column_and_summary() {
     };
     t.run(&["resize-window", "-t", &t.target, "-x", "80", "-y", "24"]);
     t.line(&format!("{BIN} tui '{GRAPH}'"));
-    let s = t.wait("the TUI", 15, |s| s.contains("step 1 of 14"));
-    assert!(s.contains("next: step 2 · x1 (a)"), "{s}");
+    // Drawn at 80×24 (after tmux's resize reaches it).
+    let s = t.wait("the TUI at 80×24", 15, |s| {
+        s.contains("step 1 of 14") && s.contains("next: step 2 · x1 (a)") && s.contains("f=d + e")
+    });
     // Every node's name and operation in the 80×24 graph.
     for node in [
         "x (input)",

@@ -130,7 +130,7 @@ pub fn check_shell_is_usable(t: &Tmux, marker: &str) {
     // program is still leaving, the line would be echoed before the
     // prompt and its answer printed after it, on the prompt's line.
     t.wait("the shell prompt after leaving", 10, |s| {
-        last_line(s) == "$"
+        last_line(s).ends_with('$')
     });
     t.line(&format!(
         "echo {marker}-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon)"
