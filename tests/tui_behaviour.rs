@@ -199,7 +199,8 @@ fn notation_key_switches_symbols() {
     key(&mut m, KeyCode::Char('t'));
     let text = render_text(&m, 100, 30);
     assert!(text.contains("v̇₂ = (1 − tanh²(v₁))·v̇₁"), "{text}");
-    assert!(text.contains("tangent v̇"));
+    // The table's header names the column in full where it has room.
+    assert!(render_text(&m, 120, 40).contains("tangent v̇"));
 }
 
 #[test]
@@ -267,13 +268,15 @@ fn clicking_a_graph_box_selects_its_row() {
     m.resize(100, 30);
     m.set_step(3);
     let text = render_text(&m, 100, 30);
+    // c's node: a box at 100×30, or its compact title.
     let (y, line) = text
         .lines()
         .enumerate()
-        .find(|(_, l)| l.contains("c = a + b━"))
-        .expect("box c on screen");
+        .find(|(_, l)| l.contains("c = a + b━") || l.contains("c=a + b"))
+        .expect("node c on screen");
     let x = line
         .find("c = a + b━")
+        .or_else(|| line.find("c=a + b"))
         .map(|b| line[..b].chars().count())
         .unwrap();
     m.handle_mouse(MouseEvent {
@@ -960,7 +963,7 @@ fn groups_fold_in_the_graph() {
     m.set_step(m.step_count() - 1);
     let text = render_text(&m, 120, 36);
     assert!(text.contains("z̄ = (-1.002, 1.861)"), "{text}");
-    key(&mut m, KeyCode::Char('g'));
+    key(&mut m, KeyCode::Char('z'));
     assert!(!m.folding());
     let text = render_text(&m, 120, 36);
     assert!(
@@ -969,7 +972,7 @@ fn groups_fold_in_the_graph() {
     );
     // A scalar program has nothing to fold.
     let mut s = model(GRAPH);
-    key(&mut s, KeyCode::Char('g'));
+    key(&mut s, KeyCode::Char('z'));
     assert!(!s.folding());
     assert!(render_text(&s, 100, 30).contains("nothing to fold"));
 }
@@ -1069,4 +1072,130 @@ fn table_aligns_wide_and_combining_names() {
     assert_eq!(end("x1", "x²", "9.000"), x, "{text}");
     assert_eq!(end("x2", "損失 + 1", "10.00"), x, "{text}");
     assert_eq!(end("x3", "sin(x\u{304})", "-0.5440"), x, "{text}");
+}
+
+/// `g` then a number goes to that step (1-based, as shown); a step that
+/// does not exist is named in the status and the step is kept.
+#[test]
+fn g_goes_to_a_typed_step() {
+    let mut m = model(GRAPH);
+    key(&mut m, KeyCode::Char('g'));
+    assert!(render_text(&m, 100, 30).contains("go to step: _"));
+    for c in ['1', '1'] {
+        key(&mut m, KeyCode::Char(c));
+    }
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.step_index(), 10);
+    let text = render_text(&m, 100, 30);
+    assert!(
+        text.contains("step 11 of 14") && text.contains("0.8045"),
+        "{text}"
+    );
+    key(&mut m, KeyCode::Char('g'));
+    for c in ['9', '9'] {
+        key(&mut m, KeyCode::Char(c));
+    }
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.step_index(), 10, "kept");
+    let text = render_text(&m, 120, 36);
+    assert!(
+        text.contains("no step '99': the steps are 1 to 14"),
+        "{text}"
+    );
+    // Esc cancels.
+    key(&mut m, KeyCode::Char('g'));
+    key(&mut m, KeyCode::Char('2'));
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(m.step_index(), 10);
+}
+
+/// The explanation says what comes next, and the last step closes with a
+/// summary: the value, the gradient and what forward mode would cost.
+#[test]
+fn next_step_and_closing_summary() {
+    let mut m = model(GRAPH);
+    m.set_step(2);
+    let text = render_text(&m, 120, 36);
+    assert!(
+        text.contains("next: step 4 · x3 (c) · value and tangent · d/dw (g(w) + h(w))"),
+        "{text}"
+    );
+    m.set_step(6);
+    assert!(render_text(&m, 120, 36).contains("adjoint (the reverse sweep starts)"));
+    m.set_step(13);
+    let text = render_text(&m, 120, 36);
+    assert!(
+        text.contains("done: f = 1.090; gradient ∂f/∂x = 5.983; one reverse sweep;"),
+        "{text}"
+    );
+    assert!(text.contains("needed 1 sweep"), "{text}");
+    assert!(!text.contains("next:"), "{text}");
+    let mut b = model("f(x1, x2) = ln(x1) + x1*x2 - sin(x2) at x1 = 2, x2 = 5");
+    b.set_step(b.step_count() - 1);
+    let text = render_text(&b, 120, 36);
+    // (The summary wraps where the pane's width says.)
+    assert!(
+        text.contains("gradient ∂f/∂x1 = 5.500, ∂f/∂x2 = 1.716"),
+        "{text}"
+    );
+    assert!(text.contains("needed 2 sweeps"), "{text}");
+}
+
+/// The table underlines the cells the current rule reads: the operands'
+/// values and tangents forward, the users' adjoints in reverse.
+#[test]
+fn table_marks_the_cells_the_rule_reads() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Modifier;
+    let underlined = |m: &Model, row_text: &str, num: &str| -> bool {
+        let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+        term.draw(|f| adtrace::tui::draw(f, m)).unwrap();
+        let buf = term.backend().buffer().clone();
+        let w = usize::from(buf.area.width);
+        for (y, row) in buf.content.chunks(w).enumerate() {
+            let line: String = row.iter().map(|c| c.symbol()).collect();
+            if !line.contains(row_text) {
+                continue;
+            }
+            let chars: Vec<&str> = row.iter().map(|c| c.symbol()).collect();
+            let joined: String = chars.concat();
+            let Some(b) = joined.find(num) else { continue };
+            // The cell index of the number's first character.
+            let x = joined[..b].chars().count();
+            let _ = y;
+            return row[x].modifier.contains(Modifier::UNDERLINED);
+        }
+        panic!("no row {row_text} with {num}");
+    };
+    let mut m = model(GRAPH);
+    m.set_step(3); // c = a + b reads a and b
+    assert!(underlined(&m, "x1  a", "1.000"));
+    assert!(underlined(&m, "x2  b", "5.437"));
+    assert!(!underlined(&m, "x0  x", "1.000"));
+    m.set_step(10); // c̄ reads d̄ and ē
+    assert!(underlined(&m, "x4  d", " 1.000"));
+    assert!(!underlined(&m, "x4  d", "1.928"));
+    assert!(!underlined(&m, "x6  f", " 1.000"));
+}
+
+/// `R` shows each row's symbolic rule beside its numbers.
+#[test]
+fn rule_column_toggles() {
+    let mut m = model(NET);
+    m.set_step(3);
+    key(&mut m, KeyCode::Char('R'));
+    let text = render_text(&m, 120, 36);
+    assert!(text.contains("rule column on"), "{text}");
+    let line = text.lines().find(|l| l.contains("tanh(x1)")).unwrap();
+    assert!(line.contains("d2 = (1 − tanh²(x1))·d1"), "{line}");
+    // A row the sweep has not reached shows its rule without numbers.
+    let line = text.lines().find(|l| l.contains("x3 − 2")).unwrap();
+    assert!(
+        line.contains("d4 = d3") && !line.contains("0.1696"),
+        "{line}"
+    );
+    key(&mut m, KeyCode::Char('R'));
+    let text = render_text(&m, 120, 36);
+    assert!(!text.contains("(1 − tanh²(x1))·d1   "), "{text}");
 }

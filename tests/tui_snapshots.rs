@@ -139,3 +139,34 @@ fn vector_frames() {
         );
     }
 }
+
+/// The lecture's three worked examples at projector sizes: every step's
+/// frame pinned (the compact graph; that every node's name and operation is
+/// inside the graph pane, and never moves while stepping, is checked in
+/// `tui::widgets::graph`'s tests).
+#[test]
+fn whole_graph_at_projector_sizes() {
+    let examples = [
+        ("graph", EXAMPLES[1].1, Notation::Lecture),
+        ("neural_net", EXAMPLES[0].1, Notation::Lecture),
+        (
+            "baydin",
+            "f(x1, x2) = ln(x1) + x1*x2 - sin(x2) at x1 = 2, x2 = 5",
+            Notation::Griewank,
+        ),
+    ];
+    for (name, src, notation) in examples {
+        let mut m = model(src, notation);
+        for (w, h) in [(80u16, 24u16), (120, 36)] {
+            m.resize(w, h);
+            // One snapshot per size holding every step's frame.
+            let mut frames = String::new();
+            for k in 0..m.step_count() {
+                m.set_step(k);
+                frames.push_str(&format!("── step {} ──\n", k + 1));
+                frames.push_str(&render_text(&m, w, h));
+            }
+            insta::assert_snapshot!(format!("whole_graph_{name}_{w}x{h}"), frames);
+        }
+    }
+}

@@ -115,3 +115,121 @@ fn render_prints_a_frame() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The presenter as a lecturer with a clicker uses it: `?` lists the
+/// presenter's keys (not the stepping view's), PgUp goes back a whole
+/// pause, and space at the last pause says the presentation has ended.
+#[test]
+fn play_in_tmux_presenter_help_back_a_pause_and_the_end() {
+    let Some(t) = Tmux::start("presenter") else {
+        return;
+    };
+    t.line(&format!("{BIN} play graph"));
+    t.wait("the first pause", 15, |s| {
+        s.contains("[1/5]") && s.contains("Written as one expression")
+    });
+    t.keys(&["?"]);
+    let s = t.wait("the presenter's help", 10, |s| {
+        s.contains("back to the previous pause")
+    });
+    assert!(s.contains("play on to the next pause"), "{s}");
+    assert!(
+        !s.contains("forward/reverse"),
+        "not the stepping keys:\n{s}"
+    );
+    t.keys(&["?"]);
+    t.wait("the help closed", 10, |s| {
+        !s.contains("back to the previous pause")
+    });
+    t.keys(&["Space"]);
+    t.wait("the second pause", 15, |s| s.contains("[2/5]"));
+    t.keys(&["Space"]);
+    let s = t.wait("the third pause", 15, |s| s.contains("[3/5]"));
+    assert!(s.contains("The same graph written as statements"), "{s}");
+    // PgUp, like ←, goes back to the previous pause, not one step.
+    t.keys(&["PPage"]);
+    let s = t.wait("back a pause", 10, |s| s.contains("[2/5]"));
+    assert!(s.contains("Reverse sweep done"), "{s}");
+    t.keys(&["End"]);
+    t.wait("the last pause", 10, |s| s.contains("[5/5, the end]"));
+    t.keys(&["Space"]);
+    t.wait("the end said", 10, |s| {
+        s.contains("the end of the presentation")
+    });
+    t.keys(&["Left"]);
+    t.wait("back from the end", 10, |s| {
+        s.contains("[4/5]") && !s.contains("the end of the presentation")
+    });
+    t.keys(&["q"]);
+    check_shell_is_usable(&t, "done-presenter");
+}
+
+/// The stepping view as a teacher uses it in a real terminal: `next:` says
+/// what comes, `g 11 Enter` goes to step 11 (the fan-out), the compact
+/// graph labels the edges there, `R` adds the rule column, and the last
+/// step closes with the summary.
+#[test]
+fn tui_in_tmux_go_to_step_rule_column_and_summary() {
+    let Some(t) = Tmux::start("teacher") else {
+        return;
+    };
+    t.run(&["resize-window", "-t", &t.target, "-x", "80", "-y", "24"]);
+    t.line(&format!("{BIN} tui '{GRAPH}'"));
+    // Drawn at 80×24 (after tmux's resize reaches it).
+    let s = t.wait("the TUI at 80×24", 15, |s| {
+        s.contains("step 1 of 14") && s.contains("next: step 2 · x1 (a)") && s.contains("f=d + e")
+    });
+    // Every node's name and operation in the 80×24 graph.
+    for node in [
+        "x (input)",
+        "a=x²",
+        "b=exp(a)",
+        "c=a + b",
+        "d=sqrt(c)",
+        "e=cos(c)",
+        "f=d + e",
+    ] {
+        assert!(s.contains(node), "{node} missing:\n{s}");
+    }
+    t.keys(&["g"]);
+    t.wait("the step prompt", 10, |s| s.contains("go to step: _"));
+    t.keys(&["1", "1", "Enter"]);
+    let s = t.wait("step 11", 10, |s| s.contains("step 11 of 14"));
+    assert!(
+        s.contains("∂d/∂c▲") && s.contains("▲∂e/∂c"),
+        "edge labels:\n{s}"
+    );
+    t.keys(&["R"]);
+    let s = t.wait("the rule column", 10, |s| s.contains(" rule"));
+    assert!(s.contains("c̄ = d̄·"), "the current row's rule:\n{s}");
+    t.keys(&["End"]);
+    t.wait("the summary", 10, |s| {
+        s.contains("done: f = 1.090; gradient ∂f/∂x = 5.983; one reverse sweep")
+    });
+    t.keys(&["q"]);
+    check_shell_is_usable(&t, "done-teacher");
+}
+
+/// A light terminal background (COLORFGBG) gets the light theme, and
+/// `--theme` overrides it: the screens' colours are the light theme's and
+/// the dark theme's.
+#[test]
+fn tui_in_tmux_detects_a_light_background() {
+    let colours = |args: &str| -> Option<String> {
+        let t = Tmux::start("theme")?;
+        t.line(&format!("COLORFGBG='0;15' {BIN} tui {args} '{GRAPH}'"));
+        t.wait("the TUI", 15, |s| s.contains("step 1 of 14"));
+        let out = t.run(&["capture-pane", "-p", "-e", "-t", &t.target]);
+        t.keys(&["q"]);
+        check_shell_is_usable(&t, "done-theme");
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let Some(detected) = colours("") else {
+        return;
+    };
+    let light = colours("--theme light").unwrap();
+    let dark = colours("--theme dark").unwrap();
+    assert!(detected.contains('\u{1b}'), "colours captured");
+    assert_eq!(detected, light, "COLORFGBG=0;15 is a light background");
+    assert_ne!(detected, dark, "--theme dark overrides the detection");
+}

@@ -12,6 +12,7 @@ use clap::Args;
 
 use super::Status;
 use super::args::{StepArg, ThemeArg, TraceArgs, parse_size, parse_step};
+use crate::app::settings::Theme;
 use crate::core::{format, pipeline};
 use crate::present::emit;
 use crate::tui::{self, Model, TuiOptions};
@@ -21,8 +22,10 @@ pub struct TuiArgs {
     #[command(flatten)]
     pub trace: TraceArgs,
     /// Colours: dark, light or high-contrast (NO_COLOR turns colours off).
-    #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
-    pub theme: ThemeArg,
+    /// Default: light where the terminal reports a light background
+    /// (COLORFGBG), else dark.
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeArg>,
     /// Start at this step (0-based, or 'end').
     #[arg(long, value_name = "K", value_parser = parse_step)]
     pub step: Option<StepArg>,
@@ -50,12 +53,12 @@ pub struct RenderArgs {
 }
 
 /// The model for a request, or the rendered error.
-fn model(args: &TraceArgs, theme: ThemeArg, lanes: bool) -> Result<Model, String> {
+fn model(args: &TraceArgs, theme: Theme, lanes: bool) -> Result<Model, String> {
     let req = args.request()?;
     let ev = pipeline::evaluate(&req).map_err(|f| f.render())?;
     let opts = TuiOptions {
         style: args.style(),
-        theme: theme.into(),
+        theme,
         no_cse: req.no_cse,
         no_color: super::no_color(),
         lanes,
@@ -68,7 +71,8 @@ pub fn tui(args: &TuiArgs) -> Status {
     if let Some(why) = crate::tui::terminal::no_full_screen() {
         return headless(args, why);
     }
-    let mut m = match model(&args.trace, args.theme, args.lanes) {
+    let theme = args.theme.map_or_else(tui::detect_theme, Into::into);
+    let mut m = match model(&args.trace, theme, args.lanes) {
         Ok(m) => m,
         Err(msg) => {
             eprint_visible!("{msg}");
@@ -122,7 +126,7 @@ fn headless(args: &TuiArgs, why: &str) -> Status {
 
 /// `adtrace render`: one frame as plain text.
 pub fn render(args: &RenderArgs) -> Status {
-    let mut m = match model(&args.trace, args.theme, args.lanes) {
+    let mut m = match model(&args.trace, args.theme.into(), args.lanes) {
         Ok(m) => m,
         Err(msg) => {
             eprint_visible!("{msg}");

@@ -33,6 +33,9 @@ pub struct PlayOptions {
     pub no_color: bool,
 }
 
+/// What space says at the last pause.
+const END: &str = "the end of the presentation: ← back a pause, Home to the start, q to leave";
+
 /// How long a step between two stops is shown while playing.
 const STEP_TIME: Duration = Duration::from_millis(400);
 
@@ -59,8 +62,11 @@ pub fn play(args: &PlayOptions) -> Status {
     let dir = std::path::Path::new(&args.file)
         .parent()
         .map(|d| d.to_path_buf());
+    // The theme for the terminal's background (a `:set theme` in the
+    // script still changes it).
     let settings = Settings {
         no_color: args.no_color,
+        theme: crate::tui::detect_theme(),
         ..Settings::default()
     };
     let timeline = match Timeline::build(&script, dir, settings) {
@@ -205,11 +211,23 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
         match ev {
             Event::Key(k) if crate::tui::is_suspend(&k) => crate::tui::terminal::suspend(),
             Event::Key(k) if k.kind != KeyEventKind::Release => {
-                match keymap::action(PRESENTER, k, true) {
+                let act = keymap::action(PRESENTER, k, true);
+                if act.is_some_and(|a| a != Action::Help)
+                    && let Some(m) = p.model()
+                {
+                    m.status = None;
+                }
+                match act {
                     Some(Action::Quit) => break,
                     Some(Action::NextPause) => match p.target.take() {
                         // Playing: jump to the stop.
                         Some(s) => p.go(s),
+                        None if p.pos + 1 >= p.t.frames.len() => {
+                            // Say so, rather than do nothing at the end.
+                            if let Some(m) = p.model() {
+                                m.status = Some(END.to_string());
+                            }
+                        }
                         None => p.play_on(),
                     },
                     Some(Action::PrevPause) => {

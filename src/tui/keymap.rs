@@ -33,6 +33,10 @@ pub enum Action {
     ToggleFold,
     /// Show or hide the Jacobian pane.
     ToggleJacobian,
+    /// Type a step number to go to.
+    GoToStep,
+    /// Show or hide the table's rule column.
+    ToggleRules,
     /// A "why AD" view: the finite-difference lab.
     FiniteDifferences,
     /// A "why AD" view: the symbolic derivative and its size.
@@ -195,11 +199,11 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         when: When::Groups,
         ..b(
-            &[C('g')],
+            &[C('z')],
             Action::ToggleFold,
-            "g",
+            "z",
             "graph: fold vector statements into boxes",
-            Some(("g", "fold", 6)),
+            Some(("z", "fold", 6)),
         )
     },
     b(
@@ -224,6 +228,14 @@ pub const KEYMAP: &[Binding] = &[
         "next seed direction (forward tangents)",
         Some(("w/W", "seed", 6)),
     ),
+    b(
+        &[C('g')],
+        Action::GoToStep,
+        "g · R",
+        "go to step (type it, Enter) · rule column",
+        Some(("g", "go to", 5)),
+    ),
+    b(&[C('R')], Action::ToggleRules, "", "", None),
     b(
         &[C('W')],
         Action::TypeSeed,

@@ -27,7 +27,7 @@ pub use groups::{TableLine, TableLines, Unit};
 pub use model::{Control, Focus, LANE_THRESHOLD, Model, TuiOptions};
 pub use run::{TerminalGuard, is_suspend, run};
 pub use sweeps::{Filling, JacobianView};
-pub use theme::Palette;
+pub use theme::{Palette, detect as detect_theme};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, Panes, draw, panes};
 
 use ratatui::Terminal;

@@ -78,6 +78,8 @@ pub enum Mode {
     Help,
     /// A seed direction is being typed (`W`), e.g. `x=1, y=0.5`.
     TypingSeed(String),
+    /// A step number is being typed (`g`), 1-based as shown.
+    TypingStep(String),
 }
 
 /// Which pane the arrow keys scroll. `Steps`: the arrows step.
@@ -192,6 +194,10 @@ pub struct Derived {
     pub layout: Option<Layout>,
     /// The box sizes the layout was made for.
     pub specs: Vec<NodeSpec>,
+    /// The compact layouts (nodes as text without borders): `[0]` one row
+    /// per node (a marker, the name and operation), `[1]` two rows (the
+    /// numbers under it). Laid out with the boxes, for every terminal size.
+    pub compact: [Option<Layout>; 2],
     pub lanes: Lanes,
     pub consumers: Consumers,
     /// The table's lines: rows and the group headers between them.
@@ -237,6 +243,8 @@ pub struct Model {
     pub(crate) drag: Option<(u16, u16)>,
     /// A one-line note after an action (CSE toggled, seed changed).
     pub(crate) status: Option<String>,
+    /// The table shows each row's symbolic rule beside its numbers (`R`).
+    pub(crate) rule_column: bool,
     pub(crate) derived: Derived,
     pub(crate) widths: Widths,
     /// The numbers of the current step's sweep when it is not the first
@@ -300,6 +308,7 @@ impl Model {
             size: (80, 24),
             drag: None,
             status: None,
+            rule_column: false,
             derived: Derived::default(),
             widths: Widths::default(),
             shown: None,
@@ -564,6 +573,25 @@ impl Model {
         }
     }
 
+    /// The step number being typed after `g`, if any.
+    pub fn step_input(&self) -> Option<&str> {
+        match &self.mode {
+            Mode::TypingStep(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Go to a typed step number (1-based, as the view shows steps).
+    pub(crate) fn go_to_typed_step(&mut self, text: &str) {
+        let n = self.step_count();
+        match text.trim().parse::<usize>() {
+            Ok(k) if (1..=n).contains(&k) => self.set_step(k - 1),
+            _ => {
+                self.status = Some(format!("no step '{}': the steps are 1 to {n}", text.trim()));
+            }
+        }
+    }
+
     /// The seed direction being typed, if any.
     pub fn seed_input(&self) -> Option<&str> {
         match &self.mode {
@@ -663,6 +691,7 @@ impl Model {
         self.derived = Derived {
             layout: None,
             specs: Vec::new(),
+            compact: [None, None],
             lanes: Lanes::new(trace),
             consumers: trace.consumers(),
             lines: TableLines::new(trace),
@@ -672,6 +701,7 @@ impl Model {
             let lay = layout::layout(&specs);
             if lay.width < u16::MAX && lay.height < u16::MAX {
                 self.derived.layout = Some(lay);
+                self.derived.compact = self.compact_layouts(&specs);
             }
         }
         self.derived.specs = specs;
@@ -712,6 +742,52 @@ impl Model {
                 preds: node.row_args().map(|r| r as usize).collect(),
             })
             .collect()
+    }
+
+    /// The compact layouts for the boxes' graph: one row per node (the
+    /// name and operation, `c=a + b`; the current row's marker sits in the
+    /// gap to its left) and two rows (the numbers under
+    /// it, as wide as the box's lines), sized for both notations like the
+    /// boxes so that nothing moves while stepping.
+    fn compact_layouts(&self, specs: &[NodeSpec]) -> [Option<Layout>; 2] {
+        let trace = self.trace();
+        let mut title = vec![0usize; trace.len()];
+        let mut numbers = vec![0usize; trace.len()];
+        for notation in [Notation::Lecture, Notation::Griewank] {
+            let style = Style {
+                notation,
+                ..self.opts.style
+            };
+            let ex = Explainer::new(trace, &self.sweep, Names::new(trace, style));
+            let n = &ex.names;
+            let w = number_widths(trace, &self.sweep, &self.seed, style);
+            for i in 0..trace.len() {
+                title[i] = title[i].max(width(&compact_title(&ex, trace, i)).min(MAX_TEXT));
+                let sym = width(&n.tangent(i)).max(width(&n.adjoint(i)));
+                numbers[i] = numbers[i].max(w.value + 2 + sym + w.tangent.max(w.adjoint));
+            }
+        }
+        let make = |rows: u16| {
+            let nodes: Vec<NodeSpec> = specs
+                .iter()
+                .enumerate()
+                .map(|(i, sp)| {
+                    let w = if rows == 1 {
+                        title[i]
+                    } else {
+                        title[i].max(numbers[i].min(MAX_TEXT))
+                    };
+                    NodeSpec {
+                        width: w.min(usize::from(u16::MAX)) as u16,
+                        height: rows,
+                        preds: sp.preds.clone(),
+                    }
+                })
+                .collect();
+            let lay = layout::layout_compact(&nodes);
+            (lay.width < u16::MAX && lay.height < u16::MAX).then_some(lay)
+        };
+        [make(1), make(2)]
     }
 
     pub(crate) fn compute_widths(&self) -> Widths {
@@ -851,6 +927,18 @@ pub(crate) fn op_text(ex: &Explainer, trace: &Trace, i: usize) -> String {
         ex.op_text(i)
     } else {
         String::new()
+    }
+}
+
+/// A compact graph node's title: `c=a + b`, `x3=x1·x2` (the table's
+/// operation after the name, tight so that a layer fits 80 columns), or
+/// `x (input)`.
+pub(crate) fn compact_title(ex: &Explainer, trace: &Trace, i: usize) -> String {
+    match trace.nodes.get(i) {
+        Some(node) if node.op != crate::core::ops::Op::Input => {
+            format!("{}={}", ex.names.sym(i), ex.op_text(i))
+        }
+        _ => box_title(ex, trace, i),
     }
 }
 

@@ -136,6 +136,26 @@ impl Palette {
     }
 }
 
+/// The theme for the terminal's background where the terminal says it:
+/// `COLORFGBG` (`fg;bg`, set by rxvt, Konsole, iTerm2 and others; the last
+/// field is the background's ANSI colour) names a light background as 7 or
+/// 9–15, a dark one as 0–6 or 8. Unknown: dark. An explicit `--theme` or
+/// `:set theme` is used instead of this.
+pub fn detect() -> Theme {
+    theme_for_colorfgbg(std::env::var("COLORFGBG").ok().as_deref())
+}
+
+/// `detect`'s reading of a `COLORFGBG` value.
+pub fn theme_for_colorfgbg(value: Option<&str>) -> Theme {
+    let bg = value
+        .and_then(|v| v.rsplit(';').next())
+        .and_then(|b| b.trim().parse::<u8>().ok());
+    match bg {
+        Some(7 | 9..=15) => Theme::Light,
+        _ => Theme::Dark,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +181,15 @@ mod tests {
                 assert!(!s.add_modifier.is_empty(), "{theme:?}");
             }
         }
+    }
+
+    #[test]
+    fn colorfgbg_names_a_light_background() {
+        assert_eq!(theme_for_colorfgbg(Some("0;15")), Theme::Light);
+        assert_eq!(theme_for_colorfgbg(Some("0;default;7")), Theme::Light);
+        assert_eq!(theme_for_colorfgbg(Some("15;0")), Theme::Dark);
+        assert_eq!(theme_for_colorfgbg(Some("7;8")), Theme::Dark);
+        assert_eq!(theme_for_colorfgbg(Some("default;default")), Theme::Dark);
+        assert_eq!(theme_for_colorfgbg(None), Theme::Dark);
     }
 }

@@ -57,6 +57,22 @@ impl Model {
                 }
                 return Control::Continue;
             }
+            Mode::TypingStep(mut text) => {
+                match key.code {
+                    KeyCode::Esc => {}
+                    KeyCode::Enter => self.go_to_typed_step(&text),
+                    KeyCode::Backspace => {
+                        text.pop();
+                        self.mode = Mode::TypingStep(text);
+                    }
+                    KeyCode::Char(c) if c.is_ascii_digit() && text.len() < 12 => {
+                        text.push(c);
+                        self.mode = Mode::TypingStep(text);
+                    }
+                    _ => self.mode = Mode::TypingStep(text),
+                }
+                return Control::Continue;
+            }
         }
         self.status = None;
         match keymap::action(KEYMAP, key, self.focus == Focus::Steps) {
@@ -104,6 +120,18 @@ impl Model {
             Action::NextSeed => self.cycle_seed(),
             Action::TypeSeed if self.trace().n_inputs > 0 => {
                 self.mode = Mode::TypingSeed(String::new())
+            }
+            Action::GoToStep => self.mode = Mode::TypingStep(String::new()),
+            Action::ToggleRules => {
+                self.rule_column = !self.rule_column;
+                self.status = Some(
+                    if self.rule_column {
+                        "rule column on: each row's rule beside its numbers (R hides it)"
+                    } else {
+                        "rule column off"
+                    }
+                    .to_string(),
+                );
             }
             Action::ToggleCse => self.toggle_cse(),
             Action::ToggleNotation => self.toggle_notation(),

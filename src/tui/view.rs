@@ -67,14 +67,14 @@ pub fn panes(area: Rect, model: &Model) -> Panes {
     let table_h_want = lines.saturating_add(3);
     let has_jacobian = model.jacobian_view().is_some();
     if !lanes && body.width >= 110 && body.height >= 28 {
-        // The unfolded graph's width, so that folding (which changes with
-        // the current row's group) never moves the panes.
-        let want = model
-            .graph_layout()
-            .map_or(40, |l| l.width.saturating_add(4));
         let right_min = table_w
             .max(body.width / 2)
             .max(widgets::jacobian::wanted_width(model));
+        // The unfolded graph's width in the node style that fits (boxes, or
+        // the compact graph when they are too tall), so that folding (which
+        // changes with the current row's group) never moves the panes.
+        let want = graph::wanted_width(model, body.width.saturating_sub(right_min), body.height)
+            .unwrap_or(40);
         let graph_w = want.clamp(30, body.width.saturating_sub(right_min).max(30));
         let (g, right) = split_h(body, graph_w);
         let jac_h = if has_jacobian && !model.jacobian_toggled {
@@ -121,7 +121,8 @@ pub fn panes(area: Rect, model: &Model) -> Panes {
         p.graph = g;
         p.table = t;
     } else if medium {
-        let tw = table_w.clamp(top.width / 2, top.width * 65 / 100);
+        // The graph gets the width the table does not use.
+        let tw = table_w.clamp(top.width * 2 / 5, top.width * 65 / 100);
         let (g, t) = split_h(top, top.width - tw);
         p.graph = g;
         p.table = t;

@@ -41,7 +41,21 @@ impl Tmux {
             "sh",
         ]);
         assert!(ok.status.success(), "tmux new-session failed: {ok:?}");
+        t.ready();
         Some(t)
+    }
+
+    /// Wait until the shell reads its input: it has printed its prompt, run
+    /// a command and printed its answer (a marker the typed line does not
+    /// contain), and cleared the screen. Under CPU load the shell can start
+    /// long after tmux returns; lines typed before it reads are echoed
+    /// where a test does not expect them.
+    fn ready(&self) {
+        self.wait("the shell's first prompt", 30, |s| last_line(s) == "$");
+        self.line("printf '%s-%s\\n' adtrace ready; clear");
+        self.wait("the shell to run a command", 30, |s| {
+            last_line(s) == "$" && !s.contains("adtrace")
+        });
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
@@ -85,9 +99,10 @@ impl Tmux {
     }
 
     /// Poll the screen until `ok` holds; panic with the last screen after
-    /// `secs` seconds.
+    /// `secs` seconds (times three: a loaded machine is slow, and waiting
+    /// longer only delays a failure).
     pub fn wait(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
-        let end = Instant::now() + Duration::from_secs(secs);
+        let end = Instant::now() + Duration::from_secs(secs * 3);
         loop {
             let s = self.screen();
             if ok(&s) {
@@ -115,10 +130,7 @@ pub fn check_shell_is_usable(t: &Tmux, marker: &str) {
     // program is still leaving, the line would be echoed before the
     // prompt and its answer printed after it, on the prompt's line.
     t.wait("the shell prompt after leaving", 10, |s| {
-        s.lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .is_some_and(|l| l.trim_end() == "$")
+        last_line(s).ends_with('$')
     });
     t.line(&format!(
         "echo {marker}-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon)"
@@ -127,4 +139,13 @@ pub fn check_shell_is_usable(t: &Tmux, marker: &str) {
     t.wait("the shell's answer", 10, |s| {
         s.lines().any(|l| l.trim() == want)
     });
+}
+
+/// The screen's last non-blank line, without trailing spaces.
+pub fn last_line(screen: &str) -> &str {
+    screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map_or("", str::trim_end)
 }

@@ -88,7 +88,14 @@ const DUMMY_BUDGET: usize = 1 << 20;
 
 /// Lay out a DAG top to bottom: inputs at the top, the output at the bottom.
 pub fn layout(nodes: &[NodeSpec]) -> Layout {
-    build(nodes, DUMMY_BUDGET).0
+    build(nodes, DUMMY_BUDGET, false).0
+}
+
+/// The same layout with no blank rows between layers (see `route`), for
+/// nodes drawn as one or two lines of text without a border: a chain of n
+/// one-row nodes is 2n − 1 rows tall.
+pub fn layout_compact(nodes: &[NodeSpec]) -> Layout {
+    build(nodes, DUMMY_BUDGET, true).0
 }
 
 /// Figures the tests want to check but callers do not need.
@@ -99,7 +106,7 @@ struct Stats {
 }
 
 /// The stages in order, with at most `budget` dummy lane vertices.
-fn build(nodes: &[NodeSpec], budget: usize) -> (Layout, Stats) {
+fn build(nodes: &[NodeSpec], budget: usize, compact: bool) -> (Layout, Stats) {
     if nodes.is_empty() {
         return (Layout::default(), Stats { crossings: 0 });
     }
@@ -117,7 +124,7 @@ fn build(nodes: &[NodeSpec], budget: usize) -> (Layout, Stats) {
         band_top,
         band_h,
         edges,
-    } = route::route(&g, &order, &x);
+    } = route::route(&g, &order, &x, compact);
 
     let nodes_out: Vec<Placed> = (0..g.n_real)
         .map(|v| {

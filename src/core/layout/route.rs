@@ -22,7 +22,11 @@ pub(super) struct Routes {
 }
 
 /// Bands, ports, tracks and the routes of all edges for a placed graph.
-pub(super) fn route(g: &Graph, order: &[Vec<usize>], x: &[i64]) -> Routes {
+///
+/// `compact` leaves no blank rows in a gap: the horizontal tracks start
+/// right under the source and the arrowhead shares the last track's row, so
+/// a gap of straight edges is one row (for nodes drawn without borders).
+pub(super) fn route(g: &Graph, order: &[Vec<usize>], x: &[i64], compact: bool) -> Routes {
     let nv = g.layer.len();
     let nl = order.len();
 
@@ -48,7 +52,8 @@ pub(super) fn route(g: &Graph, order: &[Vec<usize>], x: &[i64]) -> Routes {
     }
     for l in 0..nl.saturating_sub(1) {
         let tracks = assign_tracks(g, &order[l], x, &port_of, &mut track);
-        band_top[l + 1] = band_top[l] + band_h[l] + 2 + tracks.max(1) as i64;
+        let blank = if compact { 0 } else { 2 };
+        band_top[l + 1] = band_top[l] + band_h[l] + blank + tracks.max(1) as i64;
     }
 
     // Routes.
@@ -79,7 +84,7 @@ pub(super) fn route(g: &Graph, order: &[Vec<usize>], x: &[i64]) -> Routes {
                     band_top[l]
                 };
                 let stub = band_top[l] + band_h[l];
-                let row = stub + 1 + track[u] as i64;
+                let row = stub + i64::from(!compact) + track[u] as i64;
                 let arrow = band_top[l + 1] - 1;
                 let port = port_of(v, u);
                 if path.is_empty() {

@@ -176,7 +176,7 @@ fn check_invariants(specs: &[NodeSpec], lay: &Layout) {
 #[test]
 fn lecture_graph_is_clean() {
     let (specs, labels) = lecture();
-    let (lay, stats) = build(&specs, DUMMY_BUDGET);
+    let (lay, stats) = build(&specs, DUMMY_BUDGET, false);
     check_invariants(&specs, &lay);
     assert_eq!(stats.crossings, 0);
     let cx = |i: usize| f64::from(lay.nodes[i].x) + f64::from(lay.nodes[i].w - 1) / 2.0;
@@ -202,7 +202,7 @@ fn lecture_graph_is_clean() {
 #[test]
 fn baydin_graph_is_clean() {
     let (specs, labels) = baydin();
-    let (lay, stats) = build(&specs, DUMMY_BUDGET);
+    let (lay, stats) = build(&specs, DUMMY_BUDGET, false);
     check_invariants(&specs, &lay);
     assert_eq!(stats.crossings, 0);
     // Inputs sit at the top, the output alone at the bottom.
@@ -436,7 +436,7 @@ fn over_budget_lanes_are_dropped_not_fatal() {
         height: 3,
         preds: (0..n).collect(),
     });
-    let (lay, _) = build(&specs, 100);
+    let (lay, _) = build(&specs, 100, false);
     // Every chain edge and the short ones survive; some long ones do not.
     assert!(lay.edges.len() >= n && lay.edges.len() < 2 * n - 1);
     for e in &lay.edges {
@@ -486,4 +486,44 @@ fn random_1000_width_is_reasonable() {
     let lay = layout(&specs);
     check_invariants(&specs, &lay);
     assert!(lay.width < 600, "canvas too wide: {}", lay.width);
+}
+
+/// One-row nodes as the compact graph draws them.
+fn one_row(specs: &[NodeSpec]) -> Vec<NodeSpec> {
+    specs
+        .iter()
+        .map(|s| NodeSpec {
+            width: s.width - 2,
+            height: 1,
+            preds: s.preds.clone(),
+        })
+        .collect()
+}
+
+#[test]
+fn compact_lecture_graph_is_one_row_per_gap() {
+    let specs = one_row(&lecture().0);
+    let lay = layout_compact(&specs);
+    check_invariants(&specs, &lay);
+    // Six layers of one-row nodes, each gap a single row of routes: 11 rows,
+    // where the boxed layout needs three blank rows per gap.
+    assert_eq!(lay.height, 11);
+    assert!(layout(&specs).height > lay.height);
+    // Every edge lands with an arrow straight above its target.
+    for e in &lay.edges {
+        let last = e.cells.last().unwrap();
+        assert_eq!(last.1 + 1, lay.nodes[e.to].y);
+    }
+}
+
+#[test]
+fn compact_layouts_keep_invariants() {
+    let specs = one_row(&baydin().0);
+    check_invariants(&specs, &layout_compact(&specs));
+    for seed in 1..4 {
+        let specs = random_trace(200, seed);
+        check_invariants(&specs, &layout_compact(&specs));
+        let specs = one_row(&specs);
+        check_invariants(&specs, &layout_compact(&specs));
+    }
 }

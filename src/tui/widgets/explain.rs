@@ -14,6 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::{Ctx, sweep_name};
+use crate::core::notation::fixed;
 use crate::core::schedule::Phase;
 use crate::tui::model::Focus;
 
@@ -61,6 +62,12 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
             pal.text,
         ),
     ]));
+    if st.index + 1 == m.step_count() {
+        out.push(Line::styled(
+            ctx.t(summary(ctx)),
+            pal.title.add_modifier(Modifier::BOLD),
+        ));
+    }
     let e = ctx.ex.explain(st);
     out.push(Line::from(vec![
         Span::styled("rule: ", pal.dim),
@@ -147,11 +154,22 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
             }
         }
     }
+    if let Some(next) = m.schedule().step(st.index + 1) {
+        out.push(Line::from(vec![
+            Span::styled("next: ", pal.dim),
+            Span::styled(ctx.t(next_text(ctx, next)), pal.dim),
+        ]));
+    }
+    // The answer to the last key goes first (after the caption), so a full
+    // pane cannot hide it.
     if let Some(s) = &m.status {
-        out.push(Line::styled(
-            ctx.t(crate::core::visible::visible_line(s).into_owned()),
-            pal.dim,
-        ));
+        out.insert(
+            0,
+            Line::styled(
+                ctx.t(crate::core::visible::visible_line(s).into_owned()),
+                pal.dim,
+            ),
+        );
     }
     // The presenter's caption goes first: a long fan-out ledger below must
     // not push it out of a small pane.
@@ -165,4 +183,53 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
         );
     }
     out
+}
+
+/// What the next step does, without its numbers: `step 5 · x4 (d) ·
+/// value and tangent · d/dw sqrt(g(w)) = …`.
+fn next_text(ctx: &Ctx, next: crate::core::schedule::Step) -> String {
+    let names = &ctx.ex.names;
+    let row = next.row;
+    let who = match ctx.m.trace().nodes[row].name.as_deref() {
+        Some(n) => format!("{} ({n})", names.label(row)),
+        None => names.label(row),
+    };
+    let rule = ctx.ex.explain(next).general;
+    let now = ctx.step.map(|s| s.phase);
+    let what = match next.phase {
+        Phase::Forward if now == Some(Phase::Reverse) => "value and tangent (a new sweep)",
+        Phase::Forward => "value and tangent",
+        Phase::Reverse if now == Some(Phase::Forward) => "adjoint (the reverse sweep starts)",
+        Phase::Reverse => "adjoint",
+    };
+    format!("step {} · {who} · {what} · {rule}", next.index + 1)
+}
+
+/// The last step's summary: the output's value, the gradient the reverse
+/// sweep gave, and what forward mode would have cost.
+fn summary(ctx: &Ctx) -> String {
+    let m = ctx.m;
+    let t = m.trace();
+    let names = &ctx.ex.names;
+    let s = m.numbers();
+    let p = m.opts.style.precision;
+    let out = t.output();
+    let mut text = format!("done: {} = {}", names.sym(out), fixed(s.value[out], p));
+    let n = t.n_inputs;
+    if t.n_outputs <= 1 && n > 0 {
+        let grad: Vec<String> = (0..n)
+            .map(|i| format!("{} = {}", names.partial(out, i), fixed(s.adjoint[i], p)))
+            .collect();
+        text.push_str(&format!("; gradient {}", grad.join(", ")));
+        text.push_str(&format!(
+            "; one reverse sweep; forward mode needed {n} sweep{}",
+            if n == 1 { "" } else { "s" }
+        ));
+    } else {
+        text.push_str(&format!(
+            "; {} reverse sweeps (one per output); forward mode needed {n} (one per input)",
+            t.n_outputs
+        ));
+    }
+    text
 }

@@ -31,6 +31,14 @@ pub fn keys(ctx: &Ctx) -> Vec<(&'static str, String, u8)> {
         k.extend(from(PRESENTER, &[Action::Quit]));
         return k;
     }
+    if let Some(text) = m.step_input() {
+        return vec![
+            ("go to step:", format!("{text}_"), 0),
+            ("enter", "go".into(), 0),
+            ("esc", "cancel".into(), 0),
+            ("steps", format!("1–{}", m.step_count()), 1),
+        ];
+    }
     if let Some(text) = m.seed_input() {
         let inputs: Vec<&str> = m.trace().input_names().collect();
         return vec![

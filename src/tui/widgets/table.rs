@@ -13,7 +13,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Widget;
 
 use super::{Ctx, put, width};
@@ -28,8 +28,12 @@ const MARK: usize = 2;
 /// The width the table would like (borders included).
 pub fn wanted_width(m: &Model) -> usize {
     let w = m.widths;
-    2 + MARK + w.label + 1 + w.name + 1 + w.op + 1 + w.value + 1 + w.tangent + 1 + w.adjoint
+    let rules = if m.rule_column { 1 + RULE_WIDTH } else { 0 };
+    2 + MARK + w.label + 1 + w.name + 1 + w.op + 1 + w.value + 1 + w.tangent + 1 + w.adjoint + rules
 }
+
+/// The room the rule column asks for (longer rules are cut with …).
+const RULE_WIDTH: usize = 32;
 
 /// Rows of the table body (below the header).
 pub fn body_height(area: Rect) -> u16 {
@@ -211,6 +215,26 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let current = ctx.current_row();
     let names = &ctx.ex.names;
     let lines = m.table_lines();
+    let read = read_cells(ctx);
+    if m.rule_column {
+        let x = usize::from(inn.x)
+            + MARK
+            + w.label
+            + 1
+            + if f.show_name { w.name + 1 } else { 0 }
+            + w.op
+            + 1
+            + w.value
+            + 1
+            + w.tangent
+            + 1
+            + w.adjoint
+            + 1;
+        let right = usize::from(inn.right());
+        if x < right {
+            put(buf, x as u16, inn.y, "rule", right - x, ctx.pal.header);
+        }
+    }
     for line in 0..rows {
         let y = inn.y + 1 + line as u16;
         let i = match lines.at(top + line) {
@@ -292,5 +316,83 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             let fill = usize::from(inn.right().saturating_sub(end));
             put(buf, end, y, &" ".repeat(fill), fill, style);
         }
+        // The cells the current step's rule reads, underlined: the
+        // operands' values and tangents forward, the users' adjoints in
+        // reverse.
+        let val_x = usize::from(inn.x)
+            + MARK
+            + w.label
+            + 1
+            + if f.show_name { w.name + 1 } else { 0 }
+            + w.op
+            + 1;
+        let cols = [
+            (val_x, w.value),
+            (val_x + w.value + 1, w.tangent),
+            (val_x + w.value + 1 + w.tangent + 1, w.adjoint),
+        ];
+        for (c, on) in read
+            .iter()
+            .filter(|(r, _)| *r == i)
+            .flat_map(|(_, on)| on.iter().enumerate())
+        {
+            if !*on {
+                continue;
+            }
+            let (cx, cw) = cols[c];
+            let right = usize::from(inn.right());
+            if cx < right {
+                let cell = Rect::new(cx as u16, y, (cw.min(right - cx)) as u16, 1);
+                buf.set_style(cell, ctx.pal.label.add_modifier(Modifier::UNDERLINED));
+            }
+        }
+        if m.rule_column
+            && let Some(st) = ctx.step
+        {
+            // The row's rule in the sweep shown, symbolic (no numbers, so
+            // rows not yet reached give nothing away).
+            let sched = m.schedule();
+            if let Some(rs) = sched.same_sweep(st.index, i).and_then(|k| sched.step(k)) {
+                let rule = ctx.t(ctx.ex.explain(rs).symbolic);
+                let x = cols[2].0 + w.adjoint + 1;
+                let right = usize::from(inn.right());
+                if x < right {
+                    put(
+                        buf,
+                        x as u16,
+                        y,
+                        &truncate(&rule, right - x),
+                        right - x,
+                        ctx.pal.dim,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The cells the current step's rule reads, as (row, [value, tangent,
+/// adjoint]): forward, the operands' values and tangents; in reverse, the
+/// adjoints of the rows that use the current one.
+fn read_cells(ctx: &Ctx) -> Vec<(usize, [bool; 3])> {
+    let Some(st) = ctx.step else {
+        return Vec::new();
+    };
+    let trace = ctx.m.trace();
+    match st.phase {
+        crate::core::schedule::Phase::Forward => trace.nodes[st.row]
+            .row_args()
+            .map(|r| (r as usize, [true, true, false]))
+            .collect(),
+        crate::core::schedule::Phase::Reverse => ctx
+            .m
+            .derived
+            .consumers
+            .of(st.row)
+            .iter()
+            .map(|&j| j as usize)
+            .filter(|&j| trace.nodes[j].reaches_output)
+            .map(|j| (j, [false, false, true]))
+            .collect(),
     }
 }

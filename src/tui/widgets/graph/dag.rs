@@ -11,12 +11,12 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::{inner, offset};
+use super::{Shape, dag_in, inner, offset};
 use crate::core::layout::{self, N};
 use crate::core::notation::fixed;
 use crate::core::schedule::Phase;
 use crate::tui::groups::{Unit, first_entry, fold_adjoints, fold_rows, fold_title, fold_values};
-use crate::tui::model::{Focus, box_title};
+use crate::tui::model::{Focus, box_title, compact_title};
 use crate::tui::widgets::{Ctx, put, put_char};
 
 /// Heavy box drawing for highlighted edges, so they stand out without
@@ -170,10 +170,13 @@ pub fn render_dag(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         "graph"
     };
     ratatui::widgets::Widget::render(ctx.block(title, Focus::Graph), area, buf);
-    let Some(dag) = m.dag() else {
+    let Some((dag, shape)) = dag_in(m, area) else {
         return;
     };
     let lay = dag.layout;
+    // Adjoints flow from a row's users back to it: in the reverse sweep the
+    // arrowheads point up.
+    let up = ctx.phase() == Phase::Reverse;
     let inn = inner(area);
     let (ox, oy) = offset(m, area);
     let (vw, vh) = (usize::from(inn.width), usize::from(inn.height));
@@ -205,7 +208,11 @@ pub fn render_dag(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         if bits == 0 {
             continue;
         }
-        let c = layout::glyph(bits, ctx.ascii);
+        let c = match layout::glyph(bits, ctx.ascii) {
+            '▼' if up => '▲',
+            'v' if up => '^',
+            c => c,
+        };
         let (c, style) = if hot_cell[k] {
             (if ctx.ascii { c } else { heavy(c) }, ctx.pal.edge_hot)
         } else {
@@ -243,6 +250,24 @@ pub fn render_dag(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         vw,
         vh,
     };
+    if let Shape::Compact { rows } = shape {
+        paint_compact(ctx, buf, &view, lay, (ox, oy), rows, current);
+        let labels: Vec<(usize, String, String)> = match ctx.step {
+            Some(st) if st.phase == Phase::Reverse => ctx
+                .ex
+                .explain(st)
+                .terms
+                .iter()
+                .map(|t| {
+                    let full = format!("{}={}", t.partial_symbol, ctx.ex.names.num(t.partial));
+                    (t.consumer, ctx.t(t.partial_symbol.clone()), ctx.t(full))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        label_edges(ctx, buf, &view, lay, (ox, oy), &hot, &labels);
+        return;
+    }
     for (k, p) in lay.nodes.iter().enumerate() {
         let (x0, y0) = (i32::from(p.x) - ox, i32::from(p.y) - oy);
         let (w, h) = (i32::from(p.w), i32::from(p.h));
@@ -475,4 +500,140 @@ fn put_clipped(buf: &mut Buffer, clip: Rect, x: i32, y: i32, s: &str, max: i32, 
 
 fn is_combining(c: char) -> bool {
     ('\u{0300}'..='\u{036f}').contains(&c)
+}
+
+/// Draw the compact nodes: a marker in the cell before the node (▶ the
+/// current row, ◆ the selected one, ! a warning), the name and operation, and with two rows
+/// the value and the tangent or adjoint once the step has revealed them.
+fn paint_compact(
+    ctx: &Ctx,
+    buf: &mut Buffer,
+    v: &View,
+    lay: &layout::Layout,
+    (ox, oy): (i32, i32),
+    rows: u16,
+    current: Option<usize>,
+) {
+    let inn = v.inn;
+    for (i, p) in lay.nodes.iter().enumerate() {
+        let (x0, y0) = (i32::from(p.x) - ox, i32::from(p.y) - oy);
+        let w = i32::from(p.w);
+        if x0 + w <= 0 || y0 + i32::from(p.h) <= 0 || x0 >= v.vw as i32 || y0 >= v.vh as i32 {
+            continue;
+        }
+        let look = row_look(ctx, i, current, &[]);
+        let is_current = current == Some(i);
+        let marker = if is_current {
+            if ctx.ascii { '>' } else { '▶' }
+        } else if ctx.m.selected() == Some(i) {
+            if ctx.ascii { '*' } else { '◆' }
+        } else if ctx.m.has_warning(i) {
+            '!'
+        } else {
+            ' '
+        };
+        let (ax, ay) = (i32::from(inn.x) + x0, i32::from(inn.y) + y0);
+        // The title centred over the numbers (and over the edges, which
+        // leave and land at the node's middle); the marker just before it,
+        // in the gap left of the node when the title fills it (the layout
+        // keeps two cells between nodes, `offset` one at the canvas's left).
+        let title = compact_title(&ctx.ex, ctx.m.trace(), i);
+        let tx = ax + (w - crate::tui::widgets::width(&title) as i32).max(0) / 2;
+        put_clipped(buf, inn, tx - 1, ay, &marker.to_string(), 1, look.border);
+        put_clipped(buf, inn, tx, ay, &title, w, look.title_style);
+        if rows >= 2 {
+            let line = match (look.first.is_empty(), look.second.is_empty()) {
+                (true, _) => String::new(),
+                (false, true) => look.first.clone(),
+                (false, false) => format!("{} {}", look.first, look.second),
+            };
+            put_clipped(buf, inn, ax, ay + 1, &line, w, look.text);
+        }
+    }
+}
+
+/// Write each reverse-sweep partial beside its edge (∂d/∂c by the edge
+/// c→d): on the row of one of the edge's cells (the arrowhead's first),
+/// to its right when those cells are free, else to its left. When some
+/// label does not fit with its number, every label is the symbol alone (the
+/// explanation's ledger has the numbers); one that still does not fit is
+/// left out.
+fn label_edges(
+    ctx: &Ctx,
+    buf: &mut Buffer,
+    v: &View,
+    lay: &layout::Layout,
+    (ox, oy): (i32, i32),
+    hot: &[(usize, usize)],
+    partials: &[(usize, String, String)],
+) {
+    if partials.is_empty() {
+        return;
+    }
+    let (vw, vh) = (v.vw as i32, v.vh as i32);
+    let mut base: Vec<bool> = v.mask.iter().map(|&b| b != 0).collect();
+    for p in &lay.nodes {
+        // A node's cells and the marker cell before it.
+        for dy in 0..i32::from(p.h) {
+            for dx in -1..i32::from(p.w) {
+                let (x, y) = (i32::from(p.x) - ox + dx, i32::from(p.y) - oy + dy);
+                if x >= 0 && y >= 0 && x < vw && y < vh {
+                    base[(y * vw + x) as usize] = true;
+                }
+            }
+        }
+    }
+    let edges: Vec<(&layout::EdgeRoute, &(usize, String, String))> = lay
+        .edges
+        .iter()
+        .filter(|e| hot.contains(&(e.from, e.to)))
+        .filter_map(|e| partials.iter().find(|(j, _, _)| *j == e.to).map(|p| (e, p)))
+        .collect();
+    // Where each label goes: (x, y, text), with the full labels or the
+    // symbols alone.
+    let place = |full: bool| -> Vec<Option<(i32, i32, &str)>> {
+        let mut used = base.clone();
+        edges
+            .iter()
+            .map(|(e, (_, sym, label))| {
+                let text = if full { label.as_str() } else { sym.as_str() };
+                let len = crate::tui::widgets::width(text) as i32;
+                let spot = e.cells.iter().rev().find_map(|&(cx, cy, _)| {
+                    let (x, y) = (i32::from(cx) - ox, i32::from(cy) - oy);
+                    let free = |from: i32| {
+                        y >= 0
+                            && y < vh
+                            && from >= 0
+                            && from + len <= vw
+                            && (from..from + len).all(|c| !used[(y * vw + c) as usize])
+                    };
+                    [x + 1, x - len]
+                        .into_iter()
+                        .find(|&s| free(s))
+                        .map(|s| (s, y))
+                })?;
+                for c in spot.0..spot.0 + len {
+                    used[(spot.1 * vw + c) as usize] = true;
+                }
+                Some((spot.0, spot.1, text))
+            })
+            .collect()
+    };
+    let full = place(true);
+    let spots = if full.iter().all(Option::is_some) {
+        full
+    } else {
+        place(false)
+    };
+    for (x, y, text) in spots.into_iter().flatten() {
+        put_clipped(
+            buf,
+            v.inn,
+            i32::from(v.inn.x) + x,
+            i32::from(v.inn.y) + y,
+            text,
+            vw,
+            ctx.pal.label,
+        );
+    }
 }

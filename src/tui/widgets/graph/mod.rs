@@ -19,9 +19,76 @@ mod lanes;
 pub use dag::render_dag;
 pub use lanes::render_lanes;
 
-use crate::tui::groups::{TableLine, Unit};
+use crate::core::layout::Layout;
+use crate::tui::groups::{Dag, TableLine, Unit};
 use crate::tui::model::Model;
 use crate::tui::view::Panes;
+
+/// How the DAG's nodes are drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A bordered box: the title in the border, two lines inside.
+    Boxes,
+    /// No border: a marker and the title, then `rows - 1` line of numbers.
+    Compact { rows: u16 },
+}
+
+/// The node style for a pane whose inside is `w`×`h` cells: the boxes when
+/// their graph fits, else the two-row compact graph, else the one-row one
+/// (the whole graph at projector sizes). When none fits both ways, the first
+/// that fits the height (the pane follows the current row sideways). The
+/// folded graph is always boxes.
+pub fn shape_for(m: &Model, w: u16, h: u16) -> Shape {
+    if m.folding() {
+        return Shape::Boxes;
+    }
+    let shapes = [
+        (Shape::Boxes, m.graph_layout()),
+        (Shape::Compact { rows: 2 }, m.derived.compact[1].as_ref()),
+        (Shape::Compact { rows: 1 }, m.derived.compact[0].as_ref()),
+    ];
+    // A compact graph needs one more column: the marker left of a node.
+    let fits = |s: Shape, l: &Layout, w: u16| {
+        l.width.saturating_add(u16::from(s != Shape::Boxes)) <= w && l.height <= h
+    };
+    shapes
+        .iter()
+        .find(|&&(s, l)| l.is_some_and(|l| fits(s, l, w)))
+        .or_else(|| {
+            shapes
+                .iter()
+                .find(|&&(s, l)| l.is_some_and(|l| fits(s, l, u16::MAX)))
+        })
+        .map_or(Shape::Compact { rows: 1 }, |&(s, _)| s)
+}
+
+/// The graph pane's width for a pane `h` rows tall and at most `max_w`
+/// wide: that of the first node style whose graph fits (boxes, then the
+/// two-row and one-row compact graphs), with its border and a margin; `None`
+/// when there is no DAG.
+pub fn wanted_width(m: &Model, max_w: u16, h: u16) -> Option<u16> {
+    m.dag()?;
+    let (w, h) = (max_w.saturating_sub(4), h.saturating_sub(2));
+    let lay = match shape_for(m, w, h) {
+        Shape::Boxes => m.graph_layout()?,
+        Shape::Compact { rows } => m.derived.compact[usize::from(rows - 1)].as_ref()?,
+    };
+    Some(lay.width.saturating_add(5))
+}
+
+/// The DAG drawn in a pane and how: the compact layout replaces the boxes'
+/// when the pane is too small for them.
+pub fn dag_in(m: &Model, area: Rect) -> Option<(Dag<'_>, Shape)> {
+    let dag = m.dag()?;
+    let inn = inner(area);
+    match shape_for(m, inn.width, inn.height) {
+        Shape::Boxes => Some((dag, Shape::Boxes)),
+        Shape::Compact { rows } => {
+            let layout = m.derived.compact[usize::from(rows - 1)].as_ref()?;
+            Some((Dag { layout, fold: None }, Shape::Compact { rows }))
+        }
+    }
+}
 
 /// The pane's inside (without its border).
 fn inner(area: Rect) -> Rect {
@@ -48,25 +115,28 @@ pub fn offset(m: &Model, area: Rect) -> (i32, i32) {
         let c = m.derived.lanes.col.get(row).map_or(0, |&c| c as i32 * 2);
         return (follow(c, 1, vw, cw), 0);
     }
-    let Some(dag) = m.dag() else {
+    let Some((dag, shape)) = dag_in(m, area) else {
         return (0, 0);
     };
     let lay = dag.layout;
-    let (cw, ch) = (i32::from(lay.width), i32::from(lay.height));
+    // A compact canvas starts one column left of 0, where the leftmost
+    // node's marker goes.
+    let margin = i32::from(shape != Shape::Boxes);
+    let (cw, ch) = (i32::from(lay.width) + margin, i32::from(lay.height));
     if let Some((x, y)) = m.graph_pan {
         let x = if cw <= vw {
             -(vw - cw) / 2
         } else {
             x.clamp(0, cw - vw)
         };
-        return (x, y.clamp(0, (ch - vh).max(0)));
+        return (x - margin, y.clamp(0, (ch - vh).max(0)));
     }
     let row = m.current().map_or(0, |s| s.row);
     let Some(p) = lay.nodes.get(dag.node_of(row)) else {
         return (0, 0);
     };
     (
-        follow(i32::from(p.x), i32::from(p.w), vw, cw),
+        follow(i32::from(p.x) + margin, i32::from(p.w), vw, cw) - margin,
         follow(i32::from(p.y), i32::from(p.h), vh, ch).max(0),
     )
 }
@@ -94,7 +164,7 @@ pub fn row_at(m: &Model, panes: &Panes, at: Position) -> Option<usize> {
             _ => None,
         };
     }
-    let dag = m.dag()?;
+    let (dag, _) = dag_in(m, panes.graph)?;
     let (ox, oy) = offset(m, panes.graph);
     let cx = i32::from(at.x - inn.x) + ox;
     let cy = i32::from(at.y - inn.y) + oy;
@@ -110,3 +180,6 @@ pub fn row_at(m: &Model, panes: &Panes, at: Position) -> Option<usize> {
         Unit::Group { first, .. } => first,
     })
 }
+
+#[cfg(test)]
+mod tests;
