@@ -82,12 +82,16 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
-            // --help and --version are not errors; a usage error is.
-            return exit_code(if e.use_stderr() {
-                Status::Error
-            } else {
-                Status::Ok
+            let printed = e.print();
+            // --help and --version are not errors (unless they could not
+            // be written: `adtrace --help > /dev/full`); a usage error is.
+            return exit_code(match printed {
+                _ if e.use_stderr() => Status::Error,
+                Err(w) if w.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("error: cannot write output: {w}");
+                    Status::Error
+                }
+                _ => Status::Ok,
             });
         }
     };

@@ -15,22 +15,17 @@ use std::io::Write;
 use crate::app::{Status, examples, script as parse};
 
 /// A script's text and name: FILE if it exists, else a built-in example
-/// of that name. Errors are messages for stderr.
+/// of that name. Errors are messages for stderr. The read is bounded and
+/// refuses FIFOs and devices (`app::fsio`).
 pub fn load(arg: &str) -> Result<(String, String), String> {
     let path = std::path::Path::new(arg);
+    if path.exists() {
+        return crate::app::fsio::read_file(path)
+            .map_err(|msg| format!("error: {msg}\n"))
+            .and_then(|bytes| utf8(bytes, arg));
+    }
     match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map(|t| (t, arg.to_string()))
-            .map_err(|e| {
-                let at = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                crate::core::diagnostic::Diagnostic::new(
-                    crate::core::diagnostic::Span::new(at, at + 1),
-                    "invalid UTF-8",
-                )
-                .with_hint("save the script as UTF-8 text")
-                .render(&text, arg)
-            }),
+        Ok(bytes) => utf8(bytes, arg),
         Err(e) => match examples::get(arg) {
             Some(t) if !path.exists() => Ok((t.to_string(), format!("<example {arg}>"))),
             _ => {
@@ -42,6 +37,21 @@ pub fn load(arg: &str) -> Result<(String, String), String> {
             }
         },
     }
+}
+
+fn utf8(bytes: Vec<u8>, arg: &str) -> Result<(String, String), String> {
+    String::from_utf8(bytes)
+        .map(|t| (t, arg.to_string()))
+        .map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            crate::core::diagnostic::Diagnostic::new(
+                crate::core::diagnostic::Span::new(at, at + 1),
+                "invalid UTF-8",
+            )
+            .with_hint("save the script as UTF-8 text")
+            .render(&text, arg)
+        })
 }
 
 /// How many of a script's syntax errors are shown without --keep-going.

@@ -16,7 +16,7 @@ pub mod helper;
 use crate::app::commands;
 
 use std::cell::RefCell;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -54,12 +54,31 @@ struct Shown {
     failed: bool,
 }
 
-/// Write to stdout or stderr; a closed pipe is not an error worth dying of.
-fn out(text: &str) {
-    let mut o = std::io::stdout().lock();
-    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+impl Shown {
+    /// Write to stdout; a failed write ends the session (nothing more can
+    /// be shown) and, unless the reader just left, is an error.
+    fn out(&mut self, text: &str) {
+        if self.quit {
+            return;
+        }
+        if let Err(e) = out(text) {
+            self.quit = true;
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                self.error = true;
+                err(&format!("error: cannot write output: {e}\n"));
+            }
+        }
+    }
 }
 
+/// Write to stdout. A closed pipe (`| head`) ends the session quietly;
+/// any other failure (`> /dev/full`) is an error the caller reports.
+fn out(text: &str) -> std::io::Result<()> {
+    let mut o = std::io::stdout().lock();
+    o.write_all(text.as_bytes()).and_then(|()| o.flush())
+}
+
+/// Write to stderr; failing there leaves nowhere to say so.
 fn err(text: &str) {
     let mut e = std::io::stderr().lock();
     let _ = e.write_all(text.as_bytes()).and_then(|()| e.flush());
@@ -91,8 +110,8 @@ fn show(outputs: Vec<Output>, mut tui: Option<(&mut Session, &mut Option<Model>)
     let mut table_after_view: Option<String> = None;
     for o in outputs {
         match o {
-            Output::Text(t) => out(&line(&table_after_view.take().unwrap_or(t))),
-            Output::Note(n) | Output::ExpectHeld(n) => out(&line(&n)),
+            Output::Text(t) => s.out(&line(&table_after_view.take().unwrap_or(t))),
+            Output::Note(n) | Output::ExpectHeld(n) => s.out(&line(&n)),
             Output::Error(e) => {
                 s.error = true;
                 err(&line(&e));
@@ -113,7 +132,7 @@ fn show(outputs: Vec<Output>, mut tui: Option<(&mut Session, &mut Option<Model>)
                     **last = Some(model);
                 }
             }
-            Output::Pause(Some(c)) => out(&format!("▸ {c}\n")),
+            Output::Pause(Some(c)) => s.out(&format!("▸ {c}\n")),
             Output::Quit => s.quit = true,
             Output::View(_)
             | Output::Step(_)
@@ -144,21 +163,36 @@ pub fn main(no_color: bool) -> Status {
 
 /// Lines from a pipe or a file: no prompt, no TUI. `Error` if any input
 /// failed, `ExpectationFailed` if an expectation did not hold, else `Ok`.
-pub fn piped(input: impl BufRead, no_color: bool) -> Status {
+pub fn piped(mut input: impl BufRead, no_color: bool) -> Status {
     let mut session = Session::new(settings(no_color));
     let mut any_error = false;
     let mut any_failed = false;
     let mut pending: Option<(usize, String)> = None;
     let mut number = 0usize;
-    for raw in input.split(b'\n') {
-        number += 1;
-        let raw = match raw {
-            Ok(r) => r,
+    let limit = crate::app::fsio::MAX_INPUT_BYTES;
+    loop {
+        // One line at a time, each bounded: `adtrace < /dev/zero` ends
+        // with a message instead of filling memory.
+        let mut raw = Vec::new();
+        match (&mut input).take(limit + 1).read_until(b'\n', &mut raw) {
+            Ok(0) => break,
+            Ok(_) => {}
             Err(e) => {
                 err(&format!("error: cannot read stdin: {e}\n"));
                 return Status::Error;
             }
-        };
+        }
+        number += 1;
+        if raw.len() as u64 > limit {
+            err(&format!(
+                "error: line {number} of stdin is longer than {}, the most adtrace reads\n",
+                crate::app::fsio::MAX_INPUT_TEXT
+            ));
+            return Status::Error;
+        }
+        if raw.last() == Some(&b'\n') {
+            raw.pop();
+        }
         let text = match String::from_utf8(raw) {
             Ok(t) => t,
             Err(_) => {
@@ -233,7 +267,7 @@ fn interactive(no_color: bool) -> Status {
         // A missing or unreadable history is not an error: start afresh.
         let _ = rl.load_history(h);
     }
-    out(&format!(
+    let _ = out(&format!(
         "adtrace {}: automatic differentiation, step by step. ':help' lists the commands, Ctrl-D leaves.\n\
          Type ':example graph', or a function like 'sin(x)*y at x=1, y=2'.\n",
         env!("CARGO_PKG_VERSION")
