@@ -299,7 +299,11 @@ fn only_statements_for_pest_are_capped() {
     assert!(r.stdout.contains("∂y/∂x = 900000 "), "{}", r.stdout);
     assert!(r.stdout.contains("y = 1.800e+06"), "{}", r.stdout);
     let slow = d.join("def.adt");
-    std::fs::write(&slow, format!("a = 1\nv = [{}]\n", vec!["x"; 2 * n].join(", "))).unwrap();
+    std::fs::write(
+        &slow,
+        format!("a = 1\nv = [{}]\n", vec!["x"; 2 * n].join(", ")),
+    )
+    .unwrap();
     let r = run(&["eval", &format!("@{}", slow.display())], "");
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(

@@ -271,7 +271,11 @@ mod tests {
         assert_eq!(t.views.len(), 7);
         let first = &t.views[0].traced;
         assert!(t.views.iter().all(|v| Rc::ptr_eq(&v.traced, first)));
-        assert!(t.views.iter().all(|v| Rc::ptr_eq(&v.eval, &t.views[0].eval)));
+        assert!(
+            t.views
+                .iter()
+                .all(|v| Rc::ptr_eq(&v.eval, &t.views[0].eval))
+        );
         let mut p = Player {
             t: &t,
             live: None,
