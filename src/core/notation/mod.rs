@@ -356,6 +356,51 @@ pub fn fixed(x: f64, precision: usize) -> String {
     }
 }
 
+/// `fixed(x, precision).len()` without formatting: table widths over a
+/// million-row trace are worked out from the magnitudes alone.
+pub fn fixed_width(x: f64, precision: usize) -> usize {
+    if !x.is_finite() {
+        return nonfinite(x).len();
+    }
+    let p = precision.clamp(1, 17);
+    let a = x.abs();
+    if a == 0.0 {
+        return if p == 1 { 1 } else { p + 1 };
+    }
+    let sign = usize::from(x.is_sign_negative());
+    let mut mag = a.log10().floor() as i32;
+    // log10 can be off by one next to a power of ten; rounding to p
+    // digits can carry into the next one (9.9996 → 10.000).
+    if 10f64.powi(mag) > a {
+        mag -= 1;
+    } else if 10f64.powi(mag + 1) <= a {
+        mag += 1;
+    }
+    if (1e-3..1e6).contains(&a) {
+        let d = (p as i32 - 1 - mag).max(0);
+        let scaled = a * 10f64.powi(d);
+        let rounded = scaled.round();
+        let int_digits = if rounded >= 10f64.powi(mag + d + 1) {
+            mag + 1
+        } else {
+            mag
+        };
+        let int_len = if int_digits < 0 {
+            1
+        } else {
+            int_digits as usize + 1
+        };
+        let frac = if d > 0 { d as usize + 1 } else { 0 };
+        // A negative number that rounds to zero prints without its sign.
+        let sign = if rounded == 0.0 { 0 } else { sign };
+        return sign + int_len + frac;
+    }
+    let carry = (a / 10f64.powi(mag) * 10f64.powi(p as i32 - 1)).round() >= 10f64.powi(p as i32);
+    let e = (mag + i32::from(carry)).unsigned_abs();
+    let mantissa = if p > 1 { p + 1 } else { 1 };
+    sign + mantissa + 2 + if e >= 100 { 3 } else { 2 }
+}
+
 /// `p` significant digits (at least 1, at most 17): decimals in
 /// [10⁻³, 10⁶) — every integer digit shown, so no false zeros —, otherwise
 /// a mantissa and a signed two-digit exponent, as C's `%e`.
@@ -583,5 +628,45 @@ mod tests {
             "d/dw tanh(g(w)) = (1 - tanh^2(g(w)))*g'(w); c_bar = dd/dc; v-1"
         );
         assert!(s.is_ascii());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn widths_match_the_formatting(
+            m in -1.0f64..1.0,
+            e in -320i32..310,
+            p in 1usize..=17,
+        ) {
+            let x = m * 10f64.powi(e);
+            proptest::prop_assert_eq!(fixed_width(x, p), fixed(x, p).len(), "{} at {}", x, p);
+        }
+    }
+
+    #[test]
+    fn widths_at_the_edges() {
+        for x in [
+            0.0,
+            -0.0,
+            9.9996,
+            9.99996e5,
+            999_999.9,
+            1e6,
+            1e-3,
+            0.000_999_96,
+            -0.000_000_1,
+            1e100,
+            9.99999e99,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            -1.0,
+            0.5,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            for p in 1..=17 {
+                assert_eq!(fixed_width(x, p), fixed(x, p).len(), "{x} at {p}");
+            }
+        }
     }
 }
