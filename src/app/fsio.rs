@@ -161,6 +161,14 @@ impl Staged {
     /// Sync and rename into place, keeping an overwritten file's
     /// permissions. On error the destination is untouched.
     pub fn commit(mut self) -> io::Result<()> {
+        let done = self.finish();
+        if done.is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        done
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
         let f = self.file.take().ok_or_else(|| io::Error::other("closed"))?;
         f.sync_all()?;
         drop(f);
@@ -257,6 +265,14 @@ mod tests {
         s.append(b"partial").unwrap();
         drop(s);
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(names(&d), ["a.adt"]);
+        // So does a commit that fails (its folder is gone).
+        let sub = d.join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let mut s = Staged::create(&sub.join("b.adt"), false).unwrap();
+        s.append(b"x").unwrap();
+        std::fs::remove_dir_all(&sub).unwrap();
+        assert!(s.commit().is_err());
         assert_eq!(names(&d), ["a.adt"]);
     }
 
