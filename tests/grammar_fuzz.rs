@@ -164,6 +164,17 @@ fn the_generator_makes_programs_that_trace() {
     assert!(ok >= 5, "only {ok} of 20 generated programs traced");
 }
 
+/// What the libFuzzer targets found, kept as cases.
+#[test]
+fn fuzz_finds_stay_fixed() {
+    for src in [" [[a]]", "f = [[a]] at a = 1"] {
+        let out = adtrace().args(["eval", "--", src]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{src:?}: {err}");
+        assert!(located(&err), "{src:?}: {err}");
+    }
+}
+
 #[test]
 fn located_reads_the_arrow_line() {
     assert!(located("error: x\n --> 1:4\n"));
