@@ -118,8 +118,8 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "export",
         args: "FORMAT FILE",
-        summary: "write the current table as text, markdown, latex, json or dot",
-        detail: "Writes the current program's trace in FORMAT (text, markdown, latex, json, dot) to FILE, as 'adtrace eval --format FORMAT' prints it. An existing FILE is kept unless you write ':export! FORMAT FILE'.",
+        summary: "write the current table as text, markdown, latex, json, dot or html",
+        detail: "Writes the current program's trace in FORMAT (text, markdown, latex, json, dot; html: the stepping page) to FILE, as 'adtrace eval --format FORMAT' prints it. An existing FILE is kept unless you write ':export! FORMAT FILE'.",
     },
     Spec {
         name: "set",

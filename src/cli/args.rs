@@ -91,6 +91,8 @@ pub enum FormatArg {
     Python,
     /// The tape (Wengert list) reverse mode records, with its memory.
     Tape,
+    /// A self-contained HTML page stepping through both sweeps (graph, table, explanation).
+    Html,
 }
 
 impl From<FormatArg> for Format {
@@ -104,6 +106,7 @@ impl From<FormatArg> for Format {
             FormatArg::Advar => Format::Advar,
             FormatArg::Python => Format::Python,
             FormatArg::Tape => Format::Tape,
+            FormatArg::Html => Format::Html,
         }
     }
 }

@@ -18,7 +18,7 @@ pub(crate) mod tui;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 pub use crate::app::Status;
 
@@ -61,6 +61,13 @@ pub enum Command {
     Run(replay::RunArgs),
     /// Present a replay script (.adt) in the TUI: space advances, ← goes back.
     Play(replay::PlayArgs),
+    /// Print the completion script for a shell (e.g. `adtrace completions bash > ~/.local/share/bash-completion/completions/adtrace`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `adtrace man | man -l -`.
+    Man,
 }
 
 /// The exit code of a `Status`: the one place exit codes are decided.
@@ -77,18 +84,38 @@ pub fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
+/// Write generated text (completions, the man page: no user text in it)
+/// to stdout as it is; a write error (a full disk) is an error.
+fn write_raw(bytes: &[u8]) -> Status {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    match o.write_all(bytes).and_then(|()| o.flush()) {
+        Ok(()) => Status::Ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Ok,
+        Err(e) => {
+            crate::tui::terminal::write_err(&format!("error: cannot write output: {e}\n"));
+            Status::Error
+        }
+    }
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let printed = e.print();
-            // --help and --version are not errors (unless they could not
-            // be written: `adtrace --help > /dev/full`); a usage error is.
-            return exit_code(match printed {
-                _ if e.use_stderr() => Status::Error,
+            // Rendered plain, then through the visible sinks: the message
+            // quotes the user's arguments.
+            let text = e.render().to_string();
+            if e.use_stderr() {
+                crate::tui::terminal::write_err(&text);
+                return exit_code(Status::Error);
+            }
+            // --help and --version are not errors, unless they could not be
+            // written (`adtrace --help > /dev/full`).
+            return exit_code(match crate::tui::terminal::write_out(&text) {
                 Err(w) if w.kind() != std::io::ErrorKind::BrokenPipe => {
-                    eprintln!("error: cannot write output: {w}");
+                    crate::tui::terminal::write_err(&format!("error: cannot write output: {w}\n"));
                     Status::Error
                 }
                 _ => Status::Ok,
@@ -102,6 +129,23 @@ pub fn main() -> ExitCode {
         Some(Command::Render(args)) => tui::render(args),
         Some(Command::Run(args)) => replay::run(args),
         Some(Command::Play(args)) => replay::play(args),
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "adtrace", &mut out);
+            write_raw(&out)
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => write_raw(&out),
+                Err(e) => {
+                    crate::tui::terminal::write_err(&format!(
+                        "error: cannot render the man page: {e}\n"
+                    ));
+                    Status::Error
+                }
+            }
+        }
         None => crate::repl::main(no_color()),
     })
 }

@@ -10,17 +10,24 @@
 pub mod play;
 pub mod run;
 
-use std::io::Write;
+use crate::tui::terminal::{eprint_visible, eprintln_visible};
 
 use crate::app::{Status, examples, script as parse};
 
-/// A script's text and name: FILE if it exists, else a built-in example
-/// of that name. Errors are messages for stderr. The read is bounded and
-/// refuses FIFOs and devices (`app::fsio`).
+/// A script's text and name: FILE if it exists (`-`: stdin), else a
+/// built-in example of that name. Errors are messages for stderr. Reads
+/// are bounded and refuse FIFOs and devices (`app::fsio`).
 pub fn load(arg: &str) -> Result<(String, String), String> {
+    use crate::app::fsio;
     let path = std::path::Path::new(arg);
+    if arg == "-" {
+        // `-`: the script from stdin (`… | adtrace run -`).
+        return fsio::read_bounded(std::io::stdin().lock(), fsio::MAX_INPUT_BYTES, "stdin")
+            .map_err(|msg| format!("error: {msg}\n"))
+            .and_then(|bytes| utf8(bytes, "<stdin>"));
+    }
     if path.exists() {
-        return crate::app::fsio::read_file(path)
+        return fsio::read_file(path)
             .map_err(|msg| format!("error: {msg}\n"))
             .and_then(|bytes| utf8(bytes, arg));
     }
@@ -64,7 +71,7 @@ const MAX_ERRORS_SHOWN: usize = 20;
 pub fn load_script(arg: &str, all_errors: bool) -> Result<(parse::Script, String), Status> {
     let fail = Status::Error;
     let (text, file) = load(arg).map_err(|msg| {
-        eprint!("{msg}");
+        eprint_visible!("{msg}");
         fail
     })?;
     let script = parse::parse(&text, &file).map_err(|errors| {
@@ -75,9 +82,12 @@ pub fn load_script(arg: &str, all_errors: bool) -> Result<(parse::Script, String
         } else {
             errors.len().min(MAX_ERRORS_SHOWN)
         };
-        errors.iter().take(shown).for_each(|e| eprint!("{e}"));
+        errors
+            .iter()
+            .take(shown)
+            .for_each(|e| eprint_visible!("{e}"));
         if errors.len() > shown {
-            eprintln!(
+            eprintln_visible!(
                 "… and {} more errors in {file} (--keep-going shows them all)",
                 errors.len() - shown
             );
@@ -87,15 +97,14 @@ pub fn load_script(arg: &str, all_errors: bool) -> Result<(parse::Script, String
     Ok((script, file))
 }
 
-/// Write to stdout, as every headless command does; a closed pipe
-/// (`| head`) is not an error.
+/// Write to stdout, as every headless command does, made visible
+/// (`core::visible`); a closed pipe (`| head`) is not an error.
 pub fn emit(text: &str) -> Status {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match crate::tui::terminal::write_out(text) {
         Ok(()) => Status::Ok,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Ok,
         Err(e) => {
-            eprintln!("error: cannot write output: {e}");
+            eprintln_visible!("error: cannot write output: {e}");
             Status::Error
         }
     }

@@ -12,10 +12,10 @@
 
 use std::rc::Rc;
 
+use crate::core::layout::{self, Layout, NodeSpec};
 use crate::core::notation::{accent, fixed};
 use crate::core::sweep::Sweep;
 use crate::core::trace::{Group, GroupKind, RowGroup, Trace, shape_text};
-use crate::tui::layout::{self, Layout, NodeSpec};
 use crate::tui::model::{BOX_HEIGHT, MAX_TEXT, Model, cut_words, whole_words, width};
 
 /// What a line of the table shows.

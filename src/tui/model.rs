@@ -17,6 +17,7 @@ use ratatui::text::Span;
 use crate::app::session::View;
 use crate::app::settings::{Settings, Theme};
 use crate::core::explain::Explainer;
+use crate::core::layout::{self, Layout, NodeSpec};
 use crate::core::notation::{Names, Notation, Style, fixed_width};
 use crate::core::pipeline::{Evaluation, Traced};
 use crate::core::schedule::{Phase, Schedule, Step};
@@ -24,7 +25,6 @@ use crate::core::sweep::{self, Directions, Plan, Sweep, Warning};
 use crate::core::trace::{Consumers, Trace};
 use crate::tui::groups::{Folded, TableLines};
 use crate::tui::keymap::When;
-use crate::tui::layout::{self, Layout, NodeSpec};
 use crate::tui::sweeps::{JacobianView, SweepNumbers};
 
 /// Above this many rows the graph pane shows lanes instead of the DAG: a
