@@ -107,19 +107,19 @@ pub const COMMANDS: &[Spec] = &[
         name: "record",
         args: "FILE | stop",
         summary: "write what you type from now on as a replay file",
-        detail: "':record FILE' starts a replay file with the current settings and program, then appends every line that succeeds; ':record stop' closes it. 'adtrace run FILE' replays it with the same tables.",
+        detail: "':record FILE' starts a replay file with the current settings and program, then appends every line that succeeds; ':record stop' closes it and puts it in place. An existing FILE is kept unless you write ':record! FILE'. 'adtrace run FILE' replays it with the same tables.",
     },
     Spec {
         name: "save",
         args: "FILE",
         summary: "write the current program, point and settings as a replay file",
-        detail: "Writes a replay file that brings back the current state: non-default settings, the program, its point and seed, its Jacobian mode and cotangent.",
+        detail: "Writes a replay file that brings back the current state: non-default settings, the program, its point and seed, its Jacobian mode and cotangent. An existing FILE is kept unless you write ':save! FILE'.",
     },
     Spec {
         name: "export",
         args: "FORMAT FILE",
         summary: "write the current table as text, markdown, latex, json, dot or html",
-        detail: "Writes the current program's trace in FORMAT (text, markdown, latex, json, dot; html: the stepping page) to FILE, as 'adtrace eval --format FORMAT' prints it.",
+        detail: "Writes the current program's trace in FORMAT (text, markdown, latex, json, dot; html: the stepping page) to FILE, as 'adtrace eval --format FORMAT' prints it. An existing FILE is kept unless you write ':export! FORMAT FILE'.",
     },
     Spec {
         name: "set",
@@ -248,10 +248,11 @@ pub enum Command {
     Examples,
     Example(String, Span),
     Load(String, Span),
-    /// `:record FILE`, or `:record stop` (None).
-    Record(Option<(String, Span)>),
-    Save(String, Span),
-    Export(Format, String, Span),
+    /// `:record FILE`, or `:record stop` (None). The `bool` of the file
+    /// commands: `!` (`:save! FILE`) allows overwriting an existing file.
+    Record(Option<(String, Span, bool)>),
+    Save(String, Span, bool),
+    Export(Format, String, Span, bool),
     Table,
     /// `:fd [K]`: the finite-difference lab, K steps per decade.
     Fd(u32),
@@ -308,7 +309,15 @@ pub fn parse(text: &str) -> Result<Command, Diagnostic> {
         return Ok(Command::Program);
     };
     let name_len = cmd.find(char::is_whitespace).unwrap_or(cmd.len());
-    let name = &cmd[..name_len];
+    let mut name = &cmd[..name_len];
+    // `:save! FILE`: the file commands overwrite only when told.
+    let force = match name.strip_suffix('!') {
+        Some(n) if matches!(n, "save" | "export" | "record") => {
+            name = n;
+            true
+        }
+        _ => false,
+    };
     let name_span = Span::new(lead, lead + 1 + name_len);
     let args_at = lead + 1 + name_len;
     let Some(spec) = spec(name) else {
@@ -379,17 +388,17 @@ pub fn parse(text: &str) -> Result<Command, Diagnostic> {
         }
         "save" => {
             let (p, s) = a.path()?;
-            Ok(Command::Save(p, s))
+            Ok(Command::Save(p, s, force))
         }
         "record" => {
             let (p, s) = a.path()?;
             Ok(Command::Record(if p == "stop" {
                 None
             } else {
-                Some((p, s))
+                Some((p, s, force))
             }))
         }
-        "export" => a.export(),
+        "export" => a.export(force),
         "set" => a.set(),
         "quit" => none(Command::Quit),
         "step" => a.step(),
@@ -612,7 +621,7 @@ impl<'t> Args<'t> {
         Ok(Some(s))
     }
 
-    fn export(&self) -> Result<Command, Diagnostic> {
+    fn export(&self, force: bool) -> Result<Command, Diagnostic> {
         let rest = self.rest();
         if rest.is_empty() {
             return Err(self.missing("a format and a file"));
@@ -635,7 +644,7 @@ impl<'t> Args<'t> {
         }
         let (p, end) = self.string_or_rest(ps)?;
         self.nothing_after(end)?;
-        Ok(Command::Export(format, p, Span::new(ps, end)))
+        Ok(Command::Export(format, p, Span::new(ps, end), force))
     }
 
     fn set(&self) -> Result<Command, Diagnostic> {
@@ -871,9 +880,27 @@ mod tests {
         assert_eq!(e.span.start, 15);
         assert_eq!(
             ok(":export json \"my file.json\""),
-            Command::Export(Format::Json, "my file.json".into(), Span::new(13, 27))
+            Command::Export(
+                Format::Json,
+                "my file.json".into(),
+                Span::new(13, 27),
+                false
+            )
         );
         assert_eq!(ok(":record stop"), Command::Record(None));
+        assert_eq!(
+            ok(":save! a.adt"),
+            Command::Save("a.adt".into(), Span::new(7, 12), true)
+        );
+        assert_eq!(
+            ok(":record! a.adt"),
+            Command::Record(Some(("a.adt".into(), Span::new(9, 14), true)))
+        );
+        assert_eq!(
+            ok(":export! dot g.dot"),
+            Command::Export(Format::Dot, "g.dot".into(), Span::new(13, 18), true)
+        );
+        assert_eq!(err(":load! a.adt").message, "unknown command ':load!'");
         assert_eq!(
             ok(":pause \"x # y\" # comment"),
             Command::Pause(Some("x # y".into()))

@@ -2,8 +2,8 @@
 //! `:load`, `adtrace run` and `adtrace play` (`session`), what an input
 //! means (`commands`), the settings and their table (`settings`),
 //! `:expect` (`expect`), replay scripts (`script`), the built-in lecture
-//! scripts (`examples`), the presenter's frames (`timeline`) and how a run
-//! ended (`status`).
+//! scripts (`examples`), the presenter's frames (`timeline`), how a run
+//! ended (`status`) and bounded reads and safe writes (`fsio`).
 //!
 //! Must not import `tui`, `repl`, `present` or `cli`, nor ratatui,
 //! crossterm, rustyline or clap; the only I/O is reading and writing the
@@ -12,6 +12,7 @@
 pub mod commands;
 pub(crate) mod examples;
 pub(crate) mod expect;
+pub mod fsio;
 pub(crate) mod script;
 pub mod session;
 pub(crate) mod settings;

@@ -7,10 +7,9 @@
 //! `app` (`Style`, `Format`, `Theme`). Must not run anything: the
 //! subcommands (`eval`, `tui`, `replay`) do.
 
-use std::io::Read;
-
 use clap::{Args, ValueEnum};
 
+use crate::app::fsio;
 use crate::app::settings::Theme;
 use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::format::Format;
@@ -169,13 +168,13 @@ impl TraceArgs {
 /// Errors are rendered messages (invalid UTF-8 is located).
 pub fn read_program(arg: &str) -> Result<(String, String), String> {
     let (bytes, origin) = if arg == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("error: cannot read stdin: {e}\n"))?;
+        // Bounded: `adtrace eval - < /dev/zero` ends with a message.
+        let buf = fsio::read_bounded(std::io::stdin().lock(), fsio::MAX_INPUT_BYTES, "stdin")
+            .map_err(|msg| format!("error: {msg}\n"))?;
         (buf, "<stdin>".to_string())
     } else if let Some(path) = arg.strip_prefix('@') {
-        let buf = std::fs::read(path).map_err(|e| format!("error: cannot read '{path}': {e}\n"))?;
+        let buf =
+            fsio::read_file(std::path::Path::new(path)).map_err(|msg| format!("error: {msg}\n"))?;
         (buf, path.to_string())
     } else {
         return Ok((arg.to_string(), String::new()));

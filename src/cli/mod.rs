@@ -109,14 +109,16 @@ pub fn main() -> ExitCode {
             let text = e.render().to_string();
             if e.use_stderr() {
                 crate::tui::terminal::write_err(&text);
-            } else {
-                let _ = crate::tui::terminal::write_out(&text);
+                return exit_code(Status::Error);
             }
-            // --help and --version are not errors; a usage error is.
-            return exit_code(if e.use_stderr() {
-                Status::Error
-            } else {
-                Status::Ok
+            // --help and --version are not errors, unless they could not be
+            // written (`adtrace --help > /dev/full`).
+            return exit_code(match crate::tui::terminal::write_out(&text) {
+                Err(w) if w.kind() != std::io::ErrorKind::BrokenPipe => {
+                    crate::tui::terminal::write_err(&format!("error: cannot write output: {w}\n"));
+                    Status::Error
+                }
+                _ => Status::Ok,
             });
         }
     };

@@ -15,30 +15,24 @@ use crate::tui::terminal::{eprint_visible, eprintln_visible};
 use crate::app::{Status, examples, script as parse};
 
 /// A script's text and name: FILE if it exists (`-`: stdin), else a
-/// built-in example of that name. Errors are messages for stderr.
+/// built-in example of that name. Errors are messages for stderr. Reads
+/// are bounded and refuse FIFOs and devices (`app::fsio`).
 pub fn load(arg: &str) -> Result<(String, String), String> {
+    use crate::app::fsio;
     let path = std::path::Path::new(arg);
-    let read = if arg == "-" {
+    if arg == "-" {
         // `-`: the script from stdin (`… | adtrace run -`).
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map(|_| buf)
-    } else {
-        std::fs::read(path)
-    };
-    let arg = if arg == "-" { "<stdin>" } else { arg };
-    match read {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map(|t| (t, arg.to_string()))
-            .map_err(|e| {
-                let at = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                crate::core::diagnostic::Diagnostic::new(
-                    crate::core::diagnostic::Span::new(at, at + 1),
-                    "invalid UTF-8",
-                )
-                .with_hint("save the script as UTF-8 text")
-                .render(&text, arg)
-            }),
+        return fsio::read_bounded(std::io::stdin().lock(), fsio::MAX_INPUT_BYTES, "stdin")
+            .map_err(|msg| format!("error: {msg}\n"))
+            .and_then(|bytes| utf8(bytes, "<stdin>"));
+    }
+    if path.exists() {
+        return fsio::read_file(path)
+            .map_err(|msg| format!("error: {msg}\n"))
+            .and_then(|bytes| utf8(bytes, arg));
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => utf8(bytes, arg),
         Err(e) => match examples::get(arg) {
             Some(t) if !path.exists() => Ok((t.to_string(), format!("<example {arg}>"))),
             _ => {
@@ -50,6 +44,21 @@ pub fn load(arg: &str) -> Result<(String, String), String> {
             }
         },
     }
+}
+
+fn utf8(bytes: Vec<u8>, arg: &str) -> Result<(String, String), String> {
+    String::from_utf8(bytes)
+        .map(|t| (t, arg.to_string()))
+        .map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            crate::core::diagnostic::Diagnostic::new(
+                crate::core::diagnostic::Span::new(at, at + 1),
+                "invalid UTF-8",
+            )
+            .with_hint("save the script as UTF-8 text")
+            .render(&text, arg)
+        })
 }
 
 /// How many of a script's syntax errors are shown without --keep-going.

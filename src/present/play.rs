@@ -99,7 +99,11 @@ pub fn play(args: &PlayOptions) -> Status {
 /// The presenter's position and whether the frames are playing on.
 struct Player<'t> {
     t: &'t Timeline,
-    models: Vec<Option<Model>>,
+    /// The one live view and the index of the `View` it shows. Views share
+    /// the session's trace; switching to another view takes over what this
+    /// one derived from the same trace (its layout), so 40 `:set` lines
+    /// cost one model, not 40 copies of the evaluation and the layout.
+    live: Option<(usize, Model)>,
     pos: usize,
     /// Playing on towards this stop.
     target: Option<usize>,
@@ -109,8 +113,12 @@ struct Player<'t> {
 impl<'t> Player<'t> {
     fn model(&mut self) -> Option<&mut Model> {
         let f = self.t.frames.get(self.pos)?;
-        let slot = self.models.get_mut(f.view)?;
-        let m = slot.get_or_insert_with(|| Model::from_view(&self.t.views[f.view]));
+        let view = self.t.views.get(f.view)?;
+        if self.live.as_ref().is_none_or(|(v, _)| *v != f.view) {
+            let old = self.live.take().map(|(_, m)| m);
+            self.live = Some((f.view, Model::from_view_after(view, old)));
+        }
+        let (_, m) = self.live.as_mut()?;
         m.set_step(f.step);
         m.caption = f.caption.clone();
         m.presenting = true;
@@ -163,7 +171,7 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
     let size = guard.terminal.size()?;
     let mut p = Player {
         t,
-        models: (0..t.views.len()).map(|_| None).collect(),
+        live: None,
         pos: 0,
         target: None,
         size: (size.width, size.height),
@@ -275,4 +283,47 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
     }
     drop(guard);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::rc::Rc;
+
+    /// `:set` lines give views of one shared trace, and the player keeps
+    /// one live model for all of them (no copy per view).
+    #[test]
+    fn views_share_one_trace_and_the_player_one_model() {
+        let mut src = String::from("a = x^2; b = exp(a); c = a + b at x = 1\n:pause \"start\"\n");
+        for k in 1..=6 {
+            src.push_str(&format!(":set precision {k}\n:pause \"p{k}\"\n"));
+        }
+        let script = crate::app::script::parse(&src, "t.adt").unwrap();
+        let t = Timeline::build(&script, None, Settings::default()).unwrap();
+        assert_eq!(t.views.len(), 7);
+        let first = &t.views[0].traced;
+        assert!(t.views.iter().all(|v| Rc::ptr_eq(&v.traced, first)));
+        assert!(
+            t.views
+                .iter()
+                .all(|v| Rc::ptr_eq(&v.eval, &t.views[0].eval))
+        );
+        let mut p = Player {
+            t: &t,
+            live: None,
+            pos: 0,
+            target: None,
+            size: (100, 30),
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for pos in 0..t.frames.len() {
+            p.go(pos);
+            let m = p.model().unwrap();
+            assert!(Rc::ptr_eq(&m.traced, first));
+            seen.insert(t.frames[pos].view);
+        }
+        assert_eq!(seen.len(), 7, "every view was shown");
+        // The views and one model hold the trace; nothing else copied it.
+        assert_eq!(Rc::strong_count(first), t.views.len() + 1);
+    }
 }

@@ -52,6 +52,7 @@ pub fn run(args: &RunOptions) -> Status {
     if let Some(dir) = std::path::Path::new(&args.file).parent() {
         session.push_dir(dir.to_path_buf());
     }
+    session.reading(std::path::Path::new(&args.file));
     let mut tally = Tally::default();
     let mut view: Option<View> = None;
     let mut caption_title: Option<String> = None;

@@ -16,7 +16,7 @@ pub mod helper;
 use crate::app::commands;
 
 use std::cell::RefCell;
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Read};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -60,13 +60,32 @@ struct Shown {
     failed: bool,
 }
 
-/// Write to stdout or stderr, made visible (`core::visible`: the user's
-/// text never drives the terminal); a closed pipe is not an error worth
-/// dying of.
-fn out(text: &str) {
-    let _ = crate::tui::terminal::write_out(text);
+impl Shown {
+    /// Write to stdout; a failed write ends the session (nothing more can
+    /// be shown) and, unless the reader just left, is an error.
+    fn out(&mut self, text: &str) {
+        if self.quit {
+            return;
+        }
+        if let Err(e) = out(text) {
+            self.quit = true;
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                self.error = true;
+                err(&format!("error: cannot write output: {e}\n"));
+            }
+        }
+    }
 }
 
+/// Write to stdout, made visible (`core::visible`: the user's text never
+/// drives the terminal). A closed pipe (`| head`) ends the session
+/// quietly; any other failure (`> /dev/full`) is an error the caller
+/// reports.
+fn out(text: &str) -> std::io::Result<()> {
+    crate::tui::terminal::write_out(text)
+}
+
+/// Write to stderr; failing there leaves nowhere to say so.
 fn err(text: &str) {
     crate::tui::terminal::write_err(text);
 }
@@ -101,8 +120,8 @@ fn show(outputs: Vec<Output>, mut tui: Option<(&mut Session, &mut Option<Model>)
             break;
         }
         match o {
-            Output::Text(t) => out(&line(&table_after_view.take().unwrap_or(t))),
-            Output::Note(n) | Output::ExpectHeld(n) => out(&line(&n)),
+            Output::Text(t) => s.out(&line(&table_after_view.take().unwrap_or(t))),
+            Output::Note(n) | Output::ExpectHeld(n) => s.out(&line(&n)),
             Output::Error(e) => {
                 s.error = true;
                 err(&line(&e));
@@ -123,7 +142,7 @@ fn show(outputs: Vec<Output>, mut tui: Option<(&mut Session, &mut Option<Model>)
                     **last = Some(model);
                 }
             }
-            Output::Pause(Some(c)) => out(&format!("▸ {c}\n")),
+            Output::Pause(Some(c)) => s.out(&format!("▸ {c}\n")),
             Output::Quit => s.quit = true,
             Output::View(_)
             | Output::Step(_)
@@ -154,21 +173,36 @@ pub fn main(no_color: bool) -> Status {
 
 /// Lines from a pipe or a file: no prompt, no TUI. `Error` if any input
 /// failed, `ExpectationFailed` if an expectation did not hold, else `Ok`.
-pub fn piped(input: impl BufRead, no_color: bool) -> Status {
+pub fn piped(mut input: impl BufRead, no_color: bool) -> Status {
     let mut session = Session::new(settings(no_color));
     let mut any_error = false;
     let mut any_failed = false;
     let mut pending: Option<(usize, String)> = None;
     let mut number = 0usize;
-    for raw in input.split(b'\n') {
-        number += 1;
-        let raw = match raw {
-            Ok(r) => r,
+    let limit = crate::app::fsio::MAX_INPUT_BYTES;
+    loop {
+        // One line at a time, each bounded: `adtrace < /dev/zero` ends
+        // with a message instead of filling memory.
+        let mut raw = Vec::new();
+        match (&mut input).take(limit + 1).read_until(b'\n', &mut raw) {
+            Ok(0) => break,
+            Ok(_) => {}
             Err(e) => {
                 err(&format!("error: cannot read stdin: {e}\n"));
                 return Status::Error;
             }
-        };
+        }
+        number += 1;
+        if raw.len() as u64 > limit {
+            err(&format!(
+                "error: line {number} of stdin is longer than {}, the most adtrace reads\n",
+                crate::app::fsio::MAX_INPUT_TEXT
+            ));
+            return Status::Error;
+        }
+        if raw.last() == Some(&b'\n') {
+            raw.pop();
+        }
         let text = match String::from_utf8(raw) {
             Ok(t) => t,
             Err(_) => {
@@ -247,7 +281,7 @@ fn interactive(no_color: bool) -> Status {
             let _ = rl.load_history(&old);
         }
     }
-    out(&format!(
+    let _ = out(&format!(
         "adtrace {}: automatic differentiation, step by step. ':help' lists the commands, Ctrl-D leaves.\n\
          Type ':example graph', or a function like 'sin(x)*y at x=1, y=2'.\n",
         env!("CARGO_PKG_VERSION")

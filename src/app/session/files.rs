@@ -7,11 +7,10 @@
 //! `Session::handle`); relative paths are relative to the script that
 //! names them.
 
-use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{Origin, Output, Recording, Session, error_at};
+use crate::app::fsio::{self, Staged, WriteError};
 use crate::app::settings::{self, format_name};
 use crate::app::{examples, script};
 use crate::core::diagnostic::{Diagnostic, Span};
@@ -134,15 +133,23 @@ impl Session {
     ) -> Vec<Output> {
         let err = |d: Diagnostic| vec![error_at(text, origin, d)];
         let full = self.resolve(path);
-        match std::fs::read(&full) {
+        // Bounded, and never a FIFO or a device (which would block or
+        // never end).
+        match fsio::read_file(&full) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(src) => {
                     let dir = full.parent().map(Path::to_path_buf);
-                    self.run_script(&src, path, dir, span, text, origin)
+                    self.reading.push(fsio::identity(&full));
+                    let out = self.run_script(&src, path, dir, span, text, origin);
+                    self.reading.pop();
+                    out
                 }
                 Err(_) => err(Diagnostic::new(span, format!("'{path}' is not UTF-8 text"))),
             },
-            Err(e) => err(Diagnostic::new(span, format!("cannot read '{path}': {e}"))),
+            Err(msg) => err(Diagnostic::new(
+                span,
+                msg.replace(&format!("'{}'", full.display()), &format!("'{path}'")),
+            )),
         }
     }
 
@@ -153,12 +160,20 @@ impl Session {
         origin: &Origin,
     ) -> Vec<Output> {
         match self.recording.take() {
-            Some(r) => vec![Output::Note(format!(
-                "recorded {} line{} to {}",
-                r.lines,
-                if r.lines == 1 { "" } else { "s" },
-                r.path
-            ))],
+            Some(mut r) => match r.file.take().map(Staged::commit) {
+                Some(Err(e)) => vec![error_at(
+                    text,
+                    origin,
+                    Diagnostic::new(whole, format!("cannot write '{}': {e}", r.path))
+                        .with_hint("the recording is lost; the file is as it was"),
+                )],
+                _ => vec![Output::Note(format!(
+                    "recorded {} line{} to {}",
+                    r.lines,
+                    if r.lines == 1 { "" } else { "s" },
+                    r.path
+                ))],
+            },
             None => vec![error_at(
                 text,
                 origin,
@@ -172,41 +187,76 @@ impl Session {
         &mut self,
         path: &str,
         span: Span,
+        force: bool,
         text: &str,
         origin: &Origin,
     ) -> Vec<Output> {
+        if let Some(r) = &self.recording {
+            let d = Diagnostic::new(span, format!("already recording to '{}'", r.path))
+                .with_hint("':record stop' ends that recording first");
+            return vec![error_at(text, origin, d)];
+        }
         let full = self.resolve(path);
+        let redo = format!(":record! {}", quoted(path));
+        let staged = self.stage(path, &full, force, &redo, span);
         let head = format!(
             "# adtrace replay file, recorded at the REPL\n{}",
             self.state_text()
         );
-        match File::create(&full).and_then(|mut f| {
-            f.write_all(head.as_bytes())?;
-            f.flush()?;
-            Ok(f)
-        }) {
+        let started = staged.and_then(|mut f| match f.append(head.as_bytes()) {
+            Ok(()) => Ok(f),
+            Err(e) => Err(write_failed(path, span, &WriteError::Io(e))),
+        });
+        match started {
             Ok(file) => {
                 self.recording = Some(Recording {
                     path: path.to_string(),
-                    file,
+                    dest: fsio::identity(&full),
+                    file: Some(file),
                     lines: 0,
                 });
                 vec![Output::Note(format!(
-                    "recording to {path}; ':record stop' ends it"
+                    "recording to {path}; ':record stop' ends it and puts the file in place"
                 ))]
             }
-            Err(e) => vec![error_at(
-                text,
-                origin,
-                Diagnostic::new(span, format!("cannot write '{path}': {e}")),
-            )],
+            Err(d) => vec![error_at(text, origin, d)],
         }
+    }
+
+    /// Start a safe write of `full` (named `path` by the user): refused
+    /// over the script being run, the file being recorded, or an existing
+    /// file without `!` (`redo`: the command that overwrites it).
+    fn stage(
+        &self,
+        path: &str,
+        full: &Path,
+        force: bool,
+        redo: &str,
+        span: Span,
+    ) -> Result<Staged, Diagnostic> {
+        let id = fsio::identity(full);
+        if self.reading.contains(&id) {
+            return Err(
+                Diagnostic::new(span, format!("'{path}' is the script being run"))
+                    .with_hint("write to another file"),
+            );
+        }
+        if self.recording.as_ref().is_some_and(|r| r.dest == id) {
+            return Err(Diagnostic::new(span, format!("'{path}' is being recorded"))
+                .with_hint("':record stop' first, or write to another file"));
+        }
+        Staged::create(full, force).map_err(|e| match e {
+            WriteError::Exists => Diagnostic::new(span, format!("'{path}' already exists"))
+                .with_hint(format!("'{redo}' overwrites it")),
+            e => write_failed(path, span, &e),
+        })
     }
 
     pub(super) fn save(
         &mut self,
         path: &str,
         span: Span,
+        force: bool,
         whole: Span,
         text: &str,
         origin: &Origin,
@@ -217,14 +267,15 @@ impl Session {
                 .with_hint("type a program first, e.g. sin(x)*y at x = 1, y = 2"));
         }
         let body = format!("# adtrace replay file\n{}", self.state_text());
-        self.write(path, &body, span, text, origin, format!("saved to {path}"))
+        let note = format!("saved to {path}");
+        let redo = format!(":save! {}", quoted(path));
+        self.write(path, &body, (span, force, &redo), text, origin, note)
     }
 
     pub(super) fn export(
         &mut self,
         fmt: Format,
-        path: &str,
-        span: Span,
+        (path, span, force): (&str, Span, bool),
         whole: Span,
         text: &str,
         origin: &Origin,
@@ -232,30 +283,37 @@ impl Session {
         match self.render(fmt) {
             Some(body) => {
                 let note = format!("wrote {} to {path}", format_name(fmt));
-                self.write(path, &body, span, text, origin, note)
+                let redo = format!(":export! {} {}", fmt.name(), quoted(path));
+                self.write(path, &body, (span, force, &redo), text, origin, note)
             }
             None => vec![error_at(text, origin, self.nothing_traced(whole))],
         }
     }
 
-    /// Write a file a command names (relative to the script), with the
-    /// note to show, or the located error.
+    /// Write a file a command names (relative to the script) safely (see
+    /// `stage`), with the note to show, or the located error. `how`: where
+    /// the path is, whether `!` was given, and the command that overwrites.
     fn write(
         &self,
         path: &str,
         body: &str,
-        span: Span,
+        how: (Span, bool, &str),
         text: &str,
         origin: &Origin,
         note: String,
     ) -> Vec<Output> {
-        match std::fs::write(self.resolve(path), body) {
+        let (span, force, redo) = how;
+        let full = self.resolve(path);
+        let written = self
+            .stage(path, &full, force, redo, span)
+            .and_then(|mut f| {
+                f.append(body.as_bytes())
+                    .and_then(|()| f.commit())
+                    .map_err(|e| write_failed(path, span, &WriteError::Io(e)))
+            });
+        match written {
             Ok(()) => vec![Output::Note(note)],
-            Err(e) => vec![error_at(
-                text,
-                origin,
-                Diagnostic::new(span, format!("cannot write '{path}': {e}")),
-            )],
+            Err(d) => vec![error_at(text, origin, d)],
         }
     }
 
@@ -291,6 +349,29 @@ impl Session {
             }
         }
         out
+    }
+}
+
+/// Why a file could not be written, located at its path.
+fn write_failed(path: &str, span: Span, e: &WriteError) -> Diagnostic {
+    let why = match e {
+        WriteError::Exists => "it already exists".to_string(),
+        WriteError::NotRegular(kind) => format!("it is {kind}, not a regular file"),
+        WriteError::Io(e) => e.to_string(),
+    };
+    Diagnostic::new(span, format!("cannot write '{path}': {why}"))
+        .with_hint("nothing was written; an existing file is as it was")
+}
+
+/// A path as a command argument: quoted when it has spaces or quotes.
+fn quoted(path: &str) -> String {
+    if path
+        .chars()
+        .any(|c| c.is_whitespace() || c == '"' || c == '#')
+    {
+        format!("\"{}\"", path.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        path.to_string()
     }
 }
 

@@ -14,9 +14,7 @@ mod files;
 
 use files::one_line;
 
-use std::fs::File;
-use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::app::{examples, script};
@@ -128,11 +126,24 @@ struct Current {
     step: usize,
 }
 
-/// An open `:record`.
+/// An open `:record`: lines go to a temporary file next to the
+/// destination, renamed into place by `:record stop` (or when the session
+/// ends), so an existing file is never truncated or left half-written.
 struct Recording {
     path: String,
-    file: File,
+    /// The destination as `fsio::identity` names it.
+    dest: PathBuf,
+    file: Option<super::fsio::Staged>,
     lines: usize,
+}
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        // The session ended without ':record stop': keep what was typed.
+        if let Some(f) = self.file.take() {
+            let _ = f.commit();
+        }
+    }
 }
 
 /// The REPL's state.
@@ -146,6 +157,9 @@ pub struct Session {
     /// script are relative to the script).
     dirs: Vec<PathBuf>,
     depth: usize,
+    /// The scripts being run (`:load`, `adtrace run`), as
+    /// `fsio::identity` names them: no command writes over one.
+    reading: Vec<PathBuf>,
 }
 
 fn error_at(input: &str, origin: &Origin, d: Diagnostic) -> Output {
@@ -192,16 +206,19 @@ impl Session {
         if let Some(r) = &mut self.recording {
             let mut line = text.to_string();
             line.push('\n');
-            if let Err(e) = r
-                .file
-                .write_all(line.as_bytes())
-                .and_then(|()| r.file.flush())
-            {
+            let written = match &mut r.file {
+                Some(f) => f.append(line.as_bytes()),
+                None => Ok(()),
+            };
+            if let Err(e) = written {
                 out.push(Output::Error(format!(
-                    "error: cannot write to '{}': {e}; recording stopped\n",
+                    "error: cannot write to '{}': {e}; recording stopped, the file is as it was\n",
                     r.path
                 )));
-                self.recording = None;
+                // Dropped without a commit: the destination is untouched.
+                if let Some(mut r) = self.recording.take() {
+                    drop(r.file.take());
+                }
             } else {
                 r.lines += 1;
             }
@@ -233,6 +250,12 @@ impl Session {
     /// Resolve relative paths against `dir` (the script being run).
     pub fn push_dir(&mut self, dir: PathBuf) {
         self.dirs.push(dir);
+    }
+
+    /// The script being run (`adtrace run FILE`): commands may not write
+    /// over it.
+    pub fn reading(&mut self, file: &Path) {
+        self.reading.push(super::fsio::identity(file));
     }
 
     /// Whether a recording is open.
@@ -268,10 +291,14 @@ impl Session {
             Command::Example(name, span) => self.example(name, *span, text, origin),
             Command::Load(path, span) => self.load(path, *span, text, origin),
             Command::Record(None) => self.stop_recording(whole(), text, origin),
-            Command::Record(Some((path, span))) => self.start_recording(path, *span, text, origin),
-            Command::Save(path, span) => self.save(path, *span, whole(), text, origin),
-            Command::Export(fmt, path, span) => {
-                self.export(*fmt, path, *span, whole(), text, origin)
+            Command::Record(Some((path, span, force))) => {
+                self.start_recording(path, *span, *force, text, origin)
+            }
+            Command::Save(path, span, force) => {
+                self.save(path, *span, *force, whole(), text, origin)
+            }
+            Command::Export(fmt, path, span, force) => {
+                self.export(*fmt, (path, *span, *force), whole(), text, origin)
             }
             Command::Table => match self.render(self.settings.format) {
                 Some(t) => vec![Output::Text(t)],

@@ -78,6 +78,7 @@ impl<'s> Builder<'s> {
                 i += 1;
                 continue;
             }
+            check_pest_size(spans[i])?;
             text.clear();
             offsets.clear();
             let mut j = i;
@@ -85,6 +86,9 @@ impl<'s> Builder<'s> {
                 let chunk = spans[j].text(self.src);
                 if j > i && self.fast && fast::accepts(chunk, &mut toks) {
                     break;
+                }
+                if j > i {
+                    check_pest_size(spans[j])?;
                 }
                 if j > i {
                     // The newline ends a trailing comment before the ';'.
@@ -161,6 +165,7 @@ impl<'s> Builder<'s> {
         push_blanked(&mut blanked, self.src);
         let text = blanked.as_str();
         check_parens(text, 0)?;
+        check_pest_size(Span::new(0, text.len()))?;
         let mut pairs =
             Grammar::parse(Rule::point_list, text).map_err(|e| pest_error(&e, text, 0))?;
         let list = pairs.next().into_iter().flat_map(|p| p.into_inner());
@@ -626,6 +631,32 @@ fn describe(rule: Rule) -> &'static str {
         Rule::binding => "a binding like x = 1",
         _ => "an expression",
     }
+}
+
+/// Longest statement (or point list) pest reads. pest's token queue costs
+/// about 100 bytes per source byte, so a 100 MB statement would need
+/// 10 GB; this caps it near 400 MB. Straight-line statements (the fast
+/// path) never reach pest and have no cap.
+pub const MAX_PEST_STATEMENT: usize = 4 << 20;
+
+/// A located error for a chunk too long for pest.
+fn check_pest_size(sp: Span) -> R<()> {
+    let len = sp.range().len();
+    if len <= MAX_PEST_STATEMENT {
+        return Ok(());
+    }
+    let start = sp.start as usize;
+    Err(Diagnostic::new(
+        Span::new(start, start + 1),
+        format!(
+            "statement of {:.1} MB is longer than the {} MB allowed for it",
+            len as f64 / (1 << 20) as f64,
+            MAX_PEST_STATEMENT >> 20
+        ),
+    )
+    .with_hint(
+        "split it into named statements (a = …; b = …); a straight-line statement of names, numbers, operators and function calls, with its point on a line of its own, has no limit",
+    ))
 }
 
 fn pest_error(e: &pest::error::Error<Rule>, text: &str, base: usize) -> Diagnostic {

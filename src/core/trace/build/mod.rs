@@ -739,6 +739,14 @@ impl<'a> Builder<'a> {
         before: usize,
     ) -> Result<u32, Diagnostic> {
         let tensor = self.tensors[t as usize].clone();
+        // Found by fuzzing: `[[a]]` left a vector inside the output's
+        // entries, which are rows or constants; refuse it, located.
+        if tensor.elems.iter().any(|v| matches!(v, Val::Tensor(_))) {
+            return Err(
+                Diagnostic::new(span, "an output whose entry is itself a vector")
+                    .with_hint("write the entries directly: [a] or [[a, b]]"),
+            );
+        }
         let m = tensor.elems.len();
         let n = self.nodes.len();
         let in_place = n >= m
