@@ -131,7 +131,7 @@ pub const COMMANDS: &[Spec] = &[
         name: "step",
         args: "N | forward | reverse | end | +N | -N",
         summary: "move the view to a step (replay files)",
-        detail: "Moves the stepping view: a 0-based step index, 'forward' (the first forward step), 'reverse' (the first reverse step), 'end' (the last step), or +N / -N steps from the current one. ':tui' opens at this step.",
+        detail: "Moves the stepping view: a step number as the view shows it (from 1), 'forward' (the first forward step), 'reverse' (the first reverse step), 'end' (the last step), or +N / -N steps from the current one. ':tui' opens at this step.",
     },
     Spec {
         name: "pause",
@@ -676,7 +676,7 @@ impl<'t> Args<'t> {
         let (w, span) = self.word()?;
         let bad = || {
             Diagnostic::new(span, format!("'{w}' is not a step"))
-                .with_hint("a 0-based index, forward, reverse, end, +N or -N")
+                .with_hint("a step number (from 1), forward, reverse, end, +N or -N")
         };
         let to = match w.as_str() {
             "forward" | "start" => StepTo::Forward,
@@ -688,7 +688,12 @@ impl<'t> Args<'t> {
                 } else if let Some(n) = s.strip_prefix('-') {
                     StepTo::Back(n.parse().map_err(|_| bad())?)
                 } else {
-                    StepTo::Index(s.parse().map_err(|_| bad())?)
+                    // Steps count from 1, as the view shows them.
+                    let k: usize = s.parse().map_err(|_| bad())?;
+                    StepTo::Index(k.checked_sub(1).ok_or_else(|| {
+                        Diagnostic::new(span, "steps count from 1")
+                            .with_hint("':step 1' is the first step")
+                    })?)
                 }
             }
         };
@@ -861,7 +866,7 @@ mod tests {
         assert_eq!(e.message, "unknown setting 'precison'");
         assert_eq!(
             e.hint.unwrap(),
-            "did you mean 'precision'? the settings are precision, notation, cse, theme, ascii, format, steps"
+            "did you mean 'precision'? the settings are precision, notation, cse, theme, ascii, format, steps, tui"
         );
         assert_eq!(ok(":q"), Command::Quit);
         let e = err(":exampel graph");
@@ -884,7 +889,8 @@ mod tests {
         assert!(err(":wait forever").message.contains("duration"));
         assert_eq!(ok(":step end"), Command::Step(StepTo::End));
         assert_eq!(ok(":step +2"), Command::Step(StepTo::Ahead(2)));
-        assert_eq!(ok(":step 3"), Command::Step(StepTo::Index(3)));
+        assert_eq!(ok(":step 3"), Command::Step(StepTo::Index(2)));
+        assert!(parse(":step 0").is_err());
         assert_eq!(err(":table now").message, ":table takes no arguments");
     }
 

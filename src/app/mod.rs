@@ -2,8 +2,8 @@
 //! `:load`, `adtrace run` and `adtrace play` (`session`), what an input
 //! means (`commands`), the settings and their table (`settings`),
 //! `:expect` (`expect`), replay scripts (`script`), the built-in lecture
-//! scripts (`examples`), the presenter's frames (`timeline`) and how a run
-//! ended (`status`).
+//! scripts (`examples`), the presenter's frames (`timeline`), how a run
+//! ended (`status`) and prose set to the terminal's width (`wrap`).
 //!
 //! Must not import `tui`, `repl`, `present` or `cli`, nor ratatui,
 //! crossterm, rustyline or clap; the only I/O is reading and writing the
@@ -17,5 +17,6 @@ pub mod session;
 pub(crate) mod settings;
 pub(crate) mod status;
 pub(crate) mod timeline;
+pub mod wrap;
 
 pub use status::Status;

@@ -24,7 +24,7 @@ pub struct TuiArgs {
     /// Colours: dark, light or high-contrast (NO_COLOR turns colours off).
     #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
     pub theme: ThemeArg,
-    /// Start at this step (0-based, or 'end').
+    /// Start at this step (counted from 1 as the view shows it, or 'end').
     #[arg(long, value_name = "K", value_parser = parse_step)]
     pub step: Option<StepArg>,
     /// Draw the graph as lanes (one line per row) instead of boxes.
@@ -36,8 +36,8 @@ pub struct TuiArgs {
 pub struct RenderArgs {
     #[command(flatten)]
     pub trace: TraceArgs,
-    /// The step to show (0-based, or 'end').
-    #[arg(long, value_name = "K", value_parser = parse_step, default_value = "0")]
+    /// The step to show (counted from 1 as the view shows it, or 'end').
+    #[arg(long, value_name = "K", value_parser = parse_step, default_value = "1")]
     pub step: StepArg,
     /// The terminal size to draw for.
     #[arg(long, value_name = "WxH", value_parser = parse_size, default_value = "100x30")]

@@ -31,6 +31,8 @@ use crate::tui::Model;
 use helper::ReplHelper;
 
 const PROMPT: &str = "ad> ";
+/// The prompt while a bracket is open; an empty line ends the input.
+const MORE: &str = "... ";
 
 /// Where the history lives: $XDG_DATA_HOME/adtrace/history, else
 /// ~/.local/share/adtrace/history.
@@ -101,7 +103,7 @@ fn show(outputs: Vec<Output>, mut tui: Option<(&mut Session, &mut Option<Model>)
                 s.failed = true;
                 err(&line(&e));
             }
-            Output::View(v) if v.open && tui.is_some() => {
+            Output::View(v) if v.open && !v.settings.no_tui && tui.is_some() => {
                 if let Some((session, last)) = tui.as_mut() {
                     let mut model = Model::from_view_after(&v, last.take());
                     if let Err(e) = crate::tui::run(&mut model) {
@@ -175,6 +177,8 @@ pub fn piped(input: impl BufRead, no_color: bool) -> Status {
             None => (text, false),
         };
         let (start, input) = match pending.take() {
+            // An empty line ends an open bracket, as at the prompt.
+            Some((s, acc)) if text.trim().is_empty() && !backslash => (s, acc),
             Some((s, mut acc)) => {
                 acc.push('\n');
                 acc.push_str(text);
@@ -233,18 +237,45 @@ fn interactive(no_color: bool) -> Status {
         // A missing or unreadable history is not an error: start afresh.
         let _ = rl.load_history(h);
     }
-    out(&format!(
+    let banner = format!(
         "adtrace {}: automatic differentiation, step by step. ':help' lists the commands, Ctrl-D leaves.\n\
          Type ':example graph', or a function like 'sin(x)*y at x=1, y=2'.\n",
         env!("CARGO_PKG_VERSION")
-    ));
+    );
+    out(&crate::app::wrap::wrap(&banner, width()));
     let tui = std::io::stdout().is_terminal();
     let mut session = Session::new(settings(no_color));
+    session.interactive = tui;
     // The last stepping view, so that reopening it keeps its layout.
     let mut last_view: Option<Model> = None;
+    // The lines typed so far while a bracket is open.
+    let mut pending: Option<String> = None;
     loop {
-        match rl.readline(PROMPT) {
-            Ok(input) => {
+        let prompt = if pending.is_some() { MORE } else { PROMPT };
+        // Read each time: the window may have been resized.
+        session.width = Some(width());
+        match rl.readline(prompt) {
+            Ok(line) => {
+                let input = match pending.take() {
+                    // An empty line ends the input: the error names the
+                    // bracket still open and where it opened.
+                    Some(acc) if line.trim().is_empty() => acc,
+                    Some(mut acc) => {
+                        acc.push('\n');
+                        acc.push_str(&line);
+                        acc
+                    }
+                    None => line,
+                };
+                if commands::incomplete(&input) && !input.trim().is_empty() {
+                    if pending.is_none() && !input.contains('\n') {
+                        out(
+                            "(a bracket is open: continue on the next line, or an empty line to end)\n",
+                        );
+                    }
+                    pending = Some(input);
+                    continue;
+                }
                 if !input.trim().is_empty() {
                     let _ = rl.add_history_entry(input.as_str());
                     // Saved at once, so a closed terminal window keeps it.
@@ -259,9 +290,18 @@ fn interactive(no_color: bool) -> Status {
                     break;
                 }
             }
-            // Ctrl-C cancels the line being typed.
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
+            // Ctrl-C cancels the line being typed (and any open bracket).
+            Err(ReadlineError::Interrupted) => {
+                pending = None;
+                continue;
+            }
+            Err(ReadlineError::Eof) => {
+                // Ctrl-D inside an open bracket ends the input first.
+                if let Some(input) = pending.take() {
+                    show(session.handle_line(&input), None);
+                }
+                break;
+            }
             Err(e) => {
                 err(&format!("adtrace: cannot read the line: {e}\n"));
                 break;
@@ -272,6 +312,15 @@ fn interactive(no_color: bool) -> Status {
         save_history(&mut rl, h);
     }
     Status::Ok
+}
+
+/// The terminal's width in cells, to set prose to (80 if unknown).
+fn width() -> usize {
+    crossterm::terminal::size()
+        .map(|(w, _)| usize::from(w))
+        .ok()
+        .filter(|&w| w >= 20)
+        .unwrap_or(80)
 }
 
 /// Save the history, creating its directory; failing is harmless.
