@@ -115,3 +115,68 @@ fn play_in_tmux_stops_at_pauses_and_steps_back() {
     t.keys(&["q"]);
     check_shell_is_usable(&t, "done-play");
 }
+
+/// The prompt as a student has it: an open bracket continues at `...`,
+/// an empty line ends it with the bracket named, `x²` is a power, `:set tui
+/// off` keeps to tables, and `:example graph` opens the stepping view.
+#[test]
+fn repl_in_tmux_continues_brackets_and_opens_examples() {
+    let Some(t) = Tmux::start("repl-student") else {
+        return;
+    };
+    let data = scratch("data-student");
+    t.wait("the shell prompt", 10, |s| s.contains('$'));
+    t.line(&format!(
+        "XDG_DATA_HOME={} NO_COLOR=1 {BIN}",
+        data.display()
+    ));
+    t.wait("the prompt", 15, |s| {
+        s.contains(":example graph") && at_prompt(s)
+    });
+    t.line(":set tui off");
+    t.wait("tui off", 10, |s| s.contains("tui off") && at_prompt(s));
+
+    // An open bracket: the continuation prompt, then the rest.
+    t.line("sin(x");
+    t.wait("the continuation prompt", 10, |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with("..."))
+    });
+    t.line("+ 1) at x = 0");
+    // d/dx sin(x + 1) at 0 is cos(1) = 0.5403, printed as a table.
+    let s = t.wait("the table of sin(x + 1)", 10, |s| {
+        s.contains("= 0.5403") && at_prompt(s)
+    });
+    assert!(!t.alternate_on(), "tui off keeps to tables: {s}");
+
+    // An empty line ends an input whose bracket never closes.
+    t.line("cos(x");
+    t.wait("the continuation prompt", 10, |s| s.contains("... "));
+    t.keys(&["Enter"]);
+    t.wait("the error naming the bracket", 10, |s| {
+        s.contains("unclosed '('") && s.contains("1:4") && at_prompt(s)
+    });
+
+    // x² is x^2: 3² = 9, and its derivative 2·3 = 6.
+    t.line("x² at x = 3");
+    t.wait("x² traced", 10, |s| {
+        s.contains("9.0000") && s.contains("= 6.0000") && at_prompt(s)
+    });
+
+    // With the view on, :example opens it on the example's last program.
+    t.line(":set tui on");
+    t.line(":example graph");
+    let s = t.wait("the example in the stepping view", 15, |s| {
+        s.contains("explanation") && s.contains("of 14")
+    });
+    assert!(t.alternate_on(), "{s}");
+    assert!(!s.contains("ok: "), "{s}");
+    t.keys(&["q"]);
+    t.wait("back at the prompt", 10, |s| {
+        !t.alternate_on() && s.contains("gradient: ∂f/∂x = 5.9831") && at_prompt(s)
+    });
+    t.keys(&["C-d"]);
+    check_shell_is_usable(&t, "done-student");
+}

@@ -256,6 +256,7 @@ fn interactive(no_color: bool) -> Status {
         session.width = Some(width());
         match rl.readline(prompt) {
             Ok(line) => {
+                let ended = pending.is_some() && line.trim().is_empty();
                 let input = match pending.take() {
                     // An empty line ends the input: the error names the
                     // bracket still open and where it opened.
@@ -267,8 +268,8 @@ fn interactive(no_color: bool) -> Status {
                     }
                     None => line,
                 };
-                if commands::incomplete(&input) && !input.trim().is_empty() {
-                    if pending.is_none() && !input.contains('\n') {
+                if !ended && commands::incomplete(&input) && !input.trim().is_empty() {
+                    if !input.contains('\n') {
                         out(
                             "(a bracket is open: continue on the next line, or an empty line to end)\n",
                         );
