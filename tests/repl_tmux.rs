@@ -180,3 +180,43 @@ fn repl_in_tmux_continues_brackets_and_opens_examples() {
     t.keys(&["C-d"]);
     check_shell_is_usable(&t, "done-student");
 }
+
+/// `:quiz` at a terminal: a wrong answer gets a hint and the question
+/// again; the score at the end.
+#[test]
+fn quiz_in_tmux_hints_and_scores() {
+    let Some(t) = Tmux::start("repl-quiz") else {
+        return;
+    };
+    let data = scratch("data-quiz");
+    t.wait("the shell prompt", 10, |s| s.contains('$'));
+    t.line(&format!(
+        "XDG_DATA_HOME={} NO_COLOR=1 {BIN}",
+        data.display()
+    ));
+    t.wait("the prompt", 15, |s| {
+        s.contains(":example graph") && at_prompt(s)
+    });
+    t.line(":set tui off");
+    t.line("sin(x) at x = 1");
+    t.wait("the table", 10, |s| s.contains("= 0.5403") && at_prompt(s));
+    t.line(":quiz");
+    t.wait("the first question", 10, |s| s.contains("value x1 = ?"));
+    t.line("0.8415");
+    t.wait("the second question", 10, |s| {
+        s.contains("derivative d1 = ?")
+    });
+    // d/dx sin(x) is cos(x), not 1: the general rule comes first.
+    t.line("1");
+    t.wait("the first hint", 10, |s| {
+        s.contains("hint 1 of 3: d/dw sin(g(w)) = cos(g(w))·g′(w)")
+    });
+    t.line("0.5403");
+    t.wait("the adjoint question", 10, |s| s.contains("adjoint x̄0 = ?"));
+    t.line("0.5403");
+    t.wait("the score", 10, |s| {
+        s.contains("score: 3/3") && at_prompt(s)
+    });
+    t.keys(&["C-d"]);
+    check_shell_is_usable(&t, "done-quiz");
+}

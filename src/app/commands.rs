@@ -98,6 +98,12 @@ pub const COMMANDS: &[Spec] = &[
         detail: "Opens the stepping view on the current program (press ? there for its keys, q to come back). Starts at the step set by ':step'.",
     },
     Spec {
+        name: "quiz",
+        args: "",
+        summary: "predict each value, derivative and adjoint before it is shown",
+        detail: "Predict mode: before each cell is revealed (value and derivative forward, adjoint in reverse) type your prediction. It is checked at the shown precision; a wrong answer gets a hint (the general rule, the rule with names, the rule with numbers), then the answer. A score at the end; Ctrl-C or an empty answer stops.",
+    },
+    Spec {
         name: "load",
         args: "FILE",
         summary: "run a replay file (.adt)",
@@ -257,6 +263,8 @@ pub enum Command {
     Fd(u32),
     Symbolic,
     Tui,
+    /// `:quiz`: predict mode on the current program.
+    Quiz,
     /// `:set NAME VALUE`: a setting of `settings::SETTINGS` and a value
     /// it takes.
     Set(&'static str, String),
@@ -373,6 +381,7 @@ pub fn parse(text: &str) -> Result<Command, Diagnostic> {
             },
         },
         "tui" => none(Command::Tui),
+        "quiz" => none(Command::Quiz),
         "load" => {
             let (p, s) = a.path()?;
             Ok(Command::Load(p, s))

@@ -3,7 +3,7 @@
 //! means (`commands`), the settings and their table (`settings`),
 //! `:expect` (`expect`), replay scripts (`script`), the built-in lecture
 //! scripts (`examples`), the presenter's frames (`timeline`), how a run
-//! ended (`status`) and prose set to the terminal's width (`wrap`).
+//! ended (`status`), predict mode (`quiz`) and prose set to the terminal's width (`wrap`).
 //!
 //! Must not import `tui`, `repl`, `present` or `cli`, nor ratatui,
 //! crossterm, rustyline or clap; the only I/O is reading and writing the
@@ -12,6 +12,7 @@
 pub mod commands;
 pub(crate) mod examples;
 pub(crate) mod expect;
+pub mod quiz;
 pub(crate) mod script;
 pub mod session;
 pub(crate) mod settings;

@@ -152,7 +152,8 @@ pub fn piped(input: impl BufRead, no_color: bool) -> Status {
     let mut any_failed = false;
     let mut pending: Option<(usize, String)> = None;
     let mut number = 0usize;
-    for raw in input.split(b'\n') {
+    let mut lines = input.split(b'\n');
+    while let Some(raw) = lines.next() {
         number += 1;
         let raw = match raw {
             Ok(r) => r,
@@ -196,6 +197,22 @@ pub fn piped(input: impl BufRead, no_color: bool) -> Status {
         if s.quit {
             pending = None;
             break;
+        }
+        // `:quiz` reads its answers from the next lines, one each.
+        if let Some(mut q) = session.take_quiz() {
+            q.tries = 0;
+            crate::app::quiz::run(
+                &mut q,
+                |question| {
+                    out(&line(question));
+                    number += 1;
+                    let raw = lines.next()?.ok()?;
+                    Some(String::from_utf8_lossy(&raw).trim_end().to_string())
+                },
+                |t| out(&line(t)),
+            );
+            let (k, n) = q.score();
+            any_failed |= k < n;
         }
     }
     if let Some((start, input)) = pending {
@@ -286,6 +303,9 @@ fn interactive(no_color: bool) -> Status {
                 }
                 let outputs = session.handle_line(&input);
                 let s = show(outputs, tui.then_some((&mut session, &mut last_view)));
+                if let Some(mut q) = session.take_quiz() {
+                    quiz(&mut rl, &mut q);
+                }
                 *names.borrow_mut() = session.names();
                 if s.quit {
                     break;
@@ -313,6 +333,23 @@ fn interactive(no_color: bool) -> Status {
         save_history(&mut rl, h);
     }
     Status::Ok
+}
+
+/// `:quiz` at the prompt: each question, then the answer typed at `? `;
+/// a wrong one gets the next hint and the question again. An empty
+/// answer, Ctrl-C or Ctrl-D stops (the score so far is shown).
+fn quiz(rl: &mut Editor<ReplHelper, FileHistory>, q: &mut crate::app::quiz::Quiz) {
+    crate::app::quiz::run(
+        q,
+        |question| {
+            out(&line(question));
+            match rl.readline("? ") {
+                Ok(a) if !a.trim().is_empty() => Some(a),
+                _ => None,
+            }
+        },
+        |t| out(&line(t)),
+    );
 }
 
 /// The terminal's width in cells, to set prose to (80 if unknown).

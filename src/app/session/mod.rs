@@ -152,6 +152,8 @@ pub struct Session {
     /// A person at a terminal, where the stepping view can open: then
     /// `:example` opens it on the example instead of printing its tables.
     pub interactive: bool,
+    /// A quiz `:quiz` asked for, for the front end to run (`take_quiz`).
+    quiz: Option<Box<crate::app::quiz::Quiz>>,
 }
 
 fn error_at(input: &str, origin: &Origin, d: Diagnostic) -> Output {
@@ -169,6 +171,12 @@ impl Session {
             settings,
             ..Session::default()
         }
+    }
+
+    /// The quiz the last input asked for (`:quiz`), to be run by the
+    /// front end that reads the answers.
+    pub fn take_quiz(&mut self) -> Option<crate::app::quiz::Quiz> {
+        self.quiz.take().map(|q| *q)
     }
 
     /// Handle one input typed at the prompt.
@@ -296,6 +304,18 @@ impl Session {
                     // Asked for by name: it opens even with `:set tui off`.
                     v.settings.no_tui = false;
                     self.show(v)
+                }
+                None => err(self.nothing_traced(whole())),
+            },
+            Command::Quiz => match self.view(false) {
+                Some(v) => {
+                    let q = crate::app::quiz::Quiz::new(&v.traced, &v.eval, self.settings.style);
+                    let n = q.questions.len();
+                    self.quiz = Some(Box::new(q));
+                    vec![Output::Note(format!(
+                        "predict mode: {n} cells to predict, at {} decimals (an empty answer stops)",
+                        self.settings.style.precision
+                    ))]
                 }
                 None => err(self.nothing_traced(whole())),
             },
