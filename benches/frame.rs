@@ -104,18 +104,18 @@ fn layout(c: &mut Criterion) {
         .and_then(|p| std::fs::read_to_string(p).ok())
         .unwrap_or_else(|| local_program(560));
     let t = pipeline::trace(&src, "", false).expect("traces");
-    let specs: Vec<adtrace::tui::layout::NodeSpec> = t
+    let specs: Vec<adtrace::core::layout::NodeSpec> = t
         .trace
         .nodes
         .iter()
-        .map(|n| adtrace::tui::layout::NodeSpec {
+        .map(|n| adtrace::core::layout::NodeSpec {
             width: 14,
             height: 4,
             preds: n.row_args().map(|a| a as usize).collect(),
         })
         .collect();
     c.bench_function(&format!("layout {} rows", specs.len()), |b| {
-        b.iter(|| black_box(adtrace::tui::layout::layout(black_box(&specs)).width))
+        b.iter(|| black_box(adtrace::core::layout::layout(black_box(&specs)).width))
     });
 }
 

@@ -73,37 +73,48 @@ fn every_asset_runs_and_its_expectations_hold() {
     }
 }
 
+/// Runs of spaces as one: the rows' values, not the columns' widths.
+fn squash(s: &str) -> String {
+    s.split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[test]
 fn the_lecture_numbers_are_in_the_tables() {
     let r = run(&["assets/neural-net.adt"]);
     for row in [
-        "x1         2·x         2.0000        2.0000",
+        "x1         2·x         2.000        2.000",
         "x2         tanh(x1)    0.9640        0.1413",
-        "x3         1.2·x2      1.1568        0.1696",
+        "x3         1.2·x2      1.157        0.1696",
         "x4         x3 − 2     -0.8432        0.1696",
         "x5   L     x4²         0.7109       -0.2859",
     ] {
-        assert!(r.stdout.contains(row), "{row}\n{}", r.stdout);
+        assert!(
+            squash(&r.stdout).contains(&squash(row)),
+            "{row}\n{}",
+            r.stdout
+        );
     }
     let r = run(&["assets/graph.adt"]);
     assert!(
-        r.stdout
-            .contains("x2   b     exp(a)      2.7183        5.4366     0.8045"),
+        squash(&r.stdout).contains("x2 b exp(a) 2.718 5.437 0.8045"),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("gradient: ∂f/∂x = 5.9831"));
+    assert!(r.stdout.contains("gradient: ∂f/∂x = 5.983"));
     let r = run(&["assets/baydin.adt"]);
     assert!(
         r.stdout
-            .contains("gradient: ∂f/∂x1 = 5.5000, ∂f/∂x2 = 1.7163"),
+            .contains("gradient: ∂f/∂x1 = 5.500, ∂f/∂x2 = 1.716"),
         "{}",
         r.stdout
     );
     let r = run(&["assets/regression.adt"]);
     assert!(
         r.stdout
-            .contains("gradient: ∂L/∂θ[1] = 1.0000, ∂L/∂θ[2] = 2.6667"),
+            .contains("gradient: ∂L/∂θ[1] = 1.000, ∂L/∂θ[2] = 2.667"),
         "{}",
         r.stdout
     );
@@ -270,11 +281,11 @@ fn vectors_the_jacobian_and_cotangents_in_a_script() {
         "shaped.adt",
         "X = [[1, 1], [1, 2], [1, 3]]; y = [1, 3, 2]; L = (1/3)*sum((X*theta - y).^2) at theta = [0.5, 1]\n\
          :expect theta[2] = 1\n\
-         :expect grad theta[2] = 2.6667\n\
+         :expect grad theta[2] = 2.667\n\
          :wrt theta[2]\n\
-         :expect tangent = 2.6667\n\
+         :expect tangent = 2.667\n\
          :seed theta = [1, 0.5]\n\
-         :expect tangent = 2.3333\n\
+         :expect tangent = 2.333\n\
          :expect jacobian L theta[1] = 1\n\
          f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3\n\
          :jacobian forward\n\
@@ -283,7 +294,7 @@ fn vectors_the_jacobian_and_cotangents_in_a_script() {
          :expect value f[3] = 12\n\
          :cotangent f=[1, 2, 0]   # the first two outputs\n\
          :jacobian reverse\n\
-         :expect grad x = 2.1677\n\
+         :expect grad x = 2.168\n\
          :expect grad y = 4\n\
          :expect tangent f[2] = -0.4161\n\
          :cotangent off\n\
@@ -303,7 +314,7 @@ fn vectors_the_jacobian_and_cotangents_in_a_script() {
     );
     assert!(
         r.stdout
-            .contains("vector-Jacobian product, cotangent f[1] = 1, f[2] = 2: x\u{304} = 2.1677"),
+            .contains("vector-Jacobian product, cotangent f[1] = 1, f[2] = 2: x\u{304} = 2.168"),
         "{}",
         r.stdout
     );
@@ -364,7 +375,7 @@ fn a_bad_cotangent_or_jacobian_entry_is_located() {
     let r = run(&[&p]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("∂f[1]/∂x = 2 ± 0.00005, but it is 3"),
+        r.stderr.contains("∂f[1]/∂x = 2 ± 0.0005, but it is 3"),
         "{}",
         r.stderr
     );

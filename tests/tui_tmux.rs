@@ -27,7 +27,7 @@ fn tui_in_tmux_steps_to_the_end_and_leaves_cleanly() {
     assert!(t.alternate_on(), "the TUI uses the alternate screen");
     t.keys(&["End"]);
     let s = t.wait("the last step", 10, |s| s.contains("step 14 of 14"));
-    assert!(s.contains("1.0900") && s.contains("5.9831"), "{s}");
+    assert!(s.contains("1.090") && s.contains("5.983"), "{s}");
     assert!(s.contains("0.8045"), "c's adjoint: {s}");
     t.keys(&["Left"]);
     t.wait("one step back", 10, |s| s.contains("step 13 of 14"));
@@ -91,7 +91,7 @@ fn render_prints_a_frame() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.lines().count(), 30);
     assert!(
-        text.contains("step 14 of 14") && text.contains("5.9831"),
+        text.contains("step 14 of 14") && text.contains("5.983"),
         "{text}"
     );
     let out = Command::new(BIN)

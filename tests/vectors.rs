@@ -459,7 +459,7 @@ fn eval_text(args: &[&str]) -> String {
 #[test]
 fn text_writes_vectors_and_matrices_whole() {
     let fmt = |v: &[f64]| {
-        let e: Vec<String> = v.iter().map(|x| format!("{x:.4}")).collect();
+        let e: Vec<String> = v.iter().map(|&x| common::sig(x, 4)).collect();
         format!("[{}]", e.join(", "))
     };
     let w = [[1.0, 2.0], [3.0, 4.0]];
@@ -492,7 +492,7 @@ fn text_writes_vectors_and_matrices_whole() {
     );
 
     let t = eval_text(&["f(x, y) = (x*y, x + y) at x = 2, y = 3", "--output-only"]);
-    assert!(t.contains("outputs: f[1] = 6.0000, f[2] = 5.0000"), "{t}");
+    assert!(t.contains("outputs: f[1] = 6.000, f[2] = 5.000"), "{t}");
 }
 
 /// LaTeX writes the gradient with respect to a vector input as a column
@@ -502,14 +502,14 @@ fn latex_writes_shaped_values_as_matrices() {
     let r = normal_residual([0.5, 1.0]);
     let t = eval_text(&[REGRESSION, "--at", "theta = [0.5, 1]", "--format", "latex"]);
     let want = format!(
-        "\\frac{{\\partial L}}{{\\partial \\theta}} = \\begin{{bmatrix}}\n{:.4} \\\\\n{:.4}\n\\end{{bmatrix}}",
-        r[0] / 2.0,
-        r[1] / 2.0
+        "\\frac{{\\partial L}}{{\\partial \\theta}} = \\begin{{bmatrix}}\n{} \\\\\n{}\n\\end{{bmatrix}}",
+        common::sig(r[0] / 2.0, 4),
+        common::sig(r[1] / 2.0, 4)
     );
     assert!(t.contains(&want), "{want}\nnot in\n{t}");
     let t = eval_text(&["M = x*x' at x = [2, -1]", "--format", "latex"]);
     assert!(
-        t.contains("M = \\begin{bmatrix}\n4.0000 & -2.0000 \\\\\n-2.0000 & 1.0000\n\\end{bmatrix}"),
+        t.contains("M = \\begin{bmatrix}\n4.000 & -2.000 \\\\\n-2.000 & 1.000\n\\end{bmatrix}"),
         "{t}"
     );
 }

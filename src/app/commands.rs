@@ -124,8 +124,8 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "export",
         args: "FORMAT FILE",
-        summary: "write the current table as text, markdown, latex, json or dot",
-        detail: "Writes the current program's trace in FORMAT (text, markdown, latex, json, dot) to FILE, as 'adtrace eval --format FORMAT' prints it.",
+        summary: "write the current table as text, markdown, latex, json, dot or html",
+        detail: "Writes the current program's trace in FORMAT (text, markdown, latex, json, dot; html: the stepping page) to FILE, as 'adtrace eval --format FORMAT' prints it.",
     },
     Spec {
         name: "set",
@@ -161,7 +161,7 @@ pub const COMMANDS: &[Spec] = &[
         name: "expect",
         args: "NAME = NUMBER [± TOL]",
         summary: "check a number of the current table; fail if it does not hold",
-        detail: "NAME is a row's label as the table shows it (see below); 'fd forward H' / 'fd central H' (the finite difference at step H, e.g. 'fd forward 1e-8'), 'fd forward error H', 'fd best central h' and 'fd best central error' check the lab of ':fd'; 'symbolic' and 'symbolic f' the sizes ':symbolic' counts. NAME is a row's label as the table shows it (x2: its value, d2: its tangent, x̄2 or xbar2: its adjoint), a row's program name (c, theta[1], z[2], W[1,2]: its value, dc / ċ / dot(c), c̄ / cbar / bar(c)), 'value' (the output), 'tangent' (the output's derivative along the seed), 'value OUT' / 'tangent OUT' (one of several outputs), 'grad INPUT' (the input's adjoint from the reverse sweep: a gradient entry), or 'jacobian OUT INPUT' (the Jacobian entry ∂OUT/∂INPUT, by the current mode; also written ∂OUT/∂INPUT). The tolerance defaults to half a unit in the last decimal shown (0.00005 at precision 4, finer if the number has more decimals); '± 0.01' or '+- 0.01' sets it.",
+        detail: "NAME is a row's label as the table shows it (x2: its value, d2: its tangent, x̄2 or xbar2: its adjoint), a row's program name (c, theta[1], z[2], W[1,2]: its value, dc / ċ / dot(c), c̄ / cbar / bar(c)), 'value' (the output), 'tangent' (the output's derivative along the seed), 'value OUT' / 'tangent OUT' (one of several outputs), 'grad INPUT' (the input's adjoint from the reverse sweep: a gradient entry), or 'jacobian OUT INPUT' (the Jacobian entry ∂OUT/∂INPUT, by the current mode; also written ∂OUT/∂INPUT). 'fd forward H' / 'fd central H' (the finite difference at step H, e.g. 'fd forward 1e-8'), 'fd forward error H', 'fd best central h' and 'fd best central error' check the lab of ':fd'; 'symbolic' and 'symbolic f' the sizes ':symbolic' counts. The tolerance defaults to half a unit in the last digit shown (0.00005 for 0.1413 at precision 4, 0.0005 for 2, finer if the number has more decimals); '± 0.01' or '+- 0.01' sets it.",
     },
     Spec {
         name: "quit",

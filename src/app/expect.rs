@@ -291,11 +291,22 @@ fn column_of(name: &str, trace: &Trace, row: usize, both: &Both) -> Option<Colum
     }
 }
 
-/// The tolerance: given, or half a unit in the last decimal shown (the
-/// precision, or the number's own decimals if it has more).
+/// The tolerance: given, or half a unit in the last digit shown — the
+/// expected number at `precision` significant digits, or its own written
+/// decimals if they are finer. Zero has no magnitude: `precision` decimals.
 pub fn tolerance(e: &Expect, precision: usize) -> f64 {
-    e.tolerance
-        .unwrap_or_else(|| 0.5 * 10f64.powi(-(e.decimals.max(precision).min(17) as i32)))
+    e.tolerance.unwrap_or_else(|| {
+        let typed = -(e.decimals.min(17) as i32);
+        let shown = if e.value == 0.0 || !e.value.is_finite() {
+            -(precision.min(17) as i32)
+        } else {
+            let a = e.value.abs();
+            let last = a.log10().floor() as i32 - (precision.clamp(1, 17) as i32 - 1);
+            // Below 10⁶ every integer digit is shown (notation::num).
+            if a < 1e6 { last.min(0) } else { last }
+        };
+        0.5 * 10f64.powi(typed.min(shown))
+    })
 }
 
 /// Whether `got` matches the expectation. Non-finite numbers must match
@@ -428,6 +439,14 @@ mod tests {
         assert_eq!(tolerance(&e(1, None), 4), 0.00005);
         assert_eq!(tolerance(&e(6, None), 4), 0.0000005);
         assert_eq!(tolerance(&e(4, Some(0.1)), 4), 0.1);
+        // Significant digits: 0.54 at 4 digits is 0.5400, 11.65 is 11.65.
+        let v = |value, decimals| Expect {
+            value,
+            ..e(decimals, None)
+        };
+        assert_eq!(tolerance(&v(0.54, 2), 4), 0.5e-4);
+        assert_eq!(tolerance(&v(11.65, 2), 4), 0.5e-2);
+        assert_eq!(tolerance(&v(-250.0, 0), 2), 0.5);
         assert!(holds(0.1413, 0.14134, 0.00005));
         assert!(!holds(0.1413, 0.14136, 0.00005));
         assert!(holds(f64::NAN, f64::NAN, 0.0));

@@ -78,9 +78,9 @@ pub const SETTINGS: &[Setting] = &[
         name: "precision",
         values: &["2", "4", "6"],
         what: "a precision",
-        hint: "a number of decimals from 0 to 17",
+        hint: "a number of significant digits from 1 to 17",
         parse: |v, s| match v.parse::<usize>() {
-            Ok(p) if p <= 17 => {
+            Ok(p) if (1..=17).contains(&p) => {
                 s.style.precision = p;
                 true
             }

@@ -50,8 +50,8 @@ pub struct TraceArgs {
     /// Print only ASCII (no Unicode symbols).
     #[arg(long)]
     pub ascii: bool,
-    /// Decimals shown.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(0..=17))]
+    /// Significant digits shown (scientific notation below 1e-3 and from 1e6).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=17))]
     pub precision: u8,
     /// The program: its text, '-' for stdin, or @FILE.
     #[arg(value_name = "PROGRAM", allow_hyphen_values = false)]
@@ -92,6 +92,8 @@ pub enum FormatArg {
     Python,
     /// The tape (Wengert list) reverse mode records, with its memory.
     Tape,
+    /// A self-contained HTML page stepping through both sweeps (graph, table, explanation).
+    Html,
 }
 
 impl From<FormatArg> for Format {
@@ -105,6 +107,7 @@ impl From<FormatArg> for Format {
             FormatArg::Advar => Format::Advar,
             FormatArg::Python => Format::Python,
             FormatArg::Tape => Format::Tape,
+            FormatArg::Html => Format::Html,
         }
     }
 }

@@ -12,6 +12,7 @@ pub(crate) mod format;
 pub(crate) mod intern;
 pub mod jacobian;
 pub mod layers;
+pub mod layout;
 pub mod notation;
 pub(crate) mod ops;
 pub mod pipeline;

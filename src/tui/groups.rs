@@ -12,10 +12,10 @@
 
 use std::rc::Rc;
 
+use crate::core::layout::{self, Layout, NodeSpec};
 use crate::core::notation::{accent, fixed};
 use crate::core::sweep::Sweep;
 use crate::core::trace::{Group, GroupKind, RowGroup, Trace, shape_text};
-use crate::tui::layout::{self, Layout, NodeSpec};
 use crate::tui::model::{BOX_HEIGHT, MAX_TEXT, Model, cut_words, whole_words, width};
 
 /// What a line of the table shows.
@@ -263,7 +263,7 @@ pub fn fold_values(
 }
 
 /// A folded box's second line in the reverse sweep: the entries'
-/// adjoints, `z̄ = (-1.0020, 1.8607)` (`bar(z) = …` in ASCII).
+/// adjoints, `z̄ = (-1.002, 1.861)` (`bar(z) = …` in ASCII).
 pub fn fold_adjoints(
     trace: &Trace,
     s: &Sweep,
@@ -627,14 +627,14 @@ mod tests {
         );
         assert_eq!(
             fold_adjoints(m.trace(), m.sweep(), first..=last, 4, 28, false),
-            "z\u{304} = (-1.0020, 1.8607)"
+            "z\u{304} = (-1.002, 1.861)"
         );
         let l = m.trace().len() - 1;
         let lg = m.trace().row_group[l].group as usize;
         assert_eq!(fold_title(&m.trace().groups[lg]), "L  scalar");
         assert_eq!(
             fold_values(m.trace(), m.sweep(), l - 4..=l, 4, 28, false),
-            "1.1165"
+            "1.117"
         );
     }
 }

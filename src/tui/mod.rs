@@ -14,7 +14,6 @@
 
 pub(crate) mod groups;
 pub(crate) mod keymap;
-pub mod layout;
 pub(crate) mod model;
 pub(crate) mod run;
 pub(crate) mod sweeps;

@@ -17,14 +17,14 @@ use ratatui::text::Span;
 use crate::app::session::View;
 use crate::app::settings::{Settings, Theme};
 use crate::core::explain::Explainer;
-use crate::core::notation::{Names, Notation, Style, fixed};
+use crate::core::layout::{self, Layout, NodeSpec};
+use crate::core::notation::{Names, Notation, Style, fixed_width};
 use crate::core::pipeline::{Evaluation, Traced};
 use crate::core::schedule::{Phase, Schedule, Step};
 use crate::core::sweep::{self, Directions, Plan, Sweep, Warning};
 use crate::core::trace::{Consumers, Trace};
 use crate::tui::groups::{Folded, TableLines};
 use crate::tui::keymap::When;
-use crate::tui::layout::{self, Layout, NodeSpec};
 use crate::tui::sweeps::{JacobianView, SweepNumbers};
 
 /// Above this many rows the graph pane shows lanes instead of the DAG: a
@@ -723,10 +723,18 @@ impl Model {
         w.label = width("row");
         w.name = width("name");
         w.op = width("operation");
-        for i in 0..trace.len() {
-            w.label = w.label.max(width(&n.label(i)));
-            w.name = w.name.max(trace.nodes[i].name.as_deref().map_or(0, width));
-            w.op = w.op.max(width(&op_text(&ex, trace, i)));
+        // Names are cheap to measure; labels and operations are rendered,
+        // so a huge trace measures its first and last rows only (labels
+        // widen with the index; an operation wider than the column is cut
+        // with … anyway) and the first frame does not render a million.
+        let n_rows = trace.len();
+        let sampled = |i: usize| i < WIDTH_SAMPLE || i + WIDTH_SAMPLE >= n_rows;
+        for (i, node) in trace.nodes.iter().enumerate() {
+            w.name = w.name.max(node.name.as_deref().map_or(0, width));
+            if sampled(i) {
+                w.label = w.label.max(width(&n.label(i)));
+                w.op = w.op.max(width(&op_text(&ex, trace, i)));
+            }
         }
         w.label = w.label.min(MAX_TEXT);
         w.name = w.name.min(12);
@@ -740,6 +748,10 @@ impl Model {
     }
 }
 
+/// Rows at each end of a trace whose labels and operations set the
+/// table's widths.
+const WIDTH_SAMPLE: usize = 50_000;
+
 /// Above this many rows × sweeps the widths are those of the first sweeps
 /// only (numbers of other sweeps wider than them are cut with …).
 const WIDTH_BUDGET: usize = 4_000_000;
@@ -752,7 +764,7 @@ fn number_widths(trace: &Trace, sweep: &Sweep, seed: &[f64], style: Style) -> Wi
     let widest = |v: &[f64]| {
         v.iter()
             .take(trace.len())
-            .map(|&x| fixed(x, p).len())
+            .map(|&x| fixed_width(x, p))
             .max()
             .unwrap_or(0)
     };

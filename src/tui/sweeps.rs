@@ -13,7 +13,7 @@
 //! `schedule`.
 
 use crate::core::jacobian::{self, Jacobian};
-use crate::core::notation::fixed;
+use crate::core::notation::fixed_width;
 use crate::core::schedule::{Phase, Step};
 use crate::core::sweep::{self, Directions, Mode, Plan, Sweep};
 use crate::core::trace::Trace;
@@ -115,7 +115,7 @@ impl JacobianView {
         let entry_width = matrix.as_ref().map_or(0, |j| {
             j.entries
                 .iter()
-                .map(|&x| fixed(x, precision).len())
+                .map(|&x| fixed_width(x, precision))
                 .max()
                 .unwrap_or(0)
         });

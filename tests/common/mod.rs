@@ -65,3 +65,40 @@ pub fn model_with(src: &str, opts: TuiOptions) -> Model {
 pub fn model(src: &str) -> Model {
     model_with(src, TuiOptions::default())
 }
+
+/// A number as the tables print it, written independently of the library:
+/// `p` significant digits, trailing zeros kept, every integer digit below
+/// 10⁶, scientific notation (`2.700e-10`) outside [10⁻³, 10⁶).
+pub fn sig(x: f64, p: usize) -> String {
+    let a = x.abs();
+    if a == 0.0 {
+        return format!("{:.*}", p - 1, 0.0);
+    }
+    if (1e-3..1e6).contains(&a) {
+        let d = (p as i32 - 1 - a.log10().floor() as i32).max(0) as usize;
+        return format!("{x:.d$}");
+    }
+    let s = format!("{:.*e}", p - 1, x);
+    let (m, e) = s.split_once('e').unwrap();
+    let e: i32 = e.parse().unwrap();
+    format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+}
+
+/// As `sig`, with trailing zeros trimmed (the rule texts' numbers).
+pub fn sig_trim(x: f64, p: usize) -> String {
+    let s = sig(x, p);
+    if s.contains('e') || !s.contains('.') {
+        return s;
+    }
+    let t = s.trim_end_matches('0').trim_end_matches('.');
+    if t == "-0" { "0".into() } else { t.into() }
+}
+
+/// Whether a printed number agrees with `x` to its 4 significant digits.
+pub fn shows(cell: &str, x: f64) -> bool {
+    match cell.parse::<f64>() {
+        Ok(a) if x == 0.0 => a == 0.0,
+        Ok(a) => (a - x).abs() <= 0.51 * 10f64.powi(x.abs().log10().floor() as i32 - 3),
+        Err(_) => false,
+    }
+}

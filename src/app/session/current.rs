@@ -411,7 +411,7 @@ impl Session {
                 e.value_span,
                 format!(
                     "expectation failed: {name} = {expected} ± {}, but it is {}",
-                    crate::core::notation::num(tol, 12),
+                    tol,
                     shown(got)
                 ),
             );

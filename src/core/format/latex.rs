@@ -14,7 +14,9 @@ use std::fmt::Write as _;
 
 use super::{Ctx, Options};
 use crate::core::explain::Rules;
-use crate::core::notation::{Names, Target, fixed, latex_name, latex_name_or, latex_words};
+use crate::core::notation::{
+    Names, Target, fixed, latex_name, latex_name_or, latex_number, latex_words,
+};
 use crate::core::ops::math::{Math, Piece, Sym, Text};
 use crate::core::schedule::{Phase, Segment};
 use crate::core::sweep::{Directions, Mode, Sweep};
@@ -622,22 +624,12 @@ fn sweep_title(c: &Ctx, seg: &Segment) -> String {
 
 /// A number inside math mode, at the table's precision.
 pub(super) fn math_num(x: f64, p: usize) -> String {
-    match fixed(x, p).as_str() {
-        "inf" => "\\infty".into(),
-        "-inf" => "-\\infty".into(),
-        "NaN" => "\\mathrm{NaN}".into(),
-        s => s.to_string(),
-    }
+    latex_number(&fixed(x, p))
 }
 
 /// A number inside math mode, trimmed (a seed or a cotangent: `1`, `0.5`).
 fn math_num_trim(x: f64, n: &Names) -> String {
-    match n.num(x).as_str() {
-        "inf" => "\\infty".into(),
-        "-inf" => "-\\infty".into(),
-        "NaN" => "\\mathrm{NaN}".into(),
-        s => s.to_string(),
-    }
+    latex_number(&n.num(x))
 }
 
 /// A table cell: the number in math.

@@ -1,6 +1,7 @@
 //! Headless views of a traced program: the lecture's table as text,
-//! Markdown and LaTeX, the whole trace as JSON (a public interface), and the
-//! graph as Graphviz DOT.
+//! Markdown and LaTeX, the whole trace as JSON (a public interface), the
+//! graph as Graphviz DOT, and a self-contained HTML page that steps through
+//! both sweeps.
 //!
 //! Each format is a function of (trace, sweep, style); numbers come from the
 //! sweep, rule texts from `steps`/`ops`. Must not compute derivatives and
@@ -9,6 +10,7 @@
 mod advar;
 mod dot;
 mod fd;
+mod html;
 mod json;
 mod latex;
 mod symbolic;
@@ -18,6 +20,7 @@ mod tape;
 pub use advar::{advar, advar_rows, python};
 pub use dot::dot;
 pub use fd::{fd_csv, fd_json, fd_text, gradient_csv, gradient_json, gradient_text, sci};
+pub use html::html;
 pub use json::json;
 pub use latex::latex;
 pub use symbolic::symbolic_text;
@@ -46,10 +49,12 @@ pub enum Format {
     Python,
     /// The tape reverse mode records, with its memory.
     Tape,
+    /// A self-contained stepping page (graph, table, explanation).
+    Html,
 }
 
 impl Format {
-    pub const ALL: [(&'static str, Format); 8] = [
+    pub const ALL: [(&'static str, Format); 9] = [
         ("text", Format::Text),
         ("json", Format::Json),
         ("markdown", Format::Markdown),
@@ -58,6 +63,7 @@ impl Format {
         ("advar", Format::Advar),
         ("python", Format::Python),
         ("tape", Format::Tape),
+        ("html", Format::Html),
     ];
     pub fn parse(s: &str) -> Option<Format> {
         Format::ALL.iter().find(|(n, _)| *n == s).map(|&(_, f)| f)
@@ -117,6 +123,10 @@ pub fn write(
 /// the step belongs to (a later forward sweep's tangents, a later reverse
 /// sweep's adjoints).
 pub fn render(format: Format, trace: &Trace, sweep: &Sweep, opts: Options) -> String {
+    if format == Format::Html {
+        // The page holds every sweep's steps; the step only says where it opens.
+        return html(trace, sweep, opts);
+    }
     let schedule = sweep.schedule(trace);
     let shown = opts
         .step
@@ -133,6 +143,7 @@ pub fn render(format: Format, trace: &Trace, sweep: &Sweep, opts: Options) -> St
         Format::Advar => advar(trace, sweep, opts.style),
         Format::Python => python(trace, sweep),
         Format::Tape => tape(trace, sweep, opts.style),
+        Format::Html => html(trace, sweep, opts),
     }
 }
 

@@ -54,7 +54,7 @@ fn rows(c: &Ctx) -> Vec<Row> {
 
 /// The summary lines under a table: output, directional derivative,
 /// gradient, warnings — or, part way through, where the steps are.
-fn summary(c: &Ctx, matrix: bool) -> Vec<String> {
+pub(super) fn summary(c: &Ctx, matrix: bool) -> Vec<String> {
     if let Some(pos) = c.position() {
         return vec![pos];
     }

@@ -288,31 +288,144 @@ pub fn accent(name: &str, mark: char) -> String {
     out
 }
 
-/// A number with `precision` decimals and trailing zeros trimmed.
+/// A number with `precision` significant digits, trailing zeros trimmed
+/// (`0.8415`, `2.718`, `1`), in scientific notation outside [10⁻³, 10⁶)
+/// (`2.7e-10`, `1.0e-05`): fixed decimals would print a tiny derivative as
+/// `0` and `1e300` as 301 digits.
 pub fn num(x: f64, precision: usize) -> String {
     if !x.is_finite() {
         return nonfinite(x).to_string();
     }
-    let s = decimals(x, precision);
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
+    let s = significant(x, precision);
+    let trimmed = match s.split_once('e') {
+        Some((m, e)) => {
+            // Keep one decimal in a mantissa (`1.0e-05`): the `e` then reads
+            // as an exponent, not as Euler's number times something.
+            let m = if m.contains('.') {
+                let t = m.trim_end_matches('0');
+                if t.ends_with('.') {
+                    format!("{t}0")
+                } else {
+                    t.to_string()
+                }
+            } else {
+                format!("{m}.0")
+            };
+            format!("{m}e{e}")
+        }
+        None if s.contains('.') => s.trim_end_matches('0').trim_end_matches('.').to_string(),
+        None => s,
     };
-    if s == "-0" { "0".to_string() } else { s }
+    if trimmed == "-0" {
+        "0".to_string()
+    } else {
+        trimmed
+    }
 }
 
-/// A number with exactly `precision` decimals, for aligned table columns.
+/// A printed number as LaTeX math: non-finite numbers as words, not
+/// products of italic letters; `2.7e-10` as `2.7 \times 10^{-10}`.
+pub fn latex_number(s: &str) -> String {
+    match s {
+        "NaN" => r"\mathrm{NaN}".into(),
+        "inf" => r"\infty".into(),
+        "-inf" => r"-\infty".into(),
+        _ => match s.split_once('e') {
+            Some((m, e)) => {
+                let e = e.trim_start_matches('+');
+                let (neg, digits) = e.strip_prefix('-').map_or(("", e), |d| ("-", d));
+                let digits = digits.trim_start_matches('0');
+                format!(r"{m} \times 10^{{{neg}{digits}}}")
+            }
+            None => s.to_string(),
+        },
+    }
+}
+
+/// A number with exactly `precision` significant digits (trailing zeros
+/// kept), for table columns: `1.000`, `0.8415`, `2.700e-10`.
 pub fn fixed(x: f64, precision: usize) -> String {
     if !x.is_finite() {
         return nonfinite(x).to_string();
     }
-    let s = decimals(x, precision);
+    let s = significant(x, precision);
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
         s[1..].to_string()
     } else {
         s
     }
+}
+
+/// `fixed(x, precision).len()` without formatting: table widths over a
+/// million-row trace are worked out from the magnitudes alone.
+pub fn fixed_width(x: f64, precision: usize) -> usize {
+    if !x.is_finite() {
+        return nonfinite(x).len();
+    }
+    let p = precision.clamp(1, 17);
+    let a = x.abs();
+    if a == 0.0 {
+        return if p == 1 { 1 } else { p + 1 };
+    }
+    let sign = usize::from(x.is_sign_negative());
+    let mut mag = a.log10().floor() as i32;
+    // log10 can be off by one next to a power of ten; rounding to p
+    // digits can carry into the next one (9.9996 → 10.000).
+    if 10f64.powi(mag) > a {
+        mag -= 1;
+    } else if 10f64.powi(mag + 1) <= a {
+        mag += 1;
+    }
+    if (1e-3..1e6).contains(&a) {
+        let d = (p as i32 - 1 - mag).max(0);
+        let scaled = a * 10f64.powi(d);
+        let rounded = scaled.round();
+        let int_digits = if rounded >= 10f64.powi(mag + d + 1) {
+            mag + 1
+        } else {
+            mag
+        };
+        let int_len = if int_digits < 0 {
+            1
+        } else {
+            int_digits as usize + 1
+        };
+        let frac = if d > 0 { d as usize + 1 } else { 0 };
+        // A negative number that rounds to zero prints without its sign.
+        let sign = if rounded == 0.0 { 0 } else { sign };
+        return sign + int_len + frac;
+    }
+    let carry = (a / 10f64.powi(mag) * 10f64.powi(p as i32 - 1)).round() >= 10f64.powi(p as i32);
+    let e = (mag + i32::from(carry)).unsigned_abs();
+    let mantissa = if p > 1 { p + 1 } else { 1 };
+    sign + mantissa + 2 + if e >= 100 { 3 } else { 2 }
+}
+
+/// `p` significant digits (at least 1, at most 17): decimals in
+/// [10⁻³, 10⁶) — every integer digit shown, so no false zeros —, otherwise
+/// a mantissa and a signed two-digit exponent, as C's `%e`.
+fn significant(x: f64, p: usize) -> String {
+    let p = p.clamp(1, 17);
+    let a = x.abs();
+    if a == 0.0 {
+        return if p == 1 {
+            "0".into()
+        } else {
+            format!("0.{}", "0".repeat(p - 1))
+        };
+    }
+    if (1e-3..1e6).contains(&a) {
+        let mag = a.log10().floor() as i64;
+        let d = (p as i64 - 1 - mag).max(0) as usize;
+        return decimals(x, d);
+    }
+    let s = format!("{:.*e}", p - 1, x);
+    let (m, e) = s.split_once('e').expect("LowerExp writes an exponent");
+    let e: i32 = e.parse().expect("LowerExp writes an integer exponent");
+    // Rounding can carry into a new power of ten (9.9996e5 → 1.000e6)
+    // and land back inside the decimal range; that is still exact text.
+    let sign = if e < 0 { '-' } else { '+' };
+    format!("{m}e{sign}{:02}", e.abs())
 }
 
 /// `format!("{x:.p$}")` for a finite x, the same text, without the
@@ -488,10 +601,22 @@ mod tests {
     fn numbers() {
         assert_eq!(num(2.0, 4), "2");
         assert_eq!(num(0.141_300_1, 4), "0.1413");
-        assert_eq!(num(-0.000_01, 4), "0");
+        assert_eq!(num(std::f64::consts::E, 4), "2.718");
+        assert_eq!(num(10.873_1, 4), "10.87");
+        assert_eq!(num(123_456.7, 4), "123457");
+        // Small and large magnitudes switch to scientific notation rather
+        // than printing 0 or 301 digits.
+        assert_eq!(num(-0.000_01, 4), "-1.0e-05");
+        assert_eq!(num(2.7e-10, 4), "2.7e-10");
+        assert_eq!(num(1e300, 4), "1.0e+300");
+        assert_eq!(num(0.001_234_5, 3), "0.00123");
         assert_eq!(num(f64::NAN, 4), "NaN");
-        assert_eq!(fixed(-0.000_01, 4), "0.0000");
+        assert_eq!(num(0.0, 4), "0");
+        assert_eq!(fixed(1.0, 4), "1.000");
+        assert_eq!(fixed(0.0, 4), "0.000");
+        assert_eq!(fixed(-0.000_01, 4), "-1.000e-05");
         assert_eq!(fixed(-0.843_2, 2), "-0.84");
+        assert_eq!(fixed(2.7e-10, 2), "2.7e-10");
         assert_eq!(fixed(f64::NEG_INFINITY, 2), "-inf");
     }
 
@@ -503,5 +628,45 @@ mod tests {
             "d/dw tanh(g(w)) = (1 - tanh^2(g(w)))*g'(w); c_bar = dd/dc; v-1"
         );
         assert!(s.is_ascii());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn widths_match_the_formatting(
+            m in -1.0f64..1.0,
+            e in -320i32..310,
+            p in 1usize..=17,
+        ) {
+            let x = m * 10f64.powi(e);
+            proptest::prop_assert_eq!(fixed_width(x, p), fixed(x, p).len(), "{} at {}", x, p);
+        }
+    }
+
+    #[test]
+    fn widths_at_the_edges() {
+        for x in [
+            0.0,
+            -0.0,
+            9.9996,
+            9.99996e5,
+            999_999.9,
+            1e6,
+            1e-3,
+            0.000_999_96,
+            -0.000_000_1,
+            1e100,
+            9.99999e99,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            -1.0,
+            0.5,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            for p in 1..=17 {
+                assert_eq!(fixed_width(x, p), fixed(x, p).len(), "{x} at {p}");
+            }
+        }
     }
 }

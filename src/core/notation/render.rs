@@ -44,9 +44,26 @@ enum At {
 
 pub fn text(t: &Text, names: &Names, target: Target) -> String {
     let mut out = String::new();
-    for p in &t.0 {
+    let p = names.style.precision;
+    // `… = numbers = result`: the numbers get digits enough that their
+    // written arithmetic gives the written result (`0.26 + 0.55 = 0.8`
+    // would not); the result keeps the display precision.
+    let mut digits = vec![p; t.0.len()];
+    for (d, w) in digits.iter_mut().zip(t.0.windows(3)) {
+        if let [Piece::Math(m), Piece::Equals, Piece::Math(Math::Num(r))] = w
+            && !matches!(m, Math::Num(_) | Math::Lit(_))
+        {
+            *d = checking_digits(m, *r, p);
+        }
+    }
+    for (p, &precision) in t.0.iter().zip(&digits) {
         match p {
-            Piece::Math(m) => out.push_str(&math(m, names, target)),
+            Piece::Math(m) => R {
+                names,
+                target,
+                precision,
+            }
+            .go(m, At::Top, &mut out),
             Piece::Equals => out.push_str(" = "),
             Piece::Words(w) => match target {
                 Target::Unicode => out.push_str(w),
@@ -64,13 +81,42 @@ pub fn text(t: &Text, names: &Names, target: Target) -> String {
 
 pub fn math(m: &Math, names: &Names, target: Target) -> String {
     let mut out = String::new();
-    R { names, target }.go(m, At::Top, &mut out);
+    R {
+        names,
+        target,
+        precision: names.style.precision,
+    }
+    .go(m, At::Top, &mut out);
     out
+}
+
+/// The fewest significant digits, from `p` up to 17, at which `m`'s
+/// arithmetic on its numbers as printed gives `result` as printed at `p`;
+/// `p` when none does. Cancellation needs many (`sin(1 + 1e-8) − sin(1)`
+/// is written `0.84147099 − 0.84147098`): that is the lesson, not noise.
+fn checking_digits(m: &Math, result: f64, p: usize) -> usize {
+    if !result.is_finite() {
+        return p;
+    }
+    let unknown = |_| f64::NAN;
+    (p..=17.max(p))
+        .find(|&q| {
+            let shown = |x: f64| round_significant(x, q);
+            num(m.eval_with(&unknown, &shown), p) == num(result, p)
+        })
+        .unwrap_or(p)
+}
+
+/// `x` to `q` significant digits, as the number printed at `q` reads.
+fn round_significant(x: f64, q: usize) -> f64 {
+    num(x, q).parse().unwrap_or(x)
 }
 
 struct R<'a, 'n> {
     names: &'a Names<'n>,
     target: Target,
+    /// Significant digits of computed numbers.
+    precision: usize,
 }
 
 impl R<'_, '_> {
@@ -106,19 +152,13 @@ impl R<'_, '_> {
     fn number(&self, m: &Math) -> String {
         let s = match m {
             Math::Lit(x) => literal(*x, self.names.style.precision),
-            Math::Num(x) => self.names.num(*x),
+            Math::Num(x) => num(*x, self.precision),
             _ => String::new(),
         };
         if !self.latex() {
             return s;
         }
-        // Non-finite numbers are words, not products of italic letters.
-        match s.as_str() {
-            "NaN" => r"\mathrm{NaN}".into(),
-            "inf" => r"\infty".into(),
-            "-inf" => r"-\infty".into(),
-            _ => s,
-        }
+        super::latex_number(&s)
     }
 
     fn go(&self, m: &Math, at: At, out: &mut String) {
@@ -332,12 +372,35 @@ fn func_name(op: Op, t: Target) -> &'static str {
 /// form), unless that is long (2π folded into 6.283185307179586), then at
 /// the display precision.
 pub fn literal(x: f64, precision: usize) -> String {
-    let exact = format!("{x}");
-    if exact.len() <= 10 || !x.is_finite() {
-        if x == 0.0 { "0".into() } else { exact }
-    } else {
-        num(x, precision)
+    if x == 0.0 {
+        return "0".into();
     }
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    // As typed where that is short: the shortest text that reads back as x,
+    // in scientific notation outside [10⁻³, 10⁶) as every number we print.
+    let a = x.abs();
+    if (1e-3..1e6).contains(&a) || (a.fract() == 0.0 && a < 1e15) {
+        let exact = format!("{x}");
+        if exact.len() <= 10 {
+            return exact;
+        }
+    } else {
+        let exact = format!("{x:e}");
+        if let Some((m, e)) = exact.split_once('e')
+            && m.len() <= 10
+        {
+            let m = if m.contains('.') {
+                m.to_string()
+            } else {
+                format!("{m}.0")
+            };
+            let (sign, e) = e.strip_prefix('-').map_or(('+', e), |e| ('-', e));
+            return format!("{m}e{sign}{e:0>2}");
+        }
+    }
+    num(x, precision)
 }
 
 fn subscript_letter(c: char) -> char {

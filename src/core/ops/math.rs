@@ -269,10 +269,17 @@ impl Math {
     /// The tree's number, with `value` giving each symbol's (NaN for a
     /// symbol it does not know, and for `d/dw` and `Σ`).
     pub fn eval(&self, value: &dyn Fn(Sym) -> f64) -> f64 {
-        let e = |m: &Math| m.eval(value);
+        self.eval_with(value, &|x| x)
+    }
+
+    /// As `eval`, with each computed number passed through `shown` first
+    /// (the value as printed, to check that written arithmetic adds up).
+    pub fn eval_with(&self, value: &dyn Fn(Sym) -> f64, shown: &dyn Fn(f64) -> f64) -> f64 {
+        let e = |m: &Math| m.eval_with(value, shown);
         match self {
             Sym(x) => value(*x),
-            Lit(x) | Num(x) => *x,
+            Lit(x) => *x,
+            Num(x) => shown(*x),
             Neg(a) => -e(a),
             Sum(v) => v.iter().map(e).sum(),
             Prod(v) => v.iter().map(e).product(),

@@ -149,6 +149,8 @@ pub struct Builder<'a> {
     opts: Options,
     /// Operation rows, numbered without the inputs (see `INPUT`).
     nodes: Vec<Node>,
+    /// By row: whether a row (shared by CSE) uses it as an operand yet.
+    used: Vec<bool>,
     cse: HashTable<u32>,
     /// By symbol id: what the name means now, and the statement defining it.
     binding: Vec<Binding>,
@@ -217,6 +219,7 @@ impl<'a> Builder<'a> {
             // Rows are at most the operations; a little slack for the
             // inputs keeps `finish` from reallocating.
             nodes: Vec::with_capacity(size / 2 + 64),
+            used: Vec::with_capacity(if opts.cse { size / 2 + 64 } else { 0 }),
             cse: HashTable::with_capacity(if opts.cse { size / 2 } else { 0 }),
             binding: Vec::new(),
             defined_at: Vec::new(),
@@ -415,12 +418,27 @@ impl<'a> Builder<'a> {
             return self.push_fresh(op, args, span);
         }
         let h = hash_row(op, args);
+        // A row that nothing uses yet cannot be an operand of an existing
+        // row, so a row taking it is new: no lookup (on a long chain
+        // `x + x + …` each lookup is a cache miss in a table of millions).
+        let fresh = args.iter().any(|a| match *a {
+            Operand::Row(r) if r & INPUT == 0 => !self.used.get(r as usize).is_some_and(|u| *u),
+            _ => false,
+        });
         let nodes = &self.nodes;
-        if let Some(&r) = self
-            .cse
-            .find(h, |&r| same_row(&nodes[r as usize], op, args))
+        if !fresh
+            && let Some(&r) = self
+                .cse
+                .find(h, |&r| same_row(&nodes[r as usize], op, args))
         {
             return r;
+        }
+        for a in args {
+            if let Operand::Row(r) = a
+                && r & INPUT == 0
+            {
+                self.used[r as usize] = true;
+            }
         }
         let r = self.push_fresh(op, args, span);
         let nodes = &self.nodes;
@@ -433,6 +451,7 @@ impl<'a> Builder<'a> {
 
     /// A row that is never shared (and the Const and Id rows of the output).
     fn push_fresh(&mut self, op: Op, args: [Operand; 2], span: Span) -> u32 {
+        self.used.push(false);
         self.nodes.push(Node {
             op,
             args,

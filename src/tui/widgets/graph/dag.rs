@@ -12,10 +12,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::{inner, offset};
+use crate::core::layout::{self, N};
 use crate::core::notation::fixed;
 use crate::core::schedule::Phase;
 use crate::tui::groups::{Unit, first_entry, fold_adjoints, fold_rows, fold_title, fold_values};
-use crate::tui::layout::{self, N};
 use crate::tui::model::{Focus, box_title};
 use crate::tui::widgets::{Ctx, put, put_char};
 

@@ -10,8 +10,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::{dag::heavy, inner, offset};
+use crate::core::layout::{self, E, N, S, W};
 use crate::core::schedule::Phase;
-use crate::tui::layout::{self, E, N, S, W};
 use crate::tui::model::{Focus, NO_USE};
 use crate::tui::widgets::{Ctx, put, put_char};
 

@@ -1,4 +1,5 @@
-//! Layered layout of a computation DAG on a grid of terminal cells.
+//! Layered layout of a computation DAG on a grid of cells (terminal cells for
+//! the TUI, scaled to pixels for the HTML page's SVG).
 //!
 //! Owns: turning a topologically ordered list of boxes (width, height, argument
 //! indices) into a cell position for every box and an orthogonal cell route for
@@ -13,7 +14,8 @@
 //! `paint` draws a layout as text.
 //!
 //! Must not: know anything about derivatives or what the nodes compute, or draw
-//! to a terminal. Labels, colours and widgets belong to the callers.
+//! to a terminal. Labels, colours and widgets belong to the callers (`tui`'s
+//! graph widget, `format::html`).
 
 mod graph;
 mod order;
