@@ -50,7 +50,7 @@ fn a_wrong_answer_gets_the_rule_then_the_answer() {
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("1·0.2593 + 1·0.5453 = ?"), "{}", r.stdout);
+    assert!(r.stdout.contains("= 1·0.2593 + 1·0.545"), "{}", r.stdout);
     assert_eq!(r.stdout.lines().last(), Some("score: 17/18"));
 }
 

@@ -10,16 +10,7 @@
 //! TUI's `p`) ask and show. Reads numbers from the `Evaluation` only.
 
 use crate::core::explain::Explainer;
-use crate::core::notation::{Names, Style, num};
-
-/// A number as the table shows it: fixed decimals.
-fn fixed(x: f64, precision: usize) -> String {
-    if x.is_finite() {
-        format!("{x:.precision$}")
-    } else {
-        num(x, precision)
-    }
-}
+use crate::core::notation::{Names, Style, fixed};
 use crate::core::pipeline::{Evaluation, Traced};
 use crate::core::schedule::Phase;
 
@@ -106,8 +97,9 @@ pub struct Quiz {
     steps: usize,
 }
 
-/// Whether `given` is `expected` at `precision` decimals: within half a
-/// unit of the last shown digit (NaN is NaN, an infinity itself).
+/// Whether `given` is `expected` as the table shows it, `precision`
+/// significant digits: the same digits, or within half a unit of the last
+/// one shown (NaN is NaN, an infinity itself).
 pub fn close(given: f64, expected: f64, precision: usize) -> bool {
     if expected.is_nan() || given.is_nan() {
         return expected.is_nan() && given.is_nan();
@@ -115,9 +107,18 @@ pub fn close(given: f64, expected: f64, precision: usize) -> bool {
     if expected.is_infinite() || given.is_infinite() {
         return given == expected;
     }
-    let half = 0.5 * 10f64.powi(-(precision.min(17) as i32));
-    // A little slack for the rounding of the displayed digits themselves.
-    (given - expected).abs() <= half * (1.0 + 1e-9) + 1e-12 * expected.abs()
+    if fixed(given, precision) == fixed(expected, precision) {
+        return true;
+    }
+    let p = precision.clamp(1, 17) as i32;
+    let mag = if expected == 0.0 {
+        0
+    } else {
+        expected.abs().log10().floor() as i32
+    };
+    let half = 0.5 * 10f64.powi(mag - p + 1);
+    // A little slack for the rounding of the shown digits themselves.
+    (given - expected).abs() <= half * (1.0 + 1e-9)
 }
 
 /// A typed number: `0.5403`, `-2`, `1e-3`, `nan`, `inf`, `−0.84` (the
@@ -482,7 +483,7 @@ mod tests {
             "{h3}"
         );
         assert_eq!(q.answer("4"), Feedback::Answer);
-        assert_eq!(q.shown(1), "d1 = 2.0000");
+        assert_eq!(q.shown(1), "d1 = 2.000");
         assert_eq!(q.score(), (1, 18));
         // Not a number is asked again, not counted.
         assert_eq!(q.answer("two"), Feedback::NotANumber);
@@ -491,12 +492,16 @@ mod tests {
 
     #[test]
     fn answers_are_checked_at_the_shown_precision() {
-        // sin(1) = 0.841470984…: 0.8415 is right at 4 decimals, 0.841 is not.
+        // sin(1) = 0.841470984…: 0.8415 is right at 4 digits, 0.841 is not.
         let s = 1f64.sin();
         assert!(close(0.8415, s, 4));
         assert!(!close(0.841, s, 4));
         assert!(close(0.84, s, 2));
         assert!(!close(-0.8415, s, 4));
+        // The graph's gradient 5.98308… shows as 5.983 (4 digits).
+        assert!(close(5.983, 5.983_083, 4));
+        assert!(!close(5.982, 5.983_083, 4));
+        assert!(close(0.0, 0.0, 4));
         assert_eq!(parse_answer("−0.8383"), Some(-0.8383));
         assert!(parse_answer("nan").is_some_and(f64::is_nan));
         assert_eq!(parse_answer("x"), None);
