@@ -10,9 +10,9 @@ const INTERNAL: u8 = 70;
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         adtrace::tui::terminal::restore();
-        eprintln!(
-            "adtrace: internal error: {info}\nThis is a bug in adtrace; please report it with the input that caused it."
-        );
+        adtrace::tui::terminal::write_err(&format!(
+            "adtrace: internal error: {info}\nThis is a bug in adtrace; please report it with the input that caused it.\n"
+        ));
     }));
     let worker = std::thread::Builder::new()
         .name("adtrace".into())

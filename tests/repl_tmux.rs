@@ -26,7 +26,7 @@ fn repl_in_tmux_completes_opens_the_tui_and_comes_back() {
     let data = scratch("data");
     t.wait("the shell prompt", 10, |s| s.contains('$'));
     t.line(&format!(
-        "XDG_DATA_HOME={} NO_COLOR=1 {BIN}",
+        "XDG_STATE_HOME={} NO_COLOR=1 {BIN}",
         data.display()
     ));
     let s = t.wait("the greeting and prompt", 15, |s| {

@@ -93,12 +93,17 @@ pub fn parse(text: &str, file: &str) -> Result<Script, Vec<String>> {
     let items = split(text);
     let errors: Vec<String> = items
         .iter()
+        // Ctrl-C at the prompt (`core::cancel`) stops the checking.
+        .take_while(|_| !crate::core::cancel::requested())
         .filter_map(|it| {
             check(&it.text)
                 .err()
                 .map(|d| render_at(&d, &it.text, file, it.line))
         })
         .collect();
+    if crate::core::cancel::requested() {
+        return Err(vec![format!("cancelled (Ctrl-C) while reading {file}\n")]);
+    }
     if errors.is_empty() {
         Ok(Script {
             file: file.to_string(),

@@ -6,6 +6,7 @@
 //! and `format::Options`. Must not compute or format anything itself:
 //! `core::pipeline` traces and sweeps, `core::format` renders.
 
+use crate::tui::terminal::{eprint_visible, eprintln_visible};
 use clap::Args;
 
 use super::Status;
@@ -57,20 +58,22 @@ pub struct EvalArgs {
 /// `adtrace eval`.
 pub fn eval(args: &EvalArgs) -> Status {
     if args.symbolic && args.format != FormatArg::Text {
-        eprintln!("error: --symbolic adds a text section; use it with --format text (the default)");
+        eprintln_visible!(
+            "error: --symbolic adds a text section; use it with --format text (the default)"
+        );
         return Status::Error;
     }
     let req = match args.trace.request() {
         Ok(r) => r,
         Err(msg) => {
-            eprint!("{msg}");
+            eprint_visible!("{msg}");
             return Status::Error;
         }
     };
     let ev = match pipeline::evaluate(&req) {
         Ok(ev) => ev,
         Err(f) => {
-            eprint!("{}", f.render());
+            eprint_visible!("{}", f.render());
             return Status::Error;
         }
     };
@@ -116,7 +119,7 @@ pub fn eval(args: &EvalArgs) -> Status {
                 Ok(()) => Status::Ok,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Ok,
                 Err(e) => {
-                    eprintln!("error: cannot write output: {e}");
+                    eprintln_visible!("error: cannot write output: {e}");
                     Status::Error
                 }
             }
@@ -125,10 +128,10 @@ pub fn eval(args: &EvalArgs) -> Status {
     if args.timings {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
         let t = ev.timings();
-        eprintln!("parse: {:.1} ms", ms(t.parse));
-        eprintln!("trace build: {:.1} ms", ms(t.trace));
-        eprintln!("forward sweep: {:.1} ms", ms(t.forward));
-        eprintln!("reverse sweep: {:.1} ms", ms(t.reverse));
+        eprintln_visible!("parse: {:.1} ms", ms(t.parse));
+        eprintln_visible!("trace build: {:.1} ms", ms(t.trace));
+        eprintln_visible!("forward sweep: {:.1} ms", ms(t.forward));
+        eprintln_visible!("reverse sweep: {:.1} ms", ms(t.reverse));
     }
     // The process ends right after this: freeing a large trace piece by
     // piece would only add to its running time.

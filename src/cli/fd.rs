@@ -7,6 +7,7 @@
 //! Owns the `fd` arguments. Must not compute or format: `core::fd` and
 //! `core::format` do.
 
+use crate::tui::terminal::eprint_visible;
 use clap::{Args, ValueEnum};
 
 use super::Status;
@@ -69,7 +70,7 @@ pub fn fd(args: &FdArgs) -> Status {
     let (program, origin) = match read_program(&args.program) {
         Ok(p) => p,
         Err(msg) => {
-            eprint!("{msg}");
+            eprint_visible!("{msg}");
             return Status::Error;
         }
     };
@@ -88,7 +89,7 @@ pub fn fd(args: &FdArgs) -> Status {
     let ev = match pipeline::evaluate(&req) {
         Ok(ev) => ev,
         Err(f) => {
-            eprint!("{}", f.render());
+            eprint_visible!("{}", f.render());
             return Status::Error;
         }
     };

@@ -19,7 +19,7 @@ pub(crate) mod tui;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 pub use crate::app::Status;
 
@@ -64,6 +64,13 @@ pub enum Command {
     Play(replay::PlayArgs),
     /// Predict mode: type each cell's value, derivative and adjoint before it is revealed.
     Quiz(quiz::QuizArgs),
+    /// Print the completion script for a shell (e.g. `adtrace completions bash > ~/.local/share/bash-completion/completions/adtrace`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `adtrace man | man -l -`.
+    Man,
 }
 
 /// The exit code of a `Status`: the one place exit codes are decided.
@@ -80,12 +87,34 @@ pub fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
+/// Write generated text (completions, the man page: no user text in it)
+/// to stdout as it is; a write error (a full disk) is an error.
+fn write_raw(bytes: &[u8]) -> Status {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    match o.write_all(bytes).and_then(|()| o.flush()) {
+        Ok(()) => Status::Ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Ok,
+        Err(e) => {
+            crate::tui::terminal::write_err(&format!("error: cannot write output: {e}\n"));
+            Status::Error
+        }
+    }
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            // Rendered plain, then through the visible sinks: the message
+            // quotes the user's arguments.
+            let text = e.render().to_string();
+            if e.use_stderr() {
+                crate::tui::terminal::write_err(&text);
+            } else {
+                let _ = crate::tui::terminal::write_out(&text);
+            }
             // --help and --version are not errors; a usage error is.
             return exit_code(if e.use_stderr() {
                 Status::Error
@@ -102,6 +131,23 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => replay::run(args),
         Some(Command::Play(args)) => replay::play(args),
         Some(Command::Quiz(args)) => quiz::quiz(args),
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "adtrace", &mut out);
+            write_raw(&out)
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => write_raw(&out),
+                Err(e) => {
+                    crate::tui::terminal::write_err(&format!(
+                        "error: cannot render the man page: {e}\n"
+                    ));
+                    Status::Error
+                }
+            }
+        }
         None => crate::repl::main(no_color()),
     })
 }

@@ -7,13 +7,12 @@
 //! `tui::render_text`. Errors are located messages on stderr and
 //! `Status::Error`, as for `eval`.
 
-use std::io::IsTerminal;
-
+use crate::tui::terminal::{eprint_visible, eprintln_visible};
 use clap::Args;
 
 use super::Status;
 use super::args::{StepArg, ThemeArg, TraceArgs, parse_size, parse_step};
-use crate::core::pipeline;
+use crate::core::{format, pipeline};
 use crate::present::emit;
 use crate::tui::{self, Model, TuiOptions};
 
@@ -66,30 +65,59 @@ fn model(args: &TraceArgs, theme: ThemeArg, lanes: bool) -> Result<Model, String
 
 /// `adtrace tui`.
 pub fn tui(args: &TuiArgs) -> Status {
+    if let Some(why) = crate::tui::terminal::no_full_screen() {
+        return headless(args, why);
+    }
     let mut m = match model(&args.trace, args.theme, args.lanes) {
         Ok(m) => m,
         Err(msg) => {
-            eprint!("{msg}");
+            eprint_visible!("{msg}");
             return Status::Error;
         }
     };
-    if !std::io::stdout().is_terminal() {
-        eprintln!(
-            "adtrace tui: standard output is not a terminal.\n\
-             For text output use 'adtrace eval PROGRAM' (or 'adtrace render PROGRAM --step K' for one frame)."
-        );
-        return Status::Error;
-    }
     if let Some(s) = args.step {
         m.set_step(s.index());
     }
     match tui::run(&mut m) {
         Ok(()) => Status::Ok,
         Err(e) => {
-            eprintln!("adtrace tui: terminal error: {e}");
+            eprintln_visible!("adtrace tui: terminal error: {e}");
             Status::Error
         }
     }
+}
+
+/// `adtrace tui` without a full-screen terminal: a one-line note on stderr
+/// and the table `adtrace eval` prints (as it stands at `--step`).
+fn headless(args: &TuiArgs, why: &str) -> Status {
+    let req = match args.trace.request() {
+        Ok(r) => r,
+        Err(msg) => {
+            eprint_visible!("{msg}");
+            return Status::Error;
+        }
+    };
+    let ev = match pipeline::evaluate(&req) {
+        Ok(ev) => ev,
+        Err(f) => {
+            eprint_visible!("{}", f.render());
+            return Status::Error;
+        }
+    };
+    eprintln_visible!(
+        "adtrace tui: no full-screen view ({why}); printing the table instead, as 'adtrace eval' would"
+    );
+    let opts = format::Options {
+        style: args.trace.style(),
+        step: args.step.map(StepArg::index),
+        ..format::Options::default()
+    };
+    emit(&format::render(
+        format::Format::Text,
+        ev.trace(),
+        ev.sweep(),
+        opts,
+    ))
 }
 
 /// `adtrace render`: one frame as plain text.
@@ -97,7 +125,7 @@ pub fn render(args: &RenderArgs) -> Status {
     let mut m = match model(&args.trace, args.theme, args.lanes) {
         Ok(m) => m,
         Err(msg) => {
-            eprint!("{msg}");
+            eprint_visible!("{msg}");
             return Status::Error;
         }
     };

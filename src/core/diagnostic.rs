@@ -127,33 +127,43 @@ fn source_window(src: &str, span: Span) -> (String, usize, usize) {
     }
     let prefix = if skip > 0 { 3 } else { 0 };
     for c in before[skip..].iter().copied() {
-        shown.push(safe_char(c));
+        push_safe(&mut shown, c);
     }
     for (taken, c) in src[start..line_end].chars().enumerate() {
         if taken == after_budget {
             shown.push_str("...");
             break;
         }
-        shown.push(safe_char(c));
+        push_safe(&mut shown, c);
     }
     // The caret's column and length in terminal cells, so that it sits
     // under the span after wide (CJK) or combining characters.
-    let cells = |cs: &mut dyn Iterator<Item = char>| -> usize {
-        cs.map(|c| unicode_width::UnicodeWidthChar::width(safe_char(c)).unwrap_or(1))
-            .sum()
-    };
+    let cells = |cs: &mut dyn Iterator<Item = char>| -> usize { cs.map(cells_of).sum() };
     let caret_at = prefix + cells(&mut before[skip..].iter().copied());
     let caret_len = cells(&mut src[start..end].chars().take(after_budget));
     (shown, caret_at, caret_len.max(1))
 }
 
-fn safe_char(c: char) -> char {
+/// A tab as a space; a character that must not reach a terminal raw
+/// (`visible::hidden`) as its visible escape `\u{…}`.
+fn push_safe(out: &mut String, c: char) {
     if c == '\t' {
-        ' '
-    } else if c.is_control() {
-        '?'
+        out.push(' ');
+    } else if super::visible::hidden(c) {
+        out.push_str(&super::visible::visible(c.encode_utf8(&mut [0; 4])));
     } else {
-        c
+        out.push(c);
+    }
+}
+
+/// The terminal cells `push_safe` gives `c`.
+fn cells_of(c: char) -> usize {
+    if c == '\t' {
+        1
+    } else if super::visible::hidden(c) {
+        super::visible::visible(c.encode_utf8(&mut [0; 4])).len()
+    } else {
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(1)
     }
 }
 

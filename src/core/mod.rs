@@ -5,6 +5,7 @@
 //! terminal or command-line crate; must not print or read input
 //! (tests/architecture.rs enforces the imports).
 
+pub mod cancel;
 pub(crate) mod diagnostic;
 pub(crate) mod explain;
 pub mod fd;
@@ -22,3 +23,4 @@ pub mod symbolic;
 
 pub mod syntax;
 pub mod trace;
+pub mod visible;

@@ -64,10 +64,15 @@ pub enum FailureKind {
     Point,
     /// The seed (`--seed`, `--wrt`) is wrong.
     Seed,
+    /// Stopped by the user (Ctrl-C in the REPL, `core::cancel`).
+    Cancelled,
 }
 
 impl Failure {
     pub fn render(&self) -> String {
+        if self.kind == FailureKind::Cancelled {
+            return "cancelled (Ctrl-C): nothing was changed\n".to_string();
+        }
         self.diagnostic.render(&self.source, &self.origin)
     }
 }
@@ -238,7 +243,11 @@ fn trace_shaped(
 ) -> Result<Traced, Failure> {
     let extra: Vec<(&str, (u32, u32))> = shapes.iter().map(|(n, s)| (n.as_str(), *s)).collect();
     let fail = |d: Diagnostic| Failure {
-        kind: FailureKind::Program,
+        kind: if crate::core::cancel::requested() {
+            FailureKind::Cancelled
+        } else {
+            FailureKind::Program
+        },
         diagnostic: d,
         source: program.to_string(),
         origin: origin.to_string(),

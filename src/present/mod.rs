@@ -11,15 +11,23 @@ pub mod cast;
 pub mod play;
 pub mod run;
 
-use std::io::Write;
+use crate::tui::terminal::{eprint_visible, eprintln_visible};
 
 use crate::app::{Status, examples, script as parse};
 
-/// A script's text and name: FILE if it exists, else a built-in example
-/// of that name. Errors are messages for stderr.
+/// A script's text and name: FILE if it exists (`-`: stdin), else a
+/// built-in example of that name. Errors are messages for stderr.
 pub fn load(arg: &str) -> Result<(String, String), String> {
     let path = std::path::Path::new(arg);
-    match std::fs::read(path) {
+    let read = if arg == "-" {
+        // `-`: the script from stdin (`… | adtrace run -`).
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map(|_| buf)
+    } else {
+        std::fs::read(path)
+    };
+    let arg = if arg == "-" { "<stdin>" } else { arg };
+    match read {
         Ok(bytes) => String::from_utf8(bytes)
             .map(|t| (t, arg.to_string()))
             .map_err(|e| {
@@ -55,7 +63,7 @@ const MAX_ERRORS_SHOWN: usize = 20;
 pub fn load_script(arg: &str, all_errors: bool) -> Result<(parse::Script, String), Status> {
     let fail = Status::Error;
     let (text, file) = load(arg).map_err(|msg| {
-        eprint!("{msg}");
+        eprint_visible!("{msg}");
         fail
     })?;
     let script = parse::parse(&text, &file).map_err(|errors| {
@@ -66,9 +74,12 @@ pub fn load_script(arg: &str, all_errors: bool) -> Result<(parse::Script, String
         } else {
             errors.len().min(MAX_ERRORS_SHOWN)
         };
-        errors.iter().take(shown).for_each(|e| eprint!("{e}"));
+        errors
+            .iter()
+            .take(shown)
+            .for_each(|e| eprint_visible!("{e}"));
         if errors.len() > shown {
-            eprintln!(
+            eprintln_visible!(
                 "… and {} more errors in {file} (--keep-going shows them all)",
                 errors.len() - shown
             );
@@ -78,15 +89,14 @@ pub fn load_script(arg: &str, all_errors: bool) -> Result<(parse::Script, String
     Ok((script, file))
 }
 
-/// Write to stdout, as every headless command does; a closed pipe
-/// (`| head`) is not an error.
+/// Write to stdout, as every headless command does, made visible
+/// (`core::visible`); a closed pipe (`| head`) is not an error.
 pub fn emit(text: &str) -> Status {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match crate::tui::terminal::write_out(text) {
         Ok(()) => Status::Ok,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Ok,
         Err(e) => {
-            eprintln!("error: cannot write output: {e}");
+            eprintln_visible!("error: cannot write output: {e}");
             Status::Error
         }
     }

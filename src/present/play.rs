@@ -11,6 +11,7 @@
 //! Owns the presentation loop only; every frame is drawn by `tui::draw`
 //! from a `Model`, and every number comes from the session's traces.
 
+use crate::tui::terminal::{eprint_visible, eprintln_visible};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event, KeyEventKind};
@@ -37,6 +38,20 @@ const STEP_TIME: Duration = Duration::from_millis(400);
 
 /// `adtrace play`.
 pub fn play(args: &PlayOptions) -> Status {
+    if let Some(why) = crate::tui::terminal::no_full_screen() {
+        // Headless, as `adtrace run FILE --frames` prints it.
+        eprintln_visible!(
+            "adtrace play: no full-screen view ({why}); printing each pause's frame instead, as 'adtrace run {} --frames' would",
+            args.file
+        );
+        return super::run::run(&super::run::RunOptions {
+            file: args.file.clone(),
+            format: crate::core::format::Format::Text,
+            frames: true,
+            size: (100, 30),
+            keep_going: false,
+        });
+    }
     let (script, file) = match super::load_script(&args.file, false) {
         Ok(x) => x,
         Err(status) => return status,
@@ -51,28 +66,22 @@ pub fn play(args: &PlayOptions) -> Status {
     let timeline = match Timeline::build(&script, dir, settings) {
         Ok(t) => t,
         Err(errors) => {
-            errors.iter().take(1).for_each(|e| eprint!("{e}"));
+            errors.iter().take(1).for_each(|e| eprint_visible!("{e}"));
             return Status::Error;
         }
     };
     if timeline.frames.is_empty() {
-        eprintln!("adtrace play: '{file}' traces nothing to show (no program with its point)");
-        return Status::Error;
-    }
-    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        eprintln!(
-            "adtrace play: standard output is not a terminal.\n\
-             For text output use 'adtrace run {} --frames'.",
-            args.file
+        eprintln_visible!(
+            "adtrace play: '{file}' traces nothing to show (no program with its point)"
         );
         return Status::Error;
     }
     if let Err(e) = present(&timeline, args.auto) {
-        eprintln!("adtrace play: terminal error: {e}");
+        eprintln_visible!("adtrace play: terminal error: {e}");
         return Status::Error;
     }
     for f in &timeline.failed {
-        eprint!("{f}");
+        eprint_visible!("{f}");
     }
     if timeline.failed.is_empty() {
         Status::Ok
@@ -155,6 +164,10 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
     };
     let mut since = Instant::now();
     loop {
+        if crate::tui::terminal::take_redraw() {
+            // Back from a suspend: the screen is blank, draw all of it.
+            guard.terminal.clear()?;
+        }
         if let Some(m) = p.model() {
             guard.terminal.draw(|f| crate::tui::draw(f, m))?;
         }
@@ -190,6 +203,7 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
             continue;
         };
         match ev {
+            Event::Key(k) if crate::tui::is_suspend(&k) => crate::tui::terminal::suspend(),
             Event::Key(k) if k.kind != KeyEventKind::Release => {
                 match keymap::action(PRESENTER, k, true) {
                     Some(Action::Quit) => break,

@@ -13,6 +13,7 @@ use crate::app::Status;
 use crate::app::session::{Origin, Output, Session, View};
 use crate::app::settings::Settings;
 use crate::core::format::Format;
+use crate::tui::terminal::{eprint_visible, eprintln_visible};
 use crate::tui::{Model, render_text};
 
 /// What `adtrace run` was asked to do.
@@ -69,14 +70,14 @@ pub fn run(args: &RunOptions) -> Status {
                 Output::Note(_) => {}
                 Output::ExpectHeld(_) => tally.held += 1,
                 Output::Error(e) => {
-                    eprint!("{e}");
+                    eprint_visible!("{e}");
                     tally.errors += 1;
                     if !args.keep_going {
                         break 'items;
                     }
                 }
                 Output::ExpectFailed(e) => {
-                    eprint!("{e}");
+                    eprint_visible!("{e}");
                     tally.failed += 1;
                 }
                 Output::View(v) => view = Some(*v),
@@ -124,16 +125,16 @@ pub fn run(args: &RunOptions) -> Status {
 fn summary(file: &str, t: &Tally) {
     let s = |n: usize| if n == 1 { "" } else { "s" };
     if t.errors > 0 {
-        eprintln!("{file}: {} error{}", t.errors, s(t.errors));
+        eprintln_visible!("{file}: {} error{}", t.errors, s(t.errors));
     }
     if t.failed > 0 {
-        eprintln!(
+        eprintln_visible!(
             "{file}: {} expectation{} failed, {} held",
             t.failed,
             s(t.failed),
             t.held
         );
     } else if t.held > 0 && t.errors == 0 {
-        eprintln!("{file}: all {} expectation{} held", t.held, s(t.held));
+        eprintln_visible!("{file}: all {} expectation{} held", t.held, s(t.held));
     }
 }

@@ -1,6 +1,6 @@
 //! The REPL (`adtrace` with no arguments): a prompt where programs, points
 //! and `:commands` are typed. At a terminal it edits lines with rustyline
-//! (`helper`), keeps history in the user's data directory and opens the
+//! (`helper`), keeps history in the XDG state directory and opens the
 //! stepping TUI on a program with its point, printing the finished table
 //! inline when the user leaves it. With stdin not a terminal it reads lines
 //! plainly and prints the tables, so pipes and here-documents work.
@@ -16,7 +16,7 @@ pub mod helper;
 use crate::app::commands;
 
 use std::cell::RefCell;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -27,6 +27,7 @@ use rustyline::{CompletionType, Config, Editor};
 use crate::app::Status;
 use crate::app::session::{Origin, Output, Session};
 use crate::app::settings::Settings;
+use crate::core::cancel;
 use crate::tui::Model;
 use helper::ReplHelper;
 
@@ -34,18 +35,23 @@ const PROMPT: &str = "ad> ";
 /// The prompt while a bracket is open; an empty line ends the input.
 const MORE: &str = "... ";
 
-/// Where the history lives: $XDG_DATA_HOME/adtrace/history, else
-/// ~/.local/share/adtrace/history.
+/// Where the history lives: the XDG state directory
+/// ($XDG_STATE_HOME/adtrace/history, else ~/.local/state/adtrace/history),
+/// or the platform's data directory where it has no state directory
+/// (Windows: %APPDATA%).
 pub fn history_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".local").join("share"))
-        })?;
-    Some(base.join("adtrace").join("history"))
+    use etcetera::BaseStrategy;
+    let base = etcetera::choose_base_strategy().ok()?;
+    let dir = base.state_dir().unwrap_or_else(|| base.data_dir());
+    Some(dir.join("adtrace").join("history"))
+}
+
+/// Where adtrace 0.1 kept the history ($XDG_DATA_HOME/adtrace/history):
+/// read once when the new place has none yet.
+fn old_history_path() -> Option<PathBuf> {
+    use etcetera::BaseStrategy;
+    let base = etcetera::choose_base_strategy().ok()?;
+    Some(base.data_dir().join("adtrace").join("history"))
 }
 
 /// What showing a batch of outputs found.
@@ -56,15 +62,15 @@ struct Shown {
     failed: bool,
 }
 
-/// Write to stdout or stderr; a closed pipe is not an error worth dying of.
+/// Write to stdout or stderr, made visible (`core::visible`: the user's
+/// text never drives the terminal); a closed pipe is not an error worth
+/// dying of.
 fn out(text: &str) {
-    let mut o = std::io::stdout().lock();
-    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+    let _ = crate::tui::terminal::write_out(text);
 }
 
 fn err(text: &str) {
-    let mut e = std::io::stderr().lock();
-    let _ = e.write_all(text.as_bytes()).and_then(|()| e.flush());
+    crate::tui::terminal::write_err(text);
 }
 
 fn line(text: &str) -> String {
@@ -92,6 +98,10 @@ fn show(outputs: Vec<Output>, mut tui: Option<(&mut Session, &mut Option<Model>)
     let mut s = Shown::default();
     let mut table_after_view: Option<String> = None;
     for o in outputs {
+        if cancel::requested() {
+            err("cancelled (Ctrl-C): the rest of the output is not shown\n");
+            break;
+        }
         match o {
             Output::Text(t) => out(&line(&table_after_view.take().unwrap_or(t))),
             Output::Note(n) | Output::ExpectHeld(n) => out(&line(&n)),
@@ -252,7 +262,11 @@ fn interactive(no_color: bool) -> Status {
     let history = history_path();
     if let Some(h) = &history {
         // A missing or unreadable history is not an error: start afresh.
-        let _ = rl.load_history(h);
+        if h.exists() {
+            let _ = rl.load_history(h);
+        } else if let Some(old) = old_history_path().filter(|o| o.exists()) {
+            let _ = rl.load_history(&old);
+        }
     }
     let banner = format!(
         "adtrace {}: automatic differentiation, step by step. ':help' lists the commands, Ctrl-D leaves.\n\
@@ -260,7 +274,13 @@ fn interactive(no_color: bool) -> Status {
         env!("CARGO_PKG_VERSION")
     );
     out(&crate::app::wrap::wrap(&banner, width()));
-    let tui = std::io::stdout().is_terminal();
+    let why_not = crate::tui::terminal::no_full_screen();
+    if let Some(why) = why_not {
+        err(&format!(
+            "adtrace: no full-screen view ({why}); tables are printed at the prompt instead\n"
+        ));
+    }
+    let tui = why_not.is_none();
     let mut session = Session::new(settings(no_color));
     session.interactive = tui;
     // The last stepping view, so that reopening it keeps its layout.
@@ -301,8 +321,15 @@ fn interactive(no_color: bool) -> Status {
                         save_history(&mut rl, h);
                     }
                 }
+                // Ctrl-C while the command runs cancels it (the parser and
+                // the trace builder poll `core::cancel`), or cuts its long
+                // output short; never the session.
+                cancel::clear();
+                crate::tui::terminal::interrupt_cancels(true);
                 let outputs = session.handle_line(&input);
                 let s = show(outputs, tui.then_some((&mut session, &mut last_view)));
+                crate::tui::terminal::interrupt_cancels(false);
+                cancel::clear();
                 if let Some(mut q) = session.take_quiz() {
                     quiz(&mut rl, &mut q);
                 }
@@ -361,10 +388,12 @@ fn width() -> usize {
         .unwrap_or(80)
 }
 
-/// Save the history, creating its directory; failing is harmless.
+/// Append the new lines to the history (under a file lock, merging with
+/// what other REPLs appended meanwhile, so two at once lose nothing),
+/// creating its directory; failing is harmless.
 fn save_history(rl: &mut Editor<ReplHelper, FileHistory>, path: &std::path::Path) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = rl.save_history(path);
+    let _ = rl.append_history(path);
 }

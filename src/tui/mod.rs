@@ -25,7 +25,7 @@ pub(crate) mod widgets;
 
 pub use groups::{TableLine, TableLines, Unit};
 pub use model::{Control, Focus, LANE_THRESHOLD, Model, TuiOptions};
-pub use run::{TerminalGuard, run};
+pub use run::{TerminalGuard, is_suspend, run};
 pub use sweeps::{Filling, JacobianView};
 pub use theme::Palette;
 pub use view::{MIN_HEIGHT, MIN_WIDTH, Panes, draw, panes};

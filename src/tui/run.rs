@@ -11,7 +11,7 @@
 use std::io::{self, Stdout};
 use std::time::Instant;
 
-use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -58,6 +58,14 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Ctrl-Z: raw mode delivers it as a key; it suspends the view as a shell
+/// would (`terminal::suspend`).
+pub fn is_suspend(k: &KeyEvent) -> bool {
+    k.kind != KeyEventKind::Release
+        && k.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(k.code, KeyCode::Char('z' | 'Z'))
+}
+
 /// Run the TUI on the real terminal until the user leaves.
 pub fn run(model: &mut Model) -> io::Result<()> {
     let mut guard = TerminalGuard::enter()?;
@@ -66,6 +74,11 @@ pub fn run(model: &mut Model) -> io::Result<()> {
     let mut next_tick: Option<Instant> = None;
     let mut dirty = true;
     loop {
+        if terminal::take_redraw() {
+            // Back from a suspend: the screen is blank, draw all of it.
+            guard.terminal.clear()?;
+            dirty = true;
+        }
         if dirty {
             guard.terminal.draw(|f| view::draw(f, model))?;
             dirty = false;
@@ -89,6 +102,10 @@ pub fn run(model: &mut Model) -> io::Result<()> {
             }
         };
         match event {
+            Event::Key(k) if is_suspend(&k) => {
+                terminal::suspend();
+                dirty = true;
+            }
             Event::Key(k) if k.kind != KeyEventKind::Release => {
                 let was_playing = model.autoplaying();
                 if model.handle_key(k) == Control::Quit {

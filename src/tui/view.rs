@@ -5,6 +5,7 @@
 //! function that `update` also uses for mouse hit tests. Must not change
 //! the model nor compute numbers: widgets read the sweep and explanations.
 
+use crate::core::visible;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -245,7 +246,7 @@ fn title_bar(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let rw = widgets::width(&right) as u16;
     let x_right = area.right().saturating_sub(rw + 1).max(area.x);
     let room = usize::from(x_right.saturating_sub(area.x + 2));
-    let left = ctx.t(format!(" adtrace │ {title}"));
+    let left = ctx.t(format!(" adtrace │ {}", visible::visible_line(&title)));
     let left = if widgets::width(&left) > room {
         let ellipsis = ctx.t("…".to_string());
         let keep = room.saturating_sub(widgets::width(&ellipsis));

@@ -19,6 +19,7 @@ pub use tmux::{Tmux, check_shell_is_usable};
 pub fn adtrace() -> Command {
     let mut c = Command::cargo_bin("adtrace").unwrap();
     c.env("XDG_DATA_HOME", scratch("data"));
+    c.env("XDG_STATE_HOME", scratch("state"));
     c.env_remove("NO_COLOR");
     c
 }

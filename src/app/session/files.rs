@@ -59,6 +59,15 @@ impl Session {
         self.dirs.extend(dir);
         let mut out = Vec::new();
         for item in &parsed.items {
+            // Ctrl-C at the prompt (`core::cancel`): stop between items; what
+            // ran so far stays, as if the script ended here.
+            if crate::core::cancel::requested() {
+                out.push(Output::Error(format!(
+                    "cancelled (Ctrl-C) before {file}:{}\n",
+                    item.line
+                )));
+                break;
+            }
             let o = Origin {
                 file: file.to_string(),
                 line: item.line,

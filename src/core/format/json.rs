@@ -209,27 +209,30 @@ impl Out<'_> {
     }
 }
 
-/// A JSON string literal, appended.
+/// A JSON string literal, appended. Beyond what JSON requires, every
+/// character that must not reach a terminal raw (`visible::hidden`: DEL,
+/// C1 controls, bidi overrides, zero-width characters) is written as its
+/// `\uXXXX` escape, so the JSON on a terminal is as safe as the text.
 fn push_string(out: &mut String, s: &str) {
     out.push('"');
     let mut rest = s;
     // Copy runs that need no escape in one go.
-    while let Some(i) = rest
-        .bytes()
-        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+    while let Some((i, c)) = rest
+        .char_indices()
+        .find(|&(_, c)| c == '"' || c == '\\' || c < ' ' || crate::core::visible::hidden(c))
     {
         out.push_str(&rest[..i]);
-        match rest.as_bytes()[i] {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\t' => out.push_str("\\t"),
-            b'\r' => out.push_str("\\r"),
-            b => {
-                let _ = write!(out, "\\u{:04x}", b);
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
             }
         }
-        rest = &rest[i + 1..];
+        rest = &rest[i + c.len_utf8()..];
     }
     out.push_str(rest);
     out.push('"');
@@ -441,5 +444,6 @@ mod tests {
             assert_eq!(number(x).parse::<f64>().unwrap(), x, "{x}");
         }
         assert_eq!(string("a\"b\\\n\u{1}"), "\"a\\\"b\\\\\\n\\u0001\"");
+        assert_eq!(string("\u{202e}\u{9b}x"), "\"\\u202e\\u009bx\"");
     }
 }

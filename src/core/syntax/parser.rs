@@ -68,6 +68,10 @@ impl<'s> Builder<'s> {
             check_parens(sp.text(self.src), sp.start as usize)?;
         }
         while i < spans.len() {
+            // Ctrl-C in the REPL (`core::cancel`), polled every 4096 chunks.
+            if i % 4096 == 0 && crate::core::cancel::requested() {
+                return Err(Diagnostic::new(spans[i], "cancelled"));
+            }
             // A straight-line statement is read by hand; the others go to
             // pest in batches of consecutive chunks.
             if self.fast && self.fast_statement(spans[i], first + i, &mut toks) {

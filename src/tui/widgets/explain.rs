@@ -148,7 +148,10 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
         }
     }
     if let Some(s) = &m.status {
-        out.push(Line::styled(ctx.t(s.clone()), pal.dim));
+        out.push(Line::styled(
+            ctx.t(crate::core::visible::visible_line(s).into_owned()),
+            pal.dim,
+        ));
     }
     // The presenter's caption goes first: a long fan-out ledger below must
     // not push it out of a small pane.
@@ -156,7 +159,7 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
         out.insert(
             0,
             Line::styled(
-                ctx.t(format!("▸ {c}")),
+                ctx.t(format!("▸ {}", crate::core::visible::visible_line(c))),
                 pal.title.add_modifier(Modifier::ITALIC),
             ),
         );

@@ -225,7 +225,10 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
                 let mut max = room.saturating_sub(3);
                 let text = loop {
                     let title = group_title(&m.traced.source, group, max);
-                    let text = ctx.t(format!("{rule} {title}"));
+                    let text = ctx.t(format!(
+                        "{rule} {}",
+                        crate::core::visible::visible_line(&title)
+                    ));
                     let over = width(&text).saturating_sub(room);
                     if over == 0 || max == 0 {
                         break text;

@@ -536,6 +536,10 @@ impl<'a> Builder<'a> {
         last_part: bool,
     ) -> Result<(), Diagnostic> {
         for (i, s) in prog.stmts.iter().enumerate() {
+            // Ctrl-C in the REPL (`core::cancel`), polled every 4096 statements.
+            if i % 4096 == 0 && crate::core::cancel::requested() {
+                return Err(Diagnostic::new(Span::default(), "cancelled"));
+            }
             let last = last_part && i + 1 == prog.stmts.len();
             if s.params.is_some() && !last {
                 self.helper(prog, map, s)?;
