@@ -129,7 +129,7 @@ fn latex_cases() -> Vec<(String, Vec<String>, Vec<&'static str>)> {
         ),
         own(
             "part way",
-            &["sin(x)*y at x = 1, y = 2", "--step", "5", "--steps"],
+            &["sin(x)*y at x = 1, y = 2", "--step", "6", "--steps"],
             vec!["Step 6 of 8"],
         ),
         own(
@@ -584,7 +584,7 @@ fn dot_forward_and_reverse_pictures_of_the_graph_example() {
         assert!(fwd.contains(s), "{s}\n{fwd}");
     }
     // Step 10: the reverse step of c (7 forward steps, then f, e, d, c).
-    let rev = eval(&["--format", "dot", "--step", "10", g]);
+    let rev = eval(&["--format", "dot", "--step", "11", g]);
     for s in [
         "c = 3.718\\nc\u{304} = 0.8045\"",
         "x\u{304} = ?",
@@ -623,8 +623,8 @@ fn json_outputs() -> Vec<(String, String)> {
         own(&[multi]),
         own(&[multi, "--cotangent", "f=[1, 0, 2]"]),
         own(&[multi, "--jacobian", "reverse"]),
-        own(&[multi, "--jacobian", "forward", "--step", "4"]),
-        own(&["sin(x)*y at x = 1, y = 2", "--step", "5"]),
+        own(&[multi, "--jacobian", "forward", "--step", "5"]),
+        own(&["sin(x)*y at x = 1, y = 2", "--step", "6"]),
         own(&["sin(x)*y at x = 1, y = 2", "--output-only"]),
         own(&[multi, "--bare-steps"]),
         own(&[

@@ -115,3 +115,111 @@ fn play_in_tmux_stops_at_pauses_and_steps_back() {
     t.keys(&["q"]);
     check_shell_is_usable(&t, "done-play");
 }
+
+/// The prompt as a student has it: an open bracket continues at `...`,
+/// an empty line ends it with the bracket named, `x²` is a power, `:set tui
+/// off` keeps to tables, and `:example graph` opens the stepping view.
+#[test]
+fn repl_in_tmux_continues_brackets_and_opens_examples() {
+    let Some(t) = Tmux::start("repl-student") else {
+        return;
+    };
+    let data = scratch("data-student");
+    t.wait("the shell prompt", 10, |s| s.contains('$'));
+    t.line(&format!(
+        "XDG_DATA_HOME={} NO_COLOR=1 {BIN}",
+        data.display()
+    ));
+    t.wait("the prompt", 15, |s| {
+        s.contains(":example graph") && at_prompt(s)
+    });
+    t.line(":set tui off");
+    t.wait("tui off", 10, |s| s.contains("tui off") && at_prompt(s));
+
+    // An open bracket: the continuation prompt, then the rest.
+    t.line("sin(x");
+    t.wait("the continuation prompt", 10, |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with("..."))
+    });
+    t.line("+ 1) at x = 0");
+    // d/dx sin(x + 1) at 0 is cos(1) = 0.5403, printed as a table.
+    let s = t.wait("the table of sin(x + 1)", 10, |s| {
+        s.contains("= 0.5403") && at_prompt(s)
+    });
+    assert!(!t.alternate_on(), "tui off keeps to tables: {s}");
+
+    // An empty line ends an input whose bracket never closes.
+    t.line("cos(x");
+    t.wait("the continuation prompt", 10, |s| s.contains("... "));
+    t.keys(&["Enter"]);
+    t.wait("the error naming the bracket", 10, |s| {
+        s.contains("unclosed '('") && s.contains("1:4") && at_prompt(s)
+    });
+
+    // x² is x^2: 3² = 9, and its derivative 2·3 = 6.
+    t.line("x² at x = 3");
+    t.wait("x² traced", 10, |s| {
+        s.contains("x1 = 9.000") && s.contains("∂x1/∂x = 6.000") && at_prompt(s)
+    });
+
+    // With the view on, :example opens it on the example's last program.
+    t.line(":set tui on");
+    t.wait("tui on", 10, |s| s.contains("tui on") && at_prompt(s));
+    t.line(":example graph");
+    let s = t.wait("the example in the stepping view", 15, |s| {
+        s.contains("explanation") && s.contains("of 14")
+    });
+    assert!(t.alternate_on(), "{s}");
+    assert!(!s.contains("ok: "), "{s}");
+    t.keys(&["q"]);
+    t.wait("back at the prompt", 10, |s| {
+        !t.alternate_on() && s.contains("gradient: ∂f/∂x = 5.983") && at_prompt(s)
+    });
+    t.keys(&["C-d"]);
+    check_shell_is_usable(&t, "done-student");
+}
+
+/// `:quiz` at a terminal: a wrong answer gets a hint and the question
+/// again; the score at the end.
+#[test]
+fn quiz_in_tmux_hints_and_scores() {
+    let Some(t) = Tmux::start("repl-quiz") else {
+        return;
+    };
+    let data = scratch("data-quiz");
+    t.wait("the shell prompt", 10, |s| s.contains('$'));
+    t.line(&format!(
+        "XDG_DATA_HOME={} NO_COLOR=1 {BIN}",
+        data.display()
+    ));
+    t.wait("the prompt", 15, |s| {
+        s.contains(":example graph") && at_prompt(s)
+    });
+    t.line(":set tui off");
+    // Each line waits for the prompt: typed earlier, rustyline may drop it.
+    t.wait("tui off", 10, |s| s.contains("tui off") && at_prompt(s));
+    t.line("sin(x) at x = 1");
+    t.wait("the table", 10, |s| s.contains("= 0.5403") && at_prompt(s));
+    t.line(":quiz");
+    t.wait("the first question", 10, |s| s.contains("value x1 = ?"));
+    t.line("0.8415");
+    t.wait("the second question", 10, |s| {
+        s.contains("derivative d1 = ?")
+    });
+    // d/dx sin(x) is cos(x), not 1: the general rule comes first.
+    t.line("1");
+    t.wait("the first hint", 10, |s| {
+        s.contains("hint 1 of 3: d/dw sin(g(w)) = cos(g(w))·g′(w)")
+    });
+    t.line("0.5403");
+    t.wait("the adjoint question", 10, |s| s.contains("adjoint x̄0 = ?"));
+    t.line("0.5403");
+    t.wait("the score", 10, |s| {
+        s.contains("score: 3/3") && at_prompt(s)
+    });
+    t.keys(&["C-d"]);
+    check_shell_is_usable(&t, "done-quiz");
+}

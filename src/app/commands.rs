@@ -98,6 +98,12 @@ pub const COMMANDS: &[Spec] = &[
         detail: "Opens the stepping view on the current program (press ? there for its keys, q to come back). Starts at the step set by ':step'.",
     },
     Spec {
+        name: "quiz",
+        args: "",
+        summary: "predict each value, derivative and adjoint before it is shown",
+        detail: "Predict mode: before each cell is revealed (value and derivative forward, adjoint in reverse) type your prediction. It is checked at the shown precision; a wrong answer gets a hint (the general rule, the rule with names, the rule with numbers), then the answer. A score at the end; Ctrl-C or an empty answer stops.",
+    },
+    Spec {
         name: "load",
         args: "FILE",
         summary: "run a replay file (.adt)",
@@ -131,7 +137,7 @@ pub const COMMANDS: &[Spec] = &[
         name: "step",
         args: "N | forward | reverse | end | +N | -N",
         summary: "move the view to a step (replay files)",
-        detail: "Moves the stepping view: a 0-based step index, 'forward' (the first forward step), 'reverse' (the first reverse step), 'end' (the last step), or +N / -N steps from the current one. ':tui' opens at this step.",
+        detail: "Moves the stepping view: a step number as the view shows it (from 1), 'forward' (the first forward step), 'reverse' (the first reverse step), 'end' (the last step), or +N / -N steps from the current one. ':tui' opens at this step.",
     },
     Spec {
         name: "pause",
@@ -258,6 +264,8 @@ pub enum Command {
     Fd(u32),
     Symbolic,
     Tui,
+    /// `:quiz`: predict mode on the current program.
+    Quiz,
     /// `:set NAME VALUE`: a setting of `settings::SETTINGS` and a value
     /// it takes.
     Set(&'static str, String),
@@ -382,6 +390,7 @@ pub fn parse(text: &str) -> Result<Command, Diagnostic> {
             },
         },
         "tui" => none(Command::Tui),
+        "quiz" => none(Command::Quiz),
         "load" => {
             let (p, s) = a.path()?;
             Ok(Command::Load(p, s))
@@ -685,7 +694,7 @@ impl<'t> Args<'t> {
         let (w, span) = self.word()?;
         let bad = || {
             Diagnostic::new(span, format!("'{w}' is not a step"))
-                .with_hint("a 0-based index, forward, reverse, end, +N or -N")
+                .with_hint("a step number (from 1), forward, reverse, end, +N or -N")
         };
         let to = match w.as_str() {
             "forward" | "start" => StepTo::Forward,
@@ -697,7 +706,12 @@ impl<'t> Args<'t> {
                 } else if let Some(n) = s.strip_prefix('-') {
                     StepTo::Back(n.parse().map_err(|_| bad())?)
                 } else {
-                    StepTo::Index(s.parse().map_err(|_| bad())?)
+                    // Steps count from 1, as the view shows them.
+                    let k: usize = s.parse().map_err(|_| bad())?;
+                    StepTo::Index(k.checked_sub(1).ok_or_else(|| {
+                        Diagnostic::new(span, "steps count from 1")
+                            .with_hint("':step 1' is the first step")
+                    })?)
                 }
             }
         };
@@ -870,7 +884,7 @@ mod tests {
         assert_eq!(e.message, "unknown setting 'precison'");
         assert_eq!(
             e.hint.unwrap(),
-            "did you mean 'precision'? the settings are precision, notation, cse, theme, ascii, format, steps"
+            "did you mean 'precision'? the settings are precision, notation, cse, theme, ascii, format, steps, tui"
         );
         assert_eq!(ok(":q"), Command::Quit);
         let e = err(":exampel graph");
@@ -911,7 +925,8 @@ mod tests {
         assert!(err(":wait forever").message.contains("duration"));
         assert_eq!(ok(":step end"), Command::Step(StepTo::End));
         assert_eq!(ok(":step +2"), Command::Step(StepTo::Ahead(2)));
-        assert_eq!(ok(":step 3"), Command::Step(StepTo::Index(3)));
+        assert_eq!(ok(":step 3"), Command::Step(StepTo::Index(2)));
+        assert!(parse(":step 0").is_err());
         assert_eq!(err(":table now").message, ":table takes no arguments");
     }
 

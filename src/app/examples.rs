@@ -66,11 +66,33 @@ pub fn get(name: &str) -> Option<&'static str> {
     EXAMPLES.iter().find(|e| e.name == name).map(|e| e.text)
 }
 
-/// An example's summary: its first comment line.
-pub fn summary(text: &str) -> &str {
-    text.lines()
-        .find_map(|l| l.strip_prefix('#'))
-        .map_or("", str::trim)
+/// An example's summary: the first sentence of its opening comment,
+/// whole even when it runs over several lines.
+pub fn summary(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let Some(l) = line.strip_prefix('#') else {
+            break;
+        };
+        let l = l.trim();
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(l);
+        if let Some(end) = sentence_end(&out) {
+            out.truncate(end);
+            break;
+        }
+    }
+    out
+}
+
+/// Where the first sentence of `s` ends (after its full stop), if it does.
+fn sentence_end(s: &str) -> Option<usize> {
+    if s.ends_with('.') {
+        return s.find(". ").map_or(Some(s.len()), |i| Some(i + 1));
+    }
+    s.find(". ").map(|i| i + 1)
 }
 
 /// `:examples`: one line per example.

@@ -49,6 +49,9 @@ pub struct Settings {
     pub no_color: bool,
     /// Every step's rule under the table (text and Markdown).
     pub steps: bool,
+    /// `:set tui off`: the prompt keeps to tables, never opening the
+    /// stepping view by itself.
+    pub no_tui: bool,
 }
 
 /// One named setting of `:set`.
@@ -155,6 +158,21 @@ pub const SETTINGS: &[Setting] = &[
             )
         },
     },
+    Setting {
+        name: "tui",
+        values: &["on", "off"],
+        what: "on or off",
+        hint: "on (a program with its point opens the stepping view) or off (tables only)",
+        parse: |v, s| set(on_off(v).map(|on| !on), &mut s.no_tui),
+        show: |s| on_off_name(!s.no_tui).to_string(),
+        note: |s| {
+            if s.no_tui {
+                "tui off: programs print their tables; ':tui' still opens the view".to_string()
+            } else {
+                "tui on: a program with its point opens the stepping view".to_string()
+            }
+        },
+    },
 ];
 
 /// The setting of this name.
@@ -228,7 +246,7 @@ mod tests {
         let mut st = Settings::default();
         assert_eq!(
             listing(&st),
-            "precision 4\nnotation lecture\ncse on\ntheme dark\nascii off\nformat text\nsteps off\n"
+            "precision 4\nnotation lecture\ncse on\ntheme dark\nascii off\nformat text\nsteps off\ntui on\n"
         );
         assert_eq!(replay_lines(&st), "");
         assert!((find("cse").unwrap().parse)("off", &mut st));

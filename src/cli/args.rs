@@ -195,7 +195,8 @@ pub fn read_program(arg: &str) -> Result<(String, String), String> {
     }
 }
 
-/// A step: a 0-based index, or `end` for the last step.
+/// A step as a person counts it (`--step 1` is the first), kept as the
+/// 0-based index, or `end` for the last step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepArg {
     Index(usize),
@@ -215,10 +216,13 @@ impl StepArg {
 pub fn parse_step(s: &str) -> Result<StepArg, String> {
     match s.trim() {
         "end" | "last" => Ok(StepArg::End),
-        t => t
-            .parse()
-            .map(StepArg::Index)
-            .map_err(|_| format!("'{s}' is not a step: give a 0-based index or 'end'")),
+        t => match t.parse::<usize>() {
+            Ok(k) if k >= 1 => Ok(StepArg::Index(k - 1)),
+            Ok(_) => Err("steps count from 1: the first step is --step 1".to_string()),
+            Err(_) => Err(format!(
+                "'{s}' is not a step: give a step number (from 1) or 'end'"
+            )),
+        },
     }
 }
 
@@ -249,7 +253,9 @@ mod tests {
     #[test]
     fn steps_and_sizes_parse() {
         assert_eq!(parse_step("end"), Ok(StepArg::End));
-        assert_eq!(parse_step("7"), Ok(StepArg::Index(7)));
+        assert_eq!(parse_step("7"), Ok(StepArg::Index(6)));
+        assert_eq!(parse_step("1"), Ok(StepArg::Index(0)));
+        assert!(parse_step("0").is_err());
         assert!(parse_step("-1").is_err());
         assert_eq!(parse_size("100x30"), Ok((100, 30)));
         assert_eq!(parse_size("80×24"), Ok((80, 24)));

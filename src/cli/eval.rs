@@ -31,7 +31,7 @@ pub struct EvalArgs {
     /// Under the table (text, markdown, latex): every step's rule with its numbers.
     #[arg(long)]
     pub steps: bool,
-    /// Show the trace as it stands at this step (0-based, or 'end'), as the
+    /// Show the trace as it stands at this step (counted from 1 as the view shows it, or 'end'), as the
     /// stepping view shows it: cells not reached yet are blank.
     #[arg(long, value_name = "K", value_parser = parse_step)]
     pub step: Option<StepArg>,

@@ -13,6 +13,7 @@
 pub(crate) mod args;
 pub(crate) mod eval;
 pub(crate) mod fd;
+pub(crate) mod quiz;
 pub(crate) mod replay;
 pub(crate) mod tui;
 
@@ -61,6 +62,8 @@ pub enum Command {
     Run(replay::RunArgs),
     /// Present a replay script (.adt) in the TUI: space advances, ← goes back.
     Play(replay::PlayArgs),
+    /// Predict mode: type each cell's value, derivative and adjoint before it is revealed.
+    Quiz(quiz::QuizArgs),
     /// Print the completion script for a shell (e.g. `adtrace completions bash > ~/.local/share/bash-completion/completions/adtrace`).
     Completions {
         #[arg(value_enum)]
@@ -129,6 +132,7 @@ pub fn main() -> ExitCode {
         Some(Command::Render(args)) => tui::render(args),
         Some(Command::Run(args)) => replay::run(args),
         Some(Command::Play(args)) => replay::play(args),
+        Some(Command::Quiz(args)) => quiz::quiz(args),
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "adtrace", &mut out);

@@ -42,6 +42,15 @@ pub struct PlayArgs {
     /// Leave each pause by itself after SECONDS.
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub auto: Option<f64>,
+    /// Write the presentation headless as an asciicast v2 file (asciinema), a marker per pause.
+    #[arg(long, value_name = "FILE.cast")]
+    pub cast: Option<String>,
+    /// With --cast: overwrite an existing file.
+    #[arg(long, requires = "cast")]
+    pub force: bool,
+    /// With --cast: the terminal size of the recording.
+    #[arg(long, value_name = "WxH", value_parser = super::args::parse_size, default_value = "100x30")]
+    pub size: (u16, u16),
 }
 
 /// `adtrace run`.
@@ -57,6 +66,14 @@ pub fn run(args: &RunArgs) -> Status {
 
 /// `adtrace play`.
 pub fn play(args: &PlayArgs) -> Status {
+    if let Some(file) = &args.cast {
+        return crate::present::cast::write(&crate::present::cast::CastOptions {
+            script: args.file.clone(),
+            file: file.clone(),
+            force: args.force,
+            size: args.size,
+        });
+    }
     play::play(&PlayOptions {
         file: args.file.clone(),
         auto: args.auto.map(Duration::from_secs_f64),

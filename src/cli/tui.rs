@@ -26,7 +26,7 @@ pub struct TuiArgs {
     /// (COLORFGBG), else dark.
     #[arg(long, value_enum)]
     pub theme: Option<ThemeArg>,
-    /// Start at this step (0-based, or 'end').
+    /// Start at this step (counted from 1 as the view shows it, or 'end').
     #[arg(long, value_name = "K", value_parser = parse_step)]
     pub step: Option<StepArg>,
     /// Draw the graph as lanes (one line per row) instead of boxes.
@@ -38,8 +38,8 @@ pub struct TuiArgs {
 pub struct RenderArgs {
     #[command(flatten)]
     pub trace: TraceArgs,
-    /// The step to show (0-based, or 'end').
-    #[arg(long, value_name = "K", value_parser = parse_step, default_value = "0")]
+    /// The step to show (counted from 1 as the view shows it, or 'end').
+    #[arg(long, value_name = "K", value_parser = parse_step, default_value = "1")]
     pub step: StepArg,
     /// The terminal size to draw for.
     #[arg(long, value_name = "WxH", value_parser = parse_size, default_value = "100x30")]

@@ -173,30 +173,41 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = match word.chars().count() {
-        0..=2 => 1,
-        3..=5 => 2,
+    let len = word.chars().count();
+    let limit = match len {
+        0..=3 => 1,
+        4..=6 => 2,
         _ => 3,
     };
+    let first = |s: &str| s.chars().next().map(|c| c.to_lowercase().to_string());
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
-        .filter(|&(d, _)| d <= limit)
+        // A real likeness, not just a short distance: `max` is two letters
+        // from `tan` and one from nothing; `min` one letter from `sin`. A
+        // short word must keep its first letter (`sinn`, `Sin`, `cso`).
+        .filter(|&(d, c)| d <= limit && (d == 0 || first(word) == first(c) || len > 5 && d == 1))
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
 }
 
+/// The edit distance counting a swap of two neighbours as one edit
+/// (`cso` is one from `cos`).
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = Vec::new();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
             let sub = prev[j] + usize::from(ca != cb);
             cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                cur[j + 1] = cur[j + 1].min(before[j - 1] + 1);
+            }
         }
-        prev = cur;
+        before = std::mem::replace(&mut prev, cur);
     }
     prev[b.len()]
 }
@@ -204,6 +215,22 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggestions_need_a_real_likeness() {
+        let f = crate::core::ops::FUNCTIONS;
+        let guess = |w: &str| did_you_mean(w, f.iter().map(|(n, _)| *n));
+        assert_eq!(guess("sinn"), Some("sin"));
+        assert_eq!(guess("Sin"), Some("sin"));
+        assert_eq!(guess("cso"), Some("cos"));
+        assert_eq!(guess("sqr"), Some("sqrt"));
+        assert_eq!(guess("sigmod"), Some("sigmoid"));
+        assert_eq!(guess("tnah"), Some("tanh"));
+        assert_eq!(guess("max"), None);
+        assert_eq!(guess("min"), None);
+        assert_eq!(guess("foo"), None);
+        assert_eq!(edit_distance("max", "tan"), 2);
+    }
 
     #[test]
     fn line_col_counts_characters_from_one() {

@@ -16,7 +16,9 @@ use crate::core::trace::{self, PointError, Trace};
 /// How the seed direction is chosen.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum SeedSpec {
-    /// e₁: the first input.
+    /// e_k for the first input as the user wrote them: the definition's
+    /// first parameter, else the first input named in the point (`at`
+    /// before the program's own), else the first to appear.
     #[default]
     First,
     /// e_k for the named input.
@@ -408,7 +410,7 @@ impl Traced {
         cotangent: Option<&str>,
     ) -> Result<Evaluation, Failure> {
         let point = self.point(at)?;
-        let seed = self.seed(seed)?;
+        let seed = self.seed_at(seed, at)?;
         let cotangent = match cotangent {
             Some(text) => Some(self.cotangent(text)?),
             None => None,
@@ -516,8 +518,40 @@ impl Traced {
         self.point(None).is_ok()
     }
 
-    /// The seed vector for a seed spec.
+    /// The input `SeedSpec::First` seeds: the definition's first
+    /// parameter (inputs follow its order), else the first input the point
+    /// names — the `at` list first, then the program's own — else input 0.
+    pub fn first_input(&self, at: Option<&str>) -> usize {
+        if self.program.definition.is_some() {
+            return 0;
+        }
+        let index = |name: &str| {
+            self.trace.input_index(name).or_else(|| {
+                let sh = self.trace.shaped_input(name)?;
+                (!sh.is_empty()).then_some(sh.first as usize)
+            })
+        };
+        let from_at = at
+            .and_then(|text| Some((text, syntax::parse_point(text).ok()?)))
+            .and_then(|(text, p)| p.point.iter().find_map(|b| index(b.name.text(text))));
+        from_at
+            .or_else(|| {
+                self.program
+                    .point
+                    .iter()
+                    .find_map(|b| index(b.name.text(&self.source)))
+            })
+            .filter(|&i| i < self.trace.n_inputs)
+            .unwrap_or(0)
+    }
+
+    /// The seed vector for a seed spec, for the program's own point.
     pub fn seed(&self, spec: &SeedSpec) -> Result<Vec<f64>, Failure> {
+        self.seed_at(spec, None)
+    }
+
+    /// The seed vector for a seed spec, the point completed by `at`.
+    pub fn seed_at(&self, spec: &SeedSpec, at: Option<&str>) -> Result<Vec<f64>, Failure> {
         let n = self.trace.n_inputs;
         let mut seed = vec![0.0; n];
         let inputs: Vec<&str> = self.trace.input_names().collect();
@@ -541,7 +575,8 @@ impl Traced {
         };
         match spec {
             SeedSpec::First => {
-                if let Some(s) = seed.first_mut() {
+                let first = self.first_input(at);
+                if let Some(s) = seed.get_mut(first) {
                     *s = 1.0;
                 }
             }
@@ -601,6 +636,34 @@ mod tests {
             program: program.to_string(),
             ..Request::default()
         }
+    }
+
+    #[test]
+    fn the_default_seed_is_the_first_input_as_written() {
+        // The lecture's net with all four as inputs, written W0 first: by
+        // first appearance the inputs are W1, W0, x, y.
+        let p = "L = (W1*tanh(W0*x) - y)^2 at W0=2, x=1, W1=1.2, y=2";
+        let e = evaluate(&req(p)).unwrap();
+        let names: Vec<&str> = e.trace().input_names().collect();
+        assert_eq!(names, ["W1", "W0", "x", "y"]);
+        assert_eq!(e.eval.seed, [0.0, 1.0, 0.0, 0.0]);
+        // ∂L/∂W0 = 2(W1·tanh(2) − 2)·W1·(1 − tanh²(2))·x, the forward tangent.
+        let t = 2f64.tanh();
+        let d = 2.0 * (1.2 * t - 2.0) * 1.2 * (1.0 - t * t);
+        assert!((e.eval.sweep.tangent[e.trace().nodes.len() - 1] - d).abs() < 1e-12);
+        // `at` (the prompt's point, `--at`) names the order first.
+        let t = trace("x*y", "", false).unwrap();
+        assert_eq!(
+            t.seed_at(&SeedSpec::First, Some("y = 1, x = 2")).unwrap(),
+            [0.0, 1.0]
+        );
+        // A definition's parameters give the order, whatever the point's.
+        let t = trace("f(x, y) = x*y at y = 1, x = 2", "", false).unwrap();
+        assert_eq!(t.seed(&SeedSpec::First).unwrap(), [1.0, 0.0]);
+        // A vector input seeds its first entry.
+        let t = trace("sum(v) + w at w = 1, v = [1, 2]", "", false).unwrap();
+        let w = t.trace.input_index("w").unwrap();
+        assert_eq!(t.seed(&SeedSpec::First).unwrap()[w], 1.0);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! is specified in docs/replay.md. Takes plain options and reports an
 //! `app::Status`; must not import `cli` or clap, nor decide exit codes.
 
+pub mod cast;
 pub mod play;
 pub mod run;
 

@@ -357,13 +357,12 @@ impl Highlighter for ReplHelper {
     }
 }
 
+// Every line is accepted as typed: an open bracket is continued by the
+// loop in `repl::interactive` under its own `...` prompt, which rustyline's
+// in-place multi-line editing would not show.
 impl Validator for ReplHelper {
-    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        Ok(if commands::incomplete(ctx.input()) {
-            ValidationResult::Incomplete
-        } else {
-            ValidationResult::Valid(None)
-        })
+    fn validate(&self, _ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
+        Ok(ValidationResult::Valid(None))
     }
 }
 

@@ -32,6 +32,8 @@ use crate::tui::Model;
 use helper::ReplHelper;
 
 const PROMPT: &str = "ad> ";
+/// The prompt while a bracket is open; an empty line ends the input.
+const MORE: &str = "... ";
 
 /// Where the history lives: the XDG state directory
 /// ($XDG_STATE_HOME/adtrace/history, else ~/.local/state/adtrace/history),
@@ -130,7 +132,7 @@ fn show(outputs: Vec<Output>, mut tui: Option<(&mut Session, &mut Option<Model>)
                 s.failed = true;
                 err(&line(&e));
             }
-            Output::View(v) if v.open && tui.is_some() => {
+            Output::View(v) if v.open && !v.settings.no_tui && tui.is_some() => {
                 if let Some((session, last)) = tui.as_mut() {
                     let mut model = Model::from_view_after(&v, last.take());
                     if let Err(e) = crate::tui::run(&mut model) {
@@ -173,7 +175,7 @@ pub fn main(no_color: bool) -> Status {
 
 /// Lines from a pipe or a file: no prompt, no TUI. `Error` if any input
 /// failed, `ExpectationFailed` if an expectation did not hold, else `Ok`.
-pub fn piped(mut input: impl BufRead, no_color: bool) -> Status {
+pub fn piped(mut reader: impl BufRead, no_color: bool) -> Status {
     let mut session = Session::new(settings(no_color));
     let mut any_error = false;
     let mut any_failed = false;
@@ -184,7 +186,7 @@ pub fn piped(mut input: impl BufRead, no_color: bool) -> Status {
         // One line at a time, each bounded: `adtrace < /dev/zero` ends
         // with a message instead of filling memory.
         let mut raw = Vec::new();
-        match (&mut input).take(limit + 1).read_until(b'\n', &mut raw) {
+        match (&mut reader).take(limit + 1).read_until(b'\n', &mut raw) {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
@@ -219,6 +221,8 @@ pub fn piped(mut input: impl BufRead, no_color: bool) -> Status {
             None => (text, false),
         };
         let (start, input) = match pending.take() {
+            // An empty line ends an open bracket, as at the prompt.
+            Some((s, acc)) if text.trim().is_empty() && !backslash => (s, acc),
             Some((s, mut acc)) => {
                 acc.push('\n');
                 acc.push_str(text);
@@ -236,6 +240,35 @@ pub fn piped(mut input: impl BufRead, no_color: bool) -> Status {
         if s.quit {
             pending = None;
             break;
+        }
+        // `:quiz` reads its answers from the next lines, one each.
+        if let Some(mut q) = session.take_quiz() {
+            q.tries = 0;
+            let unwritten = std::cell::Cell::new(false);
+            let say = |t: &str| {
+                if out(&line(t)).is_err() {
+                    unwritten.set(true);
+                }
+            };
+            crate::app::quiz::run(
+                &mut q,
+                |question| {
+                    say(question);
+                    number += 1;
+                    let mut raw = Vec::new();
+                    match (&mut reader).take(limit + 1).read_until(b'\n', &mut raw) {
+                        Ok(0) | Err(_) => None,
+                        Ok(_) => Some(String::from_utf8_lossy(&raw).trim_end().to_string()),
+                    }
+                },
+                |t| say(t),
+            );
+            if unwritten.get() {
+                err("error: cannot write output\n");
+                return Status::Error;
+            }
+            let (k, n) = q.score();
+            any_failed |= k < n;
         }
     }
     if let Some((start, input)) = pending {
@@ -281,11 +314,12 @@ fn interactive(no_color: bool) -> Status {
             let _ = rl.load_history(&old);
         }
     }
-    let _ = out(&format!(
+    let banner = format!(
         "adtrace {}: automatic differentiation, step by step. ':help' lists the commands, Ctrl-D leaves.\n\
          Type ':example graph', or a function like 'sin(x)*y at x=1, y=2'.\n",
         env!("CARGO_PKG_VERSION")
-    ));
+    );
+    let _ = out(&crate::app::wrap::wrap(&banner, width()));
     let why_not = crate::tui::terminal::no_full_screen();
     if let Some(why) = why_not {
         err(&format!(
@@ -294,11 +328,38 @@ fn interactive(no_color: bool) -> Status {
     }
     let tui = why_not.is_none();
     let mut session = Session::new(settings(no_color));
+    session.interactive = tui;
     // The last stepping view, so that reopening it keeps its layout.
     let mut last_view: Option<Model> = None;
+    // The lines typed so far while a bracket is open.
+    let mut pending: Option<String> = None;
     loop {
-        match rl.readline(PROMPT) {
-            Ok(input) => {
+        let prompt = if pending.is_some() { MORE } else { PROMPT };
+        // Read each time: the window may have been resized.
+        session.width = Some(width());
+        match rl.readline(prompt) {
+            Ok(line) => {
+                let ended = pending.is_some() && line.trim().is_empty();
+                let input = match pending.take() {
+                    // An empty line ends the input: the error names the
+                    // bracket still open and where it opened.
+                    Some(acc) if line.trim().is_empty() => acc,
+                    Some(mut acc) => {
+                        acc.push('\n');
+                        acc.push_str(&line);
+                        acc
+                    }
+                    None => line,
+                };
+                if !ended && commands::incomplete(&input) && !input.trim().is_empty() {
+                    if !input.contains('\n') {
+                        let _ = out(
+                            "(a bracket is open: continue on the next line, or an empty line to end)\n",
+                        );
+                    }
+                    pending = Some(input);
+                    continue;
+                }
                 if !input.trim().is_empty() {
                     let _ = rl.add_history_entry(input.as_str());
                     // Saved at once, so a closed terminal window keeps it.
@@ -315,14 +376,26 @@ fn interactive(no_color: bool) -> Status {
                 let s = show(outputs, tui.then_some((&mut session, &mut last_view)));
                 crate::tui::terminal::interrupt_cancels(false);
                 cancel::clear();
+                if let Some(mut q) = session.take_quiz() {
+                    quiz(&mut rl, &mut q);
+                }
                 *names.borrow_mut() = session.names();
                 if s.quit {
                     break;
                 }
             }
-            // Ctrl-C cancels the line being typed.
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
+            // Ctrl-C cancels the line being typed (and any open bracket).
+            Err(ReadlineError::Interrupted) => {
+                pending = None;
+                continue;
+            }
+            Err(ReadlineError::Eof) => {
+                // Ctrl-D inside an open bracket ends the input first.
+                if let Some(input) = pending.take() {
+                    show(session.handle_line(&input), None);
+                }
+                break;
+            }
             Err(e) => {
                 err(&format!("adtrace: cannot read the line: {e}\n"));
                 break;
@@ -333,6 +406,34 @@ fn interactive(no_color: bool) -> Status {
         save_history(&mut rl, h);
     }
     Status::Ok
+}
+
+/// `:quiz` at the prompt: each question, then the answer typed at `? `;
+/// a wrong one gets the next hint and the question again. An empty
+/// answer, Ctrl-C or Ctrl-D stops (the score so far is shown).
+fn quiz(rl: &mut Editor<ReplHelper, FileHistory>, q: &mut crate::app::quiz::Quiz) {
+    crate::app::quiz::run(
+        q,
+        |question| {
+            let _ = out(&line(question));
+            match rl.readline("? ") {
+                Ok(a) if !a.trim().is_empty() => Some(a),
+                _ => None,
+            }
+        },
+        |t| {
+            let _ = out(&line(t));
+        },
+    );
+}
+
+/// The terminal's width in cells, to set prose to (80 if unknown).
+fn width() -> usize {
+    crossterm::terminal::size()
+        .map(|(w, _)| usize::from(w))
+        .ok()
+        .filter(|&w| w >= 20)
+        .unwrap_or(80)
 }
 
 /// Append the new lines to the history (under a file lock, merging with

@@ -981,7 +981,7 @@ mod tests {
         use crate::app::session::{Output, Session};
         let mut s = Session::default();
         s.handle_line("sin(x) at x = 1");
-        s.handle_line(":step 2");
+        s.handle_line(":step 3");
         s.handle_line(":title \"t\"");
         let out = s.handle_line(":set notation griewank");
         let Some(Output::View(v)) = out.into_iter().next() else {

@@ -59,11 +59,13 @@ pub(super) fn evaluate(cur: &Current) -> Result<Rc<Evaluation>, Failed> {
             part: Part::Cotangent,
         })?;
     }
-    cur.traced.seed(&cur.seed).map_err(|failure| Failed {
-        failure,
-        part: Part::Seed,
-    })?;
     let at = cur.at.as_ref().map(Piece::text);
+    cur.traced
+        .seed_at(&cur.seed, at)
+        .map_err(|failure| Failed {
+            failure,
+            part: Part::Seed,
+        })?;
     cur.traced
         .evaluate_with(at, &cur.seed, cur.mode, cotangent)
         .map(Rc::new)
@@ -76,10 +78,14 @@ pub(super) fn evaluate(cur: &Current) -> Result<Rc<Evaluation>, Failed> {
 /// The same evaluation along another seed: only the tangents are
 /// recomputed.
 pub(super) fn reseeded(cur: &Current, e: &Evaluation) -> Result<Rc<Evaluation>, Failed> {
-    let seed = cur.traced.seed(&cur.seed).map_err(|failure| Failed {
-        failure,
-        part: Part::Seed,
-    })?;
+    let at = cur.at.as_ref().map(Piece::text);
+    let seed = cur
+        .traced
+        .seed_at(&cur.seed, at)
+        .map_err(|failure| Failed {
+            failure,
+            part: Part::Seed,
+        })?;
     Ok(Rc::new(e.reseeded(&cur.traced.trace, seed)))
 }
 

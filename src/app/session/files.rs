@@ -118,6 +118,30 @@ impl Session {
         if out.iter().any(|o| matches!(o, Output::Error(_))) {
             return out;
         }
+        if self.interactive && !self.settings.no_tui {
+            // At a terminal the example opens in the stepping view: its
+            // tables and checks stay quiet unless one fails.
+            let checks = out
+                .iter()
+                .filter(|o| matches!(o, Output::ExpectHeld(_)))
+                .count();
+            let mut shown: Vec<Output> = out
+                .into_iter()
+                .filter(|o| matches!(o, Output::ExpectFailed(_)))
+                .collect();
+            let held = if checks > 0 && shown.is_empty() {
+                format!(" (its {checks} checks of the lecture's numbers held)")
+            } else {
+                String::new()
+            };
+            shown.push(Output::Note(format!(
+                "example '{name}'{held}: the stepping view opens on its last program; 'adtrace play {name}' presents it with captions"
+            )));
+            if let Some(v) = self.view(true) {
+                shown.extend(self.show(v));
+            }
+            return shown;
+        }
         out.push(Output::Note(format!(
             "example '{name}' loaded; ':tui' steps through its last program, 'adtrace play {name}' presents it"
         )));
@@ -201,7 +225,7 @@ impl Session {
         let staged = self.stage(path, &full, force, &redo, span);
         let head = format!(
             "# adtrace replay file, recorded at the REPL\n{}",
-            self.state_text()
+            self.state_lines(false)
         );
         let started = staged.and_then(|mut f| match f.append(head.as_bytes()) {
             Ok(()) => Ok(f),
@@ -319,8 +343,14 @@ impl Session {
 
     /// The replay lines that bring back the current state.
     pub(super) fn state_text(&self) -> String {
+        self.state_lines(true)
+    }
+
+    /// The same; without `title`, a title set by an example or a script
+    /// is left out (a recording holds only what was typed).
+    pub(super) fn state_lines(&self, title: bool) -> String {
         let mut out = settings::replay_lines(&self.settings);
-        if let Some(t) = &self.title {
+        if let Some(t) = self.title.as_ref().filter(|_| title) {
             out.push_str(&format!(
                 ":title \"{}\"\n",
                 t.replace('\\', "\\\\").replace('"', "\\\"")
@@ -345,7 +375,7 @@ impl Session {
                 out.push_str(&format!(":cotangent {}\n", one_line(p.text())));
             }
             if c.step != 0 {
-                out.push_str(&format!(":step {}\n", c.step));
+                out.push_str(&format!(":step {}\n", c.step + 1));
             }
         }
         out

@@ -160,6 +160,14 @@ pub struct Session {
     /// The scripts being run (`:load`, `adtrace run`), as
     /// `fsio::identity` names them: no command writes over one.
     reading: Vec<PathBuf>,
+    /// The terminal's width, to which prose (`:help`, `:examples`) is set;
+    /// None leaves lines whole (pipes).
+    pub width: Option<usize>,
+    /// A person at a terminal, where the stepping view can open: then
+    /// `:example` opens it on the example instead of printing its tables.
+    pub interactive: bool,
+    /// A quiz `:quiz` asked for, for the front end to run (`take_quiz`).
+    quiz: Option<Box<crate::app::quiz::Quiz>>,
 }
 
 fn error_at(input: &str, origin: &Origin, d: Diagnostic) -> Output {
@@ -177,6 +185,12 @@ impl Session {
             settings,
             ..Session::default()
         }
+    }
+
+    /// The quiz the last input asked for (`:quiz`), to be run by the
+    /// front end that reads the answers.
+    pub fn take_quiz(&mut self) -> Option<crate::app::quiz::Quiz> {
+        self.quiz.take().map(|q| *q)
     }
 
     /// Handle one input typed at the prompt.
@@ -287,7 +301,7 @@ impl Session {
             }
             Command::Jacobian(mode) => self.jacobian(*mode, whole(), text, origin),
             Command::Help(name) => self.help(name.as_deref(), text, origin),
-            Command::Examples => vec![Output::Text(examples::listing())],
+            Command::Examples => vec![Output::Text(self.prose(examples::listing()))],
             Command::Example(name, span) => self.example(name, *span, text, origin),
             Command::Load(path, span) => self.load(path, *span, text, origin),
             Command::Record(None) => self.stop_recording(whole(), text, origin),
@@ -313,7 +327,23 @@ impl Session {
                 None => err(self.nothing_traced(whole())),
             },
             Command::Tui => match self.view(true) {
-                Some(v) => self.show(v),
+                Some(mut v) => {
+                    // Asked for by name: it opens even with `:set tui off`.
+                    v.settings.no_tui = false;
+                    self.show(v)
+                }
+                None => err(self.nothing_traced(whole())),
+            },
+            Command::Quiz => match self.view(false) {
+                Some(v) => {
+                    let q = crate::app::quiz::Quiz::new(&v.traced, &v.eval, self.settings.style);
+                    let n = q.questions.len();
+                    self.quiz = Some(Box::new(q));
+                    vec![Output::Note(format!(
+                        "predict mode: {n} cells to predict, at {} decimals (an empty answer stops)",
+                        self.settings.style.precision
+                    ))]
+                }
                 None => err(self.nothing_traced(whole())),
             },
             Command::Set(name, value) => self.set(name, value),
@@ -353,12 +383,12 @@ impl Session {
 
     fn help(&self, name: Option<&str>, text: &str, origin: &Origin) -> Vec<Output> {
         match name {
-            None => vec![Output::Text(help_text())],
+            None => vec![Output::Text(self.prose(help_text()))],
+            Some("functions") => vec![Output::Text(self.prose(functions_help()))],
             Some(n) => match commands::spec(n) {
-                Some(s) => vec![Output::Text(format!(
-                    ":{} {}\n  {}\n",
-                    s.name, s.args, s.detail
-                ))],
+                Some(s) => vec![Output::Text(
+                    self.prose(format!(":{} {}\n  {}\n", s.name, s.args, s.detail)),
+                )],
                 None => {
                     let start = text.find(n).unwrap_or(0);
                     let d = Diagnostic::new(
@@ -371,6 +401,59 @@ impl Session {
             },
         }
     }
+}
+
+impl Session {
+    /// Prose set to the terminal's width, if known.
+    fn prose(&self, text: String) -> String {
+        match self.width {
+            Some(w) => crate::app::wrap::wrap(&text, w),
+            None => text,
+        }
+    }
+}
+
+/// `:help functions`: every function of the language with its derivative
+/// rule, from the operation table (so the list cannot fall behind it).
+pub fn functions_help() -> String {
+    use crate::core::notation::{Names, Style};
+    use crate::core::ops::{self, Op};
+    let trace = crate::core::trace::Trace::default();
+    let names = Names::new(&trace, Style::default());
+    let rule = |op: Op, consts: [bool; 2]| names.text(&op.general_rule(consts));
+    let mut out =
+        String::from("Functions (g is any expression of w; the chain rule is built in):\n");
+    let width = ops::FUNCTIONS
+        .iter()
+        .map(|(n, _)| n.len())
+        .max()
+        .unwrap_or(0);
+    for &(name, op) in ops::FUNCTIONS {
+        let same = ops::FUNCTIONS
+            .iter()
+            .find(|&&(_, o)| o == op)
+            .map(|&(n, _)| n);
+        let text = match same {
+            Some(first) if first != name => format!("the same as {first} (the natural log)"),
+            _ => rule(op, [false, false]),
+        };
+        out.push_str(&format!("  {name:width$}  {text}\n"));
+    }
+    out.push_str("Operators (g, h expressions of w; c, n numbers):\n");
+    for (sym, op, consts) in [
+        ("g + h", Op::Add, [false, false]),
+        ("g - h", Op::Sub, [false, false]),
+        ("g * h", Op::Mul, [false, false]),
+        ("g / h", Op::Div, [false, false]),
+        ("g ^ n", Op::Pow, [false, true]),
+        ("c ^ g", Op::Pow, [true, false]),
+        ("g ^ h", Op::Pow, [false, false]),
+        ("-g", Op::Neg, [false, false]),
+    ] {
+        out.push_str(&format!("  {sym:width$}  {}\n", rule(op, consts)));
+    }
+    out.push_str("Constants: pi, e. Superscripts are powers: x² is x^2.\n");
+    out
 }
 
 /// `:help` without a name.

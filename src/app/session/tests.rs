@@ -241,7 +241,7 @@ fn the_jacobian_by_either_mode() {
     let mut s = Session::default();
     let a = eval_of(&s.handle_line(F3));
     assert_eq!(a.sweep.plan.reverse, Directions::Units(3));
-    s.handle_line(":step 12");
+    s.handle_line(":step 13");
     let o = s.handle_line(":jacobian forward");
     let b = eval_of(&o);
     assert_eq!(b.sweep.plan.mode, Mode::Forward);
@@ -339,4 +339,104 @@ fn saved_state_brings_the_plan_back() {
         t.handle_line(line);
     }
     assert_eq!(t.render(Format::Text), s.render(Format::Text));
+}
+
+#[test]
+fn help_functions_lists_every_function_with_its_rule() {
+    let mut s = Session::default();
+    let t = texts(&s.handle_line(":help functions"));
+    for (name, _) in crate::core::ops::FUNCTIONS {
+        assert!(
+            t.lines().any(|l| l.trim_start().starts_with(name)),
+            "{name}: {t}"
+        );
+    }
+    assert!(t.contains("d/dw sin(g(w)) = cos(g(w))·g′(w)"), "{t}");
+    assert!(
+        t.contains("d/dw tanh(g(w)) = (1 − tanh²(g(w)))·g′(w)"),
+        "{t}"
+    );
+}
+
+#[test]
+fn prose_is_set_to_the_width_and_tables_are_not() {
+    let mut s = Session {
+        width: Some(60),
+        ..Session::default()
+    };
+    for cmd in [":help", ":examples", ":help functions", ":help step"] {
+        let t = texts(&s.handle_line(cmd));
+        for l in t.lines() {
+            // Only a single word longer than the width may stay longer.
+            assert!(
+                unicode_width::UnicodeWidthStr::width(l) <= 60 || !l.trim().contains(' '),
+                "{cmd}: {l:?}"
+            );
+        }
+    }
+    // The examples' blurbs are whole sentences.
+    let t = texts(&s.handle_line(":examples"));
+    assert!(t.contains("at x = 1."), "{t}");
+}
+
+#[test]
+fn tui_off_keeps_to_tables_and_tui_still_opens() {
+    let mut s = Session::default();
+    s.handle_line(":set tui off");
+    let o = s.handle_line("sin(x) at x = 1");
+    let Some(Output::View(v)) = o.first() else {
+        panic!("a view")
+    };
+    assert!(v.settings.no_tui);
+    assert!(texts(&o).contains("0.5403"), "{}", texts(&o));
+    let o = s.handle_line(":tui");
+    assert!(matches!(o.first(), Some(Output::View(v)) if v.open && !v.settings.no_tui));
+}
+
+#[test]
+fn example_at_a_terminal_opens_the_view_without_its_tables() {
+    let mut s = Session {
+        interactive: true,
+        ..Session::default()
+    };
+    let o = s.handle_line(":example graph");
+    let views: Vec<&View> = o
+        .iter()
+        .filter_map(|x| match x {
+            Output::View(v) if v.open => Some(&**v),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(views.len(), 1, "{}", texts(&o));
+    // The view is on the example's last program, at the lecture's numbers.
+    let ev = &views[0].eval;
+    let out = views[0].traced.trace.nodes.len() - 1;
+    assert!((ev.sweep.value[out] - 1.0900).abs() < 5e-5);
+    assert!(!o.iter().any(|x| matches!(x, Output::ExpectHeld(_))));
+    assert!(
+        texts(&o).contains("checks of the lecture's numbers held"),
+        "{}",
+        texts(&o)
+    );
+    // Piped, it prints the tables and checks as before.
+    let mut p = Session::default();
+    let o = p.handle_line(":example graph");
+    assert!(o.iter().any(|x| matches!(x, Output::ExpectHeld(_))));
+}
+
+#[test]
+fn a_recording_holds_what_was_typed_not_an_examples_title() {
+    let dir = std::env::temp_dir().join(format!("adtrace-rec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("talk.adt");
+    let mut s = Session::default();
+    s.handle_line(":example graph");
+    s.handle_line(&format!(":record {}", path.display()));
+    s.handle_line("sin(x) at x = 1");
+    s.handle_line(":step 2");
+    s.handle_line(":record stop");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains(":title"), "{text}");
+    assert!(text.contains("sin(x) at x = 1\n:step 2\n"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -253,6 +253,24 @@ mod tests {
     }
 
     #[test]
+    fn superscript_digits_are_powers() {
+        assert_eq!(tree("x²"), "(x^2)");
+        assert_eq!(tree("θ³ + 1"), "((θ^3)+1)");
+        assert_eq!(tree("-x²"), "(-(x^2))");
+        assert_eq!(tree("(a + b)¹⁰"), "((a+b)^10)");
+        assert_eq!(tree("2*x⁴"), "(2*(x^4))");
+        // A superscript ends a name: `x²y` is not one name.
+        assert!(parse("x²y").is_err());
+        // The span of `x²` is the whole of it.
+        let p = parse("x² + 1").unwrap();
+        let sq = match &p.exprs[p.stmts[0].value as usize].kind {
+            ExprKind::Binary(_, a, _) => *a,
+            _ => unreachable!(),
+        };
+        assert_eq!(p.exprs[sq as usize].span.text("x² + 1"), "x²");
+    }
+
+    #[test]
     fn precedence_and_associativity() {
         assert_eq!(tree("-x^2"), "(-(x^2))");
         assert_eq!(tree("2^3^x"), "(2^(3^x))");

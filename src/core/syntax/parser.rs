@@ -371,8 +371,8 @@ impl<'s> Builder<'s> {
                     ".^" => BinOp::EPow,
                     _ => BinOp::Pow,
                 }),
-                Rule::transpose | Rule::index => {
-                    // Transpose and indexing bind tightest: they apply to the
+                Rule::transpose | Rule::index | Rule::power => {
+                    // Transpose, indexing and superscript powers bind tightest: they apply to the
                     // operand just read.
                     let a = self.operands.pop().filter(|_| self.operands.len() >= o0);
                     let Some(a) = a else {
@@ -454,7 +454,7 @@ impl<'s> Builder<'s> {
         Ok(())
     }
 
-    /// `a'` or `a[i]`, `a[i, j]`.
+    /// `a'`, `a[i]`, `a[i, j]` or `a²`.
     fn postfix(&mut self, a: ExprId, q: Pair<Rule>, base: usize) -> R<ExprId> {
         let span = Span::new(
             self.prog.exprs[a as usize].span.start as usize,
@@ -462,6 +462,16 @@ impl<'s> Builder<'s> {
         );
         if q.as_rule() == Rule::transpose {
             return Ok(self.push(ExprKind::Transpose(a), span));
+        }
+        if q.as_rule() == Rule::power {
+            // `x²` is `x^2`: the digits are the exponent's number.
+            let digits: String = q.as_str().chars().filter_map(superscript_digit).collect();
+            let sp = self.span(&q, base);
+            let v: f64 = digits
+                .parse()
+                .map_err(|_| Diagnostic::new(sp, "not a number"))?;
+            let n = self.push(ExprKind::Num(v), sp);
+            return Ok(self.push(ExprKind::Binary(BinOp::Pow, a, n), span));
         }
         let mut at = Vec::new();
         for e in q.into_inner() {
@@ -730,4 +740,17 @@ fn join_or(items: &[&str]) -> String {
         [one] => (*one).to_string(),
         [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
+}
+
+/// The ASCII digit a superscript digit stands for.
+fn superscript_digit(c: char) -> Option<char> {
+    let d = match c {
+        '⁰' => 0,
+        '¹' => 1,
+        '²' => 2,
+        '³' => 3,
+        '⁴'..='⁹' => c as u32 - '⁴' as u32 + 4,
+        _ => return None,
+    };
+    char::from_digit(d, 10)
 }
