@@ -422,7 +422,7 @@ fn buttons_work_from_the_keyboard() {
 fn opens_at_a_step_from_the_url_and_from_the_command_line() {
     let Some(chrome) = chromium() else { return };
     let path = page(GRAPH, &[], "html-url");
-    let mut b = Browser::open(chrome, &url(&path, "?step=3"));
+    let mut b = Browser::open(chrome, &url(&path, "?step=4"));
     assert_eq!(b.text("#position"), "step 4 of 14");
     assert_eq!(b.text("#value"), "c = a + b = 1 + 2.718 = 3.718");
     assert_eq!(b.text("#update"), "d3 = d1 + d2");

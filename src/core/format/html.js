@@ -87,15 +87,16 @@
     byId('next').setAttribute('aria-disabled', String(k === data.last));
     byId('last').setAttribute('aria-disabled', String(k === data.last));
     document.body.setAttribute('data-step', String(k));
-    try { history.replaceState(null, '', '#step=' + k); } catch (e) { /* file:// in some browsers */ }
+    try { history.replaceState(null, '', '#step=' + (k + 1)); } catch (e) { /* file:// in some browsers */ }
   }
 
-  // Where the page opens: ?step=K or #step=K (0-based, or "end"), else
-  // the step it was made for.
+  // Where the page opens: ?step=K or #step=K (counted from 1 as the page
+  // shows it, or "end"), else the step it was made for.
   function startStep() {
     var m = /[?&#]step=(\d+|end)/.exec(location.search + location.hash);
     if (!m) { return data.start; }
-    return m[1] === 'end' ? data.last : parseInt(m[1], 10);
+    if (m[1] === 'end') { return data.last; }
+    return Math.min(Math.max(parseInt(m[1], 10) - 1, 0), data.last);
   }
 
   byId('first').addEventListener('click', function () { show(0); });
