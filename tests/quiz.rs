@@ -92,3 +92,34 @@ fn the_prompt_quiz_reads_answers_from_the_next_lines() {
         r.stdout
     );
 }
+
+/// A worksheet: a replay script with `:quiz` asks the lecture's table and
+/// reads the student's answers from stdin; `adtrace run` exits 0 only when
+/// every answer is right, a wrong one counting as a failed expectation.
+#[test]
+fn a_script_holds_a_quiz_that_checks_itself() {
+    let dir = common::scratch("worksheet");
+    let path = dir.join("worksheet.adt");
+    std::fs::write(&path, format!("# the lecture's graph\n{GRAPH}\n:quiz\n")).unwrap();
+    let path = path.to_str().unwrap();
+    let r = run(&["run", path], &(TABLE.join("\n") + "\n"));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("score: 18/18"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("all 18 expectations held"),
+        "{}",
+        r.stderr
+    );
+    // c̄ = 0.8045 answered as 0.8: the answer and its ledger are shown.
+    let mut wrong = TABLE;
+    wrong[14] = "0.8";
+    let r = run(&["run", path], &(wrong.join("\n") + "\n"));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("score: 17/18"), "{}", r.stdout);
+    assert!(r.stdout.contains("you said 0.8"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("1 expectation failed, 17 held"),
+        "{}",
+        r.stderr
+    );
+}

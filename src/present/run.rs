@@ -2,16 +2,21 @@
 //! (in any `--format`), with `--frames` the text frame at each pause, and
 //! checks every `:expect`.
 //!
+//! A `:quiz` in the script asks its questions on stdout and reads one
+//! answer a line from stdin (a worksheet that checks itself).
+//!
 //! Status: `Ok` when everything held, `ExpectationFailed` when an
 //! expectation failed (each one named FILE:line:col, expected vs got),
 //! `Error` for an error in the script (FILE:line:col; nothing after it runs
 //! unless `keep_going`). Must not interpret inputs itself:
 //! `app::session::Session` does.
 
+use std::io::BufRead;
+
 use super::emit;
-use crate::app::Status;
 use crate::app::session::{Origin, Output, Session, View};
 use crate::app::settings::Settings;
+use crate::app::{Status, quiz};
 use crate::core::format::Format;
 use crate::tui::terminal::{eprint_visible, eprintln_visible};
 use crate::tui::{Model, render_text};
@@ -111,6 +116,37 @@ pub fn run(args: &RunOptions) -> Status {
                 Output::Pause(_) | Output::Wait(_) => {}
                 Output::Quit => break 'items,
             }
+        }
+        if let Some(mut q) = session.take_quiz() {
+            // A worksheet: the student's answers are stdin's lines, one
+            // each; every wrong or missing answer counts as a failed check.
+            q.tries = 0;
+            let mut input = std::io::stdin().lock().lines();
+            let unwritten = std::cell::Cell::new(false);
+            let say = |t: &str| {
+                let t = if t.ends_with('\n') {
+                    t.to_string()
+                } else {
+                    format!("{t}\n")
+                };
+                if emit(&t) != Status::Ok {
+                    unwritten.set(true);
+                }
+            };
+            quiz::run(
+                &mut q,
+                |question| {
+                    say(question);
+                    input.next().and_then(Result::ok)
+                },
+                say,
+            );
+            if unwritten.get() {
+                return Status::Error;
+            }
+            let (k, n) = q.score();
+            tally.held += k;
+            tally.failed += n - k;
         }
     }
     summary(&file, &tally);
