@@ -347,6 +347,12 @@ mod tests {
         let e = err("y = 2x");
         assert_eq!(e.span.start, 4);
         assert_eq!(e.hint.as_deref(), Some("write 2*x"));
+        // A point binds names; θ² is a power.
+        let e = err("θ² at θ² = 3");
+        assert!(
+            e.hint.as_deref().is_some_and(|h| h.contains("'θ²' is θ^2")),
+            "{e:?}"
+        );
         let e = err("sin(x");
         assert_eq!((e.span.start, e.message.as_str()), (3, "unclosed '('"));
         let e = err("x + ");

@@ -730,6 +730,27 @@ fn pest_error(e: &pest::error::Error<Rule>, text: &str, base: usize) -> Diagnost
         Some(',') => d.with_hint(
             "separate statements with ';' or a new line; ',' separates the values of a point",
         ),
+        // `at θ² = 3`: a name then a superscript, where a name is bound.
+        Some(c)
+            if (c.is_alphabetic() || c == '_') && expected.contains(&describe(Rule::binding)) =>
+        {
+            let rest = &text[pos..];
+            let name_len = rest
+                .find(|ch: char| {
+                    !(ch.is_alphanumeric() || ch == '_') || superscript_digit(ch).is_some()
+                })
+                .unwrap_or(rest.len());
+            match rest[name_len..].chars().next() {
+                Some(sup) if superscript_digit(sup).is_some() => d.with_hint(format!(
+                    "superscript digits are powers ('{}{sup}' is {}^{}); a point binds a name, as in 'at {} = 3'",
+                    &rest[..name_len],
+                    &rest[..name_len],
+                    superscript_digit(sup).unwrap_or('2'),
+                    &rest[..name_len],
+                )),
+                _ => d,
+            }
+        }
         _ => d,
     }
 }
