@@ -334,6 +334,7 @@ fn trace_large(
     // The first part's expressions are lowered: free them before the rest
     // of the trace grows (its names are still needed to join the parts).
     a.prog.exprs = Vec::new();
+    a.prog.stmts = Vec::new();
     let mut new = Vec::new();
     let mut next = a.prog.symbols.len() as u32;
     let map_b = syntax::join_symbols(src, &a, None, &b.prog.symbols, &mut new, &mut next);
@@ -348,6 +349,7 @@ fn trace_large(
     let last_has_output = !last.prog.stmts.is_empty();
     tb.statements(&b.prog, Some(&map_b), !last_has_output)?;
     b.prog.exprs = Vec::new();
+    b.prog.stmts = Vec::new();
     tb.statements(&last.prog, Some(&map_last), last_has_output)?;
     Ok((last.prog, tb.finish(), parsed))
 }
