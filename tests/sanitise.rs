@@ -142,3 +142,15 @@ fn command_line_errors_and_views_show_escapes_visibly() {
     let r = run(&["eval", "-"], "sin(x)\r+ q\x1b at x=1");
     assert_clean("eval -", &r.stderr);
 }
+
+/// `adtrace quiz` echoes what the student typed: an answer holding an
+/// escape sequence is shown visibly, and its value is still marked wrong.
+#[test]
+fn quiz_echoes_answers_visibly() {
+    let r = run(&["quiz", "x^2 at x = 3"], "9\n\u{1b}]2;PWNED\u{7}\n");
+    assert_clean("quiz stdout", &r.stdout);
+    assert_clean("quiz stderr", &r.stderr);
+    assert!(r.stdout.contains("right: x1 = 9.000"), "{}", r.stdout);
+    assert!(r.stdout.contains("\\u{1b}"), "{}", r.stdout);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+}

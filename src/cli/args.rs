@@ -14,7 +14,7 @@ use crate::app::settings::Theme;
 use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::format::Format;
 use crate::core::notation::{Notation, Style};
-use crate::core::pipeline::{Request, SeedSpec};
+use crate::core::pipeline::{self, Evaluated, Request, SeedSpec};
 use crate::core::sweep::Mode;
 
 #[derive(Args, Debug, Clone)]
@@ -147,6 +147,13 @@ impl TraceArgs {
             (None, Some(s)) => SeedSpec::List(s.clone()),
             (None, None) => SeedSpec::First,
         }
+    }
+
+    /// The program traced and swept, or the rendered error (located, as
+    /// every command prints it).
+    pub fn evaluate(&self) -> Result<Evaluated, String> {
+        let req = self.request()?;
+        pipeline::evaluate(&req).map_err(|f| f.render())
     }
 
     /// The request for this program, reading it from stdin or a file.

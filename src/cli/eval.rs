@@ -12,7 +12,6 @@ use clap::Args;
 use super::Status;
 use super::args::{FormatArg, ModeArg, StepArg, TraceArgs, parse_step};
 use crate::core::format;
-use crate::core::pipeline;
 use crate::present::emit;
 
 #[derive(Args, Debug)]
@@ -63,17 +62,10 @@ pub fn eval(args: &EvalArgs) -> Status {
         );
         return Status::Error;
     }
-    let req = match args.trace.request() {
-        Ok(r) => r,
+    let ev = match args.trace.evaluate() {
+        Ok(ev) => ev,
         Err(msg) => {
             eprint_visible!("{msg}");
-            return Status::Error;
-        }
-    };
-    let ev = match pipeline::evaluate(&req) {
-        Ok(ev) => ev,
-        Err(f) => {
-            eprint_visible!("{}", f.render());
             return Status::Error;
         }
     };

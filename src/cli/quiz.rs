@@ -3,14 +3,14 @@
 //! gets hints and tries again; a pipe one answer per question), through
 //! `app::quiz`, which owns the questions, the checking and the score.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 
 use clap::{Args, ValueEnum};
 
 use super::Status;
 use super::args::TraceArgs;
 use crate::app::quiz::{self, Quiz};
-use crate::core::pipeline;
+use crate::tui::terminal::{write_err, write_out};
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 pub enum QuizFormat {
@@ -32,18 +32,13 @@ pub struct QuizArgs {
 /// `adtrace quiz`: 0 if every answer was right, 1 if not, 2 on an error.
 pub fn quiz(args: &QuizArgs) -> Status {
     if args.trace.program == "-" {
-        eprintln!("error: the answers come on stdin; give the program as text or @FILE");
+        write_err("error: the answers come on stdin; give the program as text or @FILE\n");
         return Status::Error;
     }
-    let ev = match args
-        .trace
-        .request()
-        .map_err(|m| m.to_string())
-        .and_then(|r| pipeline::evaluate(&r).map_err(|f| f.render()))
-    {
+    let ev = match args.trace.evaluate() {
         Ok(ev) => ev,
         Err(msg) => {
-            eprint!("{msg}");
+            write_err(&msg);
             return Status::Error;
         }
     };
@@ -53,14 +48,16 @@ pub fn quiz(args: &QuizArgs) -> Status {
         q.tries = 0;
     }
     let json = args.format == QuizFormat::Json;
+    // Questions name the user's rows and replies echo the answers typed:
+    // both go through the sanitiser, and a failed write is an error.
+    let unwritten = std::cell::Cell::new(false);
     let say = |t: &str| {
         let line = format!("{t}\n");
-        let _ = if json {
-            std::io::stderr().write_all(line.as_bytes())
-        } else {
-            let mut o = std::io::stdout().lock();
-            o.write_all(line.as_bytes()).and_then(|()| o.flush())
-        };
+        if json {
+            write_err(&line);
+        } else if write_out(&line).is_err() {
+            unwritten.set(true);
+        }
     };
     let stdin = std::io::stdin();
     let mut input = stdin.lock().lines();
@@ -72,8 +69,9 @@ pub fn quiz(args: &QuizArgs) -> Status {
         },
         say,
     );
-    if json {
-        println!("{}", q.json());
+    if (json && write_out(&format!("{}\n", q.json())).is_err()) || unwritten.get() {
+        write_err("error: cannot write output\n");
+        return Status::Error;
     }
     let (k, n) = q.score();
     if k == n {

@@ -13,7 +13,7 @@ use clap::Args;
 use super::Status;
 use super::args::{StepArg, ThemeArg, TraceArgs, parse_size, parse_step};
 use crate::app::settings::Theme;
-use crate::core::{format, pipeline};
+use crate::core::format;
 use crate::present::emit;
 use crate::tui::{self, Model, TuiOptions};
 
@@ -54,12 +54,11 @@ pub struct RenderArgs {
 
 /// The model for a request, or the rendered error.
 fn model(args: &TraceArgs, theme: Theme, lanes: bool) -> Result<Model, String> {
-    let req = args.request()?;
-    let ev = pipeline::evaluate(&req).map_err(|f| f.render())?;
+    let ev = args.evaluate()?;
     let opts = TuiOptions {
         style: args.style(),
         theme,
-        no_cse: req.no_cse,
+        no_cse: args.no_cse,
         no_color: super::no_color(),
         lanes,
     };
@@ -94,17 +93,10 @@ pub fn tui(args: &TuiArgs) -> Status {
 /// `adtrace tui` without a full-screen terminal: a one-line note on stderr
 /// and the table `adtrace eval` prints (as it stands at `--step`).
 fn headless(args: &TuiArgs, why: &str) -> Status {
-    let req = match args.trace.request() {
-        Ok(r) => r,
+    let ev = match args.trace.evaluate() {
+        Ok(ev) => ev,
         Err(msg) => {
             eprint_visible!("{msg}");
-            return Status::Error;
-        }
-    };
-    let ev = match pipeline::evaluate(&req) {
-        Ok(ev) => ev,
-        Err(f) => {
-            eprint_visible!("{}", f.render());
             return Status::Error;
         }
     };

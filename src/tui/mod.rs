@@ -40,14 +40,7 @@ pub fn render_text(model: &Model, width: u16, height: u16) -> String {
     if width == 0 || height == 0 {
         return String::new();
     }
-    // The test backend cannot fail (its error type is uninhabited).
-    let mut term = match Terminal::new(TestBackend::new(width, height)) {
-        Ok(t) => t,
-        Err(e) => match e {},
-    };
-    if let Err(e) = term.draw(|f| draw(f, model)) {
-        match e {}
-    }
+    let term = frame(model, width, height);
     let buf = term.backend().buffer();
     let mut out = String::with_capacity(buf.content.len() + usize::from(height));
     for row in buf.content.chunks(usize::from(buf.area.width.max(1))) {
@@ -66,6 +59,20 @@ pub fn render_text(model: &Model, width: u16, height: u16) -> String {
     out
 }
 
+/// The model drawn into an off-screen buffer of `width`×`height` (both
+/// headless renderings read it).
+fn frame(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
+    // The test backend cannot fail (its error type is uninhabited).
+    let mut term = match Terminal::new(TestBackend::new(width, height)) {
+        Ok(t) => t,
+        Err(e) => match e {},
+    };
+    if let Err(e) = term.draw(|f| draw(f, model)) {
+        match e {}
+    }
+    term
+}
+
 fn cell_width(s: &str) -> usize {
     model::width(s).max(1)
 }
@@ -79,13 +86,7 @@ pub fn render_ansi(model: &Model, width: u16, height: u16) -> String {
     if width == 0 || height == 0 {
         return String::new();
     }
-    let mut term = match Terminal::new(TestBackend::new(width, height)) {
-        Ok(t) => t,
-        Err(e) => match e {},
-    };
-    if let Err(e) = term.draw(|f| draw(f, model)) {
-        match e {}
-    }
+    let term = frame(model, width, height);
     let colour = |c: Color, fg: bool| -> String {
         let base = if fg { 30 } else { 40 };
         match c {
