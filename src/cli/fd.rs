@@ -58,14 +58,18 @@ pub fn fd(args: &FdArgs) -> Status {
     };
     let (t, s) = (ev.trace(), ev.sweep());
     let text = if args.gradient {
-        let g = fd::gradient(t, s, GRADIENT_BUDGET);
+        let Ok(g) = fd::gradient(t, s, GRADIENT_BUDGET) else {
+            return Status::Error;
+        };
         match args.format {
             FdFormat::Text => format::gradient_text(t, &g, args.base.ascii),
             FdFormat::Json => format::gradient_json(t, &g),
             FdFormat::Csv => format::gradient_csv(t, &g),
         }
     } else {
-        let lab = fd::lab(t, s, args.steps_per_decade);
+        let Ok(lab) = fd::lab(t, s, args.steps_per_decade) else {
+            return Status::Error;
+        };
         match args.format {
             FdFormat::Text => format::fd_text(t, s, &lab, style),
             FdFormat::Json => format::fd_json(&lab),
