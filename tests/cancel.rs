@@ -1,17 +1,22 @@
 //! Ctrl-C at the prompt raises `core::cancel`'s flag; every long loop of
 //! the core must then stop with `Cancelled` and leave nothing changed, and
 //! give its full answer once the flag is cleared. The flag is process-wide,
-//! so this file holds one test (its own process): nothing else runs while
-//! the flag is up.
+//! so this file's tests (its own process) take turns through `SERIAL`.
 
 use adtrace::core::cancel;
 use adtrace::core::fd;
 use adtrace::core::jacobian::{self, Unavailable};
 use adtrace::core::pipeline::{self, FailureKind, SeedSpec};
 use adtrace::core::sweep::Mode;
+use adtrace::tui::{Model, TuiOptions, render_text};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+static SERIAL: Mutex<()> = Mutex::new(());
 
 #[test]
 fn every_long_loop_stops_when_asked_and_answers_when_not() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     // f: R² → R³ of assets/jacobian.adt: J = [y x; cos x 1; 2xy x²].
     let src = "f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3";
     let t = pipeline::trace(src, "", false).unwrap();
@@ -67,4 +72,72 @@ fn every_long_loop_stops_when_asked_and_answers_when_not() {
     assert_eq!((p.stage, p.total), ("tracing", big.len()));
     let at = big.find("a19999 =").unwrap();
     assert_eq!(p.done, at, "{p:?}");
+}
+
+/// Toggling CSE on a large trace in the view: traced again on another
+/// thread while the view shows the old trace and how far the new one is;
+/// Esc cancels and keeps the old trace.
+#[test]
+fn the_view_toggles_cse_in_the_background_and_esc_cancels() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // a_i = sin(a_(i-1)) + sin(a_(i-1)): with CSE one sin row and one sum
+    // row a statement, without CSE two sin rows and the sum.
+    let n = 60_000;
+    let body: Vec<String> = (1..=n)
+        .map(|i| format!("a{i} = sin(a{0}) + sin(a{0})", i - 1))
+        .collect();
+    let src = format!("a0 = x\n{}\nat x = 0.5\n", body.join("\n"));
+    let t = pipeline::trace(&src, "", false).unwrap();
+    assert_eq!(t.trace.len(), 1 + 2 * n);
+    let point = t.point(None).unwrap();
+    let seed = t.seed(&SeedSpec::First).unwrap();
+    let mut m = Model::new(t, point, seed, TuiOptions::default());
+    let value = m.sweep().output_value();
+    let wait = |m: &mut Model| {
+        let t0 = Instant::now();
+        while m.busy() {
+            assert!(t0.elapsed() < Duration::from_secs(120), "never finished");
+            std::thread::sleep(Duration::from_millis(20));
+            m.poll_background();
+        }
+    };
+
+    m.toggle_cse();
+    assert!(
+        m.busy(),
+        "a trace of {} rows is traced in the background",
+        1 + 2 * n
+    );
+    // Meanwhile the view steps through the old trace and says what runs.
+    m.set_step(5);
+    assert_eq!(m.trace().len(), 1 + 2 * n);
+    let frame = render_text(&m, 120, 36);
+    assert!(frame.contains("tracing again in the background"), "{frame}");
+    wait(&mut m);
+    assert_eq!(m.trace().len(), 1 + 3 * n);
+    assert!(m.options().no_cse);
+    assert_eq!(m.step_index(), 5);
+    assert_eq!(m.sweep().output_value(), value);
+    assert!(render_text(&m, 120, 36).contains(&format!("CSE off: {} rows", 1 + 3 * n)));
+
+    // Back to CSE on, cancelled at once with Esc: the trace stays.
+    m.toggle_cse();
+    assert!(m.busy());
+    m.handle_key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Esc,
+    ));
+    wait(&mut m);
+    assert_eq!(m.trace().len(), 1 + 3 * n);
+    assert!(m.options().no_cse);
+    let frame = render_text(&m, 120, 36);
+    assert!(
+        frame.contains("CSE toggle cancelled: CSE stays off"),
+        "{frame}"
+    );
+    // And the flag is down again: the next toggle runs to the end.
+    assert!(!cancel::requested());
+    m.toggle_cse();
+    wait(&mut m);
+    assert_eq!(m.trace().len(), 1 + 2 * n);
+    assert_eq!(m.sweep().output_value(), value);
 }
