@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use ratatui::text::Span;
 
+use crate::app::quiz::{Question, Quiz};
 use crate::app::session::View;
 use crate::app::settings::{Settings, Theme};
 use crate::core::explain::Explainer;
@@ -80,6 +81,36 @@ pub enum Mode {
     TypingSeed(String),
     /// A step number is being typed (`g`), 1-based as shown.
     TypingStep(String),
+    /// Predict mode asked for the next step's cell: the prediction being
+    /// typed (the question is `Predict::quiz`'s current one).
+    Predicting(String),
+}
+
+/// Predict mode (`p`): the quiz over the first sweeps (`app::quiz` owns
+/// the questions, the check, the hints and the score), asked as the
+/// student steps forward, and the feedback to the last answer.
+#[derive(Clone, Debug)]
+pub(crate) struct Predict {
+    pub(crate) quiz: Quiz,
+    pub(crate) note: Option<Note>,
+    /// What the questions were made from: another trace (CSE), seed or
+    /// plan makes new questions and a new score.
+    made_for: (usize, Plan, Vec<f64>),
+    /// The notation and precision the questions are named and checked in.
+    style: Style,
+}
+
+/// The answer to a prediction that did not settle its question.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Note {
+    /// Wrong: the hint at this level (1 to 3) and what was typed.
+    Hint {
+        level: usize,
+        hint: String,
+        said: String,
+    },
+    /// Not a number: asked again, not counted.
+    NotANumber(String),
 }
 
 /// Which pane the arrow keys scroll. `Steps`: the arrows step.
@@ -261,6 +292,8 @@ pub struct Model {
     pub(crate) folded: Option<std::rc::Rc<Folded>>,
     /// A "why AD" view over the panes (`widgets::why`).
     pub(crate) why: Option<crate::tui::widgets::why::Why>,
+    /// Predict mode (`p`), when on.
+    pub(crate) predict: Option<Predict>,
 }
 
 impl Model {
@@ -317,6 +350,7 @@ impl Model {
             fold,
             folded: None,
             why: None,
+            predict: None,
         }
     }
 
@@ -407,6 +441,108 @@ impl Model {
         self.lane_view || self.derived.layout.is_none()
     }
 
+    /// `p`: predict mode on (questions over this trace's sweeps, a new
+    /// score) or off.
+    pub fn toggle_predict(&mut self) {
+        if let Some(p) = self.predict.take() {
+            let (k, n) = p.quiz.tally();
+            self.status = Some(format!("predict mode off · {k}/{n} right"));
+            return;
+        }
+        self.predict = Some(self.new_predict());
+        let n = self.predict.as_ref().map_or(0, |p| p.quiz.questions.len());
+        self.status = Some(if n == 0 {
+            "predict mode on, but this program has no cell to predict (p turns it off)".to_string()
+        } else {
+            format!(
+                "predict mode on: stepping forward asks for each cell first ({n} cells; p turns it off)"
+            )
+        });
+    }
+
+    fn predict_key(&self) -> (usize, Plan, Vec<f64>) {
+        (
+            Rc::as_ptr(&self.traced) as usize,
+            self.sweep.plan.clone(),
+            self.seed.clone(),
+        )
+    }
+
+    fn new_predict(&self) -> Predict {
+        Predict {
+            quiz: Quiz::of(self.trace(), &self.sweep, self.opts.style),
+            note: None,
+            made_for: self.predict_key(),
+            style: self.opts.style,
+        }
+    }
+
+    /// After an action: predict mode's questions follow the numbers (a new
+    /// seed, mode or CSE setting makes new ones and a new score) and the
+    /// notation (the same questions, named anew, the score kept).
+    pub(crate) fn sync_predict(&mut self) {
+        let Some(p) = &self.predict else {
+            return;
+        };
+        let numbers_same = p.made_for == self.predict_key();
+        if numbers_same && p.style == self.opts.style {
+            return;
+        }
+        let mut fresh = self.new_predict();
+        if numbers_same {
+            if let Some(old) = self.predict.take() {
+                fresh.quiz.outcomes = old.quiz.outcomes;
+                fresh.quiz.current = old.quiz.current;
+                fresh.note = old.note;
+            }
+        } else {
+            self.status =
+                Some("predict: new numbers, new questions (the score starts again)".into());
+            if matches!(self.mode, Mode::Predicting(_)) {
+                self.mode = Mode::Stepping;
+            }
+        }
+        self.predict = Some(fresh);
+    }
+
+    /// Whether predict mode is on.
+    pub fn predicting(&self) -> bool {
+        self.predict.is_some()
+    }
+
+    /// The question being asked, while a prediction is typed.
+    pub fn question(&self) -> Option<&Question> {
+        match (&self.mode, &self.predict) {
+            (Mode::Predicting(_), Some(p)) => p.quiz.question(),
+            _ => None,
+        }
+    }
+
+    /// The prediction being typed, if a question is open.
+    pub fn prediction_input(&self) -> Option<&str> {
+        match &self.mode {
+            Mode::Predicting(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Predict mode's running score: right answers and cells told so far.
+    pub fn predict_tally(&self) -> Option<(usize, usize)> {
+        self.predict.as_ref().map(|p| p.quiz.tally())
+    }
+
+    /// The score line of the closing summary, in predict mode.
+    pub(crate) fn predict_summary(&self) -> Option<String> {
+        let p = self.predict.as_ref()?;
+        let (k, n) = p.quiz.tally();
+        let all = p.quiz.questions.len();
+        let mut s = format!("predicted {k} of {n} cells right");
+        if n < all {
+            s.push_str(&format!(" ({} not asked)", all - n));
+        }
+        Some(s)
+    }
+
     /// Whether a key of the keymap means something for this program.
     pub(crate) fn key_applies(&self, when: When) -> bool {
         let t = self.trace();
@@ -451,7 +587,9 @@ impl Model {
             return;
         }
         if self.step + 1 < self.step_count() {
-            self.set_step(self.step + 1);
+            // In predict mode a step that reveals a cell asks first (and
+            // the autoplay stops for the answer).
+            self.step_forward();
         } else {
             self.autoplay = false;
         }
