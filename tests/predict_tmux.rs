@@ -52,7 +52,7 @@ fn predict_mode_asks_checks_hints_and_scores() {
     t.wait("the question for b", 30, |s| s.contains("value x2 = ?"));
     answer(&t, "3");
     let s = t.wait("the first hint", 30, |s| s.contains("hint 1 of 3"));
-    assert!(s.contains("not 3 · hint 1 of 3"), "{s}");
+    assert!(s.contains("not 3; hint 1 of 3"), "{s}");
     assert!(!s.contains(&e), "b = e is not shown yet:\n{s}");
     assert!(s.contains("step 2 of 14"), "{s}");
     answer(&t, &e);

@@ -57,3 +57,31 @@ fn help_lists_predict_mode_at_80x24() {
     assert!(text.contains("predict mode"), "{text}");
     assert!(text.contains("any key closes this help"), "{text}");
 }
+
+/// With `--ascii` the question, the input and the score are ASCII, and
+/// a reverse step asks for the adjoint by its ASCII name.
+#[test]
+fn an_ascii_question_in_the_reverse_sweep() {
+    use adtrace::core::notation::Style;
+    use adtrace::tui::TuiOptions;
+    let opts = TuiOptions {
+        style: Style {
+            ascii: true,
+            ..Style::default()
+        },
+        ..TuiOptions::default()
+    };
+    let mut m = common::model_with(GRAPH, opts);
+    press(&mut m, KeyCode::Char('p'));
+    press(&mut m, KeyCode::Char('r'));
+    press(&mut m, KeyCode::Right);
+    // e's adjoint: f = d + e, so xbar5 = xbar6 * 1 = 1; a wrong 2 gets the
+    // general rule of an adjoint.
+    type_in(&mut m, "2");
+    let text = render_text(&m, 100, 30);
+    assert!(text.is_ascii(), "{text}");
+    assert!(text.contains("adjoint xbar5 = ?"), "{text}");
+    assert!(text.contains("xbar5 = _"), "{text}");
+    assert!(text.contains("not 2; hint 1 of 3"), "{text}");
+    assert!(text.contains("predict 0/0"), "{text}");
+}

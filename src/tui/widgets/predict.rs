@@ -52,12 +52,21 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
         ctx.t(q.text(m.step_count())),
         pal.title.add_modifier(Modifier::BOLD),
     ));
+    // The input before the hint: a long hint may be cut by a small
+    // pane, the line being typed never.
+    out.push(Line::from(vec![
+        Span::styled(ctx.t(format!("{} = ", q.symbol)), pal.label),
+        Span::styled(
+            format!("{}_", visible::visible_line(typed)),
+            pal.text.add_modifier(Modifier::BOLD),
+        ),
+    ]));
     match m.predict.as_ref().and_then(|p| p.note.as_ref()) {
         Some(Note::Hint { level, hint, said }) => {
             out.push(Line::from(vec![
                 Span::styled(
                     ctx.t(format!(
-                        "not {said} · hint {level} of 3: ",
+                        "not {said}; hint {level} of 3: ",
                         said = visible::visible_line(said)
                     )),
                     pal.warn,
@@ -74,12 +83,5 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
         )),
         None => {}
     }
-    out.push(Line::from(vec![
-        Span::styled(ctx.t(format!("{} = ", q.symbol)), pal.label),
-        Span::styled(
-            format!("{}_", visible::visible_line(typed)),
-            pal.text.add_modifier(Modifier::BOLD),
-        ),
-    ]));
     out
 }
