@@ -12,7 +12,7 @@
 use crate::core::explain::Explainer;
 use crate::core::notation::{Names, Style, fixed};
 use crate::core::pipeline::{Evaluation, Traced};
-use crate::core::schedule::Phase;
+use crate::core::schedule::{Phase, Step};
 use crate::core::sweep::Sweep;
 use crate::core::trace::Trace;
 
@@ -146,6 +146,91 @@ fn without_result(chain: &str) -> String {
     }
 }
 
+/// The cells step `step` reveals that a quiz asks: a computed row's value
+/// and derivative in the first forward sweep, a row's adjoint in the first
+/// reverse sweep (not an output's: that is the seed).
+fn asked(trace: &Trace, step: Step) -> &'static [Cell] {
+    let first_output = trace.nodes.len().saturating_sub(trace.n_outputs.max(1));
+    match step.phase {
+        _ if step.sweep != 0 => &[],
+        Phase::Forward if step.row >= trace.n_inputs => &[Cell::Value, Cell::Derivative],
+        Phase::Reverse if step.row < first_output => &[Cell::Adjoint],
+        _ => &[],
+    }
+}
+
+/// Push the questions of one step, named by `ex`'s notation, with their
+/// hints from `ex`'s explanation of the step.
+fn push_questions(
+    trace: &Trace,
+    sweep: &Sweep,
+    ex: &Explainer,
+    step: Step,
+    out: &mut Vec<Question>,
+) {
+    let cells = asked(trace, step);
+    if cells.is_empty() {
+        return;
+    }
+    let names = &ex.names;
+    let letter = names.letter();
+    let cols = names.columns();
+    let last_word = |s: &str| s.rsplit(' ').next().unwrap_or("").to_string();
+    let row = step.row;
+    let label = names.label(row);
+    let sub = label.strip_prefix(letter).unwrap_or(&label).to_string();
+    let what = match trace.nodes[row].name.as_deref() {
+        Some(n) if row < trace.n_inputs => format!("{label} ({n}, an input)"),
+        Some(n) => format!("{label} ({n} = {})", ex.op_text(row)),
+        None => format!("{label} = {}", ex.op_text(row)),
+    };
+    let e = ex.explain(step);
+    let rule_hints = || {
+        [
+            e.general.clone(),
+            format!("{} = ?", e.symbolic),
+            without_result(&format!("{} {}", e.symbolic, e.numeric)),
+        ]
+    };
+    for &cell in cells {
+        let (symbol, answer, hints) = match cell {
+            Cell::Value => {
+                let value = e.value.clone().unwrap_or_default();
+                let named = value.splitn(3, " = ").take(2).collect::<Vec<_>>();
+                (
+                    label.clone(),
+                    sweep.value[row],
+                    [
+                        "a row's value is its operation applied to its operands' values"
+                            .to_string(),
+                        format!("{} = ?", named.join(" = ")),
+                        without_result(&value),
+                    ],
+                )
+            }
+            Cell::Derivative => (
+                format!("{}{sub}", last_word(&cols[1])),
+                sweep.tangent[row],
+                rule_hints(),
+            ),
+            Cell::Adjoint => (
+                format!("{}{sub}", last_word(&cols[2])),
+                sweep.adjoint[row],
+                rule_hints(),
+            ),
+        };
+        out.push(Question {
+            step: step.index,
+            row,
+            cell,
+            symbol,
+            what: what.clone(),
+            answer,
+            hints,
+        });
+    }
+}
+
 impl Quiz {
     /// The questions of the first forward sweep (each computed row's value
     /// and derivative) and the first reverse sweep (each row's adjoint but
@@ -156,91 +241,40 @@ impl Quiz {
 
     /// The same over a trace and its sweep (the TUI keeps no `Evaluation`).
     pub fn of(trace: &Trace, sweep: &Sweep, style: Style) -> Quiz {
-        let names = Names::new(trace, style);
         let ex = Explainer::new(trace, sweep, Names::new(trace, style));
         let schedule = sweep.schedule(trace);
-        let letter = names.letter();
-        let cols = names.columns();
-        let last_word = |s: &str| s.rsplit(' ').next().unwrap_or("").to_string();
-        let (tan, adj) = (last_word(&cols[1]), last_word(&cols[2]));
-        let outputs = trace.n_outputs.max(1);
-        let first_output = trace.nodes.len().saturating_sub(outputs);
         let mut questions = Vec::new();
         for step in schedule.steps() {
-            if step.sweep != 0 {
-                continue;
-            }
-            let row = step.row;
-            let label = names.label(row);
-            let sub = label.strip_prefix(letter).unwrap_or(&label).to_string();
-            let what = match trace.nodes[row].name.as_deref() {
-                Some(n) if row < trace.n_inputs => format!("{label} ({n}, an input)"),
-                Some(n) => format!("{label} ({n} = {})", ex.op_text(row)),
-                None => format!("{label} = {}", ex.op_text(row)),
-            };
-            let e = ex.explain(step);
-            match step.phase {
-                Phase::Forward => {
-                    if row < trace.n_inputs {
-                        continue;
-                    }
-                    let value = e.value.clone().unwrap_or_default();
-                    let named = value.splitn(3, " = ").take(2).collect::<Vec<_>>();
-                    questions.push(Question {
-                        step: step.index,
-                        row,
-                        cell: Cell::Value,
-                        symbol: label.clone(),
-                        what: what.clone(),
-                        answer: sweep.value[row],
-                        hints: [
-                            "a row's value is its operation applied to its operands' values"
-                                .to_string(),
-                            format!("{} = ?", named.join(" = ")),
-                            without_result(&value),
-                        ],
-                    });
-                    questions.push(Question {
-                        step: step.index,
-                        row,
-                        cell: Cell::Derivative,
-                        symbol: format!("{tan}{sub}"),
-                        what,
-                        answer: sweep.tangent[row],
-                        hints: [
-                            e.general.clone(),
-                            format!("{} = ?", e.symbolic),
-                            without_result(&format!("{} {}", e.symbolic, e.numeric)),
-                        ],
-                    });
-                }
-                Phase::Reverse => {
-                    if row >= first_output {
-                        continue;
-                    }
-                    questions.push(Question {
-                        step: step.index,
-                        row,
-                        cell: Cell::Adjoint,
-                        symbol: format!("{adj}{sub}"),
-                        what,
-                        answer: sweep.adjoint[row],
-                        hints: [
-                            e.general.clone(),
-                            format!("{} = ?", e.symbolic),
-                            without_result(&format!("{} {}", e.symbolic, e.numeric)),
-                        ],
-                    });
-                }
-            }
+            push_questions(trace, sweep, &ex, step, &mut questions);
         }
+        Quiz::with(questions, style.precision, schedule.count())
+    }
+
+    /// The quiz over one step's cells — the questions `of` has for it,
+    /// built alone, so that a view asking as it steps builds only the
+    /// steps it reaches (a large trace costs nothing up front).
+    pub fn at_step(trace: &Trace, sweep: &Sweep, ex: &Explainer, step: Step) -> Quiz {
+        let mut questions = Vec::new();
+        push_questions(trace, sweep, ex, step, &mut questions);
+        let steps = sweep.schedule(trace).count();
+        Quiz::with(questions, ex.names.style.precision, steps)
+    }
+
+    /// How many cells a quiz over the whole schedule asks (counted, no
+    /// question built).
+    pub fn cells(trace: &Trace, sweep: &Sweep) -> usize {
+        let schedule = sweep.schedule(trace);
+        schedule.steps().map(|st| asked(trace, st).len()).sum()
+    }
+
+    fn with(questions: Vec<Question>, precision: usize, steps: usize) -> Quiz {
         Quiz {
             questions,
-            precision: style.precision,
+            precision,
             tries: 3,
             current: 0,
             outcomes: Vec::new(),
-            steps: schedule.count(),
+            steps,
         }
     }
 
@@ -565,6 +599,25 @@ mod tests {
         // The input row (step 1) and the output's adjoint ask nothing.
         assert_eq!(q.open_at(0), None);
         assert_eq!(q.open_at(7), None);
+    }
+
+    #[test]
+    fn a_step_alone_has_the_questions_of_the_whole_quiz() {
+        for src in [GRAPH, "f(x, y) = x*y + sin(x) at x = 2, y = 3"] {
+            let t = pipeline::trace(src, "", false).unwrap();
+            let e = t.evaluate(None, &pipeline::SeedSpec::First).unwrap();
+            let style = Style::default();
+            let whole = Quiz::of(&t.trace, &e.sweep, style);
+            assert_eq!(Quiz::cells(&t.trace, &e.sweep), whole.questions.len());
+            let ex = Explainer::new(&t.trace, &e.sweep, Names::new(&t.trace, style));
+            let mut alone = Vec::new();
+            for st in e.sweep.schedule(&t.trace).steps() {
+                let q = Quiz::at_step(&t.trace, &e.sweep, &ex, st);
+                assert_eq!(q.steps(), whole.steps());
+                alone.extend(q.questions);
+            }
+            assert_eq!(alone, whole.questions, "{src}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The TUI's state: the traced program, its sweep, the step index, and how
-//! the user is looking at it (selection, focus, scroll, autoplay, help).
+//! the user is looking at it (selection, focus, scroll, autoplay, help,
+//! predict mode — whose questions, checks and hints are `app::quiz`'s).
 //!
 //! Owns what is derived once per trace (the DAG layout, the lane columns,
 //! the table's group headers) and per style/seed (column widths), so that
@@ -9,6 +10,7 @@
 //! structure from `schedule`. Key and mouse handling live in `update`;
 //! many sweeps and the Jacobian in `sweeps`, groups in `groups`.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -82,17 +84,24 @@ pub enum Mode {
     /// A step number is being typed (`g`), 1-based as shown.
     TypingStep(String),
     /// Predict mode asked for the next step's cell: the prediction being
-    /// typed (the question is `Predict::quiz`'s current one).
+    /// typed (the question is the current one of `Predict::at`'s quiz).
     Predicting(String),
 }
 
-/// Predict mode (`p`): the quiz over the first sweeps (`app::quiz` owns
-/// the questions, the check, the hints and the score), asked as the
-/// student steps forward, and the feedback to the last answer.
+/// Predict mode (`p`): the questions of the first sweeps (`app::quiz`
+/// owns them, the check, the hints and the score), asked as the student
+/// steps forward, and the feedback to the last answer.
 #[derive(Clone, Debug)]
 pub(crate) struct Predict {
-    pub(crate) quiz: Quiz,
+    /// The quiz of each step reached so far, by step index: a step's
+    /// questions are built when it is reached, so a large trace costs
+    /// nothing up front.
+    pub(crate) steps: BTreeMap<usize, Quiz>,
+    /// The step whose question is open (or was last).
+    pub(crate) at: Option<usize>,
     pub(crate) note: Option<Note>,
+    /// Every cell predict mode may ask (for "… not asked").
+    cells: usize,
     /// What the questions were made from: another trace (CSE), seed or
     /// plan makes new questions and a new score.
     made_for: (usize, Plan, Vec<f64>),
@@ -444,20 +453,21 @@ impl Model {
     /// `p`: predict mode on (questions over this trace's sweeps, a new
     /// score) or off.
     pub fn toggle_predict(&mut self) {
-        if let Some(p) = self.predict.take() {
-            let (k, n) = p.quiz.tally();
+        if let Some((k, n)) = self.predict_tally() {
+            self.predict = None;
             self.status = Some(format!("predict mode off · {k}/{n} right"));
             return;
         }
-        self.predict = Some(self.new_predict());
-        let n = self.predict.as_ref().map_or(0, |p| p.quiz.questions.len());
-        self.status = Some(if n == 0 {
+        let p = self.new_predict();
+        self.status = Some(if p.cells == 0 {
             "predict mode on, but this program has no cell to predict (p turns it off)".to_string()
         } else {
             format!(
-                "predict mode on: stepping forward asks for each cell first ({n} cells; p turns it off)"
+                "predict mode on: stepping forward asks for each cell first ({} cells; p turns it off)",
+                p.cells
             )
         });
+        self.predict = Some(p);
     }
 
     fn predict_key(&self) -> (usize, Plan, Vec<f64>) {
@@ -470,10 +480,34 @@ impl Model {
 
     fn new_predict(&self) -> Predict {
         Predict {
-            quiz: Quiz::of(self.trace(), &self.sweep, self.opts.style),
+            steps: BTreeMap::new(),
+            at: None,
             note: None,
+            cells: Quiz::cells(self.trace(), &self.sweep),
             made_for: self.predict_key(),
             style: self.opts.style,
+        }
+    }
+
+    /// The explainer of the questions: the first sweeps' numbers (the
+    /// quiz's), not the current step's sweep.
+    fn quiz_explainer(&self) -> Explainer<'_> {
+        Explainer::new(self.trace(), &self.sweep, self.names())
+            .with_consumers(&self.derived.consumers)
+    }
+
+    /// Build step `k`'s quiz if predict mode has not reached it yet.
+    pub(crate) fn reach_step(&mut self, k: usize) {
+        let reached = self
+            .predict
+            .as_ref()
+            .is_none_or(|p| p.steps.contains_key(&k));
+        let Some(st) = self.schedule().step(k).filter(|_| !reached) else {
+            return;
+        };
+        let quiz = Quiz::at_step(self.trace(), &self.sweep, &self.quiz_explainer(), st);
+        if let Some(p) = self.predict.as_mut() {
+            p.steps.insert(k, quiz);
         }
     }
 
@@ -491,8 +525,18 @@ impl Model {
         let mut fresh = self.new_predict();
         if numbers_same {
             if let Some(old) = self.predict.take() {
-                fresh.quiz.outcomes = old.quiz.outcomes;
-                fresh.quiz.current = old.quiz.current;
+                let ex = self.quiz_explainer();
+                let schedule = self.schedule();
+                for (k, q) in old.steps {
+                    let Some(st) = schedule.step(k) else {
+                        continue;
+                    };
+                    let mut renamed = Quiz::at_step(self.trace(), &self.sweep, &ex, st);
+                    renamed.outcomes = q.outcomes;
+                    renamed.current = q.current;
+                    fresh.steps.insert(k, renamed);
+                }
+                fresh.at = old.at;
                 fresh.note = old.note;
             }
         } else {
@@ -513,7 +557,9 @@ impl Model {
     /// The question being asked, while a prediction is typed.
     pub fn question(&self) -> Option<&Question> {
         match (&self.mode, &self.predict) {
-            (Mode::Predicting(_), Some(p)) => p.quiz.question(),
+            (Mode::Predicting(_), Some(p)) => {
+                p.at.and_then(|k| p.steps.get(&k)).and_then(Quiz::question)
+            }
             _ => None,
         }
     }
@@ -528,14 +574,19 @@ impl Model {
 
     /// Predict mode's running score: right answers and cells told so far.
     pub fn predict_tally(&self) -> Option<(usize, usize)> {
-        self.predict.as_ref().map(|p| p.quiz.tally())
+        let p = self.predict.as_ref()?;
+        Some(
+            p.steps
+                .values()
+                .map(Quiz::tally)
+                .fold((0, 0), |(k, n), (a, b)| (k + a, n + b)),
+        )
     }
 
     /// The score line of the closing summary, in predict mode.
     pub(crate) fn predict_summary(&self) -> Option<String> {
-        let p = self.predict.as_ref()?;
-        let (k, n) = p.quiz.tally();
-        let all = p.quiz.questions.len();
+        let (k, n) = self.predict_tally()?;
+        let all = self.predict.as_ref().map_or(0, |p| p.cells);
         let mut s = format!("predicted {k} of {n} cells right");
         if n < all {
             s.push_str(&format!(" ({} not asked)", all - n));

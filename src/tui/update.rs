@@ -204,16 +204,21 @@ impl Model {
 
     /// Ask the first open question of `step`, if predict mode has one.
     fn ask(&mut self, step: usize) -> bool {
+        self.reach_step(step);
         let Some(p) = self.predict.as_mut() else {
             return false;
         };
-        let Some(i) = p.quiz.open_at(step) else {
+        let Some(quiz) = p.steps.get_mut(&step) else {
             return false;
         };
-        if p.quiz.current != i {
+        let Some(i) = quiz.open_at(step) else {
+            return false;
+        };
+        if p.at != Some(step) || quiz.current != i {
             p.note = None;
         }
-        p.quiz.current = i;
+        quiz.current = i;
+        p.at = Some(step);
         self.mode = Mode::Predicting(String::new());
         true
     }
@@ -224,24 +229,27 @@ impl Model {
         let Some(p) = self.predict.as_mut() else {
             return;
         };
-        let i = p.quiz.current;
-        let Some(step) = p.quiz.question().map(|q| q.step) else {
+        let Some((step, quiz)) = p.at.and_then(|k| Some((k, p.steps.get_mut(&k)?))) else {
             return;
         };
+        if quiz.done() {
+            return;
+        }
         if text.trim().is_empty() {
             self.mode = Mode::Predicting(text);
             return;
         }
+        let i = quiz.current;
         let said = text.trim().to_string();
-        match p.quiz.answer(&text) {
+        match quiz.answer(&text) {
             Feedback::Right => {
+                self.status = Some(format!("right: {}", quiz.shown(i)));
                 p.note = None;
-                self.status = Some(format!("right: {}", p.quiz.shown(i)));
                 self.settled(step);
             }
             Feedback::Answer => {
+                self.status = Some(format!("not quite: {} (you said {said})", quiz.shown(i)));
                 p.note = None;
-                self.status = Some(format!("not quite: {} (you said {said})", p.quiz.shown(i)));
                 self.settled(step);
             }
             Feedback::Hint(level, hint) => {
@@ -260,13 +268,16 @@ impl Model {
         let Some(p) = self.predict.as_mut() else {
             return;
         };
-        let i = p.quiz.current;
-        let Some(step) = p.quiz.question().map(|q| q.step) else {
+        let Some((step, quiz)) = p.at.and_then(|k| Some((k, p.steps.get_mut(&k)?))) else {
             return;
         };
-        p.quiz.skip(if text.trim().is_empty() { "?" } else { text });
+        if quiz.done() {
+            return;
+        }
+        let i = quiz.current;
+        quiz.skip(if text.trim().is_empty() { "?" } else { text });
+        self.status = Some(format!("the answer: {}", quiz.shown(i)));
         p.note = None;
-        self.status = Some(format!("the answer: {}", p.quiz.shown(i)));
         self.settled(step);
     }
 
@@ -626,5 +637,34 @@ mod tests {
         press(&mut m, KeyCode::Char('l'));
         type_in(&mut m, "6");
         assert_eq!(asked(&m).unwrap().1, 2.0);
+    }
+
+    #[test]
+    fn the_notation_renames_the_questions_and_keeps_the_score() {
+        let mut m = model(GRAPH);
+        press(&mut m, KeyCode::Char('p'));
+        press(&mut m, KeyCode::Right);
+        type_in(&mut m, "1");
+        press(&mut m, KeyCode::Esc);
+        assert_eq!(m.predict_tally(), Some((1, 1)));
+        press(&mut m, KeyCode::Char('t'));
+        assert_eq!(m.predict_tally(), Some((1, 1)));
+        // In Griewank's notation a's derivative is v̇1; still 2x = 2.
+        press(&mut m, KeyCode::Right);
+        assert_eq!(asked(&m), Some(("v̇₁".to_string(), 2.0)));
+    }
+
+    #[test]
+    fn a_large_trace_builds_only_the_questions_it_reaches() {
+        let src = (1..20_000)
+            .map(|i| format!("v{i} = sin(v{})", i - 1))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut m = model(&format!("v0 = x; {src} at x = 1"));
+        press(&mut m, KeyCode::Char('p'));
+        press(&mut m, KeyCode::Right);
+        // The first computed row, sin(x) at 1.
+        assert_eq!(asked(&m).map(|q| q.1), Some(1f64.sin()));
+        assert_eq!(m.predict.as_ref().map(|p| p.steps.len()), Some(1));
     }
 }
