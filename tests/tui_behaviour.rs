@@ -128,7 +128,7 @@ fn step_keys() {
         key(&mut m, KeyCode::Char(c));
     }
     assert_eq!(m.step_index(), 3);
-    for c in ['h', 'p'] {
+    for c in ['h', 'h'] {
         key(&mut m, KeyCode::Char(c));
     }
     key(&mut m, KeyCode::Backspace);

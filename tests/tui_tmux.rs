@@ -219,10 +219,24 @@ fn tui_in_tmux_detects_a_light_background() {
         let t = Tmux::start("theme")?;
         t.line(&format!("COLORFGBG='0;15' {BIN} tui {args} '{GRAPH}'"));
         t.wait("the TUI", 15, |s| s.contains("step 1 of 14"));
-        let out = t.run(&["capture-pane", "-p", "-e", "-t", &t.target]);
+        // The frame may still be arriving under load: capture until two
+        // captures in a row agree.
+        let capture = || {
+            let out = t.run(&["capture-pane", "-p", "-e", "-t", &t.target]);
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let mut out = capture();
+        for _ in 0..50 {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let again = capture();
+            if again == out {
+                break;
+            }
+            out = again;
+        }
         t.keys(&["q"]);
         check_shell_is_usable(&t, "done-theme");
-        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+        Some(out)
     };
     let Some(detected) = colours("") else {
         return;

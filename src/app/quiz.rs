@@ -12,7 +12,9 @@
 use crate::core::explain::Explainer;
 use crate::core::notation::{Names, Style, fixed};
 use crate::core::pipeline::{Evaluation, Traced};
-use crate::core::schedule::Phase;
+use crate::core::schedule::{Phase, Step};
+use crate::core::sweep::Sweep;
+use crate::core::trace::Trace;
 
 /// Which cell of a row a question asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +83,8 @@ pub struct Outcome {
     /// The answers given, as typed.
     pub answers: Vec<String>,
     pub right: bool,
+    /// Told: answered right, out of tries, or given up.
+    pub settled: bool,
 }
 
 /// A quiz over one program: the questions, where the student is, the
@@ -93,6 +97,7 @@ pub struct Quiz {
     /// terminal (one per hint level), 0 headless (one answer per line).
     pub tries: usize,
     pub current: usize,
+    /// By question, ascending (a front end may ask out of order).
     pub outcomes: Vec<Outcome>,
     steps: usize,
 }
@@ -141,98 +146,135 @@ fn without_result(chain: &str) -> String {
     }
 }
 
+/// The cells step `step` reveals that a quiz asks: a computed row's value
+/// and derivative in the first forward sweep, a row's adjoint in the first
+/// reverse sweep (not an output's: that is the seed).
+fn asked(trace: &Trace, step: Step) -> &'static [Cell] {
+    let first_output = trace.nodes.len().saturating_sub(trace.n_outputs.max(1));
+    match step.phase {
+        _ if step.sweep != 0 => &[],
+        Phase::Forward if step.row >= trace.n_inputs => &[Cell::Value, Cell::Derivative],
+        Phase::Reverse if step.row < first_output => &[Cell::Adjoint],
+        _ => &[],
+    }
+}
+
+/// Push the questions of one step, named by `ex`'s notation, with their
+/// hints from `ex`'s explanation of the step.
+fn push_questions(
+    trace: &Trace,
+    sweep: &Sweep,
+    ex: &Explainer,
+    step: Step,
+    out: &mut Vec<Question>,
+) {
+    let cells = asked(trace, step);
+    if cells.is_empty() {
+        return;
+    }
+    let names = &ex.names;
+    let letter = names.letter();
+    let cols = names.columns();
+    let last_word = |s: &str| s.rsplit(' ').next().unwrap_or("").to_string();
+    let row = step.row;
+    let label = names.label(row);
+    let sub = label.strip_prefix(letter).unwrap_or(&label).to_string();
+    let what = match trace.nodes[row].name.as_deref() {
+        Some(n) if row < trace.n_inputs => format!("{label} ({n}, an input)"),
+        Some(n) => format!("{label} ({n} = {})", ex.op_text(row)),
+        None => format!("{label} = {}", ex.op_text(row)),
+    };
+    let e = ex.explain(step);
+    let rule_hints = || {
+        [
+            e.general.clone(),
+            format!("{} = ?", e.symbolic),
+            without_result(&format!("{} {}", e.symbolic, e.numeric)),
+        ]
+    };
+    for &cell in cells {
+        let (symbol, answer, hints) = match cell {
+            Cell::Value => {
+                let value = e.value.clone().unwrap_or_default();
+                let named = value.splitn(3, " = ").take(2).collect::<Vec<_>>();
+                (
+                    label.clone(),
+                    sweep.value[row],
+                    [
+                        "a row's value is its operation applied to its operands' values"
+                            .to_string(),
+                        format!("{} = ?", named.join(" = ")),
+                        without_result(&value),
+                    ],
+                )
+            }
+            Cell::Derivative => (
+                format!("{}{sub}", last_word(&cols[1])),
+                sweep.tangent[row],
+                rule_hints(),
+            ),
+            Cell::Adjoint => (
+                format!("{}{sub}", last_word(&cols[2])),
+                sweep.adjoint[row],
+                rule_hints(),
+            ),
+        };
+        out.push(Question {
+            step: step.index,
+            row,
+            cell,
+            symbol,
+            what: what.clone(),
+            answer,
+            hints,
+        });
+    }
+}
+
 impl Quiz {
     /// The questions of the first forward sweep (each computed row's value
     /// and derivative) and the first reverse sweep (each row's adjoint but
     /// the output's, which is the seed).
     pub fn new(traced: &Traced, eval: &Evaluation, style: Style) -> Quiz {
-        let trace = &traced.trace;
-        let sweep = &eval.sweep;
-        let names = Names::new(trace, style);
+        Quiz::of(&traced.trace, &eval.sweep, style)
+    }
+
+    /// The same over a trace and its sweep (the TUI keeps no `Evaluation`).
+    pub fn of(trace: &Trace, sweep: &Sweep, style: Style) -> Quiz {
         let ex = Explainer::new(trace, sweep, Names::new(trace, style));
         let schedule = sweep.schedule(trace);
-        let letter = names.letter();
-        let cols = names.columns();
-        let last_word = |s: &str| s.rsplit(' ').next().unwrap_or("").to_string();
-        let (tan, adj) = (last_word(&cols[1]), last_word(&cols[2]));
-        let outputs = trace.n_outputs.max(1);
-        let first_output = trace.nodes.len().saturating_sub(outputs);
         let mut questions = Vec::new();
         for step in schedule.steps() {
-            if step.sweep != 0 {
-                continue;
-            }
-            let row = step.row;
-            let label = names.label(row);
-            let sub = label.strip_prefix(letter).unwrap_or(&label).to_string();
-            let what = match trace.nodes[row].name.as_deref() {
-                Some(n) if row < trace.n_inputs => format!("{label} ({n}, an input)"),
-                Some(n) => format!("{label} ({n} = {})", ex.op_text(row)),
-                None => format!("{label} = {}", ex.op_text(row)),
-            };
-            let e = ex.explain(step);
-            match step.phase {
-                Phase::Forward => {
-                    if row < trace.n_inputs {
-                        continue;
-                    }
-                    let value = e.value.clone().unwrap_or_default();
-                    let named = value.splitn(3, " = ").take(2).collect::<Vec<_>>();
-                    questions.push(Question {
-                        step: step.index,
-                        row,
-                        cell: Cell::Value,
-                        symbol: label.clone(),
-                        what: what.clone(),
-                        answer: sweep.value[row],
-                        hints: [
-                            "a row's value is its operation applied to its operands' values"
-                                .to_string(),
-                            format!("{} = ?", named.join(" = ")),
-                            without_result(&value),
-                        ],
-                    });
-                    questions.push(Question {
-                        step: step.index,
-                        row,
-                        cell: Cell::Derivative,
-                        symbol: format!("{tan}{sub}"),
-                        what,
-                        answer: sweep.tangent[row],
-                        hints: [
-                            e.general.clone(),
-                            format!("{} = ?", e.symbolic),
-                            without_result(&format!("{} {}", e.symbolic, e.numeric)),
-                        ],
-                    });
-                }
-                Phase::Reverse => {
-                    if row >= first_output {
-                        continue;
-                    }
-                    questions.push(Question {
-                        step: step.index,
-                        row,
-                        cell: Cell::Adjoint,
-                        symbol: format!("{adj}{sub}"),
-                        what,
-                        answer: sweep.adjoint[row],
-                        hints: [
-                            e.general.clone(),
-                            format!("{} = ?", e.symbolic),
-                            without_result(&format!("{} {}", e.symbolic, e.numeric)),
-                        ],
-                    });
-                }
-            }
+            push_questions(trace, sweep, &ex, step, &mut questions);
         }
+        Quiz::with(questions, style.precision, schedule.count())
+    }
+
+    /// The quiz over one step's cells — the questions `of` has for it,
+    /// built alone, so that a view asking as it steps builds only the
+    /// steps it reaches (a large trace costs nothing up front).
+    pub fn at_step(trace: &Trace, sweep: &Sweep, ex: &Explainer, step: Step) -> Quiz {
+        let mut questions = Vec::new();
+        push_questions(trace, sweep, ex, step, &mut questions);
+        let steps = sweep.schedule(trace).count();
+        Quiz::with(questions, ex.names.style.precision, steps)
+    }
+
+    /// How many cells a quiz over the whole schedule asks (counted, no
+    /// question built).
+    pub fn cells(trace: &Trace, sweep: &Sweep) -> usize {
+        let schedule = sweep.schedule(trace);
+        schedule.steps().map(|st| asked(trace, st).len()).sum()
+    }
+
+    fn with(questions: Vec<Question>, precision: usize, steps: usize) -> Quiz {
         Quiz {
             questions,
-            precision: style.precision,
+            precision,
             tries: 3,
             current: 0,
             outcomes: Vec::new(),
-            steps: schedule.count(),
+            steps,
         }
     }
 
@@ -260,26 +302,45 @@ impl Quiz {
         };
         let right = close(v, q.answer, self.precision);
         let hints = q.hints.clone();
-        if self.outcomes.len() <= self.current {
-            self.outcomes.push(Outcome {
-                question: self.current,
-                answers: Vec::new(),
-                right: false,
-            });
-        }
-        let o = &mut self.outcomes[self.current];
+        let tries = self.tries.min(3);
+        let o = self.outcome();
         o.answers.push(text.trim().to_string());
         let wrong = o.answers.len() - 1;
         if right {
             o.right = true;
+            o.settled = true;
             self.current += 1;
             Feedback::Right
-        } else if wrong < self.tries.min(3) {
+        } else if wrong < tries {
             Feedback::Hint(wrong + 1, hints[wrong].clone())
         } else {
+            o.settled = true;
             self.current += 1;
             Feedback::Answer
         }
+    }
+
+    /// The current question's outcome, made on its first answer (kept in
+    /// question order: found by binary search, so out-of-order asking
+    /// costs no scan).
+    fn outcome(&mut self) -> &mut Outcome {
+        let i = self.current;
+        let k = match self.outcomes.binary_search_by_key(&i, |o| o.question) {
+            Ok(k) => k,
+            Err(k) => {
+                self.outcomes.insert(
+                    k,
+                    Outcome {
+                        question: i,
+                        answers: Vec::new(),
+                        right: false,
+                        settled: false,
+                    },
+                );
+                k
+            }
+        };
+        &mut self.outcomes[k]
     }
 
     /// Count the current question as answered wrong with `text`.
@@ -287,17 +348,35 @@ impl Quiz {
         if self.done() {
             return;
         }
-        if self.outcomes.len() <= self.current {
-            self.outcomes.push(Outcome {
-                question: self.current,
-                answers: Vec::new(),
-                right: false,
-            });
-        }
-        self.outcomes[self.current]
-            .answers
-            .push(text.trim().to_string());
+        let o = self.outcome();
+        o.answers.push(text.trim().to_string());
+        o.settled = true;
         self.current += 1;
+    }
+
+    /// The outcome of question `i`, if it has been answered.
+    pub fn outcome_of(&self, i: usize) -> Option<&Outcome> {
+        self.outcomes
+            .binary_search_by_key(&i, |o| o.question)
+            .ok()
+            .map(|k| &self.outcomes[k])
+    }
+
+    /// The first question revealed at `step` that is not settled yet (a
+    /// front end that steps asks it before showing the step).
+    pub fn open_at(&self, step: usize) -> Option<usize> {
+        // Questions are in the schedule's order.
+        let first = self.questions.partition_point(|q| q.step < step);
+        (first..self.questions.len())
+            .take_while(|&i| self.questions[i].step == step)
+            .find(|&i| !self.outcome_of(i).is_some_and(|o| o.settled))
+    }
+
+    /// Right answers and settled questions so far (the running score).
+    pub fn tally(&self) -> (usize, usize) {
+        let right = self.outcomes.iter().filter(|o| o.right).count();
+        let settled = self.outcomes.iter().filter(|o| o.settled).count();
+        (right, settled)
     }
 
     /// The answer of question `i` as the table shows it.
@@ -319,7 +398,7 @@ impl Quiz {
         let (k, n) = self.score();
         let mut out = format!("{{\"score\": {k}, \"questions\": {n}, \"cells\": [");
         for (i, q) in self.questions.iter().enumerate() {
-            let o = self.outcomes.iter().find(|o| o.question == i);
+            let o = self.outcome_of(i);
             if i > 0 {
                 out.push_str(", ");
             }
@@ -488,6 +567,57 @@ mod tests {
         // Not a number is asked again, not counted.
         assert_eq!(q.answer("two"), Feedback::NotANumber);
         assert_eq!(q.question().unwrap().symbol, "x2");
+    }
+
+    #[test]
+    fn questions_can_be_asked_out_of_order_as_a_view_steps() {
+        let mut q = quiz(GRAPH, Style::default());
+        // Step 3 (0-based 2) reveals b = exp(a): its value e, then 2e.
+        let i = q.open_at(2).unwrap();
+        assert_eq!(q.questions[i].symbol, "x2");
+        assert_eq!(q.questions[i].answer, std::f64::consts::E);
+        q.current = i;
+        assert_eq!(q.answer("2.718"), Feedback::Right);
+        assert_eq!(q.open_at(2), Some(i + 1));
+        q.current = i + 1;
+        q.skip("?");
+        assert_eq!(q.open_at(2), None, "both of b's cells are settled");
+        // Back to step 2 (a = x²): a wrong answer leaves it open.
+        let j = q.open_at(1).unwrap();
+        q.current = j;
+        assert!(matches!(q.answer("5"), Feedback::Hint(1, _)));
+        assert_eq!(q.open_at(1), Some(j));
+        assert_eq!(q.tally(), (1, 2));
+        assert_eq!(q.answer("1"), Feedback::Right);
+        assert_eq!(q.tally(), (2, 3));
+        // Outcomes stay in question order for the JSON.
+        let order: Vec<usize> = q.outcomes.iter().map(|o| o.question).collect();
+        assert_eq!(order, [j, i, i + 1]);
+        let v: serde_json::Value = serde_json::from_str(&q.json()).unwrap();
+        assert_eq!(v["score"], 2);
+        assert_eq!(v["cells"][i + 1]["answers"][0], "?");
+        // The input row (step 1) and the output's adjoint ask nothing.
+        assert_eq!(q.open_at(0), None);
+        assert_eq!(q.open_at(7), None);
+    }
+
+    #[test]
+    fn a_step_alone_has_the_questions_of_the_whole_quiz() {
+        for src in [GRAPH, "f(x, y) = x*y + sin(x) at x = 2, y = 3"] {
+            let t = pipeline::trace(src, "", false).unwrap();
+            let e = t.evaluate(None, &pipeline::SeedSpec::First).unwrap();
+            let style = Style::default();
+            let whole = Quiz::of(&t.trace, &e.sweep, style);
+            assert_eq!(Quiz::cells(&t.trace, &e.sweep), whole.questions.len());
+            let ex = Explainer::new(&t.trace, &e.sweep, Names::new(&t.trace, style));
+            let mut alone = Vec::new();
+            for st in e.sweep.schedule(&t.trace).steps() {
+                let q = Quiz::at_step(&t.trace, &e.sweep, &ex, st);
+                assert_eq!(q.steps(), whole.steps());
+                alone.extend(q.questions);
+            }
+            assert_eq!(alone, whole.questions, "{src}");
+        }
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub enum Action {
     AdVar,
     /// A "why AD" view: the tape reverse mode records.
     Tape,
+    /// Predict mode on or off: stepping forward asks for each cell first.
+    Predict,
     Help,
     FocusNext,
     FocusPrev,
@@ -136,9 +138,9 @@ pub const KEYMAP: &[Binding] = &[
         )
     },
     b(
-        &[C('h'), C('p'), Code(KeyCode::Backspace)],
+        &[C('h'), Code(KeyCode::Backspace)],
         Action::Prev,
-        "← h p backspace",
+        "← h backspace",
         "previous step",
         None,
     ),
@@ -209,18 +211,19 @@ pub const KEYMAP: &[Binding] = &[
     b(
         &[C('a')],
         Action::Autoplay,
-        "a",
-        "autoplay on/off",
+        "a · + / −",
+        "autoplay on/off · faster / slower",
         Some(("a", "play", 5)),
     ),
-    b(
-        &[C('+'), C('=')],
-        Action::Faster,
-        "+ / −",
-        "autoplay faster / slower",
-        None,
-    ),
+    b(&[C('+'), C('=')], Action::Faster, "", "", None),
     b(&[C('-'), C('_')], Action::Slower, "", "", None),
+    b(
+        &[C('p')],
+        Action::Predict,
+        "p",
+        "predict mode: type each cell first",
+        Some(("p", "predict", 5)),
+    ),
     b(
         &[C('w')],
         Action::NextSeed,
@@ -415,6 +418,8 @@ mod tests {
         assert_eq!(a(KeyCode::Right), Some(Action::Next));
         assert_eq!(action(KEYMAP, key(KeyCode::Right), false), None);
         assert_eq!(a(KeyCode::Char('r')), Some(Action::ReverseStart));
+        assert_eq!(a(KeyCode::Char('p')), Some(Action::Predict));
+        assert_eq!(a(KeyCode::Char('h')), Some(Action::Prev));
         assert_eq!(a(KeyCode::Char('x')), None);
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(action(KEYMAP, ctrl_c, true), Some(Action::Quit));

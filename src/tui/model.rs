@@ -1,5 +1,6 @@
 //! The TUI's state: the traced program, its sweep, the step index, and how
-//! the user is looking at it (selection, focus, scroll, autoplay, help).
+//! the user is looking at it (selection, focus, scroll, autoplay, help,
+//! predict mode — whose questions, checks and hints are `app::quiz`'s).
 //!
 //! Owns what is derived once per trace (the DAG layout, the lane columns,
 //! the table's group headers) and per style/seed (column widths), so that
@@ -9,11 +10,13 @@
 //! structure from `schedule`. Key and mouse handling live in `update`;
 //! many sweeps and the Jacobian in `sweeps`, groups in `groups`.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
 use ratatui::text::Span;
 
+use crate::app::quiz::{Question, Quiz};
 use crate::app::session::View;
 use crate::app::settings::{Settings, Theme};
 use crate::core::explain::Explainer;
@@ -80,6 +83,43 @@ pub enum Mode {
     TypingSeed(String),
     /// A step number is being typed (`g`), 1-based as shown.
     TypingStep(String),
+    /// Predict mode asked for the next step's cell: the prediction being
+    /// typed (the question is the current one of `Predict::at`'s quiz).
+    Predicting(String),
+}
+
+/// Predict mode (`p`): the questions of the first sweeps (`app::quiz`
+/// owns them, the check, the hints and the score), asked as the student
+/// steps forward, and the feedback to the last answer.
+#[derive(Clone, Debug)]
+pub(crate) struct Predict {
+    /// The quiz of each step reached so far, by step index: a step's
+    /// questions are built when it is reached, so a large trace costs
+    /// nothing up front.
+    pub(crate) steps: BTreeMap<usize, Quiz>,
+    /// The step whose question is open (or was last).
+    pub(crate) at: Option<usize>,
+    pub(crate) note: Option<Note>,
+    /// Every cell predict mode may ask (for "… not asked").
+    cells: usize,
+    /// What the questions were made from: another trace (CSE), seed or
+    /// plan makes new questions and a new score.
+    made_for: (usize, Plan, Vec<f64>),
+    /// The notation and precision the questions are named and checked in.
+    style: Style,
+}
+
+/// The answer to a prediction that did not settle its question.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Note {
+    /// Wrong: the hint at this level (1 to 3) and what was typed.
+    Hint {
+        level: usize,
+        hint: String,
+        said: String,
+    },
+    /// Not a number: asked again, not counted.
+    NotANumber(String),
 }
 
 /// Which pane the arrow keys scroll. `Steps`: the arrows step.
@@ -263,6 +303,8 @@ pub struct Model {
     pub(crate) why: Option<crate::tui::widgets::why::Why>,
     /// CSE being toggled on a large trace, on another thread.
     pub(crate) retracing: Option<crate::tui::retrace::Retracing>,
+    /// Predict mode (`p`), when on.
+    pub(crate) predict: Option<Predict>,
 }
 
 impl Model {
@@ -320,6 +362,7 @@ impl Model {
             folded: None,
             why: None,
             retracing: None,
+            predict: None,
         }
     }
 
@@ -410,6 +453,150 @@ impl Model {
         self.lane_view || self.derived.layout.is_none()
     }
 
+    /// `p`: predict mode on (questions over this trace's sweeps, a new
+    /// score) or off.
+    pub fn toggle_predict(&mut self) {
+        if let Some((k, n)) = self.predict_tally() {
+            self.predict = None;
+            self.status = Some(format!("predict mode off · {k}/{n} right"));
+            return;
+        }
+        let p = self.new_predict();
+        self.status = Some(if p.cells == 0 {
+            "predict mode on, but this program has no cell to predict (p turns it off)".to_string()
+        } else {
+            format!(
+                "predict mode on: stepping forward asks for each cell first ({} cells; p turns it off)",
+                p.cells
+            )
+        });
+        self.predict = Some(p);
+    }
+
+    fn predict_key(&self) -> (usize, Plan, Vec<f64>) {
+        (
+            Rc::as_ptr(&self.traced) as usize,
+            self.sweep.plan.clone(),
+            self.seed.clone(),
+        )
+    }
+
+    fn new_predict(&self) -> Predict {
+        Predict {
+            steps: BTreeMap::new(),
+            at: None,
+            note: None,
+            cells: Quiz::cells(self.trace(), &self.sweep),
+            made_for: self.predict_key(),
+            style: self.opts.style,
+        }
+    }
+
+    /// The explainer of the questions: the first sweeps' numbers (the
+    /// quiz's), not the current step's sweep.
+    fn quiz_explainer(&self) -> Explainer<'_> {
+        Explainer::new(self.trace(), &self.sweep, self.names())
+            .with_consumers(&self.derived.consumers)
+    }
+
+    /// Build step `k`'s quiz if predict mode has not reached it yet.
+    pub(crate) fn reach_step(&mut self, k: usize) {
+        let reached = self
+            .predict
+            .as_ref()
+            .is_none_or(|p| p.steps.contains_key(&k));
+        let Some(st) = self.schedule().step(k).filter(|_| !reached) else {
+            return;
+        };
+        let quiz = Quiz::at_step(self.trace(), &self.sweep, &self.quiz_explainer(), st);
+        if let Some(p) = self.predict.as_mut() {
+            p.steps.insert(k, quiz);
+        }
+    }
+
+    /// After an action: predict mode's questions follow the numbers (a new
+    /// seed, mode or CSE setting makes new ones and a new score) and the
+    /// notation (the same questions, named anew, the score kept).
+    pub(crate) fn sync_predict(&mut self) {
+        let Some(p) = &self.predict else {
+            return;
+        };
+        let numbers_same = p.made_for == self.predict_key();
+        if numbers_same && p.style == self.opts.style {
+            return;
+        }
+        let mut fresh = self.new_predict();
+        if numbers_same {
+            if let Some(old) = self.predict.take() {
+                let ex = self.quiz_explainer();
+                let schedule = self.schedule();
+                for (k, q) in old.steps {
+                    let Some(st) = schedule.step(k) else {
+                        continue;
+                    };
+                    let mut renamed = Quiz::at_step(self.trace(), &self.sweep, &ex, st);
+                    renamed.outcomes = q.outcomes;
+                    renamed.current = q.current;
+                    fresh.steps.insert(k, renamed);
+                }
+                fresh.at = old.at;
+                fresh.note = old.note;
+            }
+        } else {
+            self.status =
+                Some("predict: new numbers, new questions (the score starts again)".into());
+            if matches!(self.mode, Mode::Predicting(_)) {
+                self.mode = Mode::Stepping;
+            }
+        }
+        self.predict = Some(fresh);
+    }
+
+    /// Whether predict mode is on.
+    pub fn predicting(&self) -> bool {
+        self.predict.is_some()
+    }
+
+    /// The question being asked, while a prediction is typed.
+    pub fn question(&self) -> Option<&Question> {
+        match (&self.mode, &self.predict) {
+            (Mode::Predicting(_), Some(p)) => {
+                p.at.and_then(|k| p.steps.get(&k)).and_then(Quiz::question)
+            }
+            _ => None,
+        }
+    }
+
+    /// The prediction being typed, if a question is open.
+    pub fn prediction_input(&self) -> Option<&str> {
+        match &self.mode {
+            Mode::Predicting(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Predict mode's running score: right answers and cells told so far.
+    pub fn predict_tally(&self) -> Option<(usize, usize)> {
+        let p = self.predict.as_ref()?;
+        Some(
+            p.steps
+                .values()
+                .map(Quiz::tally)
+                .fold((0, 0), |(k, n), (a, b)| (k + a, n + b)),
+        )
+    }
+
+    /// The score line of the closing summary, in predict mode.
+    pub(crate) fn predict_summary(&self) -> Option<String> {
+        let (k, n) = self.predict_tally()?;
+        let all = self.predict.as_ref().map_or(0, |p| p.cells);
+        let mut s = format!("predicted {k} of {n} cells right");
+        if n < all {
+            s.push_str(&format!(" ({} not asked)", all - n));
+        }
+        Some(s)
+    }
+
     /// Whether a key of the keymap means something for this program.
     pub(crate) fn key_applies(&self, when: When) -> bool {
         let t = self.trace();
@@ -454,7 +641,9 @@ impl Model {
             return;
         }
         if self.step + 1 < self.step_count() {
-            self.set_step(self.step + 1);
+            // In predict mode a step that reveals a cell asks first (and
+            // the autoplay stops for the answer).
+            self.step_forward();
         } else {
             self.autoplay = false;
         }
@@ -634,6 +823,8 @@ impl Model {
             Some(r) if r.finished() => {
                 let no_cse = r.no_cse;
                 self.adopt_retrace(r.join(), no_cse);
+                // Not after a key: predict mode follows the new trace here.
+                self.sync_predict();
             }
             Some(r) => {
                 self.status = Some(r.status());

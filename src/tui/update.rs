@@ -10,15 +10,26 @@ use crossterm::event::{
 use ratatui::layout::{Position, Rect};
 
 use super::keymap::{self, Action, KEYMAP};
-use super::model::{Control, Focus, Mode, Model};
+use super::model::{Control, Focus, Mode, Model, Note};
 use super::view::{self, Panes};
 use super::widgets::why::WhyKind;
 use super::widgets::{graph, table};
+use crate::app::quiz::Feedback;
 use crate::core::schedule::Phase;
+
+/// Most characters a typed prediction may have.
+const MAX_ANSWER: usize = 40;
 
 impl Model {
     /// Apply one key. Ctrl-C always quits.
     pub fn handle_key(&mut self, key: KeyEvent) -> Control {
+        let c = self.key(key);
+        // A key may have changed the numbers or the notation.
+        self.sync_predict();
+        c
+    }
+
+    fn key(&mut self, key: KeyEvent) -> Control {
         if key.kind == KeyEventKind::Release {
             return Control::Continue;
         }
@@ -77,6 +88,25 @@ impl Model {
                 }
                 return Control::Continue;
             }
+            Mode::Predicting(mut text) => {
+                match key.code {
+                    KeyCode::Esc => {
+                        self.status = Some("question left: → asks it again".to_string());
+                    }
+                    KeyCode::Enter => self.check_prediction(text),
+                    KeyCode::Backspace => {
+                        text.pop();
+                        self.mode = Mode::Predicting(text);
+                    }
+                    KeyCode::Tab | KeyCode::Char('?') => self.give_up(&text),
+                    KeyCode::Char(c) if answer_char(c) && text.chars().count() < MAX_ANSWER => {
+                        text.push(c);
+                        self.mode = Mode::Predicting(text);
+                    }
+                    _ => self.mode = Mode::Predicting(text),
+                }
+                return Control::Continue;
+            }
         }
         self.status = None;
         match keymap::action(KEYMAP, key, self.focus == Focus::Steps) {
@@ -91,7 +121,7 @@ impl Model {
         let last = self.step_count().saturating_sub(1);
         match action {
             Action::Quit => return Control::Quit,
-            Action::Next => self.set_step((self.step + 1).min(last)),
+            Action::Next => self.step_forward(),
             Action::Prev => self.set_step(self.step.saturating_sub(1)),
             Action::First | Action::ForwardStart => self.set_step(0),
             Action::Last => self.set_step(last),
@@ -137,6 +167,7 @@ impl Model {
                     .to_string(),
                 );
             }
+            Action::Predict => self.toggle_predict(),
             Action::ToggleCse => self.toggle_cse(),
             Action::ToggleNotation => self.toggle_notation(),
             Action::ToggleLanes => self.toggle_lanes(),
@@ -159,6 +190,107 @@ impl Model {
             | Action::Mouse => {}
         }
         Control::Continue
+    }
+
+    /// One step forward; in predict mode a step that reveals a cell not
+    /// predicted yet asks for it first (the view stays where it is, so the
+    /// cell stays hidden).
+    pub(crate) fn step_forward(&mut self) {
+        let next = (self.step + 1).min(self.step_count().saturating_sub(1));
+        if next != self.step && self.ask(next) {
+            // Autoplay waits for the answer; the "why" views would hide it.
+            self.autoplay = false;
+            self.why = None;
+            return;
+        }
+        self.set_step(next);
+    }
+
+    /// Ask the first open question of `step`, if predict mode has one.
+    fn ask(&mut self, step: usize) -> bool {
+        self.reach_step(step);
+        let Some(p) = self.predict.as_mut() else {
+            return false;
+        };
+        let Some(quiz) = p.steps.get_mut(&step) else {
+            return false;
+        };
+        let Some(i) = quiz.open_at(step) else {
+            return false;
+        };
+        if p.at != Some(step) || quiz.current != i {
+            p.note = None;
+        }
+        quiz.current = i;
+        p.at = Some(step);
+        self.mode = Mode::Predicting(String::new());
+        true
+    }
+
+    /// Enter: check the prediction (`app::quiz` decides right, hint or
+    /// the answer).
+    fn check_prediction(&mut self, text: String) {
+        let Some(p) = self.predict.as_mut() else {
+            return;
+        };
+        let Some((step, quiz)) = p.at.and_then(|k| Some((k, p.steps.get_mut(&k)?))) else {
+            return;
+        };
+        if quiz.done() {
+            return;
+        }
+        if text.trim().is_empty() {
+            self.mode = Mode::Predicting(text);
+            return;
+        }
+        let i = quiz.current;
+        let said = text.trim().to_string();
+        match quiz.answer(&text) {
+            Feedback::Right => {
+                self.status = Some(format!("right: {}", quiz.shown(i)));
+                p.note = None;
+                self.settled(step);
+            }
+            Feedback::Answer => {
+                self.status = Some(format!("not quite: {} (you said {said})", quiz.shown(i)));
+                p.note = None;
+                self.settled(step);
+            }
+            Feedback::Hint(level, hint) => {
+                p.note = Some(Note::Hint { level, hint, said });
+                self.mode = Mode::Predicting(String::new());
+            }
+            Feedback::NotANumber => {
+                p.note = Some(Note::NotANumber(said));
+                self.mode = Mode::Predicting(String::new());
+            }
+        }
+    }
+
+    /// Tab or `?`: show the answer (the question counts as wrong).
+    fn give_up(&mut self, text: &str) {
+        let Some(p) = self.predict.as_mut() else {
+            return;
+        };
+        let Some((step, quiz)) = p.at.and_then(|k| Some((k, p.steps.get_mut(&k)?))) else {
+            return;
+        };
+        if quiz.done() {
+            return;
+        }
+        let i = quiz.current;
+        quiz.skip(if text.trim().is_empty() { "?" } else { text });
+        self.status = Some(format!("the answer: {}", quiz.shown(i)));
+        p.note = None;
+        self.settled(step);
+    }
+
+    /// A question of `step` is settled: ask the step's next one (the
+    /// derivative after the value), else show the step.
+    fn settled(&mut self, step: usize) {
+        if !self.ask(step) {
+            self.set_step(step);
+        }
     }
 
     /// Arrows and page keys scroll the focused pane.
@@ -307,5 +439,236 @@ impl Model {
             }
             _ => {}
         }
+    }
+}
+
+/// Characters a typed number may have: digits, signs, the point, an
+/// exponent, and the letters of `nan` and `inf`.
+fn answer_char(c: char) -> bool {
+    c.is_ascii_digit() || "+-−.eEnaNAifIFty∞".contains(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::pipeline::{self, SeedSpec};
+    use crate::tui::{TuiOptions, render_text};
+    use std::f64::consts::E;
+
+    const GRAPH: &str =
+        "a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e at x = 1";
+
+    fn model(src: &str) -> Model {
+        let t = pipeline::trace(src, "", false).unwrap();
+        let p = t.point(None).unwrap();
+        let s = t.seed(&SeedSpec::First).unwrap();
+        Model::new(t, p, s, TuiOptions::default())
+    }
+
+    fn press(m: &mut Model, code: KeyCode) {
+        m.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    fn type_in(m: &mut Model, text: &str) {
+        for c in text.chars() {
+            press(m, KeyCode::Char(c));
+        }
+        press(m, KeyCode::Enter);
+    }
+
+    fn asked(m: &Model) -> Option<(String, f64)> {
+        m.question().map(|q| (q.symbol.clone(), q.answer))
+    }
+
+    #[test]
+    fn stepping_in_predict_mode_asks_each_cell_before_showing_it() {
+        let mut m = model(GRAPH);
+        press(&mut m, KeyCode::Char('p'));
+        assert!(m.predicting());
+        assert_eq!(m.predict_tally(), Some((0, 0)));
+        // → from x (step 1) would show a = x² = 1 and d1 = 2x·1 = 2.
+        press(&mut m, KeyCode::Right);
+        assert_eq!(m.step_index(), 0, "the step waits for the prediction");
+        assert_eq!(asked(&m), Some(("x1".to_string(), 1.0)));
+        // A wrong value gets the first hint, the general rule; asked again.
+        type_in(&mut m, "2");
+        assert_eq!(m.step_index(), 0);
+        let Some(Note::Hint {
+            level: 1,
+            hint,
+            said,
+        }) = m.predict.as_ref().and_then(|p| p.note.clone())
+        else {
+            panic!("a first hint")
+        };
+        assert_eq!(said, "2");
+        assert!(hint.contains("operation applied to its operands"), "{hint}");
+        assert_eq!(m.prediction_input(), Some(""));
+        type_in(&mut m, "1");
+        // Right: the row's derivative is asked next, the step still hidden.
+        assert_eq!(asked(&m), Some(("d1".to_string(), 2.0)));
+        assert_eq!(m.step_index(), 0);
+        type_in(&mut m, "2");
+        assert_eq!(m.step_index(), 1, "both cells predicted: the step shows");
+        assert_eq!(m.question(), None);
+        assert_eq!(m.predict_tally(), Some((2, 2)));
+        // b = exp(a) = e at a = 1: 2.718 at the shown four digits.
+        press(&mut m, KeyCode::Char(' '));
+        let (sym, b) = asked(&m).unwrap();
+        assert_eq!(sym, "x2");
+        assert!((b - E).abs() < 1e-15);
+        let frame = render_text(&m, 80, 24);
+        assert!(!frame.contains("2.718"), "b's value is hidden:\n{frame}");
+        assert!(frame.contains("x2 = ?"), "{frame}");
+        type_in(&mut m, &format!("{:.3}", E));
+        // d2 = exp(a)·d1 = 2e; Tab gives up and shows it.
+        let (sym, d2) = asked(&m).unwrap();
+        assert_eq!(sym, "d2");
+        assert!((d2 - 2.0 * E).abs() < 1e-15);
+        press(&mut m, KeyCode::Tab);
+        assert_eq!(m.step_index(), 2);
+        assert!(
+            m.status.as_deref().unwrap().contains("5.437"),
+            "{:?}",
+            m.status
+        );
+        assert_eq!(m.predict_tally(), Some((3, 4)));
+        let frame = render_text(&m, 80, 24);
+        assert!(
+            frame.contains("2.718") && frame.contains("5.437"),
+            "{frame}"
+        );
+        assert!(
+            frame.contains("predict 3/4"),
+            "the score in the title:\n{frame}"
+        );
+    }
+
+    #[test]
+    fn three_hints_then_the_answer_and_esc_keeps_the_step() {
+        let mut m = model(GRAPH);
+        m.set_step(2);
+        press(&mut m, KeyCode::Char('p'));
+        press(&mut m, KeyCode::Char('l'));
+        // c = a + b = 1 + e.
+        let (sym, c) = asked(&m).unwrap();
+        assert_eq!(sym, "x3");
+        assert!((c - (1.0 + E)).abs() < 1e-15);
+        // Not a number: asked again, nothing counted.
+        type_in(&mut m, "e");
+        assert!(matches!(
+            m.predict.as_ref().unwrap().note,
+            Some(Note::NotANumber(_))
+        ));
+        type_in(&mut m, "3");
+        // Esc leaves the question at the same step; → asks it again with
+        // the hint it earned.
+        press(&mut m, KeyCode::Esc);
+        assert_eq!(m.question(), None);
+        assert_eq!(m.step_index(), 2);
+        press(&mut m, KeyCode::Right);
+        assert_eq!(asked(&m).unwrap().0, "x3");
+        let hint = |m: &Model| match &m.predict.as_ref().unwrap().note {
+            Some(Note::Hint { level, hint, .. }) => (*level, hint.clone()),
+            n => panic!("{n:?}"),
+        };
+        assert_eq!(hint(&m).0, 1);
+        type_in(&mut m, "3");
+        let (level, h) = hint(&m);
+        assert_eq!(level, 2);
+        assert!(h.contains("a + b") && h.ends_with("= ?"), "{h}");
+        type_in(&mut m, "3");
+        let (level, h) = hint(&m);
+        assert_eq!(level, 3);
+        // The rule with numbers, the result left out.
+        assert!(h.contains("1 + 2.718") && !h.contains("3.718"), "{h}");
+        type_in(&mut m, "3");
+        assert!(
+            m.status.as_deref().unwrap().contains("x3 = 3.718"),
+            "{:?}",
+            m.status
+        );
+        assert_eq!(m.predict_tally(), Some((0, 1)));
+        // The row's derivative is asked next: d3 = d1 + d2 = 2 + 2e.
+        let (sym, d3) = asked(&m).unwrap();
+        assert_eq!(sym, "d3");
+        assert!((d3 - (2.0 + 2.0 * E)).abs() < 1e-14);
+    }
+
+    #[test]
+    fn the_reverse_sweep_asks_adjoints_and_the_end_tells_the_score() {
+        let mut m = model(GRAPH);
+        press(&mut m, KeyCode::Char('p'));
+        // r jumps without asking; the output's adjoint is the seed (not
+        // asked), so the first reverse → shows x6 at once.
+        press(&mut m, KeyCode::Char('r'));
+        assert_eq!(m.step_index(), 7);
+        assert_eq!(m.question(), None);
+        // x̄5 = ∂f/∂e · x̄6 = 1.
+        press(&mut m, KeyCode::Right);
+        assert_eq!(asked(&m), Some(("x̄5".to_string(), 1.0)));
+        type_in(&mut m, "1");
+        assert_eq!(m.step_index(), 8);
+        press(&mut m, KeyCode::End);
+        let frame = render_text(&m, 120, 40);
+        assert!(
+            frame.contains("predicted 1 of 1 cells right (17 not asked)"),
+            "{frame}"
+        );
+        // p again leaves predict mode: → steps at once.
+        press(&mut m, KeyCode::Home);
+        press(&mut m, KeyCode::Char('p'));
+        assert!(!m.predicting());
+        press(&mut m, KeyCode::Right);
+        assert_eq!(m.step_index(), 1);
+    }
+
+    #[test]
+    fn a_new_seed_makes_new_questions() {
+        let mut m = model("f(x, y) = x*y at x = 2, y = 3");
+        press(&mut m, KeyCode::Char('p'));
+        press(&mut m, KeyCode::Char('l'));
+        press(&mut m, KeyCode::Char('l'));
+        // x·y along x: value 6, derivative y = 3.
+        assert_eq!(asked(&m), Some(("x2".to_string(), 6.0)));
+        type_in(&mut m, "6");
+        assert_eq!(asked(&m).unwrap().1, 3.0);
+        press(&mut m, KeyCode::Esc);
+        press(&mut m, KeyCode::Char('w'));
+        assert_eq!(m.seed(), [0.0, 1.0]);
+        assert_eq!(m.predict_tally(), Some((0, 0)));
+        // Along y the derivative is x = 2.
+        press(&mut m, KeyCode::Char('l'));
+        type_in(&mut m, "6");
+        assert_eq!(asked(&m).unwrap().1, 2.0);
+    }
+
+    #[test]
+    fn the_notation_renames_the_questions_and_keeps_the_score() {
+        let mut m = model(GRAPH);
+        press(&mut m, KeyCode::Char('p'));
+        press(&mut m, KeyCode::Right);
+        type_in(&mut m, "1");
+        press(&mut m, KeyCode::Esc);
+        assert_eq!(m.predict_tally(), Some((1, 1)));
+        press(&mut m, KeyCode::Char('t'));
+        assert_eq!(m.predict_tally(), Some((1, 1)));
+        // In Griewank's notation a's derivative is v̇1; still 2x = 2.
+        press(&mut m, KeyCode::Right);
+        assert_eq!(asked(&m), Some(("v̇₁".to_string(), 2.0)));
+    }
+
+    #[test]
+    fn a_large_trace_builds_only_the_questions_it_reaches() {
+        let src = (1..20_000)
+            .map(|i| format!("v{i} = sin(v{})", i - 1))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut m = model(&format!("v0 = x; {src} at x = 1"));
+        press(&mut m, KeyCode::Char('p'));
+        press(&mut m, KeyCode::Right);
+        // The first computed row, sin(x) at 1.
+        assert_eq!(asked(&m).map(|q| q.1), Some(1f64.sin()));
+        assert_eq!(m.predict.as_ref().map(|p| p.steps.len()), Some(1));
     }
 }

@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::model::Model;
-use super::widgets::{self, Ctx, explain, graph, help, keybar, table};
+use super::widgets::{self, Ctx, explain, graph, help, keybar, predict, table};
 
 /// Below this the TUI shows only a message asking for a larger terminal.
 pub const MIN_WIDTH: u16 = 60;
@@ -198,8 +198,20 @@ pub fn render(area: Rect, buf: &mut Buffer, model: &Model) {
         graph::render_dag(&ctx, p.graph, buf);
     }
     table::render(&ctx, p.table, buf);
-    explain::render(&ctx, p.explain, buf);
-    widgets::jacobian::render(&ctx, p.jacobian, buf);
+    if model.question().is_some() {
+        // The question takes the explanation's place (which would tell
+        // the next step's rule); where a narrow terminal shows the
+        // Jacobian there instead, it takes that pane.
+        if p.explain.height >= 3 {
+            predict::render(&ctx, p.explain, buf);
+            widgets::jacobian::render(&ctx, p.jacobian, buf);
+        } else {
+            predict::render(&ctx, p.jacobian, buf);
+        }
+    } else {
+        explain::render(&ctx, p.explain, buf);
+        widgets::jacobian::render(&ctx, p.jacobian, buf);
+    }
     keybar::render(&ctx, p.keys, buf);
     widgets::why::render(&ctx, body_of(area), buf);
     if model.help_open() {
@@ -240,6 +252,11 @@ fn title_bar(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         t
     });
     let right = widgets::step_text(ctx, area.width >= 100);
+    // Predict mode's running score, where the eye goes for the step.
+    let right = match m.predict_tally() {
+        Some((k, n)) => format!("{}{right}", ctx.t(format!("predict {k}/{n} · "))),
+        None => right,
+    };
     let phase_style = match m.phase() {
         crate::core::schedule::Phase::Forward => ctx.pal.phase_forward,
         crate::core::schedule::Phase::Reverse => ctx.pal.phase_reverse,

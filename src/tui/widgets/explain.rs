@@ -231,5 +231,8 @@ fn summary(ctx: &Ctx) -> String {
             t.n_outputs
         ));
     }
+    if let Some(score) = m.predict_summary() {
+        text.push_str(&format!("; {score}"));
+    }
     text
 }

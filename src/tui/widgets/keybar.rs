@@ -31,6 +31,15 @@ pub fn keys(ctx: &Ctx) -> Vec<(&'static str, String, u8)> {
         k.extend(from(PRESENTER, &[Action::Quit]));
         return k;
     }
+    if m.question().is_some() {
+        return vec![
+            ("enter", "check".into(), 0),
+            ("tab/?", "show the answer".into(), 0),
+            ("esc", "leave the question".into(), 1),
+            ("0-9 . - e", "type".into(), 2),
+            ("ctrl-c", "quit".into(), 3),
+        ];
+    }
     if let Some(text) = m.step_input() {
         return vec![
             ("go to step:", format!("{text}_"), 0),
@@ -62,13 +71,21 @@ pub fn keys(ctx: &Ctx) -> Vec<(&'static str, String, u8)> {
                 _ => "scroll the explanation",
             };
             k.push(("arrows", pane.into(), 0));
-            k.push(("n/p", "step".into(), 0));
+            k.push(("n/h", "step".into(), 0));
             if f == Focus::Table {
                 k.push(("enter", "go to row".into(), 2));
             }
         }
     }
     k.extend(from(KEYMAP, &[Action::ForwardStart]));
+    if let Some((key, _, p)) = keymap::bar(KEYMAP, Action::Predict) {
+        let what = if m.predicting() {
+            "stop predicting"
+        } else {
+            "predict"
+        };
+        k.push((key, what.into(), p));
+    }
     let sched = m.schedule();
     if sched.segments().nth(2).is_some() {
         k.extend(from(KEYMAP, &[Action::NextSweep]));

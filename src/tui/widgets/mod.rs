@@ -13,6 +13,7 @@ pub mod graph;
 pub mod help;
 pub mod jacobian;
 pub mod keybar;
+pub mod predict;
 pub mod table;
 pub mod why;
 
