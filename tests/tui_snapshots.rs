@@ -170,3 +170,38 @@ fn whole_graph_at_projector_sizes() {
         }
     }
 }
+
+/// expression-swell's chain, x and twenty squarings: at 120×36 its compact
+/// graph is cut into two columns, the edge between them running up the
+/// gutter; at 80×24 the four columns it would need do not fit beside the
+/// table, and the pane follows the current node sideways.
+#[test]
+fn long_chain_in_columns() {
+    let src = (1..=20).fold("v0 = x".to_string(), |s, k| {
+        let (a, b) = (
+            format!("v{}", k - 1),
+            if k == 20 {
+                "f".to_string()
+            } else {
+                format!("v{k}")
+            },
+        );
+        format!("{s}; {b} = {a}*{a}")
+    }) + " at x = 1";
+    let mut m = model(&src, Notation::Lecture);
+    assert_eq!(m.trace().len(), 21);
+    let steps = [
+        ("first", 0),
+        ("second_column", 14),
+        ("first_reverse", 21),
+        ("reverse_across_columns", 31),
+        ("final", 41),
+    ];
+    for (w, h) in [(120u16, 36u16), (80, 24)] {
+        m.resize(w, h);
+        for (which, k) in steps {
+            m.set_step(k);
+            insta::assert_snapshot!(format!("long_chain_{w}x{h}_{which}"), render_text(&m, w, h));
+        }
+    }
+}

@@ -327,7 +327,11 @@ fn interactive(no_color: bool) -> Status {
         ));
     }
     let tui = why_not.is_none();
-    let mut session = Session::new(settings(no_color));
+    // The theme for the terminal's background (`:set theme` overrides it).
+    let mut session = Session::new(Settings {
+        theme: crate::tui::detect_theme(),
+        ..settings(no_color)
+    });
     session.interactive = tui;
     // The last stepping view, so that reopening it keeps its layout.
     let mut last_view: Option<Model> = None;

@@ -14,11 +14,14 @@
 //! REPL starts; commands that never take the terminal keep the default
 //! actions. A terminating signal restores the terminal and then ends the
 //! process as the signal's default action would, so parents see the
-//! signal. Must not draw or interpret keys: `run`, `view` and `update` do.
+//! signal. Also the one question adtrace asks the terminal: its background
+//! colour (OSC 11), for the theme. Must not draw or interpret keys: `run`,
+//! `view` and `update` do.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, Once};
+use std::time::{Duration, Instant};
 
 use signal_hook::consts::signal::{
     SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGSTOP, SIGTERM, SIGTSTP, SIGWINCH,
@@ -190,6 +193,77 @@ pub fn no_full_screen() -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// How long the terminal has to answer the background-colour query.
+const QUERY_TIMEOUT: Duration = Duration::from_millis(100);
+
+/// The terminal's answer to the background-colour query, OSC 11
+/// (`ESC ] 11 ; ? BEL`), followed by the primary device attributes query
+/// (DA1, `ESC [ c`), which every terminal answers: the answers come in
+/// order, so DA1's ends the wait at once where OSC 11 is not supported and
+/// leaves nothing of either answer in the input. Waits at most 100 ms.
+/// Asks only when stdin and stdout are a terminal, TERM is not dumb and
+/// nobody holds the terminal (raw mode off); `None` otherwise or when
+/// nothing came.
+pub fn background_reply() -> Option<Vec<u8>> {
+    use std::io::IsTerminal;
+    if std::env::var_os("TERM").is_none_or(|t| t == "dumb" || t.is_empty())
+        || !std::io::stdin().is_terminal()
+        || !std::io::stdout().is_terminal()
+        || *state() != IDLE
+        || crossterm::terminal::is_raw_mode_enabled().unwrap_or(true)
+    {
+        return None;
+    }
+    // Raw: the answer is not echoed and is readable before a newline.
+    crossterm::terminal::enable_raw_mode().ok()?;
+    let reply = ask(b"\x1b]11;?\x07\x1b[c");
+    let _ = crossterm::terminal::disable_raw_mode();
+    reply.filter(|r| !r.is_empty())
+}
+
+/// Write `query` and read the answers until DA1's (`ESC [ ? … c`) or the
+/// timeout.
+fn ask(query: &[u8]) -> Option<Vec<u8>> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(query).and_then(|()| out.flush()).ok()?;
+    drop(out);
+    let stdin = rustix::stdio::stdin();
+    let deadline = Instant::now() + QUERY_TIMEOUT;
+    let mut reply = Vec::new();
+    let mut chunk = [0u8; 256];
+    while !da1_answered(&reply) && reply.len() < 4096 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        let Ok(timeout) = rustix::event::Timespec::try_from(left) else {
+            break;
+        };
+        let mut fds = [rustix::event::PollFd::new(
+            &stdin,
+            rustix::event::PollFlags::IN,
+        )];
+        match rustix::event::poll(&mut fds, Some(&timeout)) {
+            Ok(0) => break,
+            Ok(_) => match rustix::io::read(stdin, &mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => reply.extend_from_slice(&chunk[..n]),
+            },
+            Err(rustix::io::Errno::INTR) => {}
+            Err(_) => break,
+        }
+    }
+    Some(reply)
+}
+
+/// Whether `reply` holds the end of a DA1 answer, `ESC [ ? … c`.
+fn da1_answered(reply: &[u8]) -> bool {
+    reply
+        .windows(3)
+        .position(|w| w == b"\x1b[?")
+        .is_some_and(|k| reply[k + 3..].contains(&b'c'))
 }
 
 /// Write `text` to stdout, made visible (`core::visible`). A closed pipe is

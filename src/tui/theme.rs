@@ -137,12 +137,54 @@ impl Palette {
 }
 
 /// The theme for the terminal's background where the terminal says it:
-/// `COLORFGBG` (`fg;bg`, set by rxvt, Konsole, iTerm2 and others; the last
-/// field is the background's ANSI colour) names a light background as 7 or
-/// 9–15, a dark one as 0–6 or 8. Unknown: dark. An explicit `--theme` or
-/// `:set theme` is used instead of this.
+/// first its answer to the background-colour query (OSC 11, see
+/// `terminal::background_reply`), then `COLORFGBG` (`fg;bg`, set by rxvt,
+/// Konsole, iTerm2 and others; the last field is the background's ANSI
+/// colour: a light background is 7 or 9–15, a dark one 0–6 or 8). Unknown:
+/// dark. An explicit `--theme` or `:set theme` is used instead of this.
 pub fn detect() -> Theme {
-    theme_for_colorfgbg(std::env::var("COLORFGBG").ok().as_deref())
+    super::terminal::background_reply()
+        .as_deref()
+        .and_then(theme_for_osc11)
+        .unwrap_or_else(|| theme_for_colorfgbg(std::env::var("COLORFGBG").ok().as_deref()))
+}
+
+/// The theme for a terminal's answer to OSC 11:
+/// `ESC ] 11 ; rgb:RRRR/GGGG/BBBB` ended by BEL or `ESC \`, each component
+/// 1 to 4 hex digits (X11's colour syntax, scaled to its own range; `rgba:`
+/// with a fourth, alpha, component too). Light when the background's luma
+/// (Rec. 709 weights of the components) is over one half. `None` for an
+/// answer without a well-formed colour; other answers around it (DA1's)
+/// are ignored.
+pub fn theme_for_osc11(reply: &[u8]) -> Option<Theme> {
+    let start = reply.windows(5).position(|w| w == b"\x1b]11;")? + 5;
+    let rest = &reply[start..];
+    let end = rest.iter().position(|&b| b == 0x07 || b == 0x1b)?;
+    let text = std::str::from_utf8(&rest[..end]).ok()?;
+    let (kind, spec) = text.split_once(':')?;
+    let parts: Vec<&str> = spec.split('/').collect();
+    let want = match kind {
+        "rgb" => 3,
+        "rgba" => 4,
+        _ => return None,
+    };
+    if parts.len() != want {
+        return None;
+    }
+    let mut rgb = [0f64; 3];
+    for (c, part) in rgb.iter_mut().zip(&parts) {
+        if part.is_empty() || part.len() > 4 || !part.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let max = (1u32 << (4 * part.len())) - 1;
+        *c = f64::from(u32::from_str_radix(part, 16).ok()?) / f64::from(max);
+    }
+    let luma = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+    Some(if luma > 0.5 {
+        Theme::Light
+    } else {
+        Theme::Dark
+    })
 }
 
 /// `detect`'s reading of a `COLORFGBG` value.
@@ -181,6 +223,63 @@ mod tests {
                 assert!(!s.add_modifier.is_empty(), "{theme:?}");
             }
         }
+    }
+
+    fn osc11(colour: &str) -> Option<Theme> {
+        theme_for_osc11(format!("\x1b]11;{colour}\x07").as_bytes())
+    }
+
+    #[test]
+    fn osc11_answers_name_the_background() {
+        // xterm's and most terminals' form: four hex digits a component.
+        assert_eq!(osc11("rgb:ffff/ffff/ffff"), Some(Theme::Light));
+        assert_eq!(osc11("rgb:0000/0000/0000"), Some(Theme::Dark));
+        // Solarized light (#fdf6e3) and dark (#002b36); two digits.
+        assert_eq!(osc11("rgb:fdfd/f6f6/e3e3"), Some(Theme::Light));
+        assert_eq!(osc11("rgb:00/2b/36"), Some(Theme::Dark));
+        assert_eq!(osc11("rgb:fd/f6/e3"), Some(Theme::Light));
+        // One and three digits scale to their own range: f = ff = fff.
+        assert_eq!(osc11("rgb:f/f/f"), Some(Theme::Light));
+        assert_eq!(osc11("rgb:fff/fff/fff"), Some(Theme::Light));
+        // rxvt-unicode's rgba form.
+        assert_eq!(osc11("rgba:ffff/ffff/ffff/ffff"), Some(Theme::Light));
+        // Terminated by ST (ESC \\) as well as BEL, with DA1's answer after.
+        let st = b"\x1b]11;rgb:ffff/ffff/ffff\x1b\\\x1b[?62;22c";
+        assert_eq!(theme_for_osc11(st), Some(Theme::Light));
+    }
+
+    #[test]
+    fn osc11_luminance_threshold_is_one_half() {
+        // Luma 0.2126·R + 0.7152·G + 0.0722·B over 1/2 is light. Grey
+        // #808080 is 128/255 = 0.502, #7f7f7f is 0.498.
+        assert_eq!(osc11("rgb:80/80/80"), Some(Theme::Light));
+        assert_eq!(osc11("rgb:7f/7f/7f"), Some(Theme::Dark));
+        // Pure green is bright (0.7152), pure blue and red are dark.
+        assert_eq!(osc11("rgb:00/ff/00"), Some(Theme::Light));
+        assert_eq!(osc11("rgb:00/00/ff"), Some(Theme::Dark));
+        assert_eq!(osc11("rgb:ff/00/00"), Some(Theme::Dark));
+    }
+
+    #[test]
+    fn malformed_osc11_answers_are_unknown() {
+        for bad in [
+            "rgb:ffff/ffff",
+            "rgb:ffff/ffff/ffff/ffff",
+            "rgb:fffff/ffff/ffff",
+            "rgb:gg/00/00",
+            "rgb://",
+            "rgb:/ff/ff",
+            "hsl:0/0/100",
+            "#ffffff",
+            "",
+            "?",
+        ] {
+            assert_eq!(osc11(bad), None, "{bad:?}");
+        }
+        // No OSC 11 answer at all (DA1 alone), or one cut off by the timeout.
+        assert_eq!(theme_for_osc11(b"\x1b[?62;22c"), None);
+        assert_eq!(theme_for_osc11(b"\x1b]11;rgb:ffff/ff"), None);
+        assert_eq!(theme_for_osc11(b""), None);
     }
 
     #[test]

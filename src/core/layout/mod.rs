@@ -11,7 +11,8 @@
 //! This file holds the public types and `layout()`, which runs the stages in
 //! order: `graph` (layers and dummy lanes), `order` (crossing reduction),
 //! `place` (x placement), `route` (row bands, ports, tracks and edge cells);
-//! `paint` draws a layout as text.
+//! `paint` draws a layout as text; `wrap` cuts a layout too tall for its
+//! pane into side-by-side columns.
 //!
 //! Must not: know anything about derivatives or what the nodes compute, or draw
 //! to a terminal. Labels, colours and widgets belong to the callers (`tui`'s
@@ -24,8 +25,10 @@ mod place;
 mod route;
 #[cfg(test)]
 mod tests;
+mod wrap;
 
 pub use paint::{glyph, paint_text};
+pub use wrap::wrap;
 
 use graph::Graph;
 

@@ -112,7 +112,7 @@ pub(super) fn route(g: &Graph, order: &[Vec<usize>], x: &[i64], compact: bool) -
 }
 
 /// Append the cells from the path's last point to `to`, one step at a time.
-fn go(path: &mut Vec<(i64, i64)>, to: (i64, i64)) {
+pub(super) fn go(path: &mut Vec<(i64, i64)>, to: (i64, i64)) {
     let Some(&(mut cx, mut cy)) = path.last() else {
         path.push(to);
         return;
@@ -140,7 +140,7 @@ pub(super) fn dir(from: (i64, i64), to: (i64, i64)) -> u8 {
 
 /// Direction masks along a path: the first cell connects up into the source
 /// box, the last one is the arrowhead.
-fn masks(path: &[(i64, i64)]) -> Vec<(u16, u16, u8)> {
+pub(super) fn masks(path: &[(i64, i64)]) -> Vec<(u16, u16, u8)> {
     let last = path.len().saturating_sub(1);
     path.iter()
         .enumerate()

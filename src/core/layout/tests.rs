@@ -527,3 +527,71 @@ fn compact_layouts_keep_invariants() {
         check_invariants(&specs, &layout_compact(&specs));
     }
 }
+
+#[test]
+fn a_long_chain_wraps_into_even_columns() {
+    // expression-swell's chain: x and twenty squarings, one row each.
+    let specs = one_row(&chain(21, 13));
+    let lay = layout_compact(&specs);
+    assert_eq!(lay.height, 41);
+    assert!(
+        wrap(&lay, 41, 1).is_none(),
+        "a layout that fits is left alone"
+    );
+    for max_h in [32u16, 24, 12, 6] {
+        let w = wrap(&lay, max_h, 1).expect("a chain can be cut anywhere");
+        check_invariants(&specs, &w);
+        assert!(w.height <= max_h, "{} rows over {max_h}", w.height);
+        // The fewest columns: a column of k nodes takes 2k − 1 rows, plus
+        // a row above (the edge entering) and below (the edge leaving).
+        let cols = {
+            let mut xs: Vec<u16> = w.nodes.iter().map(|p| p.x).collect();
+            xs.dedup();
+            xs.len()
+        };
+        let per = |h: u16| usize::from(h.saturating_sub(1) / 2);
+        let first = usize::from(max_h) / 2;
+        let least = 1 + (21 - first).div_ceil(per(max_h).max(1));
+        assert_eq!(cols, least.max(2), "columns at {max_h} rows");
+        // Reading order: down each column, then the next column to the right.
+        for (a, b) in w.nodes.iter().zip(&w.nodes[1..]) {
+            assert!(b.y == a.y + 2 || b.x > a.x + a.w, "{a:?} then {b:?}");
+        }
+        // Even: no column more than two nodes shorter than the first.
+        let first_len = w.nodes.iter().filter(|p| p.x == w.nodes[0].x).count();
+        let last_len = w.nodes.iter().filter(|p| p.x == w.nodes[20].x).count();
+        assert!(first_len - last_len <= 2, "{first_len} then {last_len}");
+    }
+    // The one edge between two columns runs under the first, up the
+    // gutter, and lands on the next column's first node from above.
+    let w = wrap(&lay, 32, 1).unwrap();
+    let text = paint_text(&w, &vec!["n".repeat(11); 21], false);
+    assert!(text.lines().next().unwrap().contains('┌'), "{text}");
+    assert!(text.lines().any(|l| l.contains('┘')), "{text}");
+}
+
+#[test]
+fn a_graph_is_cut_only_where_one_edge_crosses() {
+    // The lecture's graph: only the gap under x is crossed by a single
+    // edge (a→c runs beside b; c fans out to d and e, which meet in f).
+    let specs = one_row(&lecture().0);
+    let lay = layout_compact(&specs);
+    let w = wrap(&lay, 10, 1).expect("x alone, then a..f under a row for the edge x→a");
+    check_invariants(&specs, &w);
+    assert_eq!((w.height, w.nodes[0].y, w.nodes[1].y), (10, 0, 1));
+    assert!(w.nodes[1].x > w.nodes[0].x + w.nodes[0].w);
+    assert!(
+        wrap(&lay, 9, 1).is_none(),
+        "no other gap is crossed by one edge"
+    );
+    for seed in 1..6 {
+        let specs = one_row(&random_trace(120, seed));
+        let lay = layout_compact(&specs);
+        for max_h in [lay.height / 2, lay.height / 3, 20] {
+            if let Some(w) = wrap(&lay, max_h, 1) {
+                check_invariants(&specs, &w);
+                assert!(w.height <= max_h);
+            }
+        }
+    }
+}

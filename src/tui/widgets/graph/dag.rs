@@ -17,7 +17,7 @@ use crate::core::notation::fixed;
 use crate::core::schedule::Phase;
 use crate::tui::groups::{Unit, first_entry, fold_adjoints, fold_rows, fold_title, fold_values};
 use crate::tui::model::{Focus, box_title, compact_title};
-use crate::tui::widgets::{Ctx, put, put_char};
+use crate::tui::widgets::{Ctx, put, put_char, width};
 
 /// Heavy box drawing for highlighted edges, so they stand out without
 /// colour.
@@ -173,7 +173,7 @@ pub fn render_dag(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let Some((dag, shape)) = dag_in(m, area) else {
         return;
     };
-    let lay = dag.layout;
+    let lay = &*dag.layout;
     // Adjoints flow from a row's users back to it: in the reverse sweep the
     // arrowheads point up.
     let up = ctx.phase() == Phase::Reverse;
@@ -547,9 +547,22 @@ fn paint_compact(
                 (false, true) => look.first.clone(),
                 (false, false) => format!("{} {}", look.first, look.second),
             };
-            put_clipped(buf, inn, ax, ay + 1, &line, w, look.text);
+            // Centred like the title, as one block as wide as its widest
+            // form, so the value stays put when the derivative joins it.
+            let lx = ax + (w - number_block(ctx, i).min(w)).max(0) / 2;
+            put_clipped(buf, inn, lx, ay + 1, &line, w - (lx - ax), look.text);
         }
     }
+}
+
+/// The width of a compact node's number line at its widest: the value with
+/// the tangent or with the adjoint, whichever is longer.
+fn number_block(ctx: &Ctx, i: usize) -> i32 {
+    let (s, p, n) = (ctx.m.numbers(), ctx.m.opts.style.precision, &ctx.ex.names);
+    let value = width(&fixed(s.value[i], p));
+    let tangent = width(&ctx.t(format!("{}={}", n.tangent(i), fixed(s.tangent[i], p))));
+    let adjoint = width(&ctx.t(format!("{}={}", n.adjoint(i), fixed(s.adjoint[i], p))));
+    i32::try_from(value + 1 + tangent.max(adjoint)).unwrap_or(i32::MAX)
 }
 
 /// Write each reverse-sweep partial beside its edge (∂d/∂c by the edge
