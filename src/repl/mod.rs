@@ -314,6 +314,9 @@ fn interactive(no_color: bool) -> Status {
             let _ = rl.load_history(&old);
         }
     }
+    // The theme for the terminal's background, asked before anything is
+    // shown, so nothing a user types after the banner is read as a reply.
+    let theme = crate::tui::detect_theme();
     let banner = format!(
         "adtrace {}: automatic differentiation, step by step. ':help' lists the commands, Ctrl-D leaves.\n\
          Type ':example graph', or a function like 'sin(x)*y at x=1, y=2'.\n",
@@ -327,9 +330,9 @@ fn interactive(no_color: bool) -> Status {
         ));
     }
     let tui = why_not.is_none();
-    // The theme for the terminal's background (`:set theme` overrides it).
+    // `:set theme` overrides the detected theme.
     let mut session = Session::new(Settings {
-        theme: crate::tui::detect_theme(),
+        theme,
         ..settings(no_color)
     });
     session.interactive = tui;
