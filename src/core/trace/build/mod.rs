@@ -78,7 +78,8 @@ fn same_row(n: &Node, op: Op, args: [Operand; 2]) -> bool {
         (Operand::Const(x), Operand::Const(y)) => x.to_bits() == y.to_bits(),
         _ => a == b,
     };
-    n.op == op && eq(n.args[0], args[0]) && eq(n.args[1], args[1])
+    let [a, b] = n.args();
+    n.op == op && eq(a, args[0]) && eq(b, args[1])
 }
 
 const CONSTANTS: [(&str, f64); 2] = [("pi", std::f64::consts::PI), ("e", std::f64::consts::E)];
@@ -149,6 +150,8 @@ pub struct Builder<'a> {
     opts: Options,
     /// Operation rows, numbered without the inputs (see `INPUT`).
     nodes: Vec<Node>,
+    /// The rows' names.
+    names: super::Names,
     /// By row: whether a row (shared by CSE) uses it as an operand yet.
     used: Vec<bool>,
     cse: HashTable<u32>,
@@ -219,6 +222,7 @@ impl<'a> Builder<'a> {
             // Rows are at most the operations; a little slack for the
             // inputs keeps `finish` from reallocating.
             nodes: Vec::with_capacity(size / 2 + 64),
+            names: super::Names::default(),
             used: Vec::with_capacity(if opts.cse { size / 2 + 64 } else { 0 }),
             cse: HashTable::with_capacity(if opts.cse { size / 2 } else { 0 }),
             binding: Vec::new(),
@@ -444,21 +448,20 @@ impl<'a> Builder<'a> {
         let nodes = &self.nodes;
         self.cse.insert_unique(h, r, |&r| {
             let n = &nodes[r as usize];
-            hash_row(n.op, n.args)
+            hash_row(n.op, n.args())
         });
         r
+    }
+
+    fn set_name(&mut self, row: u32, name: &str) {
+        let id = self.names.push(name);
+        self.nodes[row as usize].name = id;
     }
 
     /// A row that is never shared (and the Const and Id rows of the output).
     fn push_fresh(&mut self, op: Op, args: [Operand; 2], span: Span) -> u32 {
         self.used.push(false);
-        self.nodes.push(Node {
-            op,
-            args,
-            name: None,
-            span,
-            reaches_output: false,
-        });
+        self.nodes.push(Node::new(op, args, span));
         let r = (self.nodes.len() - 1) as u32;
         if !self.pending.is_empty() {
             self.attach_pending(r, args, span);
@@ -657,7 +660,9 @@ impl<'a> Builder<'a> {
             Val::Const(c) => {
                 if last {
                     let r = self.push_fresh(Op::Const, [Operand::Const(c), Operand::None], span);
-                    self.nodes[r as usize].name = name.map(|(n, _)| n.into());
+                    if let Some((n, _)) = name {
+                        self.set_name(r, n);
+                    }
                 } else if let Some((n, _)) = name {
                     bind(self, Val::Const(c));
                     self.constants.push((n.into(), c));
@@ -673,7 +678,7 @@ impl<'a> Builder<'a> {
             }
             Val::Row(r) => {
                 let is_input = r & INPUT != 0;
-                let unnamed = !is_input && self.nodes[r as usize].name.is_none();
+                let unnamed = !is_input && !self.nodes[r as usize].has_name();
                 let fresh = !is_input && r as usize >= before;
                 // A statement names its row unless the row already has a name
                 // (then the statement only renames it and makes no row); the
@@ -691,7 +696,7 @@ impl<'a> Builder<'a> {
                     return Ok(());
                 };
                 if let Some((n, _)) = name {
-                    self.nodes[row as usize].name = Some(n.into());
+                    self.set_name(row, n);
                 }
                 bind(self, Val::Row(row));
                 if self.shaped {
@@ -711,11 +716,10 @@ impl<'a> Builder<'a> {
             if let Val::Row(r) = self.tensors[t as usize].elems[k]
                 && r & INPUT == 0
                 && r as usize >= before
-                && self.nodes[r as usize].name.is_none()
+                && !self.nodes[r as usize].has_name()
             {
                 if let Some(name) = name {
-                    self.nodes[r as usize].name =
-                        Some(entry_name(name, rows, cols, k as u32).into());
+                    self.set_name(r, &entry_name(name, rows, cols, k as u32));
                 }
                 // An entry belongs to its statement, even when a helper's
                 // call computed it.
@@ -751,7 +755,7 @@ impl<'a> Builder<'a> {
         let n = self.nodes.len();
         let in_place = n >= m
             && tensor.elems.iter().enumerate().all(|(k, v)| {
-                matches!(v, Val::Row(r) if r & INPUT == 0 && *r as usize == n - m + k && *r as usize >= before && self.nodes[*r as usize].name.is_none())
+                matches!(v, Val::Row(r) if r & INPUT == 0 && *r as usize == n - m + k && *r as usize >= before && !self.nodes[*r as usize].has_name())
             });
         if !in_place {
             for v in &tensor.elems {
@@ -769,8 +773,10 @@ impl<'a> Builder<'a> {
         let first = self.nodes.len() - m;
         if let Some(name) = name {
             for k in 0..m {
-                self.nodes[first + k].name =
-                    Some(entry_name(name, tensor.rows, tensor.cols, k as u32).into());
+                self.set_name(
+                    (first + k) as u32,
+                    &entry_name(name, tensor.rows, tensor.cols, k as u32),
+                );
             }
         }
         self.n_outputs = m;
@@ -965,17 +971,17 @@ impl<'a> Builder<'a> {
             other => other,
         };
         for n in &mut self.nodes {
-            n.args = [renumber(n.args[0]), renumber(n.args[1])];
+            n.set_args(n.args().map(renumber));
         }
         let inputs: Vec<Node> = self
             .inputs
             .iter()
-            .map(|(span, name)| Node {
-                op: Op::Input,
-                args: [Operand::None; 2],
-                name: Some(name.clone().unwrap_or_else(|| span.text(self.src).into())),
-                span: *span,
-                reaches_output: false,
+            .map(|(span, name)| {
+                let mut node = Node::new(Op::Input, [Operand::None; 2], *span);
+                node.name = self
+                    .names
+                    .push(name.as_deref().unwrap_or_else(|| span.text(self.src)));
+                node
             })
             .collect();
         // In place: the rows move up by k within the buffer reserved at the
@@ -990,7 +996,7 @@ impl<'a> Builder<'a> {
         for i in (0..nodes.len()).rev() {
             if nodes[i].reaches_output {
                 for a in 0..2 {
-                    if let Operand::Row(r) = nodes[i].args[a] {
+                    if let Operand::Row(r) = nodes[i].arg(a) {
                         nodes[r as usize].reaches_output = true;
                     }
                 }
@@ -1058,6 +1064,7 @@ impl<'a> Builder<'a> {
             shaped_output,
             solves,
             const_issues,
+            names: self.names,
         }
     }
 }
