@@ -541,6 +541,35 @@ mod tests {
         );
     }
 
+    /// Long scalar statements are lowered with a stack of values: the
+    /// same rows, names, sharing, folding and errors as the general loop.
+    #[test]
+    fn long_statements_lower_as_short_ones_do() {
+        let term = "sin(x)*2 + (x + 1)^2 - -exp(y)/3 + 2*3 + ";
+        let body = term.repeat(600);
+        for src in [
+            format!("a = x*y\nf = {body}a at x = 0.5, y = 2"),
+            format!("{body}x"),
+            format!("v = [x, y]\nf = {body}v"),
+            format!("f = {body}sqrt(-1)"),
+            format!("f = {body}q\nq = 1"),
+        ] {
+            let p = parse(&src).unwrap();
+            let a = build(&src, &p, Options::default());
+            let b = build::build_without_stack(&src, &p);
+            assert_eq!(a, b, "{}", &src[src.len() - 20..]);
+        }
+        // The long expression shares x + 1 and folds 2*3.
+        let src = format!("f = {body}x");
+        let t = trace(&src);
+        assert_eq!(t.nodes.iter().filter(|n| n.op == Op::Pow).count(), 1);
+        assert!(
+            t.nodes
+                .iter()
+                .all(|n| n.args() != [Operand::Const(2.0), Operand::Const(3.0)])
+        );
+    }
+
     #[test]
     fn sharing_is_syntactic() {
         let t = trace("ln(x) + log(x) + x*y + y*x");

@@ -152,6 +152,9 @@ pub struct Builder<'a> {
     nodes: Vec<Node>,
     /// The rows' names.
     names: super::Names,
+    /// Statements from this many expressions are lowered with a stack
+    /// when they can be (`POSTFIX_FROM`; tests compare both ways).
+    postfix_from: u32,
     /// By row: whether a row (shared by CSE) uses it as an operand yet.
     used: Vec<bool>,
     cse: HashTable<u32>,
@@ -213,6 +216,16 @@ pub fn build_shaped(
     Ok(b.finish())
 }
 
+/// `build` with every statement lowered by the general loop (no stack).
+#[cfg(test)]
+pub(crate) fn build_without_stack(src: &str, prog: &Program) -> Result<Trace, Diagnostic> {
+    let header = Header::of(src, prog);
+    let mut b = Builder::new(src, Options::default(), &header, prog.exprs.len());
+    b.postfix_from = u32::MAX;
+    b.statements(prog, None, true)?;
+    Ok(b.finish())
+}
+
 impl<'a> Builder<'a> {
     /// `size` is a hint: the number of expressions to come.
     pub fn new(src: &'a str, opts: Options, header: &Header<'a>, size: usize) -> Builder<'a> {
@@ -223,6 +236,7 @@ impl<'a> Builder<'a> {
             // inputs keeps `finish` from reallocating.
             nodes: Vec::with_capacity(size / 2 + 64),
             names: super::Names::default(),
+            postfix_from: POSTFIX_FROM,
             used: Vec::with_capacity(if opts.cse { size / 2 + 64 } else { 0 }),
             cse: HashTable::with_capacity(if opts.cse { size / 2 } else { 0 }),
             binding: Vec::new(),
@@ -860,6 +874,9 @@ impl<'a> Builder<'a> {
         first: ExprId,
         root: ExprId,
     ) -> Result<Val, Diagnostic> {
+        if root - first >= self.postfix_from && postfix_scalar(exprs, first, root) {
+            return self.lower_postfix(exprs, map, first, root);
+        }
         // One scratch buffer for all statements: no allocation per statement
         // (a helper's body, lowered inside a statement, takes a new one).
         let mut vals = std::mem::take(&mut self.scratch);
@@ -876,26 +893,85 @@ impl<'a> Builder<'a> {
                     self.resolve(sym, e.span)?
                 }
                 ExprKind::Neg(a) => match get(&vals, *a) {
-                    Val::Tensor(_) => self.lower_shaped(exprs, map, e, &vals, first)?,
+                    Val::Tensor(_) => self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?,
                     v => self.unary(Op::Neg, v, e.span),
                 },
                 ExprKind::Call(op, a) => match get(&vals, *a) {
-                    Val::Tensor(_) => self.lower_shaped(exprs, map, e, &vals, first)?,
+                    Val::Tensor(_) => self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?,
                     v => self.unary(*op, v, e.span),
                 },
                 ExprKind::Binary(op, a, b) => match (get(&vals, *a), get(&vals, *b)) {
                     (Val::Const(x), Val::Const(y)) => Val::Const(self.fold(op.op(), x, y, e.span)),
                     (Val::Tensor(_), _) | (_, Val::Tensor(_)) => {
-                        self.lower_shaped(exprs, map, e, &vals, first)?
+                        self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?
                     }
                     (va, vb) => Val::Row(self.emit(op.op(), [operand(va), operand(vb)], e.span)),
                 },
-                _ => self.lower_shaped(exprs, map, e, &vals, first)?,
+                _ => self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?,
             };
             vals.push(v);
         }
         let v = get(&vals, root);
         self.scratch = vals;
+        Ok(v)
+    }
+
+    /// `lower` for a long scalar expression in postfix order: the values
+    /// waiting for their operation are a stack (as deep as the expression's
+    /// nesting), not one per expression.
+    fn lower_postfix(
+        &mut self,
+        exprs: &[Expr],
+        map: Option<&[u32]>,
+        first: ExprId,
+        root: ExprId,
+    ) -> Result<Val, Diagnostic> {
+        let mut stack = std::mem::take(&mut self.scratch);
+        stack.clear();
+        // `postfix_scalar` has checked every pop has its value.
+        let pop = |stack: &mut Vec<Val>| stack.pop().unwrap_or(Val::Const(f64::NAN));
+        for id in first..=root {
+            let e = &exprs[id as usize];
+            let v = match &e.kind {
+                ExprKind::Num(c) => Val::Const(*c),
+                ExprKind::Name(id) => {
+                    let sym = map.map_or(*id, |m| m.get(*id as usize).copied().unwrap_or(*id));
+                    self.resolve(sym, e.span)?
+                }
+                ExprKind::Neg(_) | ExprKind::Call(..) => {
+                    let op = match e.kind {
+                        ExprKind::Call(op, _) => op,
+                        _ => Op::Neg,
+                    };
+                    match pop(&mut stack) {
+                        a @ Val::Tensor(_) => self.lower_shaped(exprs, map, e, &|_| a)?,
+                        a => self.unary(op, a, e.span),
+                    }
+                }
+                ExprKind::Binary(op, a_id, _) => {
+                    let b = pop(&mut stack);
+                    let a = pop(&mut stack);
+                    match (a, b) {
+                        (Val::Const(x), Val::Const(y)) => {
+                            Val::Const(self.fold(op.op(), x, y, e.span))
+                        }
+                        (Val::Tensor(_), _) | (_, Val::Tensor(_)) => {
+                            let a_id = *a_id;
+                            let get = |id: ExprId| if id == a_id { a } else { b };
+                            self.lower_shaped(exprs, map, e, &get)?
+                        }
+                        (va, vb) => {
+                            Val::Row(self.emit(op.op(), [operand(va), operand(vb)], e.span))
+                        }
+                    }
+                }
+                // Not in a checked expression.
+                _ => self.lower_shaped(exprs, map, e, &|_| Val::Const(f64::NAN))?,
+            };
+            stack.push(v);
+        }
+        let v = pop(&mut stack);
+        self.scratch = stack;
         Ok(v)
     }
 
@@ -907,10 +983,8 @@ impl<'a> Builder<'a> {
         exprs: &[Expr],
         map: Option<&[u32]>,
         e: &Expr,
-        vals: &[Val],
-        first: ExprId,
+        get: &dyn Fn(ExprId) -> Val,
     ) -> Result<Val, Diagnostic> {
-        let get = |id: ExprId| vals[(id - first) as usize];
         let with_spans = |ids: &[ExprId]| -> Vec<(Val, Span)> {
             ids.iter()
                 .map(|i| (get(*i), exprs[*i as usize].span))
@@ -1067,6 +1141,33 @@ impl<'a> Builder<'a> {
             names: self.names,
         }
     }
+}
+
+/// Expressions from which `lower` keeps its values on a stack.
+const POSTFIX_FROM: u32 = 1 << 12;
+
+/// Whether `first..=root` holds only scalar operations, each taking the
+/// expressions completed just before it (postfix order, as both parsers
+/// build a statement): then `lower_postfix` can lower it.
+fn postfix_scalar(exprs: &[Expr], first: ExprId, root: ExprId) -> bool {
+    // The ids waiting for their operation.
+    let mut ids: Vec<ExprId> = Vec::new();
+    for id in first..=root {
+        let Some(e) = exprs.get(id as usize) else {
+            return false;
+        };
+        let ok = match e.kind {
+            ExprKind::Num(_) | ExprKind::Name(_) => true,
+            ExprKind::Neg(a) | ExprKind::Call(_, a) => ids.pop() == Some(a),
+            ExprKind::Binary(_, a, b) => ids.pop() == Some(b) && ids.pop() == Some(a),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        ids.push(id);
+    }
+    ids == [root]
 }
 
 fn operand(v: Val) -> Operand {
