@@ -570,6 +570,25 @@ mod tests {
         );
     }
 
+    /// A row used by many rows (more than are placed near it in the CSE
+    /// table) still shares every repeated use, in either order.
+    #[test]
+    fn sharing_survives_a_row_with_many_users() {
+        let n = 100;
+        let mut src = String::from("v = sin(x)\n");
+        for i in 0..n {
+            src += &format!("a{i} = v*{i} + v\n");
+        }
+        for i in (0..n).rev() {
+            src += &format!("b{i} = v*{i} + v\n");
+        }
+        src += "f = a0 + b1";
+        let t = trace(&src);
+        // x, v, v*0 … v*99 (rows: only constants fold) and the sums, then f.
+        assert_eq!(t.len(), 2 + 2 * n + 1);
+        assert_eq!(t.nodes.iter().filter(|n| n.op == Op::Mul).count(), n);
+    }
+
     #[test]
     fn sharing_is_syntactic() {
         let t = trace("ln(x) + log(x) + x*y + y*x");

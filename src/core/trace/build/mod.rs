@@ -72,6 +72,48 @@ fn hash_row(op: Op, args: [Operand; 2]) -> u64 {
     h.finish()
 }
 
+/// Bits of `Builder::used`.
+const USED: u8 = 0x80;
+const FAR: u8 = 0x40;
+const NEAR: u8 = 0x3F;
+/// Rows placed near one operand at most: more (a row used by thousands)
+/// would make a long cluster in the table.
+const NEAR_MAX: u8 = 32;
+
+/// The newest operand row (not an input), if any.
+fn newest_row(args: [Operand; 2]) -> Option<u32> {
+    args.iter()
+        .filter_map(|a| a.row().filter(|r| r & INPUT == 0))
+        .max()
+}
+
+/// The table position for a row whose newest operand is `n`: just after
+/// where `n` itself would sit if rows spread over 8/5 buckets each (within
+/// 64 buckets, by the row's own hash), so a program's new rows are looked
+/// up and placed where recent rows were (in cache), not anywhere in a
+/// table of millions. The top 7 bits stay the row's own hash (hashbrown's
+/// tag).
+fn near(n: u32, full: u64) -> u64 {
+    (full & 0xFE00_0000_0000_0000) | (u64::from(n) * 8 / 5 + (full & 63))
+}
+
+/// The hash a row was placed in the table with.
+fn placed(nodes: &[Node], used: &[u8], r: u32) -> u64 {
+    let n = &nodes[r as usize];
+    let args = n.args();
+    let full = hash_row(n.op, args);
+    match newest_row(args) {
+        Some(k) if used[r as usize] & FAR == 0 => near(k, full),
+        _ => full,
+    }
+}
+
+/// Table capacity for `rows` rows: hashbrown fills 7/8 of its buckets,
+/// and rows placed near their operands need 8/5 buckets a row.
+fn cse_capacity(rows: usize) -> usize {
+    rows * 7 / 5 + 128
+}
+
 /// Same operation on the same operands (constants compared bit for bit).
 fn same_row(n: &Node, op: Op, args: [Operand; 2]) -> bool {
     let eq = |a: Operand, b: Operand| match (a, b) {
@@ -155,8 +197,10 @@ pub struct Builder<'a> {
     /// Statements from this many expressions are lowered with a stack
     /// when they can be (`POSTFIX_FROM`; tests compare both ways).
     postfix_from: u32,
-    /// By row: whether a row (shared by CSE) uses it as an operand yet.
-    used: Vec<bool>,
+    /// By row: whether a row (shared by CSE) uses it as an operand yet
+    /// (`USED`), whether the row was placed in the table by its plain hash
+    /// (`FAR`), and how many rows were placed near it (`NEAR`).
+    used: Vec<u8>,
     cse: HashTable<u32>,
     /// By symbol id: what the name means now, and the statement defining it.
     binding: Vec<Binding>,
@@ -238,7 +282,7 @@ impl<'a> Builder<'a> {
             names: super::Names::default(),
             postfix_from: POSTFIX_FROM,
             used: Vec::with_capacity(if opts.cse { size / 2 + 64 } else { 0 }),
-            cse: HashTable::with_capacity(if opts.cse { size / 2 } else { 0 }),
+            cse: HashTable::with_capacity(if opts.cse { cse_capacity(size / 2) } else { 0 }),
             binding: Vec::new(),
             defined_at: Vec::new(),
             inputs: Vec::new(),
@@ -435,36 +479,64 @@ impl<'a> Builder<'a> {
         if !self.opts.cse {
             return self.push_fresh(op, args, span);
         }
-        let h = hash_row(op, args);
+        let full = hash_row(op, args);
+        let newest = newest_row(args);
         // A row that nothing uses yet cannot be an operand of an existing
-        // row, so a row taking it is new: no lookup (on a long chain
-        // `x + x + …` each lookup is a cache miss in a table of millions).
+        // row, so a row taking it is new: no lookup.
         let fresh = args.iter().any(|a| match *a {
-            Operand::Row(r) if r & INPUT == 0 => !self.used.get(r as usize).is_some_and(|u| *u),
+            Operand::Row(r) if r & INPUT == 0 => self.used[r as usize] & USED == 0,
             _ => false,
         });
-        let nodes = &self.nodes;
-        if !fresh
-            && let Some(&r) = self
-                .cse
-                .find(h, |&r| same_row(&nodes[r as usize], op, args))
-        {
-            return r;
+        // Rows are placed in the table near their newest operand (see
+        // `near`), up to `NEAR_MAX` of them; the rest by their plain hash.
+        let crowded = newest.is_some_and(|n| self.used[n as usize] & NEAR >= NEAR_MAX);
+        if !fresh {
+            let nodes = &self.nodes;
+            let eq = |&r: &u32| same_row(&nodes[r as usize], op, args);
+            let found = match newest {
+                Some(n) => self
+                    .cse
+                    .find(near(n, full), eq)
+                    .or_else(|| crowded.then(|| self.cse.find(full, eq)).flatten()),
+                None => self.cse.find(full, eq),
+            };
+            if let Some(&r) = found {
+                return r;
+            }
         }
         for a in args {
             if let Operand::Row(r) = a
                 && r & INPUT == 0
             {
-                self.used[r as usize] = true;
+                self.used[r as usize] |= USED;
             }
         }
         let r = self.push_fresh(op, args, span);
-        let nodes = &self.nodes;
-        self.cse.insert_unique(h, r, |&r| {
-            let n = &nodes[r as usize];
-            hash_row(n.op, n.args())
-        });
+        self.room_in_cse();
+        let h = match newest {
+            Some(n) if !crowded => {
+                self.used[n as usize] += 1;
+                near(n, full)
+            }
+            _ => {
+                self.used[r as usize] |= FAR;
+                full
+            }
+        };
+        let (nodes, used) = (&self.nodes, &self.used);
+        self.cse.insert_unique(h, r, |&r| placed(nodes, used, r));
         r
+    }
+
+    /// Grow the table before the rows placed near their operands would
+    /// wrap around it (they spread over 8/5 buckets a row).
+    fn room_in_cse(&mut self) {
+        let rows = self.nodes.len();
+        if cse_capacity(rows) > self.cse.capacity() {
+            let more = cse_capacity(rows * 2) - self.cse.len();
+            let (nodes, used) = (&self.nodes, &self.used);
+            self.cse.reserve(more, |&r| placed(nodes, used, r));
+        }
     }
 
     fn set_name(&mut self, row: u32, name: &str) {
@@ -474,7 +546,7 @@ impl<'a> Builder<'a> {
 
     /// A row that is never shared (and the Const and Id rows of the output).
     fn push_fresh(&mut self, op: Op, args: [Operand; 2], span: Span) -> u32 {
-        self.used.push(false);
+        self.used.push(0);
         self.nodes.push(Node::new(op, args, span));
         let r = (self.nodes.len() - 1) as u32;
         if !self.pending.is_empty() {
