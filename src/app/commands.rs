@@ -131,7 +131,7 @@ pub const COMMANDS: &[Spec] = &[
         name: "set",
         args: "NAME VALUE",
         summary: "precision N | notation lecture|griewank | cse on|off | theme … | ascii on|off | format …",
-        detail: "':set precision 2' (decimals shown), ':set notation griewank' (v_i instead of x_i), ':set cse off' (repeated subexpressions get their own rows), ':set theme light' (dark, light, high-contrast), ':set ascii on', ':set format json' (what tables print as). ':set' alone shows the settings.",
+        detail: "':set precision 2' (significant digits shown), ':set notation griewank' (v_i instead of x_i), ':set cse off' (repeated subexpressions get their own rows), ':set theme light' (dark, light, high-contrast), ':set ascii on', ':set format json' (what tables print as). ':set' alone shows the settings.",
     },
     Spec {
         name: "step",

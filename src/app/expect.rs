@@ -98,7 +98,7 @@ fn fd_number(words: &[String], trace: &Trace, sweep: &Sweep) -> Result<(String, 
         "after 'fd': forward H, central H, forward error H, central error H, best forward h, best central error (H a power of ten from 1e-1 to 1e-16)".to_string()
     };
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
-    let lab = crate::core::fd::lab(trace, sweep, 1);
+    let lab = crate::core::fd::lab(trace, sweep, 1).map_err(|c| c.to_string())?;
     let name = format!("fd {}", w.join(" "));
     let central = |k: &str| match k {
         "forward" => Ok(false),

@@ -1,5 +1,5 @@
 //! The arguments several subcommands share: the traced program and how it
-//! is shown (`TraceArgs`), the clap value enums (`NotationArg`,
+//! is shown (`ProgramArgs`, `TraceArgs`), the clap value enums (`NotationArg`,
 //! `FormatArg`, `ThemeArg`) and the value parsers of steps, sizes and
 //! seconds; reading PROGRAM (`-`, `@FILE` or the text itself).
 //!
@@ -17,12 +17,15 @@ use crate::core::notation::{Notation, Style};
 use crate::core::pipeline::{self, Evaluated, Request, SeedSpec};
 use crate::core::sweep::Mode;
 
+/// What every command that evaluates one program takes: the program, its
+/// point and the seed (`eval`, `tui`, `render`, `quiz` through `TraceArgs`;
+/// `fd` directly).
 #[derive(Args, Debug, Clone)]
-pub struct TraceArgs {
+pub struct ProgramArgs {
     /// The point: x=1,y=2 (completes or overrides the program's own 'at').
     #[arg(long, value_name = "x=1,y=2", allow_hyphen_values = true)]
     pub at: Option<String>,
-    /// The seed direction for forward mode: x=1,y=0.5 (names left out are 0).
+    /// The seed direction (forward mode's tangent, fd's differences): x=1,y=0.5 (names left out are 0).
     #[arg(
         long,
         value_name = "x=1,y=0",
@@ -33,6 +36,21 @@ pub struct TraceArgs {
     /// Differentiate forward with respect to this input (seed e_k), e.g. x or theta[2].
     #[arg(long, value_name = "INPUT")]
     pub wrt: Option<String>,
+    /// Keep repeated subexpressions as separate rows (a tree, not a graph).
+    #[arg(long)]
+    pub no_cse: bool,
+    /// Print only ASCII (no Unicode symbols).
+    #[arg(long)]
+    pub ascii: bool,
+    /// The program: its text, '-' for stdin, or @FILE.
+    #[arg(value_name = "PROGRAM", allow_hyphen_values = false)]
+    pub program: String,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TraceArgs {
+    #[command(flatten)]
+    pub base: ProgramArgs,
     /// One reverse sweep along this output cotangent: z=[1,0] (a vector-Jacobian product).
     #[arg(long, value_name = "z=[1,0]", allow_hyphen_values = true)]
     pub cotangent: Option<String>,
@@ -40,21 +58,12 @@ pub struct TraceArgs {
     /// forward (one sweep per input) or reverse (one sweep per output).
     #[arg(long, value_enum, value_name = "MODE")]
     pub jacobian: Option<ModeArg>,
-    /// Keep repeated subexpressions as separate rows (a tree, not a graph).
-    #[arg(long)]
-    pub no_cse: bool,
     /// Row names: lecture (x_i, d_i) or griewank (v_i, v̇_i).
     #[arg(long, value_enum, default_value_t = NotationArg::Lecture)]
     pub notation: NotationArg,
-    /// Print only ASCII (no Unicode symbols).
-    #[arg(long)]
-    pub ascii: bool,
     /// Significant digits shown (scientific notation below 1e-3 and from 1e6).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=17))]
     pub precision: u8,
-    /// The program: its text, '-' for stdin, or @FILE.
-    #[arg(value_name = "PROGRAM", allow_hyphen_values = false)]
-    pub program: String,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -129,6 +138,36 @@ impl From<ThemeArg> for Theme {
     }
 }
 
+impl ProgramArgs {
+    pub fn seed_spec(&self) -> SeedSpec {
+        match (&self.wrt, &self.seed) {
+            (Some(w), _) => SeedSpec::Wrt(w.clone()),
+            (None, Some(s)) => SeedSpec::List(s.clone()),
+            (None, None) => SeedSpec::First,
+        }
+    }
+
+    /// The request for this program (reverse mode, no cotangent), reading
+    /// it from stdin or a file.
+    pub fn request(&self) -> Result<Request, String> {
+        let (program, origin) = read_program(&self.program)?;
+        Ok(Request {
+            program,
+            origin,
+            at: self.at.clone(),
+            seed: self.seed_spec(),
+            no_cse: self.no_cse,
+            ..Request::default()
+        })
+    }
+
+    /// The program traced and swept, or the rendered error (located, as
+    /// every command prints it).
+    pub fn evaluate(&self) -> Result<Evaluated, String> {
+        pipeline::evaluate(&self.request()?).map_err(|f| f.render())
+    }
+}
+
 impl TraceArgs {
     pub fn style(&self) -> Style {
         Style {
@@ -136,16 +175,8 @@ impl TraceArgs {
                 NotationArg::Lecture => Notation::Lecture,
                 NotationArg::Griewank => Notation::Griewank,
             },
-            ascii: self.ascii,
+            ascii: self.base.ascii,
             precision: usize::from(self.precision),
-        }
-    }
-
-    pub fn seed_spec(&self) -> SeedSpec {
-        match (&self.wrt, &self.seed) {
-            (Some(w), _) => SeedSpec::Wrt(w.clone()),
-            (None, Some(s)) => SeedSpec::List(s.clone()),
-            (None, None) => SeedSpec::First,
         }
     }
 
@@ -156,17 +187,13 @@ impl TraceArgs {
         pipeline::evaluate(&req).map_err(|f| f.render())
     }
 
-    /// The request for this program, reading it from stdin or a file.
+    /// The request for this program, with the Jacobian's mode and the
+    /// cotangent.
     pub fn request(&self) -> Result<Request, String> {
-        let (program, origin) = read_program(&self.program)?;
         Ok(Request {
-            program,
-            origin,
-            at: self.at.clone(),
-            seed: self.seed_spec(),
-            no_cse: self.no_cse,
             mode: self.jacobian.map_or(Mode::Reverse, Mode::from),
             cotangent: self.cotangent.clone(),
+            ..self.base.request()?
         })
     }
 }

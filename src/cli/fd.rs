@@ -11,8 +11,7 @@ use crate::tui::terminal::eprint_visible;
 use clap::{Args, ValueEnum};
 
 use super::Status;
-use super::args::read_program;
-use crate::core::pipeline::{self, Request, SeedSpec};
+use super::args::ProgramArgs;
 use crate::core::{fd, format};
 use crate::present::emit;
 
@@ -25,20 +24,8 @@ pub enum FdFormat {
 
 #[derive(Args, Debug)]
 pub struct FdArgs {
-    /// The point: x=1,y=2 (completes or overrides the program's own 'at').
-    #[arg(long, value_name = "x=1,y=2", allow_hyphen_values = true)]
-    pub at: Option<String>,
-    /// The direction of the differences: x=1,y=0.5 (names left out are 0).
-    #[arg(
-        long,
-        value_name = "x=1,y=0",
-        conflicts_with = "wrt",
-        allow_hyphen_values = true
-    )]
-    pub seed: Option<String>,
-    /// Differences along this input (seed e_k), e.g. x or theta[2].
-    #[arg(long, value_name = "INPUT")]
-    pub wrt: Option<String>,
+    #[command(flatten)]
+    pub base: ProgramArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FdFormat::Text)]
     pub format: FdFormat,
@@ -50,15 +37,6 @@ pub struct FdArgs {
     /// timed against reverse mode's two sweeps.
     #[arg(long)]
     pub gradient: bool,
-    /// Keep repeated subexpressions as separate rows.
-    #[arg(long)]
-    pub no_cse: bool,
-    /// Print only ASCII.
-    #[arg(long)]
-    pub ascii: bool,
-    /// The program: its text, '-' for stdin, or @FILE.
-    #[arg(value_name = "PROGRAM")]
-    pub program: String,
 }
 
 /// Row evaluations `--gradient` spends on each kind of difference before
@@ -67,46 +45,31 @@ const GRADIENT_BUDGET: u64 = 200_000_000;
 
 /// `adtrace fd`.
 pub fn fd(args: &FdArgs) -> Status {
-    let (program, origin) = match read_program(&args.program) {
-        Ok(p) => p,
+    let ev = match args.base.evaluate() {
+        Ok(ev) => ev,
         Err(msg) => {
             eprint_visible!("{msg}");
             return Status::Error;
         }
     };
-    let req = Request {
-        program,
-        origin,
-        at: args.at.clone(),
-        seed: match (&args.wrt, &args.seed) {
-            (Some(w), _) => SeedSpec::Wrt(w.clone()),
-            (None, Some(s)) => SeedSpec::List(s.clone()),
-            (None, None) => SeedSpec::First,
-        },
-        no_cse: args.no_cse,
-        ..Request::default()
-    };
-    let ev = match pipeline::evaluate(&req) {
-        Ok(ev) => ev,
-        Err(f) => {
-            eprint_visible!("{}", f.render());
-            return Status::Error;
-        }
-    };
     let style = crate::core::notation::Style {
-        ascii: args.ascii,
+        ascii: args.base.ascii,
         ..Default::default()
     };
     let (t, s) = (ev.trace(), ev.sweep());
     let text = if args.gradient {
-        let g = fd::gradient(t, s, GRADIENT_BUDGET);
+        let Ok(g) = fd::gradient(t, s, GRADIENT_BUDGET) else {
+            return Status::Error;
+        };
         match args.format {
-            FdFormat::Text => format::gradient_text(t, &g, args.ascii),
+            FdFormat::Text => format::gradient_text(t, &g, args.base.ascii),
             FdFormat::Json => format::gradient_json(t, &g),
             FdFormat::Csv => format::gradient_csv(t, &g),
         }
     } else {
-        let lab = fd::lab(t, s, args.steps_per_decade);
+        let Ok(lab) = fd::lab(t, s, args.steps_per_decade) else {
+            return Status::Error;
+        };
         match args.format {
             FdFormat::Text => format::fd_text(t, s, &lab, style),
             FdFormat::Json => format::fd_json(&lab),

@@ -31,7 +31,7 @@ pub struct QuizArgs {
 
 /// `adtrace quiz`: 0 if every answer was right, 1 if not, 2 on an error.
 pub fn quiz(args: &QuizArgs) -> Status {
-    if args.trace.program == "-" {
+    if args.trace.base.program == "-" {
         write_err("error: the answers come on stdin; give the program as text or @FILE\n");
         return Status::Error;
     }

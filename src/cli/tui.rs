@@ -58,7 +58,7 @@ fn model(args: &TraceArgs, theme: Theme, lanes: bool) -> Result<Model, String> {
     let opts = TuiOptions {
         style: args.style(),
         theme,
-        no_cse: args.no_cse,
+        no_cse: args.base.no_cse,
         no_color: super::no_color(),
         lanes,
     };

@@ -8,12 +8,13 @@
 //! whole gradient by differences, counting the evaluations of f (n + 1
 //! forward, 2n central) and timing them against AD's two sweeps.
 //!
-//! Owns these numbers only. Must not format (that is `format::fd`), and
+//! Owns these numbers only (and stops early, `Cancelled`, when asked). Must not format (that is `format::fd`), and
 //! computes f by the values-only pass of `sweep` (so differences and AD
 //! read the same program).
 
 use std::time::{Duration, Instant};
 
+use crate::core::cancel::{self, Cancelled};
 use crate::core::sweep::{self, Sweep};
 use crate::core::trace::Trace;
 
@@ -100,8 +101,9 @@ fn best(rows: &[Row], pick: impl Fn(&Row) -> Estimate) -> Option<Best> {
         })
 }
 
-/// The lab at the sweep's point along its seed.
-pub fn lab(trace: &Trace, sweep: &Sweep, per_decade: u32) -> Lab {
+/// The lab at the sweep's point along its seed (up to 603 evaluations of
+/// f: polls `cancel` between them).
+pub fn lab(trace: &Trace, sweep: &Sweep, per_decade: u32) -> Result<Lab, Cancelled> {
     let (x, e) = (&sweep.point, &sweep.seed);
     let exact = sweep
         .tangent
@@ -112,6 +114,7 @@ pub fn lab(trace: &Trace, sweep: &Sweep, per_decade: u32) -> Lab {
     let f0 = f_at(trace, x, &mut scratch);
     let mut rows = Vec::new();
     for h in steps(per_decade) {
+        cancel::check()?;
         let fp = f_at(trace, &along(x, e, h), &mut scratch);
         let fm = f_at(trace, &along(x, e, -h), &mut scratch);
         let fwd = (fp - f0) / h;
@@ -128,14 +131,14 @@ pub fn lab(trace: &Trace, sweep: &Sweep, per_decade: u32) -> Lab {
             },
         });
     }
-    Lab {
+    Ok(Lab {
         value: f0,
         exact,
         best_forward: best(&rows, |r| r.forward),
         best_central: best(&rows, |r| r.central),
         evaluations: 1 + 2 * rows.len(),
         rows,
-    }
+    })
 }
 
 /// The whole gradient by differences, against reverse mode.
@@ -179,8 +182,9 @@ fn step_for(x: f64, scale: f64) -> f64 {
 /// The FD gradient of the first output at the sweep's point, timed
 /// against one forward and one reverse sweep. At most `budget` row
 /// evaluations are spent on each kind of difference; beyond that the
-/// remaining entries are left NaN and the time is extrapolated.
-pub fn gradient(trace: &Trace, sweep: &Sweep, budget: u64) -> Gradient {
+/// remaining entries are left NaN and the time is extrapolated. Polls
+/// `cancel` between evaluations.
+pub fn gradient(trace: &Trace, sweep: &Sweep, budget: u64) -> Result<Gradient, Cancelled> {
     let n = trace.n_inputs;
     let x = &sweep.point;
     let rows = trace.len().max(1) as u64;
@@ -196,6 +200,7 @@ pub fn gradient(trace: &Trace, sweep: &Sweep, budget: u64) -> Gradient {
     let f0 = f_at(trace, x, &mut scratch);
     let mut p = x.clone();
     for i in 0..run_fwd.saturating_sub(1) {
+        cancel::check()?;
         let h = step_for(x[i], eps.sqrt());
         p[i] = x[i] + h;
         forward[i] = (f_at(trace, &p, &mut scratch) - f0) / h;
@@ -209,6 +214,7 @@ pub fn gradient(trace: &Trace, sweep: &Sweep, budget: u64) -> Gradient {
     let mut central = vec![f64::NAN; n];
     let t0 = Instant::now();
     for i in 0..run_cen / 2 {
+        cancel::check()?;
         let h = step_for(x[i], eps.cbrt());
         p[i] = x[i] + h;
         let fp = f_at(trace, &p, &mut scratch);
@@ -233,7 +239,7 @@ pub fn gradient(trace: &Trace, sweep: &Sweep, budget: u64) -> Gradient {
             t.mul_f64(all as f64 / ran as f64)
         }
     };
-    Gradient {
+    Ok(Gradient {
         ad,
         forward,
         central,
@@ -244,7 +250,7 @@ pub fn gradient(trace: &Trace, sweep: &Sweep, budget: u64) -> Gradient {
         measured_forward: run_fwd,
         measured_central: run_cen,
         sweeps_time,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -255,7 +261,7 @@ mod tests {
     fn lab_of(src: &str, seed: SeedSpec, k: u32) -> Lab {
         let t = trace(src, "", false).unwrap();
         let ev = t.evaluate(None, &seed).unwrap();
-        lab(&t.trace, &ev.sweep, k)
+        lab(&t.trace, &ev.sweep, k).unwrap()
     }
 
     #[test]
@@ -330,7 +336,7 @@ mod tests {
         )
         .unwrap();
         let ev = t.evaluate(None, &SeedSpec::First).unwrap();
-        let g = gradient(&t.trace, &ev.sweep, u64::MAX);
+        let g = gradient(&t.trace, &ev.sweep, u64::MAX).unwrap();
         assert_eq!(g.ad, [5.5, 2.0 - 5f64.cos()]);
         assert_eq!((g.forward_evaluations, g.central_evaluations), (3, 4));
         assert!(!g.estimated());
@@ -340,7 +346,7 @@ mod tests {
         }
         // a budget of one evaluation's rows: three evaluations are run and
         // the rest extrapolated
-        let g = gradient(&t.trace, &ev.sweep, 1);
+        let g = gradient(&t.trace, &ev.sweep, 1).unwrap();
         assert_eq!((g.measured_forward, g.measured_central), (3, 2));
         assert!(g.estimated());
         assert!(g.central[1].is_nan());

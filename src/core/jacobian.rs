@@ -35,28 +35,37 @@ impl Jacobian {
 
 /// Why a Jacobian is not computed.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TooLarge {
-    pub outputs: usize,
-    pub inputs: usize,
+pub enum Unavailable {
+    /// More entries than `MAX_ENTRIES`.
+    TooLarge { outputs: usize, inputs: usize },
+    /// A stop was asked for (Ctrl-C) between two sweeps.
+    Cancelled,
 }
 
-impl std::fmt::Display for TooLarge {
+impl std::fmt::Display for Unavailable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the Jacobian would have {} × {} = {} entries, more than the {MAX_ENTRIES} adtrace keeps in memory; ask for a gradient, a seed (--seed) or a cotangent (--cotangent) instead",
-            self.outputs,
-            self.inputs,
-            self.outputs.saturating_mul(self.inputs)
-        )
+        match self {
+            Unavailable::TooLarge { outputs, inputs } => write!(
+                f,
+                "the Jacobian would have {outputs} × {inputs} = {} entries, more than the {MAX_ENTRIES} adtrace keeps in memory; ask for a gradient, a seed (--seed) or a cotangent (--cotangent) instead",
+                outputs.saturating_mul(*inputs)
+            ),
+            Unavailable::Cancelled => write!(
+                f,
+                "the Jacobian was not finished: {}",
+                crate::core::cancel::Cancelled
+            ),
+        }
     }
 }
 
 /// The whole Jacobian at the sweep's point, by `mode`.
-pub fn jacobian(trace: &Trace, s: &Sweep, mode: Mode) -> Result<Jacobian, TooLarge> {
+///
+/// Polls `cancel` between sweeps: m·rows or n·rows work can take minutes.
+pub fn jacobian(trace: &Trace, s: &Sweep, mode: Mode) -> Result<Jacobian, Unavailable> {
     let (m, n) = (trace.n_outputs.min(trace.len()), trace.n_inputs);
     if m.saturating_mul(n) > MAX_ENTRIES {
-        return Err(TooLarge {
+        return Err(Unavailable::TooLarge {
             outputs: m,
             inputs: n,
         });
@@ -68,6 +77,9 @@ pub fn jacobian(trace: &Trace, s: &Sweep, mode: Mode) -> Result<Jacobian, TooLar
             let (mut t, mut seeded) = (Vec::new(), Vec::new());
             let mut seed = vec![0.0; n];
             for j in 0..n {
+                if crate::core::cancel::requested() {
+                    return Err(Unavailable::Cancelled);
+                }
                 seed[j] = 1.0;
                 sweep::tangent_pass(trace, &s.partial, &seed, &mut t, &mut seeded);
                 seed[j] = 0.0;
@@ -80,6 +92,9 @@ pub fn jacobian(trace: &Trace, s: &Sweep, mode: Mode) -> Result<Jacobian, TooLar
             let mut a = Vec::new();
             let mut c = vec![0.0; m];
             for i in 0..m {
+                if crate::core::cancel::requested() {
+                    return Err(Unavailable::Cancelled);
+                }
                 c[i] = 1.0;
                 sweep::adjoint_pass(trace, &s.partial, &c, &mut a);
                 c[i] = 0.0;
@@ -161,7 +176,7 @@ mod tests {
 
     #[test]
     fn too_large_is_a_message() {
-        let e = TooLarge {
+        let e = Unavailable::TooLarge {
             outputs: 10_000,
             inputs: 10_000,
         };

@@ -231,7 +231,33 @@ impl Traced {
     /// The same program traced again (with or without sharing), its inputs
     /// keeping their shapes.
     pub fn retrace(&self, no_cse: bool) -> Result<Traced, Failure> {
-        trace_shaped(&self.source, &self.origin, no_cse, self.shapes.clone())
+        self.retrace_later(no_cse).run()
+    }
+
+    /// What `retrace` needs, owned: a view runs it on another thread and
+    /// keeps showing this trace meanwhile.
+    pub fn retrace_later(&self, no_cse: bool) -> Retrace {
+        Retrace {
+            source: self.source.clone(),
+            origin: self.origin.clone(),
+            shapes: self.shapes.clone(),
+            no_cse,
+        }
+    }
+}
+
+/// A re-trace to run (`Traced::retrace_later`).
+#[derive(Clone, Debug)]
+pub struct Retrace {
+    source: String,
+    origin: String,
+    shapes: Vec<(String, (u32, u32))>,
+    pub no_cse: bool,
+}
+
+impl Retrace {
+    pub fn run(self) -> Result<Traced, Failure> {
+        trace_shaped(&self.source, &self.origin, self.no_cse, self.shapes)
     }
 }
 

@@ -189,8 +189,12 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
             p.target = None;
             since = Instant::now();
         }
-        // Wait for a key, or until the frame's time is up.
+        // Wait for a key, or until the frame's time is up; a background
+        // re-trace (CSE toggled on a large trace) wakes the loop every
+        // tenth of a second to show how far it is.
+        let busy = p.model().is_some_and(|m| m.busy());
         let timeout = match (p.hold(), auto) {
+            _ if busy => Some(std::time::Duration::from_millis(100)),
             (Some(d), _) => Some(d),
             (None, Some(a)) if p.pos + 1 < t.frames.len() => {
                 Some(a.saturating_sub(since.elapsed()))
@@ -208,6 +212,12 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
             None => Some(event::read()?),
         };
         let Some(ev) = ev else {
+            if busy {
+                if let Some(m) = p.model() {
+                    m.poll_background();
+                }
+                continue;
+            }
             // Time is up: the next frame (auto leaves a stop too).
             if p.target.is_none() {
                 p.play_on();

@@ -15,6 +15,7 @@
 pub(crate) mod groups;
 pub(crate) mod keymap;
 pub(crate) mod model;
+pub(crate) mod retrace;
 pub(crate) mod run;
 pub(crate) mod sweeps;
 pub mod terminal;

@@ -261,6 +261,8 @@ pub struct Model {
     pub(crate) folded: Option<std::rc::Rc<Folded>>,
     /// A "why AD" view over the panes (`widgets::why`).
     pub(crate) why: Option<crate::tui::widgets::why::Why>,
+    /// CSE being toggled on a large trace, on another thread.
+    pub(crate) retracing: Option<crate::tui::retrace::Retracing>,
 }
 
 impl Model {
@@ -317,6 +319,7 @@ impl Model {
             fold,
             folded: None,
             why: None,
+            retracing: None,
         }
     }
 
@@ -600,11 +603,64 @@ impl Model {
         }
     }
 
-    /// Re-trace with CSE toggled; the step index is kept, clamped.
+    /// Re-trace with CSE toggled; the step index is kept, clamped. A large
+    /// trace is traced again in the background (`retrace`): the view goes
+    /// on meanwhile, and toggling again cancels it.
     pub fn toggle_cse(&mut self) {
-        let no_cse = !self.opts.no_cse;
-        match self.traced.retrace(no_cse) {
-            Ok(t) if t.trace.n_inputs == self.point.len() => {
+        if let Some(r) = &self.retracing {
+            r.cancel();
+            return;
+        }
+        let job = self.traced.retrace_later(!self.opts.no_cse);
+        if self.trace().len() >= crate::tui::retrace::BACKGROUND_FROM {
+            let r = crate::tui::retrace::Retracing::start(job);
+            self.status = Some(r.status());
+            self.retracing = Some(r);
+        } else {
+            let no_cse = job.no_cse;
+            self.adopt_retrace(Some(job.run()), no_cse);
+        }
+    }
+
+    /// Whether a re-trace runs in the background (the terminal loop then
+    /// wakes every tenth of a second to call `poll_background`).
+    pub fn busy(&self) -> bool {
+        self.retracing.is_some()
+    }
+
+    /// Adopt a finished background re-trace, or say how far it is.
+    pub fn poll_background(&mut self) {
+        match self.retracing.take() {
+            Some(r) if r.finished() => {
+                let no_cse = r.no_cse;
+                self.adopt_retrace(r.join(), no_cse);
+            }
+            Some(r) => {
+                self.status = Some(r.status());
+                self.retracing = Some(r);
+            }
+            None => {}
+        }
+    }
+
+    /// Stop a background re-trace (Esc); the view keeps its trace.
+    pub fn cancel_background(&mut self) -> bool {
+        match &self.retracing {
+            Some(r) => {
+                r.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn adopt_retrace(
+        &mut self,
+        result: Option<Result<Traced, crate::core::pipeline::Failure>>,
+        no_cse: bool,
+    ) {
+        match result {
+            Some(Ok(t)) if t.trace.n_inputs == self.point.len() => {
                 self.traced = Rc::new(t);
                 self.opts.no_cse = no_cse;
                 let cotangent = match &self.sweep.plan.reverse {
@@ -629,6 +685,12 @@ impl Model {
                     "CSE {}: {} rows",
                     if no_cse { "off" } else { "on" },
                     self.trace().len()
+                ));
+            }
+            Some(Err(f)) if f.kind == crate::core::pipeline::FailureKind::Cancelled => {
+                self.status = Some(format!(
+                    "CSE toggle cancelled: CSE stays {}",
+                    if self.opts.no_cse { "off" } else { "on" }
                 ));
             }
             _ => self.status = Some("cannot re-trace this program".to_string()),

@@ -83,6 +83,13 @@ pub fn run(model: &mut Model) -> io::Result<()> {
             guard.terminal.draw(|f| view::draw(f, model))?;
             dirty = false;
         }
+        // A background re-trace: wake every tenth of a second to show how
+        // far it is, and adopt it when done.
+        if model.busy() && !event::poll(std::time::Duration::from_millis(100))? {
+            model.poll_background();
+            dirty = true;
+            continue;
+        }
         // Block when idle; wait at most until the next tick when playing.
         let event = match model.autoplay_interval() {
             Some(every) => {

@@ -27,6 +27,10 @@ impl Model {
         if ctrl_c {
             return Control::Quit;
         }
+        // Esc stops a background re-trace before it does anything else.
+        if key.code == KeyCode::Esc && self.cancel_background() {
+            return Control::Continue;
+        }
         match std::mem::take(&mut self.mode) {
             Mode::Stepping => {}
             Mode::Help => {

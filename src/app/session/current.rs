@@ -472,13 +472,16 @@ impl Session {
     }
 
     /// The current program in a format, if it has its point.
-    /// `:fd`: the finite-difference lab on the current program.
-    pub fn fd_lab(&self, per_decade: u32) -> Option<String> {
+    /// `:fd`: the finite-difference lab on the current program (or the
+    /// note that Ctrl-C stopped it).
+    pub fn fd_lab(&self, per_decade: u32) -> Option<Output> {
         let cur = self.current.as_ref()?;
         let sw = &cur.evaluated.as_ref()?.sweep;
         let t = &cur.traced.trace;
-        let lab = crate::core::fd::lab(t, sw, per_decade);
-        Some(format::fd_text(t, sw, &lab, self.settings.style))
+        Some(match crate::core::fd::lab(t, sw, per_decade) {
+            Ok(lab) => Output::Text(format::fd_text(t, sw, &lab, self.settings.style)),
+            Err(c) => Output::Error(format!("{c}: the lab was not finished\n")),
+        })
     }
 
     /// `:symbolic`: the derivative written out, against the trace.

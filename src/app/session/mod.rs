@@ -318,7 +318,7 @@ impl Session {
                 None => err(self.nothing_traced(whole())),
             },
             Command::Fd(k) => match self.fd_lab(*k) {
-                Some(t) => vec![Output::Text(t)],
+                Some(o) => vec![o],
                 None => err(self.nothing_traced(whole())),
             },
             Command::Symbolic => match self.symbolic() {

@@ -435,7 +435,7 @@ mod tests {
     fn text_json_and_csv_of_sin_at_one() {
         let t = trace("sin(x) at x = 1", "", false).unwrap();
         let ev = t.evaluate(None, &SeedSpec::First).unwrap();
-        let lab = crate::core::fd::lab(&t.trace, &ev.sweep, 1);
+        let lab = crate::core::fd::lab(&t.trace, &ev.sweep, 1).unwrap();
         let text = fd_text(&t.trace, &ev.sweep, &lab, Style::default());
         assert!(text.contains("exact derivative (AD, one forward sweep) 0.5403023058681398"));
         assert!(text.contains("0.4973637525353891   4.3e-02"), "{text}");

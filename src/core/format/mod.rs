@@ -28,7 +28,7 @@ pub use table::{markdown, text};
 pub use tape::{record_bytes as tape_record_bytes, tape, tape_rows};
 
 use crate::core::explain::{Explainer, Known};
-use crate::core::jacobian::{Jacobian, TooLarge};
+use crate::core::jacobian::{Jacobian, Unavailable};
 use crate::core::notation::{Names, Style};
 pub use crate::core::schedule::Phase;
 use crate::core::schedule::{Schedule, Segment, Step};
@@ -157,7 +157,7 @@ pub(crate) struct Ctx<'t> {
     /// The step shown, clamped; `None`: all done.
     pub at: Option<usize>,
     /// The Jacobian of a function with several outputs, by the plan's mode.
-    jacobian: std::cell::OnceCell<Option<Result<Jacobian, TooLarge>>>,
+    jacobian: std::cell::OnceCell<Option<Result<Jacobian, Unavailable>>>,
 }
 
 impl<'t> Ctx<'t> {
@@ -180,7 +180,7 @@ impl<'t> Ctx<'t> {
     }
 
     /// The Jacobian, for a function with several outputs.
-    pub fn jacobian(&self) -> Option<&Result<Jacobian, TooLarge>> {
+    pub fn jacobian(&self) -> Option<&Result<Jacobian, Unavailable>> {
         self.jacobian
             .get_or_init(|| {
                 (self.trace.n_outputs > 1 && self.trace.n_inputs > 0).then(|| {

@@ -69,8 +69,19 @@ impl<'s> Builder<'s> {
         }
         while i < spans.len() {
             // Ctrl-C in the REPL (`core::cancel`), polled every 4096 chunks.
-            if i % 4096 == 0 && crate::core::cancel::requested() {
-                return Err(Diagnostic::new(spans[i], "cancelled"));
+            if i % 4096 == 0 {
+                if crate::core::cancel::requested() {
+                    return Err(Diagnostic::new(spans[i], "cancelled"));
+                }
+                // Large programs parse in two parts at once: the first
+                // part (from statement 0) speaks for both, in bytes.
+                if first == 0 {
+                    crate::core::cancel::report(
+                        "parsing",
+                        2 * spans[i].start as usize,
+                        self.src.len(),
+                    );
+                }
             }
             // A straight-line statement is read by hand; the others go to
             // pest in batches of consecutive chunks.

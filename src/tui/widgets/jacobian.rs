@@ -380,13 +380,13 @@ mod tests {
     /// A Jacobian too large to compute shows why, wrapped at words.
     #[test]
     fn a_too_large_jacobian_is_a_message() {
-        use crate::core::jacobian::TooLarge;
+        use crate::core::jacobian::Unavailable;
         use crate::core::pipeline;
         let t = pipeline::trace("f(x, y) = (x*y, x + y) at x = 1, y = 2", "", false).unwrap();
         let p = t.point(None).unwrap();
         let s = t.seed(&pipeline::SeedSpec::First).unwrap();
         let mut m = Model::new(t, p, s, crate::tui::TuiOptions::default());
-        let msg = TooLarge {
+        let msg = Unavailable::TooLarge {
             outputs: 10_000,
             inputs: 10_000,
         }

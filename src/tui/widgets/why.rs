@@ -57,7 +57,11 @@ impl Model {
             return;
         }
         self.why = Some(match kind {
-            WhyKind::Fd => Why::Fd(Box::new(fd::lab(self.trace(), self.sweep(), 1))),
+            // A stop is only asked for at the prompt, never in the view.
+            WhyKind::Fd => match fd::lab(self.trace(), self.sweep(), 1) {
+                Ok(lab) => Why::Fd(Box::new(lab)),
+                Err(_) => return,
+            },
             WhyKind::Symbolic => {
                 let s = symbolic::swell(self.trace(), self.sweep());
                 Why::Symbolic(format::symbolic_text(

@@ -626,8 +626,13 @@ impl<'a> Builder<'a> {
     ) -> Result<(), Diagnostic> {
         for (i, s) in prog.stmts.iter().enumerate() {
             // Ctrl-C in the REPL (`core::cancel`), polled every 4096 statements.
-            if i % 4096 == 0 && crate::core::cancel::requested() {
-                return Err(Diagnostic::new(Span::default(), "cancelled"));
+            if i % 4096 == 0 {
+                if crate::core::cancel::requested() {
+                    return Err(Diagnostic::new(Span::default(), "cancelled"));
+                }
+                // In bytes of the whole source: a large program is lowered
+                // in parts, each its own `prog`.
+                crate::core::cancel::report("tracing", s.start as usize, self.src.len());
             }
             let last = last_part && i + 1 == prog.stmts.len();
             if s.params.is_some() && !last {
