@@ -167,12 +167,35 @@ fn the_generator_makes_programs_that_trace() {
 /// What the libFuzzer targets found, kept as cases.
 #[test]
 fn fuzz_finds_stay_fixed() {
-    for src in [" [[a]]", "f = [[a]] at a = 1"] {
-        let out = adtrace().args(["eval", "--", src]).output().unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{src:?}: {err}");
-        assert!(located(&err), "{src:?}: {err}");
-    }
+    // `[[a]]` once left a vector inside a vector (a panic, then an
+    // error); it is the one-entry vector [a], as `[[a], [b]]` is [a, b].
+    let out = adtrace().args(["eval", "--", " [[a]]"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(located(&err) && err.contains("a has no value"), "{err}");
+    let json = |src: &str| {
+        let out = adtrace()
+            .args(["eval", "--format", "json", "--output-only", "--", src])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{src:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v["output"]["gradient"].is_object(), "{v}");
+        (
+            v["output"].clone(),
+            v["outputs"].clone(),
+            v["jacobian"].clone(),
+        )
+    };
+    assert_eq!(json("f = [[a]] at a = 1"), json("f = [a] at a = 1"));
+    assert_eq!(
+        json("f = [[x], [2*x]] at x = 3"),
+        json("f = [x, 2*x] at x = 3")
+    );
+    assert_eq!(
+        json("f = sum([[x]]) at x = 3"),
+        json("f = sum([x]) at x = 3")
+    );
 }
 
 #[test]

@@ -130,8 +130,8 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "set",
         args: "NAME VALUE",
-        summary: "precision N | notation lecture|griewank | cse on|off | theme … | ascii on|off | format …",
-        detail: "':set precision 2' (significant digits shown), ':set notation griewank' (v_i instead of x_i), ':set cse off' (repeated subexpressions get their own rows), ':set theme light' (dark, light, high-contrast), ':set ascii on', ':set format json' (what tables print as). ':set' alone shows the settings.",
+        summary: "precision N | notation … | cse on|off | theme … | ascii | format … | steps | tui",
+        detail: "Changes a setting for the rest of the session, e.g. ':set precision 2'; ':set' alone shows the current values. The settings:",
     },
     Spec {
         name: "step",

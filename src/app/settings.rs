@@ -93,7 +93,7 @@ pub const SETTINGS: &[Setting] = &[
         name: "notation",
         values: &["lecture", "griewank"],
         what: "a notation",
-        hint: "lecture or griewank",
+        hint: "lecture (rows x_i, tangents d_i) or griewank (v_i, v̇_i)",
         parse: |v, s| set(Notation::parse(v), &mut s.style.notation),
         show: |s| s.style.notation.name().to_string(),
         note: |s| format!("notation {}", s.style.notation.name()),
@@ -130,7 +130,7 @@ pub const SETTINGS: &[Setting] = &[
         name: "ascii",
         values: &["on", "off"],
         what: "on or off",
-        hint: "on or off",
+        hint: "on (ASCII only: x2, d2, xbar2, sqrt) or off",
         parse: |v, s| set(on_off(v), &mut s.style.ascii),
         show: |s| on_off_name(s.style.ascii).to_string(),
         note: |s| format!("ascii {}", on_off_name(s.style.ascii)),
@@ -139,7 +139,7 @@ pub const SETTINGS: &[Setting] = &[
         name: "format",
         values: &["text", "json", "markdown", "latex", "dot"],
         what: "a format",
-        hint: "text, json, markdown, latex or dot",
+        hint: "text, json, markdown, latex or dot (what a program's table prints as)",
         parse: |v, s| set(Format::parse(v), &mut s.format),
         show: |s| format_name(s.format).to_string(),
         note: |s| format!("tables print as {}", format_name(s.format)),
@@ -178,6 +178,14 @@ pub const SETTINGS: &[Setting] = &[
 /// The setting of this name.
 pub fn find(name: &str) -> Option<&'static Setting> {
     SETTINGS.iter().find(|s| s.name == name)
+}
+
+/// `:help set`'s list: each setting, its values and what they mean.
+pub fn help() -> String {
+    SETTINGS
+        .iter()
+        .map(|s| format!("  {}: {}\n", s.name, s.hint))
+        .collect()
 }
 
 /// The `:set` listing: one `NAME VALUE` line per setting.
@@ -226,6 +234,21 @@ fn on_off_name(b: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `:help set` and the command list's summary name every setting.
+    #[test]
+    fn help_names_every_setting() {
+        let spec = crate::app::commands::spec("set").unwrap();
+        let help = help();
+        for s in SETTINGS {
+            assert!(spec.summary.contains(s.name), "{}", s.name);
+            assert!(
+                help.contains(&format!("  {}: {}", s.name, s.hint)),
+                "{}",
+                s.name
+            );
+        }
+    }
 
     #[test]
     fn every_offered_value_parses_and_shows_as_itself() {

@@ -385,9 +385,13 @@ impl Session {
             None => vec![Output::Text(self.prose(help_text()))],
             Some("functions") => vec![Output::Text(self.prose(functions_help()))],
             Some(n) => match commands::spec(n) {
-                Some(s) => vec![Output::Text(
-                    self.prose(format!(":{} {}\n  {}\n", s.name, s.args, s.detail)),
-                )],
+                Some(s) => {
+                    let mut t = format!(":{} {}\n  {}\n", s.name, s.args, s.detail);
+                    if s.name == "set" {
+                        t.push_str(&settings::help());
+                    }
+                    vec![Output::Text(self.prose(t))]
+                }
                 None => {
                     let start = text.find(n).unwrap_or(0);
                     let d = Diagnostic::new(

@@ -260,7 +260,12 @@ impl Builder<'_> {
     ) -> Result<Val, Diagnostic> {
         let shapes: Vec<(u32, u32)> = items.iter().map(|&(v, _)| self.shape(v)).collect();
         if shapes.iter().all(|&s| s == (1, 1)) {
-            let elems = items.into_iter().map(|(v, _)| v).collect::<Vec<_>>();
+            // An item may be a one-entry vector (`[[a]]`, `[[a], [b]]`):
+            // its entry, so no entry is itself a vector.
+            let elems = items
+                .into_iter()
+                .map(|(v, _)| self.elems(v)[0])
+                .collect::<Vec<_>>();
             let n = elems.len() as u32;
             // A one-entry vector is a vector all the same.
             self.shaped = true;
