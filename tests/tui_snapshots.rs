@@ -91,12 +91,7 @@ const R2_TO_R3: &str = "f(x, y) = (x*y, sin(x) + y, x^2*y) at x = 2, y = 3";
 fn vector_frames() {
     let mut m = common::model(MLP);
     let n = m.trace().len();
-    let z2 = m
-        .trace()
-        .nodes
-        .iter()
-        .position(|r| r.name.as_deref() == Some("z[2]"))
-        .unwrap();
+    let z2 = m.trace().names().position(|r| r == Some("z[2]")).unwrap();
     let steps = [
         ("first", 0),
         ("mid_forward", z2),

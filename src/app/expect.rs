@@ -221,7 +221,7 @@ impl Query {
     /// (lecture or Griewank). A cheap test, so that one `:expect` reads
     /// each row once without building its symbols.
     fn may_name(&self, trace: &Trace, row: usize) -> bool {
-        if let Some(p) = trace.nodes[row].name.as_deref()
+        if let Some(p) = trace.name(row)
             && self.forms.iter().any(|f| f.contains(p))
         {
             return true;
@@ -255,7 +255,7 @@ impl<'t> Both<'t> {
 /// Which column of `row` the name denotes, if any.
 fn column_of(name: &str, trace: &Trace, row: usize, both: &Both) -> Option<Column> {
     let (uni, asc, style) = (&both.uni, &both.asc, both.style);
-    let program_name = trace.nodes.get(row).and_then(|n| n.name.as_deref());
+    let program_name = trace.name(row);
     let mut values = vec![uni.label(row), asc.label(row)];
     let mut tangents = vec![
         uni.tangent(row),

@@ -179,7 +179,7 @@ fn push_questions(
     let row = step.row;
     let label = names.label(row);
     let sub = label.strip_prefix(letter).unwrap_or(&label).to_string();
-    let what = match trace.nodes[row].name.as_deref() {
+    let what = match trace.name(row) {
         Some(n) if row < trace.n_inputs => format!("{label} ({n}, an input)"),
         Some(n) => format!("{label} ({n} = {})", ex.op_text(row)),
         None => format!("{label} = {}", ex.op_text(row)),

@@ -215,7 +215,7 @@ impl<'t> Explainer<'t> {
     fn partial_of(&self, j: usize, i: usize) -> f64 {
         let node = &self.trace.nodes[j];
         (0..2)
-            .filter(|&k| node.args[k] == Operand::Row(i as u32))
+            .filter(|&k| node.args()[k] == Operand::Row(i as u32))
             .map(|k| self.sweep.partial[j][k])
             .sum()
     }
@@ -226,7 +226,7 @@ impl<'t> Explainer<'t> {
         if node.op == Op::Input {
             return None;
         }
-        let [a, b] = node.args;
+        let [a, b] = node.args();
         Some(node.op.value_rule(Self::operand(a), Self::operand(b)))
     }
 
@@ -255,7 +255,7 @@ impl<'t> Explainer<'t> {
     /// The local partial of `row` w.r.t. operand slot k as a tree.
     fn partial_rule(&self, row: usize, k: usize) -> Math {
         let node = &self.trace.nodes[row];
-        let [a, b] = node.args;
+        let [a, b] = node.args();
         node.op
             .partial_rule(k, &Self::operand(a), &Self::operand(b))
     }
@@ -279,7 +279,7 @@ impl<'t> Explainer<'t> {
         let i = step.row;
         let node = &self.trace.nodes[i];
         let s = self.sweep;
-        let consts = [node.args[0].is_const(), node.args[1].is_const()];
+        let consts = [node.args()[0].is_const(), node.args()[1].is_const()];
         let general = node.op.general_rule(consts);
         let me = sym(Sym::Val(i as u32));
         let dme = sym(Sym::Tan(i as u32));
@@ -299,7 +299,7 @@ impl<'t> Explainer<'t> {
         let vnum = self.numbers(&vsym);
         let value = Text::chain(chain(me, vsym, vnum, num(s.value[i])));
         let terms: Vec<Math> = (0..2)
-            .filter_map(|k| match node.args[k] {
+            .filter_map(|k| match node.args()[k] {
                 Operand::Row(r) => Some(times(self.partial_rule(i, k), sym(Sym::Tan(r)))),
                 _ => None,
             })
@@ -420,7 +420,7 @@ impl<'t> Explainer<'t> {
                 continue;
             }
             let rs = sum((0..2)
-                .filter(|&k| cn.args[k] == Operand::Row(i as u32))
+                .filter(|&k| cn.args()[k] == Operand::Row(i as u32))
                 .map(|k| self.partial_rule(j, k))
                 .collect());
             let rn = self.numbers(&rs);
@@ -485,7 +485,7 @@ impl<'t> Explainer<'t> {
             Operand::Const(c) => c,
             Operand::None => 0.0,
         };
-        let [a, b] = node.args;
+        let [a, b] = node.args();
         matches!(
             node.op.check(v(a), v(b), a.is_const(), b.is_const()),
             Some(Issue::Domain(_))
@@ -505,7 +505,7 @@ impl<'t> Explainer<'t> {
         let node = &self.trace.nodes[i];
         let s = self.sweep;
         (0..2).find_map(|k| {
-            let r = node.args[k].row()?;
+            let r = node.args()[k].row()?;
             (!s.seeded[r as usize] && !s.partial[i][k].is_finite()).then(|| {
                 Text::words("   (")
                     .m(sym(Sym::Tan(r)))
@@ -795,7 +795,7 @@ mod tests {
     fn evaluate_text(text: &str) -> f64 {
         let p = parse(text).unwrap_or_else(|d| panic!("'{text}' does not parse: {d:?}"));
         let t = build(text, &p, Options::default()).unwrap();
-        match t.nodes[0].args[0] {
+        match t.nodes[0].args()[0] {
             Operand::Const(c) => c,
             _ => panic!("'{text}' is not constant"),
         }
@@ -854,7 +854,7 @@ mod tests {
                     let text = ex.names.math(&with_numbers);
                     assert!(close(evaluate_text(&text), s.value[row]), "{src}: {text}");
                     for k in 0..2 {
-                        if t.nodes[row].args[k].row().is_none() {
+                        if t.nodes[row].args()[k].row().is_none() {
                             continue;
                         }
                         let p = ex.numbers(&ex.partial_rule(row, k));

@@ -117,7 +117,7 @@ pub fn block(trace: &Trace, s: &Sweep, from: &Layer, to: &Layer) -> Block {
             let node = &trace.nodes[r];
             let p = s.partial[r];
             let mut acc = 0.0;
-            for (k, a) in node.args.iter().enumerate() {
+            for (k, a) in node.args().iter().enumerate() {
                 if let Some(a) = a.row() {
                     let a = a as usize;
                     if a >= start && t[a] != 0.0 {

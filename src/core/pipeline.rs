@@ -287,7 +287,7 @@ fn trace_shaped(
         let parsed = syntax::parse(program).map_err(fail)?;
         let t1 = Instant::now();
         let tr = trace::build_shaped(program, &parsed, opts, &extra).map_err(fail)?;
-        (parsed, tr, t1)
+        (parsed.point_only(), tr, t1)
     };
     let t2 = Instant::now();
     Ok(Traced {
@@ -335,7 +335,7 @@ fn trace_large(
         (a, b, lowered)
     });
     let parsed = Instant::now();
-    let (mut a, mut b, last) = match (a, b, last) {
+    let (mut a, b, last) = match (a, b, last) {
         (Ok(a), Ok(b), Ok(last)) => (a, b, last),
         (a, b, last) => {
             let first = [a.err(), b.err(), last.err()]
@@ -372,12 +372,17 @@ fn trace_large(
         &mut new,
         &mut next,
     );
-    let last_has_output = !last.prog.stmts.is_empty();
-    tb.statements(&b.prog, Some(&map_b), !last_has_output)?;
-    b.prog.exprs = Vec::new();
-    b.prog.stmts = Vec::new();
-    tb.statements(&last.prog, Some(&map_last), last_has_output)?;
-    Ok((last.prog, tb.finish(), parsed))
+    // The names are joined: the parts' interners and symbol lists are not
+    // needed while the rest of the trace grows.
+    drop(a);
+    let mut b = b.into_program();
+    b.symbols = Vec::new();
+    let last = last.into_program();
+    let last_has_output = !last.stmts.is_empty();
+    tb.statements(&b, Some(&map_b), !last_has_output)?;
+    drop(b);
+    tb.statements(&last, Some(&map_last), last_has_output)?;
+    Ok((last.point_only(), tb.finish(), parsed))
 }
 
 impl Traced {
@@ -462,7 +467,7 @@ impl Traced {
             if i >= n || w.pass != sweep::Pass::Value {
                 continue;
             }
-            let name = self.trace.nodes[i].name.as_deref().unwrap_or("");
+            let name = self.trace.name(i).unwrap_or("");
             if let Some(why) =
                 trace::point_problem(&self.trace, &self.source, &self.program, at_pair, name)
             {
@@ -503,9 +508,7 @@ impl Traced {
                 c.copy_from_slice(&v.data);
                 continue;
             }
-            let k = outputs
-                .clone()
-                .position(|r| t.nodes[r].name.as_deref() == Some(name));
+            let k = outputs.clone().position(|r| t.name(r) == Some(name));
             match (k, v.data.as_slice()) {
                 (Some(k), [x]) => c[k] = *x,
                 (Some(_), _) => {
@@ -522,7 +525,7 @@ impl Traced {
                         .chain(
                             outputs
                                 .clone()
-                                .filter_map(|r| t.nodes[r].name.as_deref().map(str::to_string)),
+                                .filter_map(|r| t.name(r).map(str::to_string)),
                         )
                         .filter(|n| !n.is_empty() && !n.contains('['))
                         .collect();

@@ -318,7 +318,7 @@ pub fn forward(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
         });
     }
     for (i, node) in trace.nodes.iter().enumerate() {
-        let [a0, a1] = node.args;
+        let [a0, a1] = node.args();
         if node.op == Op::Input {
             let v = point.get(i).copied().unwrap_or(f64::NAN);
             if !v.is_finite() {
@@ -354,7 +354,7 @@ pub fn forward(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
                 pass: Pass::Value,
                 cause,
             });
-        } else if !v.is_finite() && finite_operands(&s.value, node.args) {
+        } else if !v.is_finite() && finite_operands(&s.value, node.args()) {
             s.warnings.push(Warning {
                 row: i as u32,
                 kind: WarningKind::NonFinite,
@@ -380,7 +380,7 @@ pub fn values(trace: &Trace, point: &[f64], out: &mut Vec<f64>) {
         let v = if node.op == Op::Input {
             point.get(i).copied().unwrap_or(f64::NAN)
         } else {
-            let [a0, a1] = node.args;
+            let [a0, a1] = node.args();
             node.op.eval(get(out, a0), get(out, a1))
         };
         out.push(v);
@@ -460,7 +460,7 @@ pub fn tangents(trace: &Trace, s: &mut Sweep, seed: &[f64]) {
             && s.seeded[i]
             && !t.is_finite()
             && s.value[i].is_finite()
-            && operand_tangents_finite(s, node.args)
+            && operand_tangents_finite(s, node.args())
         {
             s.warnings.push(Warning {
                 row: i as u32,
@@ -499,7 +499,7 @@ pub fn tangent_pass(
             seeded.push(d != 0.0);
             continue;
         }
-        let [a0, a1] = node.args;
+        let [a0, a1] = node.args();
         let p = partial[i];
         let mut t = 0.0;
         let mut active = false;
@@ -544,10 +544,10 @@ pub fn adjoint_pass(
         }
         let g = adjoint[i];
         let p = partial[i];
-        if let Operand::Row(r) = node.args[0] {
+        if let Operand::Row(r) = node.args()[0] {
             adjoint[r as usize] += g * p[0];
         }
-        if let Operand::Row(r) = node.args[1] {
+        if let Operand::Row(r) = node.args()[1] {
             adjoint[r as usize] += g * p[1];
         }
     }

@@ -562,12 +562,7 @@ mod tests {
     fn folding_keeps_the_current_group_open() {
         let mut m = model(MLP);
         assert!(m.folding(), "a program with vectors starts folded");
-        let z_row = m
-            .trace()
-            .nodes
-            .iter()
-            .position(|n| n.name.as_deref() == Some("z[1]"))
-            .unwrap();
+        let z_row = m.trace().names().position(|n| n == Some("z[1]")).unwrap();
         m.set_step(z_row);
         let dag = m.dag().unwrap();
         let f = dag.fold.unwrap();

@@ -1058,8 +1058,8 @@ impl Model {
         // with … anyway) and the first frame does not render a million.
         let n_rows = trace.len();
         let sampled = |i: usize| i < WIDTH_SAMPLE || i + WIDTH_SAMPLE >= n_rows;
-        for (i, node) in trace.nodes.iter().enumerate() {
-            w.name = w.name.max(node.name.as_deref().map_or(0, width));
+        for i in 0..n_rows {
+            w.name = w.name.max(trace.name(i).map_or(0, width));
             if sampled(i) {
                 w.label = w.label.max(width(&n.label(i)));
                 w.op = w.op.max(width(&op_text(&ex, trace, i)));

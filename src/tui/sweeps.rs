@@ -202,10 +202,7 @@ impl Model {
                 .zip(&s.cotangent)
                 .filter(|(_, c)| **c != 0.0)
                 .map(|(r, c)| {
-                    let name = trace.nodes[r]
-                        .name
-                        .as_deref()
-                        .map_or_else(|| names.label(r), str::to_string);
+                    let name = trace.name(r).map_or_else(|| names.label(r), str::to_string);
                     format!("{name} = {}", names.num(*c))
                 })
                 .collect();

@@ -137,7 +137,7 @@ pub(super) fn seed_list(trace: &Trace, seed: &[f64]) -> String {
             continue;
         }
         if seed[i] != 0.0 {
-            let name = trace.nodes[i].name.as_deref().unwrap_or("");
+            let name = trace.name(i).unwrap_or("");
             parts.push(format!("{name}={}", seed[i]));
         }
         i += 1;

@@ -249,9 +249,8 @@ impl Session {
         };
         let t = &c.traced.trace;
         let mut names: Vec<String> = t
-            .nodes
-            .iter()
-            .filter_map(|n| n.name.as_deref().map(str::to_string))
+            .names()
+            .filter_map(|n| n.map(str::to_string))
             .chain(t.shaped_inputs.iter().map(|s| s.name.to_string()))
             .chain(t.shaped_output.iter().map(|s| s.name.to_string()))
             .filter(|n| !n.is_empty())

@@ -194,19 +194,19 @@ pub fn advar_rows(
             Op::Id => {
                 out.push(format!(
                     "{me} = {}   (the same AdVar)",
-                    names.sym(node.args[0].row().unwrap_or(0) as usize)
+                    names.sym(node.args()[0].row().unwrap_or(0) as usize)
                 ));
                 continue;
             }
             _ => {}
         }
-        let consts = [node.args[0].is_const(), node.args[1].is_const()];
+        let consts = [node.args()[0].is_const(), node.args()[1].is_const()];
         let arg = |a: Operand| match a {
             Operand::Row(r) => names.sym(r as usize),
             Operand::Const(c) => shown(c),
             Operand::None => String::new(),
         };
-        let args: Vec<String> = (0..node.op.arity()).map(|k| arg(node.args[k])).collect();
+        let args: Vec<String> = (0..node.op.arity()).map(|k| arg(node.args()[k])).collect();
         out.push(format!(
             "{me} = {}({})   →  {result}",
             method(node.op),
@@ -232,7 +232,7 @@ pub fn advar_rows(
                 _ => 1,
             };
             let is_der = matches!(s, Sym::GPrime | Sym::HPrime);
-            match node.args[k] {
+            match node.args()[k] {
                 Operand::Row(r) => shown(if is_der {
                     sweep.tangent[r as usize]
                 } else {
@@ -349,17 +349,14 @@ pub fn python(trace: &Trace, sweep: &Sweep) -> String {
                 full(sweep.point.get(i).copied().unwrap_or(f64::NAN)),
                 full(sweep.seed.get(i).copied().unwrap_or(0.0))
             ),
-            Op::Const => format!("AdVar(val={}, der=0.0)", arg(node.args[0])),
-            Op::Id => arg(node.args[0]),
+            Op::Const => format!("AdVar(val={}, der=0.0)", arg(node.args()[0])),
+            Op::Id => arg(node.args()[0]),
             op => {
-                let args: Vec<String> = (0..op.arity()).map(|k| arg(node.args[k])).collect();
+                let args: Vec<String> = (0..op.arity()).map(|k| arg(node.args()[k])).collect();
                 format!("{}({})", method(op), args.join(", "))
             }
         };
-        let comment = node
-            .name
-            .as_deref()
-            .map_or(String::new(), |n| format!("  # {n}"));
+        let comment = trace.name(i).map_or(String::new(), |n| format!("  # {n}"));
         let _ = writeln!(out, "v{i} = {line}{comment}");
     }
     if !trace.is_empty() {

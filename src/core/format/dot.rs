@@ -57,7 +57,7 @@ pub fn dot(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         quote(title)
     );
     for (i, node) in trace.nodes.iter().enumerate() {
-        let head = match &node.name {
+        let head = match trace.name(i) {
             Some(_) if n.sym(i) != n.label(i) => format!("{}  {}", n.label(i), n.sym(i)),
             _ => n.label(i),
         };
@@ -119,7 +119,7 @@ pub fn dot(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
             continue;
         }
         let rows: Vec<(usize, u32)> = node
-            .args
+            .args()
             .iter()
             .enumerate()
             .filter_map(|(k, a)| match a {

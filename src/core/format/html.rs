@@ -189,7 +189,7 @@ fn explained(c: &Ctx, sweep_title: &str, ex: &Explainer, sw_seeded: bool, st: St
     let names = &ex.names;
     let e = ex.explain_all(st);
     let row = st.row;
-    let who = match c.trace.nodes[row].name.as_deref() {
+    let who = match c.trace.name(row) {
         Some(n) => format!("{} ({n})", names.label(row)),
         None => names.label(row),
     };
@@ -420,8 +420,7 @@ fn table(s: &mut String, c: &Ctx, ev: &[[Vec<(usize, String)>; 6]], k: usize) {
         esc(&names.out(a))
     );
     for (i, cells) in ev.iter().enumerate() {
-        let node = &c.trace.nodes[i];
-        let name = match node.name.as_deref() {
+        let name = match c.trace.name(i) {
             Some(n) if names.style.ascii => crate::core::notation::ascii_name(n),
             Some(n) => n.to_string(),
             None => String::new(),
@@ -465,7 +464,7 @@ fn svg(s: &mut String, c: &Ctx, ev: &[[Vec<(usize, String)>; 6]], k: usize) {
     let titles: Vec<String> = (0..trace.len())
         .map(|i| {
             let def = names.text(&c.ex.definition(i));
-            let t = match trace.nodes[i].name {
+            let t = match trace.name(i) {
                 Some(_) => format!("{}  {def}", names.label(i)),
                 None => def,
             };

@@ -321,7 +321,7 @@ pub fn write_json(
             }
             w.s("]").key("constants", false).s("[");
             let mut first = true;
-            for a in &node.args {
+            for a in &node.args() {
                 if let Operand::Const(x) = a {
                     if !first {
                         w.s(", ");
@@ -336,7 +336,7 @@ pub fn write_json(
             w.key("adjoint", false).known(k.adjoint, sweep.adjoint[i]);
             w.key("partials", false).s("[");
             let mut first = true;
-            for (a, p) in node.args.iter().zip(sweep.partial[i]) {
+            for (a, p) in node.args().iter().zip(sweep.partial[i]) {
                 if a.row().is_some() {
                     if !first {
                         w.s(", ");

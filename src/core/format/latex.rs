@@ -89,12 +89,10 @@ fn table(c: &Ctx, long: bool, out: &mut String) {
         out.push_str("\\midrule\n");
     }
     for i in 0..trace.len() {
-        let node = &trace.nodes[i];
         let k = c.known(i);
         let label = n.latex_label(i);
-        let name = node
-            .name
-            .as_deref()
+        let name = trace
+            .name(i)
             .map(|s| format!("${}$", latex_name(s)))
             .unwrap_or_default();
         // An input's operation is a word, upright; a rule is math.

@@ -37,7 +37,7 @@ fn rows(c: &Ctx) -> Vec<Row> {
             Row {
                 label: n.label(i),
                 // In ASCII the program's name spelled (θ → theta), as in rules.
-                name: match node.name.as_deref() {
+                name: match c.trace.name(i) {
                     Some(s) if n.style.ascii => crate::core::notation::ascii_name(s),
                     Some(s) => s.to_string(),
                     None => String::new(),

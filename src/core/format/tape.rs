@@ -32,7 +32,7 @@ pub fn tape_rows(
         let node = &trace.nodes[i];
         let label = names.label(i);
         let operands: Vec<String> = node
-            .args
+            .args()
             .iter()
             .filter_map(|a| match a {
                 Operand::Row(r) => Some(names.label(*r as usize)),
@@ -46,7 +46,7 @@ pub fn tape_rows(
             format!("{}({})", node.op.name(), operands.join(", "))
         };
         let partials: Vec<String> = node
-            .args
+            .args()
             .iter()
             .enumerate()
             .filter_map(|(k, a)| {

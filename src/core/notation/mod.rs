@@ -79,25 +79,21 @@ impl<'t> Names<'t> {
             Notation::Griewank => &["v", "w", "u", "z", "t"],
         };
         let clashes = |letter: &str| {
-            trace
-                .nodes
-                .iter()
-                .filter_map(|n| n.name.as_deref())
-                .any(|name| {
-                    name.strip_prefix(letter).is_some_and(|rest| {
-                        // An entry x[2] reads x_{2} in LaTeX and too close
-                        // to the label x2 anywhere.
-                        if rest.starts_with('[') {
-                            return true;
-                        }
-                        let rest = rest.strip_prefix('_').unwrap_or(rest);
-                        let rest = rest.strip_prefix('-').unwrap_or(rest);
-                        !rest.is_empty()
-                            && rest
-                                .chars()
-                                .all(|c| c.is_ascii_digit() || ('₀'..='₉').contains(&c))
-                    })
+            trace.names().flatten().any(|name| {
+                name.strip_prefix(letter).is_some_and(|rest| {
+                    // An entry x[2] reads x_{2} in LaTeX and too close
+                    // to the label x2 anywhere.
+                    if rest.starts_with('[') {
+                        return true;
+                    }
+                    let rest = rest.strip_prefix('_').unwrap_or(rest);
+                    let rest = rest.strip_prefix('-').unwrap_or(rest);
+                    !rest.is_empty()
+                        && rest
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || ('₀'..='₉').contains(&c))
                 })
+            })
         };
         let letter = candidates
             .iter()
@@ -159,7 +155,7 @@ impl<'t> Names<'t> {
     }
 
     pub(crate) fn named(&self, row: usize) -> Option<&'t str> {
-        self.trace.nodes.get(row).and_then(|n| n.name.as_deref())
+        self.trace.name(row)
     }
 
     /// How the row is referred to in rules: its program name, else its label.

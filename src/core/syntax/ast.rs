@@ -175,6 +175,30 @@ pub struct Program {
 }
 
 impl Program {
+    /// What is left of a traced program for its point: the definition,
+    /// the point's bindings and their expressions (renumbered), and no
+    /// statements. The statements' arena can be as large as the program
+    /// (a 10 MB statement is 10 M expressions); the views need only this.
+    pub fn point_only(mut self) -> Program {
+        let mut exprs = Vec::new();
+        for b in &mut self.point {
+            let (first, value) = (b.first as usize, b.value as usize);
+            let Some(range) = self.exprs.get(first..=value) else {
+                continue;
+            };
+            let shift = exprs.len() as ExprId;
+            exprs.extend(range.iter().map(|e| Expr {
+                kind: e.kind.renumbered(|a| a - b.first + shift, |s| s),
+                span: e.span,
+            }));
+            b.value = b.value - b.first + shift;
+            b.first = shift;
+        }
+        self.exprs = exprs;
+        self.stmts = Vec::new();
+        self
+    }
+
     /// Append `other` (parsed from a later part of the same source),
     /// shifting its arena indices and renumbering its symbols with `map`
     /// (its symbol id → this program's).

@@ -42,6 +42,11 @@ impl<'s> Part<'s> {
     pub fn find(&self, name: &str) -> Option<u32> {
         self.names.find(name)
     }
+
+    /// The program, without the names' lookup table.
+    pub fn into_program(self) -> Program {
+        self.prog
+    }
 }
 
 /// Parse the chunks `spans` of `src`; `first` is the index of the first.

@@ -95,7 +95,7 @@ impl<'s> Builder<'s> {
             let mut j = i;
             while j < spans.len() && (j == i || text.len() + spans[j].range().len() < BATCH) {
                 let chunk = spans[j].text(self.src);
-                if j > i && self.fast && fast::accepts(chunk, &mut toks) {
+                if j > i && self.fast && fast::accepts(chunk) {
                     break;
                 }
                 if j > i {

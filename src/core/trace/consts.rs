@@ -95,7 +95,7 @@ impl<'t> ConstEnv<'t> {
         }
         let is_row = self.trace.is_some_and(|t| {
             self.rows
-                .get_or_init(|| t.nodes.iter().filter_map(|n| n.name.as_deref()).collect())
+                .get_or_init(|| t.names().flatten().collect())
                 .contains(name)
         });
         if is_row {

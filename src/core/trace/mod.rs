@@ -41,23 +41,105 @@ impl Operand {
     }
 }
 
-/// One row of the trace.
+/// An operand packed in 8 bytes (a row is 32 bytes, so a million-row
+/// trace stays small): a constant is its own bits, a row or no operand a
+/// NaN whose payload no constant has (a NaN constant is stored as the one
+/// quiet NaN, `f64::NAN`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Arg(u64);
+
+const ROW_TAG: u64 = 0x7FFC_0000_0000_0000;
+const NO_ARG: u64 = 0x7FFD_0000_0000_0000;
+
+impl Arg {
+    fn pack(a: Operand) -> Arg {
+        Arg(match a {
+            Operand::None => NO_ARG,
+            Operand::Row(r) => ROW_TAG | u64::from(r),
+            Operand::Const(c) if c.is_nan() => f64::NAN.to_bits(),
+            Operand::Const(c) => c.to_bits(),
+        })
+    }
+
+    fn unpack(self) -> Operand {
+        if self.0 >> 32 == ROW_TAG >> 32 {
+            Operand::Row(self.0 as u32)
+        } else if self.0 == NO_ARG {
+            Operand::None
+        } else {
+            Operand::Const(f64::from_bits(self.0))
+        }
+    }
+}
+
+/// One row of the trace. Its name, if any, is `Trace::name(row)`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub op: Op,
-    pub args: [Operand; 2],
-    /// The program's name for this row (an input, a statement), if any.
-    pub name: Option<Box<str>>,
-    /// Where the row comes from in the source (an input's first use).
-    pub span: Span,
     /// Whether the output depends on this row (else its adjoint is
     /// structurally zero: a statement the output does not use).
     pub reaches_output: bool,
+    args: [Arg; 2],
+    /// The program's name for this row (an input, a statement), as an id
+    /// in the trace's `Names`, or `NO_NAME`.
+    name: u32,
+    /// Where the row comes from in the source (an input's first use).
+    pub span: Span,
 }
 
+const NO_NAME: u32 = u32::MAX;
+
+// Half a cache line: the sweeps stream over millions of rows.
+const _: () = assert!(std::mem::size_of::<Node>() == 32);
+
 impl Node {
+    fn new(op: Op, args: [Operand; 2], span: Span) -> Node {
+        Node {
+            op,
+            reaches_output: false,
+            args: args.map(Arg::pack),
+            name: NO_NAME,
+            span,
+        }
+    }
+    /// The two operands (`Operand::None` past the operation's arity).
+    pub fn args(&self) -> [Operand; 2] {
+        self.args.map(Arg::unpack)
+    }
+    pub fn arg(&self, k: usize) -> Operand {
+        self.args.get(k).map_or(Operand::None, |a| a.unpack())
+    }
+    fn set_args(&mut self, args: [Operand; 2]) {
+        self.args = args.map(Arg::pack);
+    }
+    pub fn has_name(&self) -> bool {
+        self.name != NO_NAME
+    }
     pub fn row_args(&self) -> impl Iterator<Item = u32> + '_ {
-        self.args.iter().filter_map(|a| a.row())
+        self.args.iter().filter_map(|a| a.unpack().row())
+    }
+}
+
+/// The rows' names, in one buffer (not one allocation per row).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Names {
+    text: String,
+    /// Where each name ends in `text`; name k starts where k − 1 ends.
+    ends: Vec<u32>,
+}
+
+impl Names {
+    fn push(&mut self, name: &str) -> u32 {
+        self.text.push_str(name);
+        self.ends.push(self.text.len() as u32);
+        (self.ends.len() - 1) as u32
+    }
+
+    fn get(&self, id: u32) -> Option<&str> {
+        let k = id as usize;
+        let end = *self.ends.get(k)? as usize;
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        self.text.get(start..end)
     }
 }
 
@@ -176,6 +258,8 @@ pub struct Trace {
     /// Domain problems among the constants (`x + sqrt(-1)`), folded away
     /// before any row computes them: each at the row that uses the result.
     pub const_issues: Vec<ConstIssue>,
+    /// The rows' names (`Trace::name`).
+    names: Names,
 }
 
 /// A domain problem found while folding constants, at the row that takes
@@ -203,6 +287,19 @@ impl Trace {
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
+    /// The program's name for a row (an input, a statement, `z[2]`).
+    pub fn name(&self, row: usize) -> Option<&str> {
+        let n = self.nodes.get(row)?;
+        if n.has_name() {
+            self.names.get(n.name)
+        } else {
+            None
+        }
+    }
+    /// Every row's name, in order.
+    pub fn names(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        (0..self.nodes.len()).map(|r| self.name(r))
+    }
     /// The (last) output row: always the last row.
     pub fn output(&self) -> usize {
         self.nodes.len().saturating_sub(1)
@@ -224,9 +321,7 @@ impl Trace {
         self.shaped_inputs.iter().find(|s| &*s.name == name)
     }
     pub fn input_names(&self) -> impl Iterator<Item = &str> {
-        self.nodes[..self.n_inputs]
-            .iter()
-            .map(|n| n.name.as_deref().unwrap_or(""))
+        (0..self.n_inputs.min(self.nodes.len())).map(|r| self.name(r).unwrap_or(""))
     }
     pub fn input_index(&self, name: &str) -> Option<usize> {
         self.input_names().position(|n| n == name)
@@ -237,7 +332,7 @@ impl Trace {
         let n = self.nodes.len();
         let mut count = vec![0u32; n + 1];
         let uses = |j: usize, node: &Node| {
-            let [a, b] = node.args;
+            let [a, b] = node.args();
             let second = if b.row() == a.row() { None } else { b.row() };
             let _ = j;
             a.row().into_iter().chain(second)
@@ -301,9 +396,10 @@ mod tests {
     fn shape(t: &Trace) -> Vec<String> {
         t.nodes
             .iter()
-            .map(|n| {
+            .enumerate()
+            .map(|(i, n)| {
                 let a: Vec<String> = n
-                    .args
+                    .args()
                     .iter()
                     .filter(|a| **a != Operand::None)
                     .map(|a| match a {
@@ -314,10 +410,7 @@ mod tests {
                     .collect();
                 format!(
                     "{}{}({})",
-                    n.name
-                        .as_deref()
-                        .map(|s| format!("{s}="))
-                        .unwrap_or_default(),
+                    t.name(i).map(|s| format!("{s}=")).unwrap_or_default(),
                     n.op.name(),
                     a.join(",")
                 )
@@ -390,7 +483,7 @@ mod tests {
     fn shadowing_of_constants() {
         let t = trace("a = x^2; b = exp(a); c = a + b; d = sqrt(c); e = cos(c); f = d + e");
         assert_eq!(t.len(), 7);
-        assert_eq!(t.nodes[5].name.as_deref(), Some("e"));
+        assert_eq!(t.name(5), Some("e"));
         let t = trace("e*x at e = 2, x = 1");
         assert_eq!(t.n_inputs, 2);
         let t = trace("e*x");
@@ -428,7 +521,7 @@ mod tests {
         let src = format!("v0 = x\n{body}f = v{n} * late at x = 1, late = 2");
         let t = trace(&src);
         assert_eq!(t.input_names().collect::<Vec<_>>(), ["x", "late"]);
-        assert_eq!(t.nodes.last().unwrap().name.as_deref(), Some("f"));
+        assert_eq!(t.name(t.len() - 1), Some("f"));
         // a use in the first half of a name defined in the second
         let src = format!("a = v{} + x\n{body}", n - 5);
         let e = build(&src, &parse(&src).unwrap(), Options::default()).unwrap_err();
@@ -446,6 +539,54 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    /// Long scalar statements are lowered with a stack of values: the
+    /// same rows, names, sharing, folding and errors as the general loop.
+    #[test]
+    fn long_statements_lower_as_short_ones_do() {
+        let term = "sin(x)*2 + (x + 1)^2 - -exp(y)/3 + 2*3 + ";
+        let body = term.repeat(600);
+        for src in [
+            format!("a = x*y\nf = {body}a at x = 0.5, y = 2"),
+            format!("{body}x"),
+            format!("v = [x, y]\nf = {body}v"),
+            format!("f = {body}sqrt(-1)"),
+            format!("f = {body}q\nq = 1"),
+        ] {
+            let p = parse(&src).unwrap();
+            let a = build(&src, &p, Options::default());
+            let b = build::build_without_stack(&src, &p);
+            assert_eq!(a, b, "{}", &src[src.len() - 20..]);
+        }
+        // The long expression shares x + 1 and folds 2*3.
+        let src = format!("f = {body}x");
+        let t = trace(&src);
+        assert_eq!(t.nodes.iter().filter(|n| n.op == Op::Pow).count(), 1);
+        assert!(
+            t.nodes
+                .iter()
+                .all(|n| n.args() != [Operand::Const(2.0), Operand::Const(3.0)])
+        );
+    }
+
+    /// A row used by many rows (more than are placed near it in the CSE
+    /// table) still shares every repeated use, in either order.
+    #[test]
+    fn sharing_survives_a_row_with_many_users() {
+        let n = 100;
+        let mut src = String::from("v = sin(x)\n");
+        for i in 0..n {
+            src += &format!("a{i} = v*{i} + v\n");
+        }
+        for i in (0..n).rev() {
+            src += &format!("b{i} = v*{i} + v\n");
+        }
+        src += "f = a0 + b1";
+        let t = trace(&src);
+        // x, v, v*0 … v*99 (rows: only constants fold) and the sums, then f.
+        assert_eq!(t.len(), 2 + 2 * n + 1);
+        assert_eq!(t.nodes.iter().filter(|n| n.op == Op::Mul).count(), n);
     }
 
     #[test]

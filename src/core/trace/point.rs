@@ -98,8 +98,8 @@ fn not_an_input(trace: &Trace, name: &str, at: Span) -> Diagnostic {
     } else {
         format!("the inputs are {}", inputs.join(", "))
     };
-    let defined = trace.nodes.iter().any(|n| n.name.as_deref() == Some(name))
-        || trace.constants.iter().any(|(n, _)| &**n == name);
+    let defined =
+        trace.names().any(|n| n == Some(name)) || trace.constants.iter().any(|(n, _)| &**n == name);
     let d = Diagnostic::new(at, format!("'{name}' is not an input"));
     if defined {
         d.with_hint(format!("'{name}' is defined by the program; {list}"))
@@ -163,7 +163,7 @@ pub enum PointError {
 /// The error for an input with no value, at its first use.
 pub fn missing_value(trace: &Trace, i: usize) -> Diagnostic {
     let n = &trace.nodes[i];
-    let name = n.name.as_deref().unwrap_or("?");
+    let name = trace.name(i).unwrap_or("?");
     Diagnostic::new(n.span, format!("{name} has no value"))
         .with_hint(format!("add it to 'at' or --at, e.g. at {name} = 1"))
 }

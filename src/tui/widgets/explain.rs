@@ -42,7 +42,7 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
         return out;
     };
     let row = st.row;
-    let who = match trace.nodes[row].name.as_deref() {
+    let who = match trace.name(row) {
         Some(n) => format!("{} ({n})", names.label(row)),
         None => names.label(row),
     };
@@ -190,7 +190,7 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
 fn next_text(ctx: &Ctx, next: crate::core::schedule::Step) -> String {
     let names = &ctx.ex.names;
     let row = next.row;
-    let who = match ctx.m.trace().nodes[row].name.as_deref() {
+    let who = match ctx.m.trace().name(row) {
         Some(n) => format!("{} ({n})", names.label(row)),
         None => names.label(row),
     };

@@ -43,12 +43,7 @@ fn grid(m: &Model) -> Option<Grid> {
     let names = m.names();
     let outputs: Vec<String> = trace
         .outputs()
-        .map(|r| {
-            trace.nodes[r]
-                .name
-                .as_deref()
-                .map_or_else(|| names.label(r), str::to_string)
-        })
+        .map(|r| trace.name(r).map_or_else(|| names.label(r), str::to_string))
         .map(|s| names.out(s))
         .collect();
     let heads: Vec<String> = trace

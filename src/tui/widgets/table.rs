@@ -100,7 +100,7 @@ fn fit(ctx: &Ctx, room: usize) -> Fit {
             + 1
             + w.adjoint
     };
-    let any_name = ctx.m.trace().nodes.iter().any(|n| n.name.is_some());
+    let any_name = ctx.m.trace().nodes.iter().any(|n| n.has_name());
     let mut long_w = w;
     long_w.value = long[0];
     long_w.tangent = long[1];
@@ -285,10 +285,7 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         };
         let mut text = format!("{} ", pad_right(&names.label(i), w.label));
         if f.show_name {
-            text.push_str(&pad_right(
-                trace.nodes[i].name.as_deref().unwrap_or(""),
-                w.name,
-            ));
+            text.push_str(&pad_right(trace.name(i).unwrap_or(""), w.name));
             text.push(' ');
         }
         text.push_str(&format!(

@@ -31,10 +31,11 @@ pub(super) enum T {
     Bin(BinOp, u32),
 }
 
-/// The tokens of a statement the fast path accepts, and the name it
-/// assigns (`name = …`), if any; None to leave it to pest.
-fn scan(text: &str, toks: &mut Vec<T>) -> Option<Option<(u32, u32)>> {
-    toks.clear();
+/// The tokens of a statement the fast path accepts, given to `emit` in
+/// order, and the name it assigns (`name = …`), if any; None to leave it
+/// to pest (after some tokens, perhaps: a caller that builds must have
+/// scanned the statement once before).
+fn scan(text: &str, mut emit: impl FnMut(T)) -> Option<Option<(u32, u32)>> {
     let b = text.as_bytes();
     let n = b.len();
     let ws = |c: u8| c == b' ' || (b'\t'..=b'\r').contains(&c);
@@ -82,10 +83,10 @@ fn scan(text: &str, toks: &mut Vec<T>) -> Option<Option<(u32, u32)>> {
         let c = b[i];
         if want_operand {
             if c == b'-' {
-                toks.push(T::Neg(i as u32));
+                emit(T::Neg(i as u32));
                 i += 1;
             } else if c == b'(' {
-                toks.push(T::Open(i as u32));
+                emit(T::Open(i as u32));
                 depth += 1;
                 i += 1;
             } else if c.is_ascii_digit() || (c == b'.' && i + 1 < n && b[i + 1].is_ascii_digit()) {
@@ -98,7 +99,7 @@ fn scan(text: &str, toks: &mut Vec<T>) -> Option<Option<(u32, u32)>> {
                 if !v.is_finite() {
                     return None;
                 }
-                toks.push(T::Num(v, i as u32, e as u32));
+                emit(T::Num(v, i as u32, e as u32));
                 i = e;
                 want_operand = false;
             } else if start_ident(c) {
@@ -112,14 +113,14 @@ fn scan(text: &str, toks: &mut Vec<T>) -> Option<Option<(u32, u32)>> {
                     // Only the known one-argument functions; helpers and
                     // built-ins on vectors go to the grammar's path.
                     let op = ops::function(name)?;
-                    toks.push(T::Call(op, i as u32));
+                    emit(T::Call(op, i as u32));
                     depth += 1;
                     i = j + 1;
                 } else {
                     if ops::function(name).is_some() {
                         return None;
                     }
-                    toks.push(T::Name(i as u32, e as u32));
+                    emit(T::Name(i as u32, e as u32));
                     i = e;
                     want_operand = false;
                 }
@@ -135,14 +136,14 @@ fn scan(text: &str, toks: &mut Vec<T>) -> Option<Option<(u32, u32)>> {
                 (b'/', _) => (BinOp::Div, 1),
                 (b'^', _) => (BinOp::Pow, 1),
                 (b')', _) if depth > 0 => {
-                    toks.push(T::Close(i as u32));
+                    emit(T::Close(i as u32));
                     depth -= 1;
                     i += 1;
                     continue;
                 }
                 _ => return None,
             };
-            toks.push(T::Bin(op, i as u32));
+            emit(T::Bin(op, i as u32));
             i += len;
             want_operand = true;
         }
@@ -182,8 +183,22 @@ fn number_end(b: &[u8], mut i: usize) -> usize {
 }
 
 /// Whether the fast path reads this chunk (no side effect).
-pub(super) fn accepts(text: &str, toks: &mut Vec<T>) -> bool {
-    scan(text, toks).is_some()
+pub(super) fn accepts(text: &str) -> bool {
+    scan(text, |_| {}).is_some()
+}
+
+/// Longest statement whose tokens are listed before it is built; a
+/// longer one is scanned twice (checked, then built) rather than holding
+/// a token list as large as its expressions (24 bytes a token).
+const LISTED: usize = 64 * 1024;
+
+/// The state of building one statement from its tokens.
+struct Building {
+    base: usize,
+    /// Each open parenthesis: what it is, and the stack marks of the
+    /// expression inside (a nested `expr` on the grammar's path).
+    opens: Vec<(Open, (usize, usize))>,
+    floor: (usize, usize),
 }
 
 /// What an open parenthesis of the statement is.
@@ -198,73 +213,33 @@ impl Builder<'_> {
     /// false (with nothing changed) to leave it to pest.
     pub(super) fn fast_statement(&mut self, span: Span, index: usize, toks: &mut Vec<T>) -> bool {
         let text = span.text(self.src);
-        let Some(target) = scan(text, toks) else {
+        toks.clear();
+        let long = text.len() > LISTED;
+        let target = scan(text, |t| {
+            if !long {
+                toks.push(t);
+            }
+        });
+        let Some(target) = target else {
             return false;
         };
         let base = span.start as usize;
-        let at = |p: u32| base + p as usize;
         let first = self.prog.exprs.len() as u32;
         let marks = (self.operands.len(), self.ops.len());
-        // Each open parenthesis: what it is, and the stack marks of the
-        // expression inside (a nested `expr` on the grammar's path).
-        let mut opens: Vec<(Open, (usize, usize))> = Vec::new();
-        let mut floor = marks;
-        for &t in toks.iter() {
-            match t {
-                T::Num(v, s, e) => {
-                    let id = self.push(ExprKind::Num(v), Span::new(at(s), at(e)));
-                    self.operands.push(id);
-                }
-                T::Name(s, e) => {
-                    let sp = Span::new(at(s), at(e));
-                    let sym = self.symbol(sp);
-                    let id = self.push(ExprKind::Name(sym), sp);
-                    self.operands.push(id);
-                }
-                T::Neg(p) => self.ops.push((Tok::Neg, at(p))),
-                T::Bin(op, p) => {
-                    let tok = Tok::Bin(op);
-                    while self.ops.len() > floor.1 {
-                        let (top, top_at) = self.ops[self.ops.len() - 1];
-                        if !top.pops_before(tok) {
-                            break;
-                        }
-                        self.ops.pop();
-                        self.fast_apply(top, top_at);
-                    }
-                    self.ops.push((tok, at(p)));
-                }
-                T::Open(p) => {
-                    opens.push((Open::Paren(at(p)), floor));
-                    floor = (self.operands.len(), self.ops.len());
-                }
-                T::Call(op, p) => {
-                    opens.push((Open::Call(op, at(p)), floor));
-                    floor = (self.operands.len(), self.ops.len());
-                }
-                T::Close(p) => {
-                    let inner = self.fast_finish(floor);
-                    let Some((open, outer)) = opens.pop() else {
-                        break;
-                    };
-                    floor = outer;
-                    let end = at(p) + 1;
-                    let id = match open {
-                        Open::Paren(s) => {
-                            let e = &mut self.prog.exprs[inner as usize];
-                            if !matches!(e.kind, ExprKind::Name(_)) {
-                                e.span = Span::new(s, end);
-                            }
-                            inner
-                        }
-                        Open::Call(op, s) => {
-                            self.push(ExprKind::Call(op, inner), Span::new(s, end))
-                        }
-                    };
-                    self.operands.push(id);
-                }
+        let mut st = Building {
+            base,
+            opens: Vec::new(),
+            floor: marks,
+        };
+        if text.len() <= LISTED {
+            for &t in toks.iter() {
+                self.fast_token(t, &mut st);
             }
+        } else {
+            // The statement was checked by the scan above; this one builds.
+            scan(text, |t| self.fast_token(t, &mut st));
         }
+        let at = |p: u32| base + p as usize;
         let value = self.fast_finish(marks);
         self.operands.truncate(marks.0);
         self.ops.truncate(marks.1);
@@ -288,6 +263,63 @@ impl Builder<'_> {
             }
         }
         true
+    }
+
+    /// Build one token of a scanned statement.
+    fn fast_token(&mut self, t: T, st: &mut Building) {
+        let at = |p: u32| st.base + p as usize;
+        match t {
+            T::Num(v, s, e) => {
+                let id = self.push(ExprKind::Num(v), Span::new(at(s), at(e)));
+                self.operands.push(id);
+            }
+            T::Name(s, e) => {
+                let sp = Span::new(at(s), at(e));
+                let sym = self.symbol(sp);
+                let id = self.push(ExprKind::Name(sym), sp);
+                self.operands.push(id);
+            }
+            T::Neg(p) => self.ops.push((Tok::Neg, at(p))),
+            T::Bin(op, p) => {
+                let tok = Tok::Bin(op);
+                while self.ops.len() > st.floor.1 {
+                    let (top, top_at) = self.ops[self.ops.len() - 1];
+                    if !top.pops_before(tok) {
+                        break;
+                    }
+                    self.ops.pop();
+                    self.fast_apply(top, top_at);
+                }
+                self.ops.push((tok, at(p)));
+            }
+            T::Open(p) => {
+                st.opens.push((Open::Paren(at(p)), st.floor));
+                st.floor = (self.operands.len(), self.ops.len());
+            }
+            T::Call(op, p) => {
+                st.opens.push((Open::Call(op, at(p)), st.floor));
+                st.floor = (self.operands.len(), self.ops.len());
+            }
+            T::Close(p) => {
+                let inner = self.fast_finish(st.floor);
+                let Some((open, outer)) = st.opens.pop() else {
+                    return;
+                };
+                st.floor = outer;
+                let end = at(p) + 1;
+                let id = match open {
+                    Open::Paren(s) => {
+                        let e = &mut self.prog.exprs[inner as usize];
+                        if !matches!(e.kind, ExprKind::Name(_)) {
+                            e.span = Span::new(s, end);
+                        }
+                        inner
+                    }
+                    Open::Call(op, s) => self.push(ExprKind::Call(op, inner), Span::new(s, end)),
+                };
+                self.operands.push(id);
+            }
+        }
     }
 
     /// Apply the operators above `floor` and take the expression's value
@@ -396,6 +428,24 @@ mod tests {
                 (a, b) => prop_assert!(false, "{src:?}: {a:?} vs {b:?}"),
             }
         }
+    }
+
+    /// A statement longer than the token list's limit is scanned twice
+    /// (checked, then built): the same program as the grammar's.
+    #[test]
+    fn long_statements_read_the_same() {
+        let term = "(sin(x)*-2.5e-1 + y^2**3)/3 - -(z) + ";
+        let body = term.repeat(super::LISTED / term.len() + 10);
+        for src in [
+            format!("f = {body}x\nat x = 1, y = 2, z = 3"),
+            format!("{body}x"),
+            // A long statement the fast path declines at its very end.
+            format!("f = {body}x'"),
+        ] {
+            assert!(src.len() > super::LISTED);
+            assert_eq!(parse(&src), parse_without_fast_path(&src));
+        }
+        assert!(parse(&format!("{body}x")).is_ok());
     }
 
     #[test]

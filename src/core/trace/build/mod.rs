@@ -72,13 +72,56 @@ fn hash_row(op: Op, args: [Operand; 2]) -> u64 {
     h.finish()
 }
 
+/// Bits of `Builder::used`.
+const USED: u8 = 0x80;
+const FAR: u8 = 0x40;
+const NEAR: u8 = 0x3F;
+/// Rows placed near one operand at most: more (a row used by thousands)
+/// would make a long cluster in the table.
+const NEAR_MAX: u8 = 32;
+
+/// The newest operand row (not an input), if any.
+fn newest_row(args: [Operand; 2]) -> Option<u32> {
+    args.iter()
+        .filter_map(|a| a.row().filter(|r| r & INPUT == 0))
+        .max()
+}
+
+/// The table position for a row whose newest operand is `n`: just after
+/// where `n` itself would sit if rows spread over 8/5 buckets each (within
+/// 64 buckets, by the row's own hash), so a program's new rows are looked
+/// up and placed where recent rows were (in cache), not anywhere in a
+/// table of millions. The top 7 bits stay the row's own hash (hashbrown's
+/// tag).
+fn near(n: u32, full: u64) -> u64 {
+    (full & 0xFE00_0000_0000_0000) | (u64::from(n) * 8 / 5 + (full & 63))
+}
+
+/// The hash a row was placed in the table with.
+fn placed(nodes: &[Node], used: &[u8], r: u32) -> u64 {
+    let n = &nodes[r as usize];
+    let args = n.args();
+    let full = hash_row(n.op, args);
+    match newest_row(args) {
+        Some(k) if used[r as usize] & FAR == 0 => near(k, full),
+        _ => full,
+    }
+}
+
+/// Table capacity for `rows` rows: hashbrown fills 7/8 of its buckets,
+/// and rows placed near their operands need 8/5 buckets a row.
+fn cse_capacity(rows: usize) -> usize {
+    rows * 7 / 5 + 128
+}
+
 /// Same operation on the same operands (constants compared bit for bit).
 fn same_row(n: &Node, op: Op, args: [Operand; 2]) -> bool {
     let eq = |a: Operand, b: Operand| match (a, b) {
         (Operand::Const(x), Operand::Const(y)) => x.to_bits() == y.to_bits(),
         _ => a == b,
     };
-    n.op == op && eq(n.args[0], args[0]) && eq(n.args[1], args[1])
+    let [a, b] = n.args();
+    n.op == op && eq(a, args[0]) && eq(b, args[1])
 }
 
 const CONSTANTS: [(&str, f64); 2] = [("pi", std::f64::consts::PI), ("e", std::f64::consts::E)];
@@ -149,8 +192,15 @@ pub struct Builder<'a> {
     opts: Options,
     /// Operation rows, numbered without the inputs (see `INPUT`).
     nodes: Vec<Node>,
-    /// By row: whether a row (shared by CSE) uses it as an operand yet.
-    used: Vec<bool>,
+    /// The rows' names.
+    names: super::Names,
+    /// Statements from this many expressions are lowered with a stack
+    /// when they can be (`POSTFIX_FROM`; tests compare both ways).
+    postfix_from: u32,
+    /// By row: whether a row (shared by CSE) uses it as an operand yet
+    /// (`USED`), whether the row was placed in the table by its plain hash
+    /// (`FAR`), and how many rows were placed near it (`NEAR`).
+    used: Vec<u8>,
     cse: HashTable<u32>,
     /// By symbol id: what the name means now, and the statement defining it.
     binding: Vec<Binding>,
@@ -210,6 +260,16 @@ pub fn build_shaped(
     Ok(b.finish())
 }
 
+/// `build` with every statement lowered by the general loop (no stack).
+#[cfg(test)]
+pub(crate) fn build_without_stack(src: &str, prog: &Program) -> Result<Trace, Diagnostic> {
+    let header = Header::of(src, prog);
+    let mut b = Builder::new(src, Options::default(), &header, prog.exprs.len());
+    b.postfix_from = u32::MAX;
+    b.statements(prog, None, true)?;
+    Ok(b.finish())
+}
+
 impl<'a> Builder<'a> {
     /// `size` is a hint: the number of expressions to come.
     pub fn new(src: &'a str, opts: Options, header: &Header<'a>, size: usize) -> Builder<'a> {
@@ -219,8 +279,10 @@ impl<'a> Builder<'a> {
             // Rows are at most the operations; a little slack for the
             // inputs keeps `finish` from reallocating.
             nodes: Vec::with_capacity(size / 2 + 64),
+            names: super::Names::default(),
+            postfix_from: POSTFIX_FROM,
             used: Vec::with_capacity(if opts.cse { size / 2 + 64 } else { 0 }),
-            cse: HashTable::with_capacity(if opts.cse { size / 2 } else { 0 }),
+            cse: HashTable::with_capacity(if opts.cse { cse_capacity(size / 2) } else { 0 }),
             binding: Vec::new(),
             defined_at: Vec::new(),
             inputs: Vec::new(),
@@ -417,48 +479,75 @@ impl<'a> Builder<'a> {
         if !self.opts.cse {
             return self.push_fresh(op, args, span);
         }
-        let h = hash_row(op, args);
+        let full = hash_row(op, args);
+        let newest = newest_row(args);
         // A row that nothing uses yet cannot be an operand of an existing
-        // row, so a row taking it is new: no lookup (on a long chain
-        // `x + x + …` each lookup is a cache miss in a table of millions).
+        // row, so a row taking it is new: no lookup.
         let fresh = args.iter().any(|a| match *a {
-            Operand::Row(r) if r & INPUT == 0 => !self.used.get(r as usize).is_some_and(|u| *u),
+            Operand::Row(r) if r & INPUT == 0 => self.used[r as usize] & USED == 0,
             _ => false,
         });
-        let nodes = &self.nodes;
-        if !fresh
-            && let Some(&r) = self
-                .cse
-                .find(h, |&r| same_row(&nodes[r as usize], op, args))
-        {
-            return r;
+        // Rows are placed in the table near their newest operand (see
+        // `near`), up to `NEAR_MAX` of them; the rest by their plain hash.
+        let crowded = newest.is_some_and(|n| self.used[n as usize] & NEAR >= NEAR_MAX);
+        if !fresh {
+            let nodes = &self.nodes;
+            let eq = |&r: &u32| same_row(&nodes[r as usize], op, args);
+            let found = match newest {
+                Some(n) => self
+                    .cse
+                    .find(near(n, full), eq)
+                    .or_else(|| crowded.then(|| self.cse.find(full, eq)).flatten()),
+                None => self.cse.find(full, eq),
+            };
+            if let Some(&r) = found {
+                return r;
+            }
         }
         for a in args {
             if let Operand::Row(r) = a
                 && r & INPUT == 0
             {
-                self.used[r as usize] = true;
+                self.used[r as usize] |= USED;
             }
         }
         let r = self.push_fresh(op, args, span);
-        let nodes = &self.nodes;
-        self.cse.insert_unique(h, r, |&r| {
-            let n = &nodes[r as usize];
-            hash_row(n.op, n.args)
-        });
+        self.room_in_cse();
+        let h = match newest {
+            Some(n) if !crowded => {
+                self.used[n as usize] += 1;
+                near(n, full)
+            }
+            _ => {
+                self.used[r as usize] |= FAR;
+                full
+            }
+        };
+        let (nodes, used) = (&self.nodes, &self.used);
+        self.cse.insert_unique(h, r, |&r| placed(nodes, used, r));
         r
+    }
+
+    /// Grow the table before the rows placed near their operands would
+    /// wrap around it (they spread over 8/5 buckets a row).
+    fn room_in_cse(&mut self) {
+        let rows = self.nodes.len();
+        if cse_capacity(rows) > self.cse.capacity() {
+            let more = cse_capacity(rows * 2) - self.cse.len();
+            let (nodes, used) = (&self.nodes, &self.used);
+            self.cse.reserve(more, |&r| placed(nodes, used, r));
+        }
+    }
+
+    fn set_name(&mut self, row: u32, name: &str) {
+        let id = self.names.push(name);
+        self.nodes[row as usize].name = id;
     }
 
     /// A row that is never shared (and the Const and Id rows of the output).
     fn push_fresh(&mut self, op: Op, args: [Operand; 2], span: Span) -> u32 {
-        self.used.push(false);
-        self.nodes.push(Node {
-            op,
-            args,
-            name: None,
-            span,
-            reaches_output: false,
-        });
+        self.used.push(0);
+        self.nodes.push(Node::new(op, args, span));
         let r = (self.nodes.len() - 1) as u32;
         if !self.pending.is_empty() {
             self.attach_pending(r, args, span);
@@ -662,7 +751,9 @@ impl<'a> Builder<'a> {
             Val::Const(c) => {
                 if last {
                     let r = self.push_fresh(Op::Const, [Operand::Const(c), Operand::None], span);
-                    self.nodes[r as usize].name = name.map(|(n, _)| n.into());
+                    if let Some((n, _)) = name {
+                        self.set_name(r, n);
+                    }
                 } else if let Some((n, _)) = name {
                     bind(self, Val::Const(c));
                     self.constants.push((n.into(), c));
@@ -678,7 +769,7 @@ impl<'a> Builder<'a> {
             }
             Val::Row(r) => {
                 let is_input = r & INPUT != 0;
-                let unnamed = !is_input && self.nodes[r as usize].name.is_none();
+                let unnamed = !is_input && !self.nodes[r as usize].has_name();
                 let fresh = !is_input && r as usize >= before;
                 // A statement names its row unless the row already has a name
                 // (then the statement only renames it and makes no row); the
@@ -696,7 +787,7 @@ impl<'a> Builder<'a> {
                     return Ok(());
                 };
                 if let Some((n, _)) = name {
-                    self.nodes[row as usize].name = Some(n.into());
+                    self.set_name(row, n);
                 }
                 bind(self, Val::Row(row));
                 if self.shaped {
@@ -716,11 +807,10 @@ impl<'a> Builder<'a> {
             if let Val::Row(r) = self.tensors[t as usize].elems[k]
                 && r & INPUT == 0
                 && r as usize >= before
-                && self.nodes[r as usize].name.is_none()
+                && !self.nodes[r as usize].has_name()
             {
                 if let Some(name) = name {
-                    self.nodes[r as usize].name =
-                        Some(entry_name(name, rows, cols, k as u32).into());
+                    self.set_name(r, &entry_name(name, rows, cols, k as u32));
                 }
                 // An entry belongs to its statement, even when a helper's
                 // call computed it.
@@ -756,7 +846,7 @@ impl<'a> Builder<'a> {
         let n = self.nodes.len();
         let in_place = n >= m
             && tensor.elems.iter().enumerate().all(|(k, v)| {
-                matches!(v, Val::Row(r) if r & INPUT == 0 && *r as usize == n - m + k && *r as usize >= before && self.nodes[*r as usize].name.is_none())
+                matches!(v, Val::Row(r) if r & INPUT == 0 && *r as usize == n - m + k && *r as usize >= before && !self.nodes[*r as usize].has_name())
             });
         if !in_place {
             for v in &tensor.elems {
@@ -774,8 +864,10 @@ impl<'a> Builder<'a> {
         let first = self.nodes.len() - m;
         if let Some(name) = name {
             for k in 0..m {
-                self.nodes[first + k].name =
-                    Some(entry_name(name, tensor.rows, tensor.cols, k as u32).into());
+                self.set_name(
+                    (first + k) as u32,
+                    &entry_name(name, tensor.rows, tensor.cols, k as u32),
+                );
             }
         }
         self.n_outputs = m;
@@ -859,6 +951,9 @@ impl<'a> Builder<'a> {
         first: ExprId,
         root: ExprId,
     ) -> Result<Val, Diagnostic> {
+        if root - first >= self.postfix_from && postfix_scalar(exprs, first, root) {
+            return self.lower_postfix(exprs, map, first, root);
+        }
         // One scratch buffer for all statements: no allocation per statement
         // (a helper's body, lowered inside a statement, takes a new one).
         let mut vals = std::mem::take(&mut self.scratch);
@@ -875,26 +970,85 @@ impl<'a> Builder<'a> {
                     self.resolve(sym, e.span)?
                 }
                 ExprKind::Neg(a) => match get(&vals, *a) {
-                    Val::Tensor(_) => self.lower_shaped(exprs, map, e, &vals, first)?,
+                    Val::Tensor(_) => self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?,
                     v => self.unary(Op::Neg, v, e.span),
                 },
                 ExprKind::Call(op, a) => match get(&vals, *a) {
-                    Val::Tensor(_) => self.lower_shaped(exprs, map, e, &vals, first)?,
+                    Val::Tensor(_) => self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?,
                     v => self.unary(*op, v, e.span),
                 },
                 ExprKind::Binary(op, a, b) => match (get(&vals, *a), get(&vals, *b)) {
                     (Val::Const(x), Val::Const(y)) => Val::Const(self.fold(op.op(), x, y, e.span)),
                     (Val::Tensor(_), _) | (_, Val::Tensor(_)) => {
-                        self.lower_shaped(exprs, map, e, &vals, first)?
+                        self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?
                     }
                     (va, vb) => Val::Row(self.emit(op.op(), [operand(va), operand(vb)], e.span)),
                 },
-                _ => self.lower_shaped(exprs, map, e, &vals, first)?,
+                _ => self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?,
             };
             vals.push(v);
         }
         let v = get(&vals, root);
         self.scratch = vals;
+        Ok(v)
+    }
+
+    /// `lower` for a long scalar expression in postfix order: the values
+    /// waiting for their operation are a stack (as deep as the expression's
+    /// nesting), not one per expression.
+    fn lower_postfix(
+        &mut self,
+        exprs: &[Expr],
+        map: Option<&[u32]>,
+        first: ExprId,
+        root: ExprId,
+    ) -> Result<Val, Diagnostic> {
+        let mut stack = std::mem::take(&mut self.scratch);
+        stack.clear();
+        // `postfix_scalar` has checked every pop has its value.
+        let pop = |stack: &mut Vec<Val>| stack.pop().unwrap_or(Val::Const(f64::NAN));
+        for id in first..=root {
+            let e = &exprs[id as usize];
+            let v = match &e.kind {
+                ExprKind::Num(c) => Val::Const(*c),
+                ExprKind::Name(id) => {
+                    let sym = map.map_or(*id, |m| m.get(*id as usize).copied().unwrap_or(*id));
+                    self.resolve(sym, e.span)?
+                }
+                ExprKind::Neg(_) | ExprKind::Call(..) => {
+                    let op = match e.kind {
+                        ExprKind::Call(op, _) => op,
+                        _ => Op::Neg,
+                    };
+                    match pop(&mut stack) {
+                        a @ Val::Tensor(_) => self.lower_shaped(exprs, map, e, &|_| a)?,
+                        a => self.unary(op, a, e.span),
+                    }
+                }
+                ExprKind::Binary(op, a_id, _) => {
+                    let b = pop(&mut stack);
+                    let a = pop(&mut stack);
+                    match (a, b) {
+                        (Val::Const(x), Val::Const(y)) => {
+                            Val::Const(self.fold(op.op(), x, y, e.span))
+                        }
+                        (Val::Tensor(_), _) | (_, Val::Tensor(_)) => {
+                            let a_id = *a_id;
+                            let get = |id: ExprId| if id == a_id { a } else { b };
+                            self.lower_shaped(exprs, map, e, &get)?
+                        }
+                        (va, vb) => {
+                            Val::Row(self.emit(op.op(), [operand(va), operand(vb)], e.span))
+                        }
+                    }
+                }
+                // Not in a checked expression.
+                _ => self.lower_shaped(exprs, map, e, &|_| Val::Const(f64::NAN))?,
+            };
+            stack.push(v);
+        }
+        let v = pop(&mut stack);
+        self.scratch = stack;
         Ok(v)
     }
 
@@ -906,10 +1060,8 @@ impl<'a> Builder<'a> {
         exprs: &[Expr],
         map: Option<&[u32]>,
         e: &Expr,
-        vals: &[Val],
-        first: ExprId,
+        get: &dyn Fn(ExprId) -> Val,
     ) -> Result<Val, Diagnostic> {
-        let get = |id: ExprId| vals[(id - first) as usize];
         let with_spans = |ids: &[ExprId]| -> Vec<(Val, Span)> {
             ids.iter()
                 .map(|i| (get(*i), exprs[*i as usize].span))
@@ -970,17 +1122,17 @@ impl<'a> Builder<'a> {
             other => other,
         };
         for n in &mut self.nodes {
-            n.args = [renumber(n.args[0]), renumber(n.args[1])];
+            n.set_args(n.args().map(renumber));
         }
         let inputs: Vec<Node> = self
             .inputs
             .iter()
-            .map(|(span, name)| Node {
-                op: Op::Input,
-                args: [Operand::None; 2],
-                name: Some(name.clone().unwrap_or_else(|| span.text(self.src).into())),
-                span: *span,
-                reaches_output: false,
+            .map(|(span, name)| {
+                let mut node = Node::new(Op::Input, [Operand::None; 2], *span);
+                node.name = self
+                    .names
+                    .push(name.as_deref().unwrap_or_else(|| span.text(self.src)));
+                node
             })
             .collect();
         // In place: the rows move up by k within the buffer reserved at the
@@ -995,7 +1147,7 @@ impl<'a> Builder<'a> {
         for i in (0..nodes.len()).rev() {
             if nodes[i].reaches_output {
                 for a in 0..2 {
-                    if let Operand::Row(r) = nodes[i].args[a] {
+                    if let Operand::Row(r) = nodes[i].arg(a) {
                         nodes[r as usize].reaches_output = true;
                     }
                 }
@@ -1063,8 +1215,36 @@ impl<'a> Builder<'a> {
             shaped_output,
             solves,
             const_issues,
+            names: self.names,
         }
     }
+}
+
+/// Expressions from which `lower` keeps its values on a stack.
+const POSTFIX_FROM: u32 = 1 << 12;
+
+/// Whether `first..=root` holds only scalar operations, each taking the
+/// expressions completed just before it (postfix order, as both parsers
+/// build a statement): then `lower_postfix` can lower it.
+fn postfix_scalar(exprs: &[Expr], first: ExprId, root: ExprId) -> bool {
+    // The ids waiting for their operation.
+    let mut ids: Vec<ExprId> = Vec::new();
+    for id in first..=root {
+        let Some(e) = exprs.get(id as usize) else {
+            return false;
+        };
+        let ok = match e.kind {
+            ExprKind::Num(_) | ExprKind::Name(_) => true,
+            ExprKind::Neg(a) | ExprKind::Call(_, a) => ids.pop() == Some(a),
+            ExprKind::Binary(_, a, b) => ids.pop() == Some(b) && ids.pop() == Some(a),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        ids.push(id);
+    }
+    ids == [root]
 }
 
 fn operand(v: Val) -> Operand {
