@@ -160,6 +160,13 @@ fn play_in_tmux_presenter_help_back_a_pause_and_the_end() {
     t.wait("back from the end", 10, |s| {
         s.contains("[4/5]") && !s.contains("the end of the presentation")
     });
+    // n, one step at a time, also says the end rather than do nothing.
+    t.keys(&["End"]);
+    t.wait("the last pause again", 10, |s| s.contains("[5/5, the end]"));
+    t.keys(&["n"]);
+    t.wait("the end said after n", 10, |s| {
+        s.contains("the end of the presentation")
+    });
     t.keys(&["q"]);
     check_shell_is_usable(&t, "done-presenter");
 }

@@ -254,7 +254,14 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
                     }
                     Some(Action::Next) => {
                         p.target = None;
-                        p.go(p.pos + 1);
+                        if p.pos + 1 >= p.t.frames.len() {
+                            // As space does: the end is said, not silent.
+                            if let Some(m) = p.model() {
+                                m.status = Some(END.to_string());
+                            }
+                        } else {
+                            p.go(p.pos + 1);
+                        }
                     }
                     Some(Action::Prev) => {
                         p.target = None;
