@@ -190,7 +190,8 @@ pub static TABLE: [OpInfo; 20] = [
         check: no_check,
         rule: first,
         partial: |_, _, _| lit(1.0),
-        general: None,
+        // "d/dw g(w) = g′(w)" says nothing: say what the row is.
+        general: Some("a copy of a row: same value and derivative"),
         note: None,
     },
     OpInfo {
