@@ -195,14 +195,17 @@ pub fn no_full_screen() -> Option<&'static str> {
     }
 }
 
-/// How long the terminal has to answer the background-colour query.
-const QUERY_TIMEOUT: Duration = Duration::from_millis(100);
+/// How long the terminal has to answer the background-colour query. Every
+/// terminal answers DA1 within milliseconds, which ends the wait; the
+/// margin is for a loaded machine, where a late answer would otherwise
+/// reach the line editor as typed keys.
+const QUERY_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// The terminal's answer to the background-colour query, OSC 11
 /// (`ESC ] 11 ; ? BEL`), followed by the primary device attributes query
 /// (DA1, `ESC [ c`), which every terminal answers: the answers come in
 /// order, so DA1's ends the wait at once where OSC 11 is not supported and
-/// leaves nothing of either answer in the input. Waits at most 100 ms.
+/// leaves nothing of either answer in the input. Waits at most 500 ms.
 /// Asks only when stdin and stdout are a terminal, TERM is not dumb and
 /// nobody holds the terminal (raw mode off); `None` otherwise or when
 /// nothing came.
