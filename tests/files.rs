@@ -4,21 +4,12 @@
 //! memory is capped only where pest reads it.
 
 mod common;
-use common::{Run, adtrace, run, scratch};
+use common::{Run, adtrace, run, run_in, scratch};
 use std::path::Path;
 use std::process::Stdio;
 
 fn repl_in(dir: &Path, input: &str) -> Run {
-    let out = adtrace()
-        .current_dir(dir)
-        .write_stdin(input.to_string())
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_in(dir, &[], input)
 }
 
 /// The binary as a plain process, for stdin and stdout on files.

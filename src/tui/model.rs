@@ -960,23 +960,31 @@ impl Model {
         self.derived.specs = specs;
     }
 
-    /// Box sizes: wide enough for the title and every line a box may show
-    /// (value, tangent, adjoint, a consumer's local partial) in both
-    /// notations, so that neither stepping nor switching notation moves a box.
-    fn box_specs(&self) -> Vec<NodeSpec> {
+    /// `f` with the explainer and number widths of each notation: boxes are
+    /// sized for both, so switching notation moves nothing.
+    fn each_notation(&self, mut f: impl FnMut(&Explainer, &Widths)) {
         let trace = self.trace();
-        let mut widths = vec![0usize; trace.len()];
         for notation in [Notation::Lecture, Notation::Griewank] {
             let style = Style {
                 notation,
                 ..self.opts.style
             };
             let ex = Explainer::new(trace, &self.sweep, Names::new(trace, style));
+            f(&ex, &number_widths(trace, &self.sweep, &self.seed, style));
+        }
+    }
+
+    /// Box sizes: wide enough for the title and every line a box may show
+    /// (value, tangent, adjoint, a consumer's local partial) in both
+    /// notations, so that neither stepping nor switching notation moves a box.
+    fn box_specs(&self) -> Vec<NodeSpec> {
+        let trace = self.trace();
+        let mut widths = vec![0usize; trace.len()];
+        self.each_notation(|ex, w| {
             let n = &ex.names;
-            let w = number_widths(trace, &self.sweep, &self.seed, style);
             let num = w.value.max(w.tangent).max(w.adjoint);
             for (i, slot) in widths.iter_mut().enumerate() {
-                let mut need = width(&box_title(&ex, trace, i))
+                let mut need = width(&box_title(ex, trace, i))
                     .max(width(&n.tangent(i)) + 1 + num)
                     .max(width(&n.adjoint(i)) + 1 + num);
                 for p in trace.nodes[i].row_args() {
@@ -984,7 +992,7 @@ impl Model {
                 }
                 *slot = (*slot).max(need.min(MAX_TEXT) + 2);
             }
-        }
+        });
         trace
             .nodes
             .iter()
@@ -1006,20 +1014,14 @@ impl Model {
         let trace = self.trace();
         let mut title = vec![0usize; trace.len()];
         let mut numbers = vec![0usize; trace.len()];
-        for notation in [Notation::Lecture, Notation::Griewank] {
-            let style = Style {
-                notation,
-                ..self.opts.style
-            };
-            let ex = Explainer::new(trace, &self.sweep, Names::new(trace, style));
+        self.each_notation(|ex, w| {
             let n = &ex.names;
-            let w = number_widths(trace, &self.sweep, &self.seed, style);
             for i in 0..trace.len() {
-                title[i] = title[i].max(width(&compact_title(&ex, trace, i)).min(MAX_TEXT));
+                title[i] = title[i].max(width(&compact_title(ex, trace, i)).min(MAX_TEXT));
                 let sym = width(&n.tangent(i)).max(width(&n.adjoint(i)));
                 numbers[i] = numbers[i].max(w.value + 2 + sym + w.tangent.max(w.adjoint));
             }
-        }
+        });
         let make = |rows: u16| {
             let nodes: Vec<NodeSpec> = specs
                 .iter()

@@ -53,57 +53,36 @@ impl Model {
                 };
             }
             Mode::TypingSeed(mut text) => {
-                match key.code {
-                    KeyCode::Esc => {}
-                    KeyCode::Enter => {
+                match type_into(&mut text, key.code, |_| true, 200) {
+                    Line::Done => {
                         if let Err(e) = self.type_seed(&text) {
                             self.status = Some(format!("seed not changed: {e}"));
                         }
                     }
-                    KeyCode::Backspace => {
-                        text.pop();
-                        self.mode = Mode::TypingSeed(text);
-                    }
-                    KeyCode::Char(c) if text.len() < 200 => {
-                        text.push(c);
-                        self.mode = Mode::TypingSeed(text);
-                    }
-                    _ => self.mode = Mode::TypingSeed(text),
+                    Line::Left => {}
+                    Line::Typing => self.mode = Mode::TypingSeed(text),
                 }
                 return Control::Continue;
             }
             Mode::TypingStep(mut text) => {
-                match key.code {
-                    KeyCode::Esc => {}
-                    KeyCode::Enter => self.go_to_typed_step(&text),
-                    KeyCode::Backspace => {
-                        text.pop();
-                        self.mode = Mode::TypingStep(text);
-                    }
-                    KeyCode::Char(c) if c.is_ascii_digit() && text.len() < 12 => {
-                        text.push(c);
-                        self.mode = Mode::TypingStep(text);
-                    }
-                    _ => self.mode = Mode::TypingStep(text),
+                match type_into(&mut text, key.code, |c| c.is_ascii_digit(), 12) {
+                    Line::Done => self.go_to_typed_step(&text),
+                    Line::Left => {}
+                    Line::Typing => self.mode = Mode::TypingStep(text),
                 }
                 return Control::Continue;
             }
             Mode::Predicting(mut text) => {
-                match key.code {
-                    KeyCode::Esc => {
+                if matches!(key.code, KeyCode::Tab | KeyCode::Char('?')) {
+                    self.give_up(&text);
+                    return Control::Continue;
+                }
+                match type_into(&mut text, key.code, answer_char, MAX_ANSWER) {
+                    Line::Done => self.check_prediction(text),
+                    Line::Left => {
                         self.status = Some("question left: → asks it again".to_string());
                     }
-                    KeyCode::Enter => self.check_prediction(text),
-                    KeyCode::Backspace => {
-                        text.pop();
-                        self.mode = Mode::Predicting(text);
-                    }
-                    KeyCode::Tab | KeyCode::Char('?') => self.give_up(&text),
-                    KeyCode::Char(c) if answer_char(c) && text.chars().count() < MAX_ANSWER => {
-                        text.push(c);
-                        self.mode = Mode::Predicting(text);
-                    }
-                    _ => self.mode = Mode::Predicting(text),
+                    Line::Typing => self.mode = Mode::Predicting(text),
                 }
                 return Control::Continue;
             }
@@ -444,6 +423,34 @@ impl Model {
 
 /// Characters a typed number may have: digits, signs, the point, an
 /// exponent, and the letters of `nan` and `inf`.
+/// What a key did to a line being typed (a seed, a step, a prediction).
+enum Line {
+    /// Enter: act on the line.
+    Done,
+    /// Esc: the line is dropped.
+    Left,
+    /// Still typing (a character taken or refused, a Backspace).
+    Typing,
+}
+
+/// The one line editor of the typing modes: Backspace deletes, characters
+/// `accept` takes are added up to `max`, Enter and Esc end the line.
+fn type_into(text: &mut String, key: KeyCode, accept: impl Fn(char) -> bool, max: usize) -> Line {
+    match key {
+        KeyCode::Enter => Line::Done,
+        KeyCode::Esc => Line::Left,
+        KeyCode::Backspace => {
+            text.pop();
+            Line::Typing
+        }
+        KeyCode::Char(c) if accept(c) && text.chars().count() < max => {
+            text.push(c);
+            Line::Typing
+        }
+        _ => Line::Typing,
+    }
+}
+
 fn answer_char(c: char) -> bool {
     c.is_ascii_digit() || "+-−.eEnaNAifIFty∞".contains(c)
 }

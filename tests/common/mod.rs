@@ -43,7 +43,13 @@ pub struct Run {
 
 /// Run the binary with `args` and `stdin`.
 pub fn run(args: &[&str], stdin: &str) -> Run {
+    run_in(std::path::Path::new("."), args, stdin)
+}
+
+/// The same in the folder `dir`.
+pub fn run_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> Run {
     let out = adtrace()
+        .current_dir(dir)
         .args(args)
         .write_stdin(stdin.to_string())
         .output()

@@ -80,6 +80,21 @@ struct Fit {
     long_headers: bool,
 }
 
+/// A row's width: the marker, label, name (if shown), operation and the
+/// three number columns, one space apart.
+fn row_width(w: &Widths, name: bool) -> usize {
+    MARK + w.label
+        + 1
+        + if name { w.name + 1 } else { 0 }
+        + w.op
+        + 1
+        + w.value
+        + 1
+        + w.tangent
+        + 1
+        + w.adjoint
+}
+
 fn fit(ctx: &Ctx, room: usize) -> Fit {
     let mut w = ctx.m.widths;
     let cols = ctx.ex.names.columns();
@@ -88,32 +103,20 @@ fn fit(ctx: &Ctx, room: usize) -> Fit {
         w.tangent.max(width(&ctx.t(cols[1].to_string()))),
         w.adjoint.max(width(&ctx.t(cols[2].to_string()))),
     ];
-    let total = |w: &Widths, name: bool| {
-        MARK + w.label
-            + 1
-            + if name { w.name + 1 } else { 0 }
-            + w.op
-            + 1
-            + w.value
-            + 1
-            + w.tangent
-            + 1
-            + w.adjoint
-    };
     let any_name = ctx.m.trace().nodes.iter().any(|n| n.has_name());
     let mut long_w = w;
     long_w.value = long[0];
     long_w.tangent = long[1];
     long_w.adjoint = long[2];
-    if total(&long_w, any_name) <= room {
+    if row_width(&long_w, any_name) <= room {
         return Fit {
             w: long_w,
             show_name: any_name,
             long_headers: true,
         };
     }
-    let show_name = any_name && total(&w, true) <= room;
-    let over = total(&w, show_name).saturating_sub(room);
+    let show_name = any_name && row_width(&w, true) <= room;
+    let over = row_width(&w, show_name).saturating_sub(room);
     w.op = w.op.saturating_sub(over).max(4);
     Fit {
         w,
@@ -217,19 +220,7 @@ pub fn render(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let lines = m.table_lines();
     let read = read_cells(ctx);
     if m.rule_column {
-        let x = usize::from(inn.x)
-            + MARK
-            + w.label
-            + 1
-            + if f.show_name { w.name + 1 } else { 0 }
-            + w.op
-            + 1
-            + w.value
-            + 1
-            + w.tangent
-            + 1
-            + w.adjoint
-            + 1;
+        let x = usize::from(inn.x) + row_width(&w, f.show_name) + 1;
         let right = usize::from(inn.right());
         if x < right {
             put(buf, x as u16, inn.y, "rule", right - x, ctx.pal.header);
