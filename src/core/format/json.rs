@@ -13,10 +13,13 @@
 
 use std::fmt::Write as _;
 
-use super::{Ctx, Options};
+use super::{Ctx, Options, Shown, par};
+use crate::core::explain::Explainer;
+use crate::core::notation::Names;
 use crate::core::schedule::Phase;
+use crate::core::schedule::Step;
 use crate::core::sweep::Sweep;
-use crate::core::trace::{Operand, Trace};
+use crate::core::trace::{Consumers, Operand, Trace};
 
 /// The version of the JSON interface (`docs/eval.schema.json`): fields are
 /// only ever added; a change that would break a reader raises it.
@@ -24,23 +27,35 @@ pub const SCHEMA: u32 = 1;
 
 /// A JSON number, or one of the three strings for non-finite values.
 pub fn number(x: f64) -> String {
-    if x.is_nan() {
-        "\"NaN\"".to_string()
-    } else if x == f64::INFINITY {
-        "\"Infinity\"".to_string()
-    } else if x == f64::NEG_INFINITY {
-        "\"-Infinity\"".to_string()
+    let mut out = String::new();
+    push_number(&mut out, x);
+    out
+}
+
+/// A JSON number, appended: the shortest form that parses back to the same
+/// f64, with an exponent outside [1e-4, 1e16) as Python and JavaScript
+/// write such numbers (1e300 is not a 301-digit integer literal).
+fn push_number(out: &mut String, x: f64) {
+    if !x.is_finite() {
+        out.push_str(if x.is_nan() {
+            "\"NaN\""
+        } else if x > 0.0 {
+            "\"Infinity\""
+        } else {
+            "\"-Infinity\""
+        });
     } else if x == 0.0 {
         // -0 is a valid JSON number but surprises readers.
-        "0".to_string()
-    } else if x.abs() >= 1e16 || x.abs() < 1e-4 {
-        // An exponent, as Python and JavaScript write such numbers: 1e300
-        // is not a 301-digit integer literal. Still the shortest form that
-        // parses back to the same f64.
-        format!("{x:e}")
+        out.push('0');
+    } else if (1e-5..1e-4).contains(&x.abs()) {
+        // ryu writes these positionally (0.00005).
+        let _ = write!(out, "{x:e}");
     } else {
-        // Rust's shortest round-trip formatting: parses back to the same f64.
-        format!("{x}")
+        // ryu writes the same shortest digits as Rust's `{}`/`{:e}`, in
+        // positional form exactly in [1e-5, 1e16), but `1.0` for an integer.
+        let mut b = ryu::Buffer::new();
+        let t = b.format_finite(x);
+        out.push_str(t.strip_suffix(".0").unwrap_or(t));
     }
 }
 
@@ -151,6 +166,56 @@ fn shaped_fields(c: &Ctx, s: &mut String) {
     }
 }
 
+/// A key after another and the start of its value, `, "key": `, as one
+/// literal.
+macro_rules! key {
+    ($k:literal) => {
+        concat!(", \"", $k, "\": ")
+    };
+}
+
+/// The opening of an object and its first key, `{"key": `.
+macro_rules! open {
+    ($k:literal) => {
+        concat!("{\"", $k, "\": ")
+    };
+}
+
+/// JSON appended to a buffer, a piece at a time.
+trait Emit {
+    fn s(&mut self, text: &str) -> &mut Self;
+    fn num(&mut self, x: f64) -> &mut Self;
+    fn known(&mut self, known: bool, x: f64) -> &mut Self;
+    fn int(&mut self, i: usize) -> &mut Self;
+    fn str(&mut self, text: &str) -> &mut Self;
+}
+
+impl Emit for String {
+    fn s(&mut self, text: &str) -> &mut Self {
+        self.push_str(text);
+        self
+    }
+
+    fn num(&mut self, x: f64) -> &mut Self {
+        push_number(self, x);
+        self
+    }
+
+    fn known(&mut self, known: bool, x: f64) -> &mut Self {
+        if known { self.num(x) } else { self.s("null") }
+    }
+
+    fn int(&mut self, i: usize) -> &mut Self {
+        self.push_str(itoa::Buffer::new().format(i));
+        self
+    }
+
+    fn str(&mut self, text: &str) -> &mut Self {
+        push_string(self, text);
+        self
+    }
+}
+
 /// The JSON text, written straight into a buffer that goes to `out` each
 /// time it fills: the output of a million-row trace is never held whole.
 struct Out<'w> {
@@ -161,51 +226,18 @@ struct Out<'w> {
 impl Out<'_> {
     const FLUSH_AT: usize = 1 << 16;
 
-    fn s(&mut self, text: &str) -> &mut Self {
-        self.buf.push_str(text);
-        self
-    }
-
-    /// A key and the start of its value: `, "key": ` (no comma first).
-    fn key(&mut self, k: &str, first: bool) -> &mut Self {
-        if !first {
-            self.buf.push_str(", ");
-        }
-        self.buf.push('"');
-        self.buf.push_str(k);
-        self.buf.push_str("\": ");
-        self
-    }
-
-    fn num(&mut self, x: f64) -> &mut Self {
-        if x.is_finite() && x != 0.0 && x.abs() < 1e16 && x.abs() >= 1e-4 {
-            let _ = write!(self.buf, "{x}");
-        } else {
-            self.buf.push_str(&number(x));
-        }
-        self
-    }
-
-    fn known(&mut self, known: bool, x: f64) -> &mut Self {
-        if known { self.num(x) } else { self.s("null") }
-    }
-
-    fn int(&mut self, i: usize) -> &mut Self {
-        let _ = write!(self.buf, "{i}");
-        self
-    }
-
-    fn str(&mut self, text: &str) -> &mut Self {
-        push_string(&mut self.buf, text);
-        self
-    }
-
     fn flush(&mut self, force: bool) -> std::io::Result<()> {
         if force || self.buf.len() >= Self::FLUSH_AT {
             self.out.write_all(self.buf.as_bytes())?;
             self.buf.clear();
         }
         Ok(())
+    }
+
+    /// Text made elsewhere (a chunk of rows), after what is buffered.
+    fn chunk(&mut self, text: &str) -> std::io::Result<()> {
+        self.flush(true)?;
+        self.out.write_all(text.as_bytes())
     }
 }
 
@@ -302,117 +334,163 @@ pub fn write_json(
     }
     let mut w = Out { buf: s, out };
     if !opts.output_only {
-        w.s(", \"nodes\": [");
-        for (i, node) in trace.nodes.iter().enumerate() {
-            if i > 0 {
-                w.s(", ");
-            }
-            let k = c.known(i);
-            w.s("{").key("index", true).int(i);
-            w.key("label", false).str(&n.label(i));
-            w.key("name", false).str(&n.sym(i));
-            w.key("op", false).str(node.op.name());
-            w.key("args", false).s("[");
-            for (j, a) in node.row_args().enumerate() {
-                if j > 0 {
-                    w.s(", ");
-                }
-                w.int(a as usize);
-            }
-            w.s("]").key("constants", false).s("[");
-            let mut first = true;
-            for a in &node.args() {
-                if let Operand::Const(x) = a {
-                    if !first {
-                        w.s(", ");
+        w.buf.s(", \"nodes\": [");
+        // What the two threads share: nothing with a cache of its own.
+        let (names, shown, schedule) = (*n, c.shown(), c.schedule);
+        // Only the steps' texts need the consumers.
+        let consumers = (!opts.bare_steps).then(|| ex.consumers());
+        par::in_order(
+            trace.len(),
+            || explainer(sweep, names, consumers),
+            |ex, b, i| node(b, &shown, ex, i),
+            |text| w.chunk(text),
+        )?;
+        w.buf.s("], \"steps\": [");
+        for (seg, own, steps) in c.segments_shown() {
+            let sweep = own.as_ref().unwrap_or(sweep);
+            let several = schedule.sweeps(seg.phase) > 1;
+            par::in_order(
+                steps.len(),
+                || explainer(sweep, names, consumers),
+                |ex, b, i| {
+                    if let Some(st) = schedule.step(steps.start + i) {
+                        let sweep_no = several.then_some(seg.sweep);
+                        step(b, ex, st, sweep_no, opts.bare_steps);
                     }
-                    first = false;
-                    w.num(*x);
-                }
-            }
-            w.s("]").key("expr", false).str(&ex.op_text(i));
-            w.key("value", false).known(k.value, sweep.value[i]);
-            w.key("tangent", false).known(k.tangent, sweep.tangent[i]);
-            w.key("adjoint", false).known(k.adjoint, sweep.adjoint[i]);
-            w.key("partials", false).s("[");
-            let mut first = true;
-            for (a, p) in node.args().iter().zip(sweep.partial[i]) {
-                if a.row().is_some() {
-                    if !first {
-                        w.s(", ");
-                    }
-                    first = false;
-                    w.num(p);
-                }
-            }
-            w.s("]").key("reaches_output", false);
-            w.s(if node.reaches_output { "true" } else { "false" });
-            w.key("depends_on_seed", false);
-            w.s(if sweep.seeded[i] { "true" } else { "false" });
-            if let Some((g, index)) = trace.group_of(i) {
-                w.key("group", false).s(&group(g, index));
-            }
-            w.s("}");
-            w.flush(false)?;
+                },
+                |text| w.chunk(text),
+            )?;
         }
-        w.s("], \"steps\": [");
-        let mut first = true;
-        let mut result = Ok(());
-        c.visit_steps(|seg, ex, st| {
-            if result.is_err() {
-                return;
-            }
-            if !first {
-                w.s(", ");
-            }
-            first = false;
-            w.s("{").key("index", true).int(st.index);
-            w.key("phase", false).str(st.phase.name());
-            w.key("node", false).int(st.row);
-            if !opts.bare_steps {
-                // Exports carry every consumer, however many.
-                let e = ex.explain_all(st);
-                w.key("text", false).str(&e.line());
-                w.key("general", false).str(&e.general);
-                w.key("symbolic", false).str(&e.symbolic);
-                w.key("numeric", false).str(&e.numeric);
-                if st.phase == Phase::Reverse {
-                    w.key("terms", false).s("[");
-                    for (j, t) in e.terms.iter().enumerate() {
-                        if j > 0 {
-                            w.s(", ");
-                        }
-                        w.s("{").key("node", true).int(t.consumer);
-                        w.key("adjoint", false).num(t.adjoint);
-                        w.key("partial", false).num(t.partial);
-                        w.key("rule", false).str(&t.partial_rule);
-                        w.s("}");
-                    }
-                    w.s("]");
-                }
-            }
-            if c.schedule.sweeps(seg.phase) > 1 {
-                w.key("sweep", false).int(seg.sweep);
-            }
-            w.s("}");
-            result = w.flush(false);
-        });
-        result?;
-        w.s("]");
+        w.buf.s("]");
     }
-    w.s(", \"warnings\": [");
+    w.buf.s(", \"warnings\": [");
     for (j, wn) in sweep.warnings.iter().enumerate() {
         if j > 0 {
-            w.s(", ");
+            w.buf.s(", ");
         }
-        w.s("{").key("node", true).int(wn.row as usize);
-        w.key("kind", false).str(wn.kind.name());
-        w.key("message", false).str(&ex.warning(wn));
-        w.s("}");
+        w.buf.s(open!("node")).int(wn.row as usize);
+        w.buf.s(key!("kind")).str(wn.kind.name());
+        w.buf.s(key!("message")).str(&ex.warning(wn));
+        w.buf.s("}");
         w.flush(false)?;
     }
-    w.s("]}\n");
+    w.buf.s("]}\n");
     w.flush(true)
+}
+
+/// An explainer for one thread: its caches are its own.
+fn explainer<'t>(
+    sweep: &'t Sweep,
+    names: Names<'t>,
+    consumers: Option<&'t Consumers>,
+) -> Explainer<'t> {
+    let e = Explainer::new(names.trace(), sweep, names);
+    match consumers {
+        Some(c) => e.with_consumers(c),
+        None => e,
+    }
+}
+
+/// One row of `nodes`, with the comma before it.
+fn node(b: &mut String, c: &Shown, ex: &Explainer, i: usize) {
+    let (trace, sweep, n) = (c.trace, c.sweep, &ex.names);
+    let node = &trace.nodes[i];
+    if i > 0 {
+        b.push_str(", ");
+    }
+    let k = c.known(i);
+    b.s(open!("index")).int(i);
+    b.s(key!("label")).s("\"");
+    // Labels and names need no escaping unless a name does.
+    n.push_label(b, i);
+    b.s("\"").s(key!("name"));
+    match trace.name(i) {
+        Some(name) if !n.style.ascii => b.str(name),
+        Some(_) => b.str(&n.sym(i)),
+        None => {
+            b.push('"');
+            n.push_label(b, i);
+            b.s("\"")
+        }
+    };
+    b.s(key!("op")).str(node.op.name());
+    b.s(key!("args")).s("[");
+    for (j, a) in node.row_args().enumerate() {
+        if j > 0 {
+            b.push_str(", ");
+        }
+        b.int(a as usize);
+    }
+    b.s("]").s(key!("constants")).s("[");
+    let mut first = true;
+    for a in &node.args() {
+        if let Operand::Const(x) = a {
+            if !first {
+                b.push_str(", ");
+            }
+            first = false;
+            b.num(*x);
+        }
+    }
+    b.s("]").s(key!("expr")).str(&ex.op_text(i));
+    b.s(key!("value")).known(k.value, sweep.value[i]);
+    b.s(key!("tangent")).known(k.tangent, sweep.tangent[i]);
+    b.s(key!("adjoint")).known(k.adjoint, sweep.adjoint[i]);
+    b.s(key!("partials")).s("[");
+    let mut first = true;
+    for (a, p) in node.args().iter().zip(sweep.partial[i]) {
+        if a.row().is_some() {
+            if !first {
+                b.push_str(", ");
+            }
+            first = false;
+            b.num(p);
+        }
+    }
+    b.s("]").s(key!("reaches_output"));
+    b.s(if node.reaches_output { "true" } else { "false" });
+    b.s(key!("depends_on_seed"));
+    b.s(if sweep.seeded[i] { "true" } else { "false" });
+    if let Some((g, index)) = trace.group_of(i) {
+        b.s(key!("group")).s(&group(g, index));
+    }
+    b.s("}");
+}
+
+/// One entry of `steps`, with the comma before it.
+fn step(b: &mut String, ex: &Explainer, st: Step, sweep: Option<usize>, bare: bool) {
+    if st.index > 0 {
+        b.push_str(", ");
+    }
+    b.s(open!("index")).int(st.index);
+    b.s(key!("phase")).str(st.phase.name());
+    b.s(key!("node")).int(st.row);
+    if !bare {
+        // Exports carry every consumer, however many.
+        let e = ex.explain_all(st);
+        b.s(key!("text")).str(&e.line());
+        b.s(key!("general")).str(&e.general);
+        b.s(key!("symbolic")).str(&e.symbolic);
+        b.s(key!("numeric")).str(&e.numeric);
+        if st.phase == Phase::Reverse {
+            b.s(key!("terms")).s("[");
+            for (j, t) in e.terms.iter().enumerate() {
+                if j > 0 {
+                    b.push_str(", ");
+                }
+                b.s(open!("node")).int(t.consumer);
+                b.s(key!("adjoint")).num(t.adjoint);
+                b.s(key!("partial")).num(t.partial);
+                b.s(key!("rule")).str(&t.partial_rule);
+                b.s("}");
+            }
+            b.s("]");
+        }
+    }
+    if let Some(k) = sweep {
+        b.s(key!("sweep")).int(k);
+    }
+    b.s("}");
 }
 
 #[cfg(test)]
@@ -443,6 +521,39 @@ mod tests {
         ] {
             assert_eq!(number(x).parse::<f64>().unwrap(), x, "{x}");
         }
+        // Rust's own shortest formatting is the reference, over every
+        // exponent (a fixed generator: reproducible).
+        let mut bits: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            bits ^= bits << 13;
+            bits ^= bits >> 7;
+            bits ^= bits << 17;
+            let x = f64::from_bits(bits);
+            if !x.is_finite() || x == 0.0 {
+                continue;
+            }
+            let want = if x.abs() >= 1e16 || x.abs() < 1e-4 {
+                format!("{x:e}")
+            } else {
+                format!("{x}")
+            };
+            // Shortest, in the same form, and back to the same f64. (At an
+            // exact tie between two shortest forms Rust rounds up where ryu,
+            // like Python's repr, rounds to even: 1658206780088562.25.)
+            let got = number(x);
+            assert_eq!(got.parse::<f64>().unwrap(), x, "{got}");
+            assert_eq!(got.len(), want.len(), "{got} {want}");
+            assert_eq!(got.contains('e'), want.contains('e'), "{got} {want}");
+            // and numbers a lecture meets: short decimals, integers.
+            let y = (bits % 2_000_001) as f64 / 1000.0 - 1000.0;
+            if y != 0.0 {
+                assert_eq!(number(y), format!("{y}"));
+            }
+        }
+        assert_eq!(number(0.00005), "5e-5");
+        assert_eq!(number(1658206780088562.2), "1658206780088562.2");
+        assert_eq!(number(2.0), "2");
+        assert_eq!(number(-1e15), "-1000000000000000");
         assert_eq!(string("a\"b\\\n\u{1}"), "\"a\\\"b\\\\\\n\\u0001\"");
         assert_eq!(string("\u{202e}\u{9b}x"), "\"\\u202e\\u009bx\"");
     }

@@ -13,6 +13,7 @@ mod fd;
 mod html;
 mod json;
 mod latex;
+mod par;
 mod symbolic;
 mod table;
 mod tape;
@@ -147,6 +148,29 @@ pub fn render(format: Format, trace: &Trace, sweep: &Sweep, opts: Options) -> St
     }
 }
 
+/// The trace, its numbers and the step shown.
+#[derive(Clone, Copy)]
+pub(crate) struct Shown<'t> {
+    pub trace: &'t Trace,
+    pub sweep: &'t Sweep,
+    pub schedule: Schedule,
+    pub at: Option<usize>,
+}
+
+impl Shown<'_> {
+    /// What may be shown of a row at the step shown.
+    pub fn known(&self, row: usize) -> Known {
+        match self.at {
+            Some(k) => self.schedule.known(k, row),
+            None => Known {
+                value: true,
+                tangent: true,
+                adjoint: true,
+            },
+        }
+    }
+}
+
 /// What every format works from: the explainer, the schedule and the step
 /// shown.
 pub(crate) struct Ctx<'t> {
@@ -202,39 +226,47 @@ impl<'t> Ctx<'t> {
 
     /// What may be shown of a row at the step shown.
     pub fn known(&self, row: usize) -> Known {
-        match self.at {
-            Some(k) => self.schedule.known(k, row),
-            None => Known {
-                value: true,
-                tangent: true,
-                adjoint: true,
-            },
+        self.shown().known(row)
+    }
+
+    /// The trace, numbers and step shown, without the caches: what
+    /// threads writing rows side by side share.
+    pub fn shown(&self) -> Shown<'t> {
+        Shown {
+            trace: self.trace,
+            sweep: self.sweep,
+            schedule: self.schedule,
+            at: self.at,
         }
+    }
+
+    /// The segments done by the step shown, each with its own sweep's
+    /// numbers where they differ from the sweep given (a later forward
+    /// sweep's tangents, a later reverse sweep's adjoints) and its steps.
+    pub fn segments_shown(&self) -> Vec<(Segment, Option<Sweep>, std::ops::Range<usize>)> {
+        let end = self.at.map_or(self.schedule.count(), |k| k + 1);
+        self.schedule
+            .segments()
+            .take_while(|seg| seg.start < end)
+            .map(|seg| {
+                let own = self
+                    .sweep
+                    .differs(self.trace, seg.phase, seg.sweep)
+                    .then(|| self.sweep.at_sweep(self.trace, seg.phase, seg.sweep));
+                (seg, own, seg.start..(seg.start + seg.len).min(end))
+            })
+            .collect()
     }
 
     /// Visit the steps done by the step shown, in order, each with an
     /// explainer holding its own sweep's numbers (a later forward sweep's
     /// tangents, a later reverse sweep's adjoints), and its segment.
     pub fn visit_steps(&self, mut f: impl FnMut(&Segment, &Explainer<'_>, Step)) {
-        let end = self.at.map_or(self.schedule.count(), |k| k + 1);
-        for seg in self.schedule.segments() {
-            if seg.start >= end {
-                break;
-            }
-            let own;
-            let sweep = if !self.sweep.differs(self.trace, seg.phase, seg.sweep) {
-                self.sweep
-            } else {
-                own = self.sweep.at_sweep(self.trace, seg.phase, seg.sweep);
-                &own
-            };
-            let ex = Explainer::new(
-                self.trace,
-                sweep,
-                Names::new(self.trace, self.ex.names.style),
-            )
-            .with_consumers(self.ex.consumers());
-            for k in seg.start..(seg.start + seg.len).min(end) {
+        for (seg, own, steps) in self.segments_shown() {
+            let sweep = own.as_ref().unwrap_or(self.sweep);
+            let ex = Explainer::new(self.trace, sweep, self.ex.names)
+                .with_consumers(self.ex.consumers());
+            for k in steps {
                 if let Some(st) = self.schedule.step(k) {
                     f(&seg, &ex, st);
                 }

@@ -63,6 +63,7 @@ pub(crate) const MACRON: char = '\u{0304}';
 pub(crate) const DOT_ABOVE: char = '\u{0307}';
 
 /// Row symbols for one trace in one style.
+#[derive(Clone, Copy)]
 pub struct Names<'t> {
     trace: &'t Trace,
     pub style: Style,
@@ -107,6 +108,11 @@ impl<'t> Names<'t> {
         }
     }
 
+    /// The trace these names are of.
+    pub fn trace(&self) -> &'t Trace {
+        self.trace
+    }
+
     fn index(&self, row: usize) -> i64 {
         match self.style.notation {
             Notation::Lecture => row as i64,
@@ -114,24 +120,34 @@ impl<'t> Names<'t> {
         }
     }
 
-    fn subscript(&self, i: i64) -> String {
+    /// Appends the label's subscript: 3 (lecture), ₋₁ (Griewank), _-1 (ASCII).
+    fn push_subscript(&self, out: &mut String, i: i64) {
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(i);
         match (self.style.notation, self.style.ascii) {
-            (Notation::Lecture, _) => i.to_string(),
-            (Notation::Griewank, true) => format!("_{i}"),
-            (Notation::Griewank, false) => i
-                .to_string()
-                .chars()
-                .map(|c| match c {
-                    '-' => '₋',
-                    d => char::from_u32(0x2080 + d.to_digit(10).unwrap_or(0)).unwrap_or(d),
-                })
-                .collect(),
+            (Notation::Lecture, _) => out.push_str(digits),
+            (Notation::Griewank, true) => {
+                out.push('_');
+                out.push_str(digits);
+            }
+            (Notation::Griewank, false) => out.extend(digits.chars().map(|c| match c {
+                '-' => '₋',
+                d => char::from_u32(0x2080 + d.to_digit(10).unwrap_or(0)).unwrap_or(d),
+            })),
         }
     }
 
     /// The row's label in the notation: x3, v₁ (v_1 in ASCII).
     pub fn label(&self, row: usize) -> String {
-        format!("{}{}", self.letter, self.subscript(self.index(row)))
+        let mut out = String::new();
+        self.push_label(&mut out, row);
+        out
+    }
+
+    /// The row's label, appended (exports write a million of them).
+    pub fn push_label(&self, out: &mut String, row: usize) {
+        out.push_str(self.letter);
+        self.push_subscript(out, self.index(row));
     }
 
     /// The row's label in LaTeX: x_{3}, v_{-1}.
@@ -161,6 +177,11 @@ impl<'t> Names<'t> {
     /// How the row is referred to in rules: its program name, else its label.
     pub fn sym(&self, row: usize) -> String {
         self.symbol(Sym::Val(row as u32), self.target())
+    }
+
+    /// The row's symbol, appended.
+    pub fn push_sym(&self, out: &mut String, row: usize) {
+        render::push_row_symbol(out, row, self, self.target());
     }
 
     /// A symbol in a target.

@@ -839,15 +839,22 @@ fn generic(letter: &str, i: char, t: Target) -> String {
 
 /// A row's own symbol: its program name, else its label.
 fn row_symbol(r: usize, n: &Names, t: Target) -> String {
+    let mut out = String::new();
+    push_row_symbol(&mut out, r, n, t);
+    out
+}
+
+/// A row's own symbol, appended.
+pub(super) fn push_row_symbol(out: &mut String, r: usize, n: &Names, t: Target) {
     match (n.named(r), t) {
-        (Some(name), Target::Unicode) => name.to_string(),
-        (Some(name), Target::Ascii) => ascii_name(name),
-        (Some(name), Target::Latex) => latex_name(name),
+        (Some(name), Target::Unicode) => out.push_str(name),
+        (Some(name), Target::Ascii) => out.push_str(&ascii_name(name)),
+        (Some(name), Target::Latex) => out.push_str(&latex_name(name)),
         (None, Target::Latex) => {
             let (l, i) = n.label_parts(r);
-            format!("{l}_{{{i}}}")
+            let _ = write!(out, "{l}_{{{i}}}");
         }
-        (None, _) => n.label(r),
+        (None, _) => n.push_label(out, r),
     }
 }
 
