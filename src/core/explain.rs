@@ -99,6 +99,8 @@ pub struct Explainer<'t> {
     /// headless output of the output only never needs them.
     shared: Option<&'t Consumers>,
     consumers: std::cell::OnceCell<Consumers>,
+    /// General rules rendered so far, with their text.
+    general: std::cell::RefCell<Vec<(Text, String)>>,
 }
 
 /// A chain `lhs = symbols = numbers = result` without the links that add
@@ -136,6 +138,7 @@ impl<'t> Explainer<'t> {
             names,
             shared: None,
             consumers: std::cell::OnceCell::new(),
+            general: Default::default(),
         }
     }
 
@@ -167,7 +170,7 @@ impl<'t> Explainer<'t> {
         let n = &self.names;
         Explanation {
             step,
-            general: n.text(&r.general),
+            general: self.general_text(&r.general),
             value: r.value.as_ref().map(|v| n.text(v)),
             symbolic: n.text(&r.update),
             numeric: n.text(&r.numbers).trim_start().to_string(),
@@ -184,6 +187,20 @@ impl<'t> Explainer<'t> {
                 .collect(),
             more_terms: r.more,
         }
+    }
+
+    /// A general rule as text: the few distinct ones are rendered once
+    /// (an export explains a million steps with a few dozen rules).
+    fn general_text(&self, rule: &Text) -> String {
+        let mut seen = self.general.borrow_mut();
+        if let Some((_, text)) = seen.iter().find(|(r, _)| r == rule) {
+            return text.clone();
+        }
+        let text = self.names.text(rule);
+        if seen.len() < 64 {
+            seen.push((rule.clone(), text.clone()));
+        }
+        text
     }
 
     /// An operand as a tree: a row's symbol, or the constant as written.

@@ -247,13 +247,42 @@ impl Out<'_> {
 /// `\uXXXX` escape, so the JSON on a terminal is as safe as the text.
 fn push_string(out: &mut String, s: &str) {
     out.push('"');
-    let mut rest = s;
-    // Copy runs that need no escape in one go.
-    while let Some((i, c)) = rest
-        .char_indices()
-        .find(|&(_, c)| c == '"' || c == '\\' || c < ' ' || crate::core::visible::hidden(c))
-    {
-        out.push_str(&rest[..i]);
+    push_escaped(out, s);
+    out.push('"');
+}
+
+/// The pieces of one JSON string, each escaped, between one pair of quotes.
+fn push_string_parts(out: &mut String, parts: &[&str]) {
+    out.push('"');
+    for s in parts {
+        push_escaped(out, s);
+    }
+    out.push('"');
+}
+
+/// A string's characters as JSON writes them inside quotes.
+fn push_escaped(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    // Copy runs that need no escape in one go. ASCII is decided by its
+    // byte; a character beyond it starts with a byte ≥ 0x80 and is decoded.
+    let (mut run, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (c, len) = if b < 0x80 {
+            if b >= b' ' && b != b'"' && b != b'\\' && b != 0x7f {
+                i += 1;
+                continue;
+            }
+            (b as char, 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or('\u{fffd}');
+            if !crate::core::visible::hidden(c) {
+                i += c.len_utf8();
+                continue;
+            }
+            (c, c.len_utf8())
+        };
+        out.push_str(&s[run..i]);
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -264,10 +293,10 @@ fn push_string(out: &mut String, s: &str) {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
         }
-        rest = &rest[i + c.len_utf8()..];
+        i += len;
+        run = i;
     }
-    out.push_str(rest);
-    out.push('"');
+    out.push_str(&s[run..]);
 }
 
 /// The whole JSON text as a string (tests, the REPL's `:export`).
@@ -468,7 +497,12 @@ fn step(b: &mut String, ex: &Explainer, st: Step, sweep: Option<usize>, bare: bo
     if !bare {
         // Exports carry every consumer, however many.
         let e = ex.explain_all(st);
-        b.s(key!("text")).str(&e.line());
+        // `Explanation::line`, written in place.
+        b.s(key!("text"));
+        match &e.value {
+            Some(v) => push_string_parts(b, &[v, "; ", &e.symbolic, " ", &e.numeric]),
+            None => push_string_parts(b, &[&e.symbolic, " ", &e.numeric]),
+        }
         b.s(key!("general")).str(&e.general);
         b.s(key!("symbolic")).str(&e.symbolic);
         b.s(key!("numeric")).str(&e.numeric);

@@ -330,7 +330,12 @@ pub fn num(x: f64, precision: usize) -> String {
             };
             format!("{m}e{e}")
         }
-        None if s.contains('.') => s.trim_end_matches('0').trim_end_matches('.').to_string(),
+        None if s.contains('.') => {
+            let mut s = s;
+            let keep = s.trim_end_matches('0').trim_end_matches('.').len();
+            s.truncate(keep);
+            s
+        }
         None => s,
     };
     if trimmed == "-0" {
@@ -338,6 +343,40 @@ pub fn num(x: f64, precision: usize) -> String {
     } else {
         trimmed
     }
+}
+
+/// `num(x, precision)`, appended: the common case (a decimal far from a
+/// tie) written without a temporary string, for exports of many numbers.
+pub fn push_num(out: &mut String, x: f64, precision: usize) {
+    let a = x.abs();
+    if (1e-3..1e6).contains(&a) {
+        let p = precision.clamp(1, 17);
+        let mag = a.log10().floor() as i64;
+        let d = (p as i64 - 1 - mag).max(0) as usize;
+        if let Some(n) = scaled_digits(a, d) {
+            let mut b = itoa::Buffer::new();
+            let digits = b.format(n);
+            if x.is_sign_negative() {
+                out.push('-');
+            }
+            // n ≥ 1 here (a ≥ 10⁻³ with at least 3 + p - 1 decimals).
+            let (int, frac) = if digits.len() > d {
+                digits.split_at(digits.len() - d)
+            } else {
+                ("0", digits)
+            };
+            out.push_str(int);
+            let frac_zeros = d - frac.len();
+            let frac = frac.trim_end_matches('0');
+            if !frac.is_empty() {
+                out.push('.');
+                out.extend(std::iter::repeat_n('0', frac_zeros));
+                out.push_str(frac);
+            }
+            return;
+        }
+    }
+    out.push_str(&num(x, precision));
 }
 
 /// A printed number as LaTeX math: non-finite numbers as words, not
@@ -451,38 +490,62 @@ fn significant(x: f64, p: usize) -> String {
 /// small enough for an exact integer); otherwise the standard formatting.
 /// Exports of a large trace format millions of numbers.
 fn decimals(x: f64, p: usize) -> String {
-    const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
-    if p < POW10.len() {
-        let scaled = x.abs() * POW10[p];
-        if scaled < 1e15 {
-            let floor = scaled.floor();
-            let frac = scaled - floor;
-            // Twice the largest error of the product: half an ulp of it.
-            let margin = 2.0 * f64::EPSILON * scaled.max(1.0);
-            if (frac - 0.5).abs() > margin {
-                let n = (if frac > 0.5 { floor + 1.0 } else { floor }) as u64;
-                let digits = n.to_string();
-                let mut out = String::with_capacity(digits.len() + 3);
-                if x.is_sign_negative() {
-                    out.push('-');
-                }
-                if p == 0 {
-                    out.push_str(&digits);
-                } else if digits.len() > p {
-                    let (int, frac) = digits.split_at(digits.len() - p);
-                    out.push_str(int);
-                    out.push('.');
-                    out.push_str(frac);
-                } else {
-                    out.push_str("0.");
-                    out.extend(std::iter::repeat_n('0', p - digits.len()));
-                    out.push_str(&digits);
-                }
-                return out;
-            }
+    if let Some(n) = scaled_digits(x.abs(), p) {
+        let digits = n.to_string();
+        let mut out = String::with_capacity(digits.len() + 3);
+        if x.is_sign_negative() {
+            out.push('-');
         }
+        if p == 0 {
+            out.push_str(&digits);
+        } else if digits.len() > p {
+            let (int, frac) = digits.split_at(digits.len() - p);
+            out.push_str(int);
+            out.push('.');
+            out.push_str(frac);
+        } else {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', p - digits.len()));
+            out.push_str(&digits);
+        }
+        return out;
     }
     format!("{x:.p$}")
+}
+
+const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/// `a`·10^p rounded to an integer, for `a` ≥ 0, when floating point gives
+/// it exactly (far from a tie, small enough for an exact integer): the
+/// digits `format!("{a:.p$}")` writes.
+fn scaled_digits(a: f64, p: usize) -> Option<u64> {
+    let scaled = a * POW10.get(p)?;
+    if scaled >= 1e15 {
+        return None;
+    }
+    let floor = scaled.floor();
+    let frac = scaled - floor;
+    // Twice the largest error of the product: half an ulp of it.
+    let margin = 2.0 * f64::EPSILON * scaled.max(1.0);
+    ((frac - 0.5).abs() > margin).then_some((if frac > 0.5 { floor + 1.0 } else { floor }) as u64)
+}
+
+/// The number `num(x, p)` reads, without writing it: checking a rule's
+/// arithmetic rounds each of its numbers at several precisions. The
+/// digits over a power of ten are the decimal `num` prints, correctly
+/// rounded like parsing it; otherwise the printed text is parsed.
+pub(crate) fn rounded(x: f64, p: usize) -> f64 {
+    let a = x.abs();
+    if (1e-3..1e6).contains(&a) {
+        let p = p.clamp(1, 17);
+        let mag = a.log10().floor() as i64;
+        let d = (p as i64 - 1 - mag).max(0) as usize;
+        if let Some(n) = scaled_digits(a, d) {
+            let v = n as f64 / POW10[d];
+            return if x.is_sign_negative() { -v } else { v };
+        }
+    }
+    num(x, p).parse().unwrap_or(x)
 }
 
 fn nonfinite(x: f64) -> &'static str {
@@ -612,6 +675,45 @@ mod tests {
         // x₁ reads as the label x1 too.
         let t = trace("f(x₁) = sin(x₁)");
         assert_eq!(Names::new(&t, Style::default()).label(1), "v1");
+    }
+
+    #[test]
+    fn rounded_reads_as_printed() {
+        // Every precision, over magnitudes in and out of the decimal range,
+        // near ties (x.xxx5) included: the same f64 as parsing the text.
+        let mut bits: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..30_000 {
+            bits ^= bits << 13;
+            bits ^= bits >> 7;
+            bits ^= bits << 17;
+            let mantissa = (bits % 10_000_000) as f64 / 1e6;
+            let x = mantissa * 10f64.powi((bits >> 40) as i32 % 12 - 5);
+            let x = if bits & 1 == 0 { x } else { -x };
+            let tie = (bits % 100_000) as f64 / 1e4 + 0.00005;
+            for p in 1..=17 {
+                for v in [x, tie] {
+                    let want: f64 = num(v, p).parse().unwrap();
+                    assert_eq!(rounded(v, p).to_bits(), want.to_bits(), "{v} at {p}");
+                }
+            }
+        }
+        assert_eq!(rounded(0.84147098, 4), 0.8415);
+        // and the appended text is the text.
+        let mut bits: u64 = 0x1234_5678_9ABC_DEF1;
+        for _ in 0..30_000 {
+            bits ^= bits << 13;
+            bits ^= bits >> 7;
+            bits ^= bits << 17;
+            let x = (bits % 100_000_000) as f64 / 1e7 * 10f64.powi((bits >> 40) as i32 % 12 - 5);
+            let x = if bits & 1 == 0 { x } else { -x };
+            for p in [1, 2, 4, 6, 9, 17] {
+                let mut out = String::from("=");
+                push_num(&mut out, x, p);
+                assert_eq!(out, format!("={}", num(x, p)), "{x} at {p}");
+            }
+        }
+        assert_eq!(rounded(-0.7348123, 3), -0.735);
+        assert_eq!(rounded(123456.7, 2), 123457.0);
     }
 
     #[test]

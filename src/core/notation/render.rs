@@ -99,17 +99,13 @@ fn checking_digits(m: &Math, result: f64, p: usize) -> usize {
         return p;
     }
     let unknown = |_| f64::NAN;
+    let want = num(result, p);
     (p..=17.max(p))
         .find(|&q| {
-            let shown = |x: f64| round_significant(x, q);
-            num(m.eval_with(&unknown, &shown), p) == num(result, p)
+            let shown = |x: f64| super::rounded(x, q);
+            num(m.eval_with(&unknown, &shown), p) == want
         })
         .unwrap_or(p)
-}
-
-/// `x` to `q` significant digits, as the number printed at `q` reads.
-fn round_significant(x: f64, q: usize) -> f64 {
-    num(x, q).parse().unwrap_or(x)
 }
 
 struct R<'a, 'n> {
@@ -162,6 +158,18 @@ impl R<'_, '_> {
     }
 
     fn go(&self, m: &Math, at: At, out: &mut String) {
+        if let Math::Num(x) = m
+            && !self.latex()
+        {
+            // The common number, written once (parentheses by its sign).
+            let start = out.len();
+            super::push_num(out, *x, self.precision);
+            if out[start..].starts_with('-') && !matches!(at, At::Top | At::FirstTerm) {
+                out.insert(start, '(');
+                out.push(')');
+            }
+            return;
+        }
         if self.parens(m, at) {
             out.push('(');
             self.bare(m, out);
@@ -180,7 +188,7 @@ impl R<'_, '_> {
 
     fn bare(&self, m: &Math, out: &mut String) {
         match m {
-            Math::Sym(s) => out.push_str(&symbol(*s, self.names, self.target)),
+            Math::Sym(s) => push_symbol(out, *s, self.names, self.target),
             Math::Lit(_) | Math::Num(_) => out.push_str(&self.number(m)),
             Math::Neg(a) => {
                 out.push_str(self.minus());
@@ -763,6 +771,28 @@ fn greek(c: char) -> Option<&'static str> {
 }
 
 /// A symbol in a target.
+/// A symbol, appended: the common ones (a row, the lecture's d3, a
+/// Unicode adjoint) without a temporary string.
+fn push_symbol(out: &mut String, s: Sym, n: &Names, t: Target) {
+    let lecture = n.style.notation == Notation::Lecture;
+    match (s, t) {
+        (Sym::Val(r), _) => push_row_symbol(out, r as usize, n, t),
+        (Sym::Tan(r), Target::Unicode | Target::Ascii) if lecture => {
+            out.push('d');
+            out.push_str(itoa::Buffer::new().format(n.row_index(r as usize)));
+        }
+        (Sym::Adj(r), Target::Unicode) => {
+            let start = out.len();
+            push_row_symbol(out, r as usize, n, t);
+            // The macron over the first character, as `accent` puts it.
+            if let Some(c) = out[start..].chars().next() {
+                out.insert(start + c.len_utf8(), MACRON);
+            }
+        }
+        _ => out.push_str(&symbol(s, n, t)),
+    }
+}
+
 pub fn symbol(s: Sym, n: &Names, t: Target) -> String {
     let lecture = n.style.notation == Notation::Lecture;
     match s {
