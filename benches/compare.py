@@ -2,7 +2,7 @@
 """adtrace against the C floor and its peers, whole process, in one run.
 
     python3 benches/compare.py DIR [--runs 5] [--adtrace target/release/adtrace]
-                               [--floor PATH/tape_floor] [--peers micrograd,torch]
+                               [--floor PATH/tape_floor] [--peers micrograd,torch] [--texts]
 
 DIR is an output folder of ../shared/bench/gen_program.py (program_at.adt,
 tape.txt, expected.json, prog_*.py). Every command runs --runs times, the
@@ -11,7 +11,8 @@ alike; the table gives the median wall time, the peak memory (max RSS of
 the child) and the ratio to the C floor's median of the same run. adtrace's
 value and gradient are checked against the generator's to 1e-12 (relative).
 A peer that is not importable is skipped with a note. Output: a Markdown
-table for the README.
+table for the README, and the MB/s of the JSON streams (with --texts, also
+the default JSON with every step's texts).
 """
 
 import argparse
@@ -87,6 +88,8 @@ def main():
     ap.add_argument("--adtrace", default="target/release/adtrace")
     ap.add_argument("--floor", default=None, help="a built tape_floor (else built here)")
     ap.add_argument("--peers", default="micrograd,torch")
+    ap.add_argument("--texts", action="store_true",
+                    help="also the full JSON with every step's texts (2 GB, ~30 s a run)")
     a = ap.parse_args()
     d = a.dir.rstrip("/")
     expected = json.load(open(f"{d}/expected.json"))
@@ -110,6 +113,9 @@ def main():
         ("adtrace render --size 120x36 (the TUI's first frame, as text)",
          [a.adtrace, "render", "--size", "120x36", f"@{d}/program_at.adt"]),
     ]
+    if a.texts:
+        cases.append(("adtrace eval --format json (every row and every step's texts, to /dev/null)",
+                      [a.adtrace, "eval", "--format", "json", f"@{d}/program_at.adt"]))
     notes = []
     for peer in filter(None, a.peers.split(",")):
         mod = "micrograd" if peer == "micrograd" else "torch"
@@ -128,9 +134,14 @@ def main():
             w, m = run(cmd)
             times[name].append(w)
             mem[name] = max(mem[name], m)
-    size = subprocess.run(
-        [a.adtrace, "eval", "--format", "json", "--bare-steps", f"@{d}/program_at.adt"],
-        capture_output=True, check=True).stdout
+    def size(cmd):
+        """Bytes written by cmd, counted as they stream (never held)."""
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+        n = 0
+        while chunk := p.stdout.read(1 << 20):
+            n += len(chunk)
+        p.wait()
+        return n
     floor_t = statistics.median(times[cases[0][0]])
     print(f"{expected['statements']:,} statements, {expected['operations']:,} operations, "
           f"{a.runs} alternating runs; adtrace's value and gradient equal the generator's "
@@ -140,9 +151,11 @@ def main():
     for name, _ in cases:
         t = statistics.median(times[name])
         print(f"| {name} | {t:.2f} s | {mem[name]:.0f} MB | {t / floor_t:.2f}× |")
-    name = cases[2][0]
-    mbps = len(size) / 1e6 / statistics.median(times[name])
-    print(f"\nFull JSON: {len(size) / 1e6:.0f} MB at {mbps:.0f} MB/s.")
+    for name, cmd in cases:
+        if cmd[0] == a.adtrace and "--output-only" not in cmd and "eval" in cmd:
+            n = size(cmd)
+            mbps = n / 1e6 / statistics.median(times[name])
+            print(f"\n{name.split(' (')[0]}: {n / 1e6:.0f} MB at {mbps:.0f} MB/s.")
     for n in notes:
         print(f"\n{n}.")
     shutil.rmtree(tmp)
