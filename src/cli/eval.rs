@@ -12,6 +12,7 @@ use clap::Args;
 use super::Status;
 use super::args::{FormatArg, ModeArg, StepArg, TraceArgs, parse_step};
 use crate::core::format;
+use crate::core::visible::Visible;
 use crate::present::emit;
 
 #[derive(Args, Debug)]
@@ -83,9 +84,9 @@ pub fn eval(args: &EvalArgs) -> Status {
         }),
     };
     let fmt: format::Format = args.format.into();
-    // JSON streams to stdout as it is made; the other formats are short
-    // enough to render first.
-    let text = if fmt == format::Format::Json {
+    // Every format streams to stdout (JSON and the HTML page as they are
+    // made); only the swell's appendix (not in JSON) needs the text first.
+    let text = if !args.symbolic || fmt == format::Format::Json {
         None
     } else {
         let mut text = format::render(fmt, ev.trace(), ev.sweep(), opts);
@@ -105,8 +106,13 @@ pub fn eval(args: &EvalArgs) -> Status {
         Some(t) => emit(t),
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let r = format::write(fmt, ev.trace(), ev.sweep(), opts, &mut out)
-                .and_then(|()| std::io::Write::flush(&mut out));
+            // JSON escapes what must not reach a terminal itself.
+            let r = if fmt == format::Format::Json {
+                format::write(fmt, ev.trace(), ev.sweep(), opts, &mut out)
+            } else {
+                format::write(fmt, ev.trace(), ev.sweep(), opts, &mut Visible(&mut out))
+            }
+            .and_then(|()| std::io::Write::flush(&mut out));
             match r {
                 Ok(()) => Status::Ok,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Ok,

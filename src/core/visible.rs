@@ -44,6 +44,26 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A writer that passes text on made visible: a sink for streamed output.
+/// Writers of text give it whole strings (`write_all` of a `&str`, `write!`),
+/// so a character is never split between two writes; bytes that are not
+/// UTF-8 are passed on as they are.
+pub struct Visible<W>(pub W);
+
+impl<W: std::io::Write> std::io::Write for Visible<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(text) => self.0.write_all(visible(text).as_bytes())?,
+            Err(_) => self.0.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// `visible` on one line of a title or caption: newlines are shown too.
 pub fn visible_line(text: &str) -> Cow<'_, str> {
     if !text.contains(['\n', '\t']) {

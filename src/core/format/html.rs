@@ -16,11 +16,11 @@
 use std::fmt::Write as _;
 
 use super::json::string as json_string;
-use super::{Ctx, Options};
+use super::{Ctx, Options, Shown, par};
 use crate::core::explain::Explainer;
 use crate::core::layout::{self, NodeSpec};
 use crate::core::notation::{Names, fixed};
-use crate::core::schedule::{Known, Phase, Step};
+use crate::core::schedule::{Known, Phase, Segment, Step};
 use crate::core::sweep::Sweep;
 use crate::core::trace::Trace;
 
@@ -185,7 +185,7 @@ struct Explained {
     notes: Vec<String>,
 }
 
-fn explained(c: &Ctx, sweep_title: &str, ex: &Explainer, sw_seeded: bool, st: Step) -> Explained {
+fn explained(c: &Shown, sweep_title: &str, ex: &Explainer, sw_seeded: bool, st: Step) -> Explained {
     let names = &ex.names;
     let e = ex.explain_all(st);
     let row = st.row;
@@ -231,33 +231,26 @@ fn explained(c: &Ctx, sweep_title: &str, ex: &Explainer, sw_seeded: bool, st: St
     }
 }
 
-/// Every step explained, each with its own sweep's numbers.
-fn all_steps(c: &Ctx) -> Vec<Explained> {
-    let mut out = Vec::with_capacity(c.schedule.count());
+/// The title of a segment's steps on the page.
+fn segment_title(c: &Ctx, seg: &Segment) -> String {
     let names = c.names();
-    c.visit_steps(|seg, ex, st| {
-        let title = if c.schedule.sweeps(seg.phase) > 1 {
-            c.sweep_title(seg)
-        } else {
-            match seg.phase {
-                Phase::Forward => format!("forward sweep (seed {})", c.ex.seed_text()),
-                Phase::Reverse => format!(
-                    "reverse sweep (seed {} = {})",
-                    names.adjoint(c.trace.output()),
-                    names.num(c.sweep.cotangent.first().copied().unwrap_or(1.0))
-                ),
-            }
-        };
-        // Whether the row's tangent can be non-zero along this sweep's seed.
-        let seeded = ex_seeded(c, seg, st.row);
-        out.push(explained(c, &title, ex, seeded, st));
-    });
-    out
+    if c.schedule.sweeps(seg.phase) > 1 {
+        c.sweep_title(seg)
+    } else {
+        match seg.phase {
+            Phase::Forward => format!("forward sweep (seed {})", c.ex.seed_text()),
+            Phase::Reverse => format!(
+                "reverse sweep (seed {} = {})",
+                names.adjoint(c.trace.output()),
+                names.num(c.sweep.cotangent.first().copied().unwrap_or(1.0))
+            ),
+        }
+    }
 }
 
 /// `Sweep::seeded` is along the stored seed; a later forward sweep of a
 /// Jacobian goes along another unit seed, so say nothing there.
-fn ex_seeded(c: &Ctx, seg: &crate::core::schedule::Segment, row: usize) -> bool {
+fn ex_seeded(c: &Shown, seg: &Segment, row: usize) -> bool {
     if c.sweep.differs(c.trace, seg.phase, seg.sweep) {
         return true;
     }
@@ -286,16 +279,47 @@ fn heading(c: &Ctx) -> String {
     }
 }
 
+/// The whole page as a string (tests, the REPL's `:export`).
 pub fn html(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
+    let mut bytes = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_html(trace, sweep, opts, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The page, streamed to `out`: the steps' data (most of a large page) is
+/// made on two threads and written as it is made.
+pub fn write_html(
+    trace: &Trace,
+    sweep: &Sweep,
+    opts: Options,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     // Every step is on the page; `--step` only chooses where it opens.
     let c = Ctx::new(trace, sweep, Options { step: None, ..opts });
     let names = c.names();
     let count = c.schedule.count();
     let start = opts.step.map_or(0, |k| k.min(c.schedule.last()));
     let ev = events(&c);
-    let steps = all_steps(&c);
     let graph = trace.len() <= GRAPH_ROWS;
-
+    // The step the page opens at, explained in the page itself.
+    let first = c
+        .segments_shown()
+        .into_iter()
+        .find(|(_, _, steps)| steps.contains(&start))
+        .and_then(|(seg, own, _)| {
+            let st = c.schedule.step(start)?;
+            let sw = own.as_ref().unwrap_or(sweep);
+            let ex = Explainer::new(trace, sw, *names).with_consumers(c.ex.consumers());
+            let seeded = ex_seeded(&c.shown(), &seg, st.row);
+            Some(explained(
+                &c.shown(),
+                &segment_title(&c, &seg),
+                &ex,
+                seeded,
+                st,
+            ))
+        });
     let mut s = String::new();
     s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -328,14 +352,14 @@ pub fn html(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         );
     }
     s.push_str("<div class=\"side\">\n");
-    explanation(&mut s, steps.get(start), count);
+    explanation(&mut s, first.as_ref(), count);
     table(&mut s, &c, &ev, start);
     summary(&mut s, &c, start);
     s.push_str("</div>\n</main>\n");
     s.push_str("<footer><p>Made by adtrace. Keys: → or the Forward button: next step; ← or Back: previous step; Home, End: first and last step. Open at a step with <code>?step=K</code> (0-based).</p></footer>\n");
-    data(&mut s, &c, &ev, &steps, start, graph);
-    let _ = writeln!(s, "<script>\n{JS}</script>\n</body>\n</html>");
-    s
+    out.write_all(s.as_bytes())?;
+    data(out, &c, &ev, start, graph)?;
+    write!(out, "<script>\n{JS}</script>\n</body>\n</html>\n")
 }
 
 fn controls(s: &mut String, count: usize) {
@@ -592,47 +616,94 @@ fn polyline(cells: &[(u16, u16, u8)]) -> String {
 
 /// The steps and the cells' events as JSON, inside a script element (so
 /// `<` is written `\u003c`: no text can close the element).
-fn data(
-    s: &mut String,
-    c: &Ctx,
-    ev: &[[Vec<(usize, String)>; 6]],
-    steps: &[Explained],
-    start: usize,
-    graph: bool,
-) {
-    let mut j = String::new();
+/// A JSON string inside the page's `<script>`: `<` as `\u003c`, so no
+/// text can end the script element.
+fn push_json(out: &mut String, text: &str) {
+    let start = out.len();
+    out.push_str(&json_string(text));
+    if out[start..].contains('<') {
+        let safe = out[start..].replace('<', "\\u003c");
+        out.truncate(start);
+        out.push_str(&safe);
+    }
+}
+
+/// One step's entry of the page's data.
+fn step_json(j: &mut String, e: &Explained) {
+    let list = |j: &mut String, v: &[String]| {
+        j.push('[');
+        for (k, t) in v.iter().enumerate() {
+            if k > 0 {
+                j.push(',');
+            }
+            push_json(j, t);
+        }
+        j.push(']');
+    };
+    let opt = |j: &mut String, v: &Option<String>| match v {
+        Some(t) => push_json(j, t),
+        None => j.push_str("null"),
+    };
     let _ = write!(
         j,
-        "{{\"start\":{start},\"last\":{},\"steps\":[",
-        c.schedule.last()
+        "{{\"row\":{},\"phase\":\"{}\",\"position\":",
+        e.step.row,
+        e.step.phase.name()
     );
-    for (n, e) in steps.iter().enumerate() {
-        if n > 0 {
-            j.push_str(",\n");
-        }
-        let list = |v: &[String]| {
-            let items: Vec<String> = v.iter().map(|t| json_string(t)).collect();
-            format!("[{}]", items.join(","))
-        };
-        let opt = |v: &Option<String>| v.as_deref().map_or("null".to_string(), json_string);
-        let _ = write!(
-            j,
-            "{{\"row\":{},\"phase\":\"{}\",\"position\":{},\"place\":{},\"rule\":{},\"value\":{},\"what\":\"{}\",\"update\":{},\"numbers\":{},\"fanout\":{},\"terms\":{},\"notes\":{}}}",
-            e.step.row,
-            e.step.phase.name(),
-            json_string(&e.position),
-            json_string(&e.place),
-            json_string(&e.rule),
-            opt(&e.value),
-            e.what,
-            json_string(&e.update),
-            json_string(&e.numbers),
-            opt(&e.fanout),
-            list(&e.terms),
-            list(&e.notes)
-        );
+    push_json(j, &e.position);
+    j.push_str(",\"place\":");
+    push_json(j, &e.place);
+    j.push_str(",\"rule\":");
+    push_json(j, &e.rule);
+    j.push_str(",\"value\":");
+    opt(j, &e.value);
+    let _ = write!(j, ",\"what\":\"{}\",\"update\":", e.what);
+    push_json(j, &e.update);
+    j.push_str(",\"numbers\":");
+    push_json(j, &e.numbers);
+    j.push_str(",\"fanout\":");
+    opt(j, &e.fanout);
+    j.push_str(",\"terms\":");
+    list(j, &e.terms);
+    j.push_str(",\"notes\":");
+    list(j, &e.notes);
+    j.push('}');
+}
+
+fn data(
+    out: &mut dyn std::io::Write,
+    c: &Ctx,
+    ev: &[[Vec<(usize, String)>; 6]],
+    start: usize,
+    graph: bool,
+) -> std::io::Result<()> {
+    write!(
+        out,
+        "<script type=\"application/json\" id=\"adtrace-data\">\n{{\"start\":{start},\"last\":{},\"steps\":[",
+        c.schedule.last()
+    )?;
+    // What the threads share: nothing with a cache of its own.
+    let (names, shown, consumers) = (*c.names(), c.shown(), c.ex.consumers());
+    for (seg, own, steps) in c.segments_shown() {
+        let sw = own.as_ref().unwrap_or(c.sweep);
+        let title = segment_title(c, &seg);
+        par::in_order(
+            steps.len(),
+            || Explainer::new(c.trace, sw, names).with_consumers(consumers),
+            |ex, j, i| {
+                let Some(st) = shown.schedule.step(steps.start + i) else {
+                    return;
+                };
+                if st.index > 0 {
+                    j.push_str(",\n");
+                }
+                let seeded = ex_seeded(&shown, &seg, st.row);
+                step_json(j, &explained(&shown, &title, ex, seeded, st));
+            },
+            |text| out.write_all(text.as_bytes()),
+        )?;
     }
-    j.push_str("],\n\"cells\":{");
+    let mut j = String::from("],\n\"cells\":{");
     let mut first = true;
     for (i, cells) in ev.iter().enumerate() {
         for (kind, events) in KINDS.iter().zip(cells) {
@@ -643,19 +714,24 @@ fn data(
                 j.push(',');
             }
             first = false;
-            let items: Vec<String> = events
-                .iter()
-                .map(|(k, t)| format!("[{k},{}]", json_string(t)))
-                .collect();
-            let _ = write!(j, "\n\"{kind}{i}\":[{}]", items.join(","));
+            let _ = write!(j, "\n\"{kind}{i}\":[");
+            for (n, (k, t)) in events.iter().enumerate() {
+                if n > 0 {
+                    j.push(',');
+                }
+                let _ = write!(j, "[{k},");
+                push_json(&mut j, t);
+                j.push(']');
+            }
+            j.push(']');
+        }
+        if j.len() >= 1 << 16 {
+            out.write_all(j.as_bytes())?;
+            j.clear();
         }
     }
-    j.push_str("}}");
-    let _ = writeln!(
-        s,
-        "<script type=\"application/json\" id=\"adtrace-data\">\n{}\n</script>",
-        j.replace('<', "\\u003c")
-    );
+    j.push_str("}}\n</script>\n");
+    out.write_all(j.as_bytes())
 }
 
 #[cfg(test)]

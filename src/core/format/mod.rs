@@ -108,6 +108,10 @@ pub fn write(
     opts: Options,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    if format == Format::Html {
+        // The page holds every sweep's steps; the step only says where it opens.
+        return html::write_html(trace, sweep, opts, out);
+    }
     if format != Format::Json {
         return out.write_all(render(format, trace, sweep, opts).as_bytes());
     }
