@@ -550,6 +550,46 @@ fn a_large_trace_has_no_graph_but_every_step() {
     assert!(html.len() < 2_000_000, "{} bytes", html.len());
 }
 
+/// A trace long enough that its steps' data is made on two threads: every
+/// step once, in order, each saying where it is.
+#[test]
+fn a_long_trace_has_every_step_in_order() {
+    let n = 4500;
+    let program: String = (1..=n)
+        .map(|i| format!("y{i} = sin(y{})", i - 1))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let html = eval(&[&format!("{program} at y0 = 1"), "--format", "html"]);
+    let start = html.find("id=\"adtrace-data\">").unwrap() + "id=\"adtrace-data\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: Value = serde_json::from_str(&html[start..end]).unwrap();
+    let steps = data["steps"].as_array().unwrap();
+    let rows = n + 1;
+    assert_eq!(steps.len(), 2 * rows);
+    for (k, st) in steps.iter().enumerate() {
+        // Forward from the input down, then reverse from the output up.
+        let (row, phase) = if k < rows {
+            (k, "forward")
+        } else {
+            (2 * rows - 1 - k, "reverse")
+        };
+        assert_eq!(st["row"], row, "step {k}");
+        assert_eq!(st["phase"], phase, "step {k}");
+        assert_eq!(st["position"], format!("step {} of {}", k + 1, 2 * rows));
+    }
+    // The last reverse step is the input's adjoint: the product of the
+    // chain's cosines, d y_n / d y0.
+    let mut y = 1.0f64;
+    let mut dy = 1.0f64;
+    for _ in 0..n {
+        dy *= y.cos();
+        y = y.sin();
+    }
+    let numbers = steps[2 * rows - 1]["numbers"].as_str().unwrap();
+    let last: f64 = numbers.rsplit(' ').next().unwrap().parse().unwrap();
+    close(last, dy, "x̄0");
+}
+
 /// A function with several outputs: the page holds every sweep of the
 /// Jacobian (one forward, one reverse per output), each with its own
 /// numbers — x's adjoint cell after each reverse sweep is that output's

@@ -88,6 +88,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_writer_passes_text_on_visible() {
+        use std::io::Write as _;
+        let mut out = Vec::new();
+        let mut w = Visible(&mut out);
+        write!(w, "x = {}\n", "\u{1b}]0;owned\u{7}").unwrap();
+        w.write_all("é\u{202e}".as_bytes()).unwrap();
+        w.write_all(&[0xff]).unwrap();
+        let mut want = "x = \\u{1b}]0;owned\\u{7}\né\\u{202e}".as_bytes().to_vec();
+        // Bytes that are not UTF-8 pass as they are.
+        want.push(0xff);
+        assert_eq!(out, want);
+    }
+
+    #[test]
     fn escapes_controls_and_invisible_characters() {
         assert_eq!(
             visible("see \x1b]2;PWNED\x07 this"),
