@@ -92,7 +92,8 @@ mod tests {
         use std::io::Write as _;
         let mut out = Vec::new();
         let mut w = Visible(&mut out);
-        write!(w, "x = {}\n", "\u{1b}]0;owned\u{7}").unwrap();
+        let title = "\u{1b}]0;owned\u{7}";
+        writeln!(w, "x = {title}").unwrap();
         w.write_all("é\u{202e}".as_bytes()).unwrap();
         w.write_all(&[0xff]).unwrap();
         let mut want = "x = \\u{1b}]0;owned\\u{7}\né\\u{202e}".as_bytes().to_vec();

@@ -304,21 +304,17 @@ pub fn write_html(
     let graph = trace.len() <= GRAPH_ROWS;
     // The step the page opens at, explained in the page itself.
     let first = c
-        .segments_shown()
-        .into_iter()
-        .find(|(_, _, steps)| steps.contains(&start))
-        .and_then(|(seg, own, _)| {
+        .schedule
+        .segments()
+        .find(|seg| (seg.start..seg.start + seg.len).contains(&start))
+        .and_then(|seg| {
             let st = c.schedule.step(start)?;
-            let sw = own.as_ref().unwrap_or(sweep);
-            let ex = Explainer::new(trace, sw, *names).with_consumers(c.ex.consumers());
+            let own = c.own_sweep(&seg);
+            let ex = Explainer::new(trace, own.as_ref().unwrap_or(sweep), *names)
+                .with_consumers(c.ex.consumers());
             let seeded = ex_seeded(&c.shown(), &seg, st.row);
-            Some(explained(
-                &c.shown(),
-                &segment_title(&c, &seg),
-                &ex,
-                seeded,
-                st,
-            ))
+            let title = segment_title(&c, &seg);
+            Some(explained(&c.shown(), &title, &ex, seeded, st))
         });
     let mut s = String::new();
     s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");

@@ -247,19 +247,28 @@ impl<'t> Ctx<'t> {
     /// The segments done by the step shown, each with its own sweep's
     /// numbers where they differ from the sweep given (a later forward
     /// sweep's tangents, a later reverse sweep's adjoints) and its steps.
-    pub fn segments_shown(&self) -> Vec<(Segment, Option<Sweep>, std::ops::Range<usize>)> {
+    /// Lazy: one segment's numbers are made at a time.
+    pub fn segments_shown(
+        &self,
+    ) -> impl Iterator<Item = (Segment, Option<Sweep>, std::ops::Range<usize>)> + '_ {
         let end = self.at.map_or(self.schedule.count(), |k| k + 1);
         self.schedule
             .segments()
-            .take_while(|seg| seg.start < end)
-            .map(|seg| {
-                let own = self
-                    .sweep
-                    .differs(self.trace, seg.phase, seg.sweep)
-                    .then(|| self.sweep.at_sweep(self.trace, seg.phase, seg.sweep));
-                (seg, own, seg.start..(seg.start + seg.len).min(end))
+            .take_while(move |seg| seg.start < end)
+            .map(move |seg| {
+                (
+                    seg,
+                    self.own_sweep(&seg),
+                    seg.start..(seg.start + seg.len).min(end),
+                )
             })
-            .collect()
+    }
+
+    /// A segment's own numbers, where they differ from the sweep given.
+    pub fn own_sweep(&self, seg: &Segment) -> Option<Sweep> {
+        self.sweep
+            .differs(self.trace, seg.phase, seg.sweep)
+            .then(|| self.sweep.at_sweep(self.trace, seg.phase, seg.sweep))
     }
 
     /// Visit the steps done by the step shown, in order, each with an
