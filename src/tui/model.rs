@@ -109,6 +109,16 @@ pub(crate) struct Predict {
     style: Style,
 }
 
+impl Predict {
+    /// The open question: its step, its quiz and the note under it; `None`
+    /// when no question is open (or it is answered).
+    pub(crate) fn open(&mut self) -> Option<(usize, &mut Quiz, &mut Option<Note>)> {
+        let k = self.at?;
+        let quiz = self.steps.get_mut(&k).filter(|q| !q.done())?;
+        Some((k, quiz, &mut self.note))
+    }
+}
+
 /// The answer to a prediction that did not settle its question.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Note {

@@ -10,7 +10,7 @@ use crossterm::event::{
 use ratatui::layout::{Position, Rect};
 
 use super::keymap::{self, Action, KEYMAP};
-use super::model::{Control, Focus, Mode, Model, Note};
+use super::model::{Control, Focus, Mode, Model, Note, Predict};
 use super::view::{self, Panes};
 use super::widgets::why::WhyKind;
 use super::widgets::{graph, table};
@@ -209,15 +209,9 @@ impl Model {
     /// Enter: check the prediction (`app::quiz` decides right, hint or
     /// the answer).
     fn check_prediction(&mut self, text: String) {
-        let Some(p) = self.predict.as_mut() else {
+        let Some((step, quiz, note)) = self.predict.as_mut().and_then(Predict::open) else {
             return;
         };
-        let Some((step, quiz)) = p.at.and_then(|k| Some((k, p.steps.get_mut(&k)?))) else {
-            return;
-        };
-        if quiz.done() {
-            return;
-        }
         if text.trim().is_empty() {
             self.mode = Mode::Predicting(text);
             return;
@@ -227,20 +221,20 @@ impl Model {
         match quiz.answer(&text) {
             Feedback::Right => {
                 self.status = Some(format!("right: {}", quiz.shown(i)));
-                p.note = None;
+                *note = None;
                 self.settled(step);
             }
             Feedback::Answer => {
                 self.status = Some(format!("not quite: {} (you said {said})", quiz.shown(i)));
-                p.note = None;
+                *note = None;
                 self.settled(step);
             }
             Feedback::Hint(level, hint) => {
-                p.note = Some(Note::Hint { level, hint, said });
+                *note = Some(Note::Hint { level, hint, said });
                 self.mode = Mode::Predicting(String::new());
             }
             Feedback::NotANumber => {
-                p.note = Some(Note::NotANumber(said));
+                *note = Some(Note::NotANumber(said));
                 self.mode = Mode::Predicting(String::new());
             }
         }
@@ -248,19 +242,13 @@ impl Model {
 
     /// Tab or `?`: show the answer (the question counts as wrong).
     fn give_up(&mut self, text: &str) {
-        let Some(p) = self.predict.as_mut() else {
+        let Some((step, quiz, note)) = self.predict.as_mut().and_then(Predict::open) else {
             return;
         };
-        let Some((step, quiz)) = p.at.and_then(|k| Some((k, p.steps.get_mut(&k)?))) else {
-            return;
-        };
-        if quiz.done() {
-            return;
-        }
         let i = quiz.current;
         quiz.skip(if text.trim().is_empty() { "?" } else { text });
         self.status = Some(format!("the answer: {}", quiz.shown(i)));
-        p.note = None;
+        *note = None;
         self.settled(step);
     }
 

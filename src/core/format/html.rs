@@ -15,7 +15,6 @@
 
 use std::fmt::Write as _;
 
-use super::json::string as json_string;
 use super::{Ctx, Options, Shown, par};
 use crate::core::explain::Explainer;
 use crate::core::layout::{self, NodeSpec};
@@ -281,10 +280,7 @@ fn heading(c: &Ctx) -> String {
 
 /// The whole page as a string (tests, the REPL's `:export`).
 pub fn html(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
-    let mut bytes = Vec::new();
-    // Writing into memory cannot fail.
-    let _ = write_html(trace, sweep, opts, &mut bytes);
-    String::from_utf8(bytes).unwrap_or_default()
+    super::into_string(|out| write_html(trace, sweep, opts, out))
 }
 
 /// The page, streamed to `out`: the steps' data (most of a large page) is
@@ -610,13 +606,11 @@ fn polyline(cells: &[(u16, u16, u8)]) -> String {
         .join(" ")
 }
 
-/// The steps and the cells' events as JSON, inside a script element (so
-/// `<` is written `\u003c`: no text can close the element).
 /// A JSON string inside the page's `<script>`: `<` as `\u003c`, so no
 /// text can end the script element.
 fn push_json(out: &mut String, text: &str) {
     let start = out.len();
-    out.push_str(&json_string(text));
+    super::json::push_string(out, text);
     if out[start..].contains('<') {
         let safe = out[start..].replace('<', "\\u003c");
         out.truncate(start);
@@ -626,46 +620,44 @@ fn push_json(out: &mut String, text: &str) {
 
 /// One step's entry of the page's data.
 fn step_json(j: &mut String, e: &Explained) {
-    let list = |j: &mut String, v: &[String]| {
-        j.push('[');
-        for (k, t) in v.iter().enumerate() {
+    let _ = write!(
+        j,
+        "{{\"row\":{},\"phase\":\"{}\"",
+        e.step.row,
+        e.step.phase.name()
+    );
+    let texts = [
+        ("position", Some(e.position.as_str())),
+        ("place", Some(&e.place)),
+        ("rule", Some(&e.rule)),
+        ("value", e.value.as_deref()),
+        ("what", Some(e.what)),
+        ("update", Some(&e.update)),
+        ("numbers", Some(&e.numbers)),
+        ("fanout", e.fanout.as_deref()),
+    ];
+    for (key, text) in texts {
+        let _ = write!(j, ",\"{key}\":");
+        match text {
+            Some(t) => push_json(j, t),
+            None => j.push_str("null"),
+        }
+    }
+    for (key, list) in [("terms", &e.terms), ("notes", &e.notes)] {
+        let _ = write!(j, ",\"{key}\":[");
+        for (k, t) in list.iter().enumerate() {
             if k > 0 {
                 j.push(',');
             }
             push_json(j, t);
         }
         j.push(']');
-    };
-    let opt = |j: &mut String, v: &Option<String>| match v {
-        Some(t) => push_json(j, t),
-        None => j.push_str("null"),
-    };
-    let _ = write!(
-        j,
-        "{{\"row\":{},\"phase\":\"{}\",\"position\":",
-        e.step.row,
-        e.step.phase.name()
-    );
-    push_json(j, &e.position);
-    j.push_str(",\"place\":");
-    push_json(j, &e.place);
-    j.push_str(",\"rule\":");
-    push_json(j, &e.rule);
-    j.push_str(",\"value\":");
-    opt(j, &e.value);
-    let _ = write!(j, ",\"what\":\"{}\",\"update\":", e.what);
-    push_json(j, &e.update);
-    j.push_str(",\"numbers\":");
-    push_json(j, &e.numbers);
-    j.push_str(",\"fanout\":");
-    opt(j, &e.fanout);
-    j.push_str(",\"terms\":");
-    list(j, &e.terms);
-    j.push_str(",\"notes\":");
-    list(j, &e.notes);
+    }
     j.push('}');
 }
 
+/// The steps and the cells' events as JSON, inside a script element (so
+/// `<` is written `\u003c`: no text can close the element).
 fn data(
     out: &mut dyn std::io::Write,
     c: &Ctx,

@@ -245,7 +245,7 @@ impl Out<'_> {
 /// character that must not reach a terminal raw (`visible::hidden`: DEL,
 /// C1 controls, bidi overrides, zero-width characters) is written as its
 /// `\uXXXX` escape, so the JSON on a terminal is as safe as the text.
-fn push_string(out: &mut String, s: &str) {
+pub(super) fn push_string(out: &mut String, s: &str) {
     out.push('"');
     push_escaped(out, s);
     out.push('"');
@@ -301,10 +301,7 @@ fn push_escaped(out: &mut String, s: &str) {
 
 /// The whole JSON text as a string (tests, the REPL's `:export`).
 pub fn json(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
-    let mut bytes = Vec::new();
-    // Writing into memory cannot fail.
-    let _ = write_json(trace, sweep, opts, &mut bytes);
-    String::from_utf8(bytes).unwrap_or_default()
+    super::into_string(|out| write_json(trace, sweep, opts, out))
 }
 
 /// The JSON text, streamed to `out`.

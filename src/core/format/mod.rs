@@ -124,6 +124,14 @@ pub fn write(
     json::write_json(trace, shown.as_ref().unwrap_or(sweep), opts, out)
 }
 
+/// A streamed format's whole text (tests, the REPL's `:export`).
+fn into_string(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+    let mut bytes = Vec::new();
+    // Writing into memory cannot fail, and every format writes UTF-8.
+    let _ = write(&mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
 /// Render in any format. At a step, the numbers are those of the sweep
 /// the step belongs to (a later forward sweep's tangents, a later reverse
 /// sweep's adjoints).

@@ -71,11 +71,8 @@ mod tests {
         let mut out = String::new();
         in_order(
             n,
-            || 0usize,
-            |made, buf, i| {
-                *made += 1;
-                buf.push_str(&format!("{i},"));
-            },
+            || (),
+            |_, buf, i| buf.push_str(&format!("{i},")),
             |s| {
                 out.push_str(s);
                 Ok(())

@@ -348,35 +348,20 @@ pub fn num(x: f64, precision: usize) -> String {
 /// `num(x, precision)`, appended: the common case (a decimal far from a
 /// tie) written without a temporary string, for exports of many numbers.
 pub fn push_num(out: &mut String, x: f64, precision: usize) {
-    let a = x.abs();
-    if (1e-3..1e6).contains(&a) {
-        let p = precision.clamp(1, 17);
-        let mag = a.log10().floor() as i64;
-        let d = (p as i64 - 1 - mag).max(0) as usize;
-        if let Some(n) = scaled_digits(a, d) {
-            let mut b = itoa::Buffer::new();
-            let digits = b.format(n);
-            if x.is_sign_negative() {
-                out.push('-');
-            }
-            // n ≥ 1 here (a ≥ 10⁻³ with at least 3 + p - 1 decimals).
-            let (int, frac) = if digits.len() > d {
-                digits.split_at(digits.len() - d)
-            } else {
-                ("0", digits)
-            };
-            out.push_str(int);
-            let frac_zeros = d - frac.len();
-            let frac = frac.trim_end_matches('0');
-            if !frac.is_empty() {
-                out.push('.');
-                out.extend(std::iter::repeat_n('0', frac_zeros));
-                out.push_str(frac);
-            }
-            return;
-        }
+    let Some((n, d)) = decimal(x, precision) else {
+        out.push_str(&num(x, precision));
+        return;
+    };
+    let start = out.len();
+    push_decimal(out, x.is_sign_negative(), n, d);
+    // Trailing zeros trimmed, as `num` does (n ≥ 1 here: no `-0`).
+    if d > 0 {
+        let keep = out[start..]
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .len();
+        out.truncate(start + keep);
     }
-    out.push_str(&num(x, precision));
 }
 
 /// A printed number as LaTeX math: non-finite numbers as words, not
@@ -470,9 +455,7 @@ fn significant(x: f64, p: usize) -> String {
             format!("0.{}", "0".repeat(p - 1))
         };
     }
-    if (1e-3..1e6).contains(&a) {
-        let mag = a.log10().floor() as i64;
-        let d = (p as i64 - 1 - mag).max(0) as usize;
+    if let Some(d) = decimal_places(a, p) {
         return decimals(x, d);
     }
     let s = format!("{:.*e}", p - 1, x);
@@ -490,27 +473,52 @@ fn significant(x: f64, p: usize) -> String {
 /// small enough for an exact integer); otherwise the standard formatting.
 /// Exports of a large trace format millions of numbers.
 fn decimals(x: f64, p: usize) -> String {
-    if let Some(n) = scaled_digits(x.abs(), p) {
-        let digits = n.to_string();
-        let mut out = String::with_capacity(digits.len() + 3);
-        if x.is_sign_negative() {
-            out.push('-');
+    match scaled_digits(x.abs(), p) {
+        Some(n) => {
+            let mut out = String::with_capacity(20);
+            push_decimal(&mut out, x.is_sign_negative(), n, p);
+            out
         }
-        if p == 0 {
-            out.push_str(&digits);
-        } else if digits.len() > p {
-            let (int, frac) = digits.split_at(digits.len() - p);
-            out.push_str(int);
-            out.push('.');
-            out.push_str(frac);
-        } else {
-            out.push_str("0.");
-            out.extend(std::iter::repeat_n('0', p - digits.len()));
-            out.push_str(&digits);
-        }
-        return out;
+        None => format!("{x:.p$}"),
     }
-    format!("{x:.p$}")
+}
+
+/// The integer `n` read with `d` decimals (`-`, then `12.3400` or
+/// `0.0012`), appended.
+fn push_decimal(out: &mut String, negative: bool, n: u64, d: usize) {
+    let mut b = itoa::Buffer::new();
+    let digits = b.format(n);
+    if negative {
+        out.push('-');
+    }
+    if d == 0 {
+        out.push_str(digits);
+    } else if digits.len() > d {
+        let (int, frac) = digits.split_at(digits.len() - d);
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    } else {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', d - digits.len()));
+        out.push_str(digits);
+    }
+}
+
+/// The decimals `num` writes for a magnitude `a` at `p` significant
+/// digits, where it writes decimals: in [10⁻³, 10⁶), every integer digit.
+fn decimal_places(a: f64, p: usize) -> Option<usize> {
+    (1e-3..1e6).contains(&a).then(|| {
+        let mag = a.log10().floor() as i64;
+        (p.clamp(1, 17) as i64 - 1 - mag).max(0) as usize
+    })
+}
+
+/// `x` at `p` significant digits as an integer and its decimals, where
+/// `num` writes decimals and floating point rounds exactly.
+fn decimal(x: f64, p: usize) -> Option<(u64, usize)> {
+    let d = decimal_places(x.abs(), p)?;
+    Some((scaled_digits(x.abs(), d)?, d))
 }
 
 const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
@@ -535,17 +543,13 @@ fn scaled_digits(a: f64, p: usize) -> Option<u64> {
 /// digits over a power of ten are the decimal `num` prints, correctly
 /// rounded like parsing it; otherwise the printed text is parsed.
 pub(crate) fn rounded(x: f64, p: usize) -> f64 {
-    let a = x.abs();
-    if (1e-3..1e6).contains(&a) {
-        let p = p.clamp(1, 17);
-        let mag = a.log10().floor() as i64;
-        let d = (p as i64 - 1 - mag).max(0) as usize;
-        if let Some(n) = scaled_digits(a, d) {
+    match decimal(x, p) {
+        Some((n, d)) => {
             let v = n as f64 / POW10[d];
-            return if x.is_sign_negative() { -v } else { v };
+            if x.is_sign_negative() { -v } else { v }
         }
+        None => num(x, p).parse().unwrap_or(x),
     }
-    num(x, p).parse().unwrap_or(x)
 }
 
 fn nonfinite(x: f64) -> &'static str {

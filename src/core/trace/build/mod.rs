@@ -965,10 +965,7 @@ impl<'a> Builder<'a> {
             // that a million scalar statements run a small loop.
             let v = match &e.kind {
                 ExprKind::Num(c) => Val::Const(*c),
-                ExprKind::Name(id) => {
-                    let sym = map.map_or(*id, |m| m.get(*id as usize).copied().unwrap_or(*id));
-                    self.resolve(sym, e.span)?
-                }
+                ExprKind::Name(id) => self.lower_name(*id, map, e.span)?,
                 ExprKind::Neg(a) => match get(&vals, *a) {
                     Val::Tensor(_) => self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?,
                     v => self.unary(Op::Neg, v, e.span),
@@ -978,11 +975,10 @@ impl<'a> Builder<'a> {
                     v => self.unary(*op, v, e.span),
                 },
                 ExprKind::Binary(op, a, b) => match (get(&vals, *a), get(&vals, *b)) {
-                    (Val::Const(x), Val::Const(y)) => Val::Const(self.fold(op.op(), x, y, e.span)),
                     (Val::Tensor(_), _) | (_, Val::Tensor(_)) => {
                         self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?
                     }
-                    (va, vb) => Val::Row(self.emit(op.op(), [operand(va), operand(vb)], e.span)),
+                    (va, vb) => self.scalar(op.op(), va, vb, e.span),
                 },
                 _ => self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?,
             };
@@ -1011,10 +1007,7 @@ impl<'a> Builder<'a> {
             let e = &exprs[id as usize];
             let v = match &e.kind {
                 ExprKind::Num(c) => Val::Const(*c),
-                ExprKind::Name(id) => {
-                    let sym = map.map_or(*id, |m| m.get(*id as usize).copied().unwrap_or(*id));
-                    self.resolve(sym, e.span)?
-                }
+                ExprKind::Name(id) => self.lower_name(*id, map, e.span)?,
                 ExprKind::Neg(_) | ExprKind::Call(..) => {
                     let op = match e.kind {
                         ExprKind::Call(op, _) => op,
@@ -1029,17 +1022,12 @@ impl<'a> Builder<'a> {
                     let b = pop(&mut stack);
                     let a = pop(&mut stack);
                     match (a, b) {
-                        (Val::Const(x), Val::Const(y)) => {
-                            Val::Const(self.fold(op.op(), x, y, e.span))
-                        }
                         (Val::Tensor(_), _) | (_, Val::Tensor(_)) => {
                             let a_id = *a_id;
                             let get = |id: ExprId| if id == a_id { a } else { b };
                             self.lower_shaped(exprs, map, e, &get)?
                         }
-                        (va, vb) => {
-                            Val::Row(self.emit(op.op(), [operand(va), operand(vb)], e.span))
-                        }
+                        (va, vb) => self.scalar(op.op(), va, vb, e.span),
                     }
                 }
                 // Not in a checked expression.
@@ -1050,6 +1038,14 @@ impl<'a> Builder<'a> {
         let v = pop(&mut stack);
         self.scratch = stack;
         Ok(v)
+    }
+
+    /// A name in a statement, through a helper's map from its parameters
+    /// to the caller's symbols.
+    #[inline]
+    fn lower_name(&mut self, id: u32, map: Option<&[u32]>, span: Span) -> Result<Val, Diagnostic> {
+        let sym = map.map_or(id, |m| m.get(id as usize).copied().unwrap_or(id));
+        self.resolve(sym, span)
     }
 
     /// The expressions that make or take a vector or matrix (see `lower`).
@@ -1070,10 +1066,7 @@ impl<'a> Builder<'a> {
         Ok(match &e.kind {
             // Lowered in the loop; kept whole here so no arm can panic.
             ExprKind::Num(c) => Val::Const(*c),
-            ExprKind::Name(id) => {
-                let sym = map.map_or(*id, |m| m.get(*id as usize).copied().unwrap_or(*id));
-                self.resolve(sym, e.span)?
-            }
+            ExprKind::Name(id) => self.lower_name(*id, map, e.span)?,
             ExprKind::Neg(a) => self.map_unary(Op::Neg, get(*a), e.span),
             ExprKind::Call(op, a) => self.map_unary(*op, get(*a), e.span),
             ExprKind::Binary(op, a, b) => {
