@@ -223,3 +223,28 @@ fn quiz_in_tmux_hints_and_scores() {
     t.keys(&["C-d"]);
     check_shell_is_usable(&t, "done-quiz");
 }
+
+/// Lines pasted (or typed ahead) together all run, in order: each prompt
+/// takes up where the last one stopped reading, so none is dropped.
+#[test]
+fn repl_in_tmux_runs_every_pasted_line() {
+    let Some(t) = Tmux::start("repl-paste") else {
+        return;
+    };
+    let data = scratch("data-paste");
+    t.line(&format!(
+        "XDG_STATE_HOME={} NO_COLOR=1 {BIN}",
+        data.display()
+    ));
+    t.wait("the prompt", 15, |s| at_prompt(s));
+    // One paste, five lines; the last one leaves.
+    let paste = ":set tui off\nx^2 at x = 3\n:set precision 2\nsin(x) at x = 0\n:quit\n";
+    let out = t.run(&["send-keys", "-t", &t.target, "-l", paste]);
+    assert!(out.status.success(), "{out:?}");
+    check_shell_is_usable(&t, "paste-done");
+    let s = t.screen();
+    // d/dx x² at 3 is 6 at the default precision; cos(0) = 1 at two places.
+    assert!(s.contains("∂x1/∂x = 6.000"), "{s}");
+    assert!(s.contains("precision 2"), "{s}");
+    assert!(s.contains("∂x1/∂x = 1.0   (forward"), "{s}");
+}
