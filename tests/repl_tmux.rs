@@ -236,7 +236,7 @@ fn repl_in_tmux_runs_every_pasted_line() {
         "XDG_STATE_HOME={} NO_COLOR=1 {BIN}",
         data.display()
     ));
-    t.wait("the prompt", 15, |s| at_prompt(s));
+    t.wait("the prompt", 15, at_prompt);
     // One paste, five lines; the last one leaves.
     let paste = ":set tui off\nx^2 at x = 3\n:set precision 2\nsin(x) at x = 0\n:quit\n";
     let out = t.run(&["send-keys", "-t", &t.target, "-l", paste]);
