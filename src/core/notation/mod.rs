@@ -310,10 +310,17 @@ pub fn accent(name: &str, mark: char) -> String {
 /// (`2.7e-10`, `1.0e-05`): fixed decimals would print a tiny derivative as
 /// `0` and `1e300` as 301 digits.
 pub fn num(x: f64, precision: usize) -> String {
+    let mut out = String::with_capacity(24);
+    push_num(&mut out, x, precision);
+    out
+}
+
+/// `num` by the standard formatting: what the fast paths must write.
+fn num_std(x: f64, precision: usize) -> String {
     if !x.is_finite() {
         return nonfinite(x).to_string();
     }
-    let s = significant(x, precision);
+    let s = significant_std(x, precision);
     let trimmed = match s.split_once('e') {
         Some((m, e)) => {
             // Keep one decimal in a mantissa (`1.0e-05`): the `e` then reads
@@ -345,11 +352,15 @@ pub fn num(x: f64, precision: usize) -> String {
     }
 }
 
-/// `num(x, precision)`, appended: the common case (a decimal far from a
-/// tie) written without a temporary string, for exports of many numbers.
+/// `num(x, precision)`, appended: the common cases (a decimal or a
+/// mantissa far from a tie) written without a temporary string or the
+/// exact (bignum) formatting, for exports of many numbers.
 pub fn push_num(out: &mut String, x: f64, precision: usize) {
     let Some((n, d)) = decimal(x, precision) else {
-        out.push_str(&num(x, precision));
+        match exponent_digits(x, precision) {
+            Some((n, e)) => push_exponent(out, x.is_sign_negative(), n, e, true),
+            None => out.push_str(&num_std(x, precision)),
+        }
         return;
     };
     let start = out.len();
@@ -458,6 +469,20 @@ fn significant(x: f64, p: usize) -> String {
     if let Some(d) = decimal_places(a, p) {
         return decimals(x, d);
     }
+    if let Some((n, e)) = exponent_digits(x, p) {
+        let mut out = String::with_capacity(24);
+        push_exponent(&mut out, x.is_sign_negative(), n, e, false);
+        return out;
+    }
+    significant_std(x, p)
+}
+
+/// `significant` by the standard formatting.
+fn significant_std(x: f64, p: usize) -> String {
+    let p = p.clamp(1, 17);
+    if x == 0.0 || decimal_places(x.abs(), p).is_some() {
+        return significant(x, p);
+    }
     let s = format!("{:.*e}", p - 1, x);
     let (m, e) = s.split_once('e').expect("LowerExp writes an exponent");
     let e: i32 = e.parse().expect("LowerExp writes an integer exponent");
@@ -521,7 +546,79 @@ fn decimal(x: f64, p: usize) -> Option<(u64, usize)> {
     Some((scaled_digits(x.abs(), d)?, d))
 }
 
-const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+/// The powers of ten a double holds exactly.
+const POW10: [f64; 23] = [
+    1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Where `num` writes a mantissa and an exponent: `x`'s `p` significant
+/// digits as an integer n (10^(p−1) ≤ n < 10^p) and the exponent e, so
+/// that x ≈ n·10^(e+1−p), when one floating-point product or quotient by
+/// an exact power of ten gives the digits exactly (far from a tie): the
+/// digits `format!("{x:.(p-1)e}")` writes.
+fn exponent_digits(x: f64, p: usize) -> Option<(u64, i32)> {
+    let a = x.abs();
+    if !a.is_finite() || a == 0.0 || p > 15 || decimal_places(a, p).is_some() {
+        return None;
+    }
+    let p = p.max(1);
+    let mut e = a.log10().floor() as i32;
+    // log10 can be off by one next to a power of ten, and rounding can
+    // carry into the next one (9.9996e-5 → 1.000e-4): at most two tries.
+    for _ in 0..3 {
+        let k = p as i32 - 1 - e;
+        let scaled = if k >= 0 {
+            a * POW10.get(k as usize)?
+        } else {
+            a / POW10.get(k.unsigned_abs() as usize)?
+        };
+        let floor = scaled.floor();
+        let frac = scaled - floor;
+        // The product is off by at most half an ulp of it.
+        let margin = 2.0 * f64::EPSILON * scaled.max(1.0);
+        if (frac - 0.5).abs() <= margin {
+            return None;
+        }
+        let n = (if frac > 0.5 { floor + 1.0 } else { floor }) as u64;
+        if n >= POW10[p] as u64 {
+            e += 1;
+        } else if n < POW10[p - 1] as u64 {
+            e -= 1;
+        } else {
+            return Some((n, e));
+        }
+    }
+    None
+}
+
+/// The `p`-digit integer `n` as a mantissa with exponent `e`, as C's `%e`
+/// (`-2.700e-10`); `trim`: trailing zeros of the mantissa dropped but one
+/// decimal kept (`1.0e-05`), as `num` writes it.
+fn push_exponent(out: &mut String, negative: bool, n: u64, e: i32, trim: bool) {
+    let mut b = itoa::Buffer::new();
+    let digits = b.format(n);
+    if negative {
+        out.push('-');
+    }
+    let (first, rest) = digits.split_at(1);
+    out.push_str(first);
+    if trim {
+        let rest = rest.trim_end_matches('0');
+        out.push('.');
+        out.push_str(if rest.is_empty() { "0" } else { rest });
+    } else if !rest.is_empty() {
+        out.push('.');
+        out.push_str(rest);
+    }
+    out.push_str(if e < 0 { "e-" } else { "e+" });
+    let mut b = itoa::Buffer::new();
+    let exp = b.format(e.unsigned_abs());
+    if exp.len() < 2 {
+        out.push('0');
+    }
+    out.push_str(exp);
+}
 
 /// `a`·10^p rounded to an integer, for `a` ≥ 0, when floating point gives
 /// it exactly (far from a tie, small enough for an exact integer): the
@@ -543,13 +640,22 @@ fn scaled_digits(a: f64, p: usize) -> Option<u64> {
 /// digits over a power of ten are the decimal `num` prints, correctly
 /// rounded like parsing it; otherwise the printed text is parsed.
 pub(crate) fn rounded(x: f64, p: usize) -> f64 {
-    match decimal(x, p) {
-        Some((n, d)) => {
-            let v = n as f64 / POW10[d];
-            if x.is_sign_negative() { -v } else { v }
+    let v = if let Some((n, d)) = decimal(x, p) {
+        n as f64 / POW10[d]
+    } else if let Some((n, e)) = exponent_digits(x, p)
+        && let Some(&scale) = POW10.get((e + 1 - p.max(1) as i32).unsigned_abs() as usize)
+    {
+        // n and the power of ten are exact, so one product or quotient is
+        // correctly rounded: what parsing the text gives.
+        if e + 1 >= p.max(1) as i32 {
+            n as f64 * scale
+        } else {
+            n as f64 / scale
         }
-        None => num(x, p).parse().unwrap_or(x),
-    }
+    } else {
+        return num(x, p).parse().unwrap_or(x);
+    };
+    if x.is_sign_negative() { -v } else { v }
 }
 
 fn nonfinite(x: f64) -> &'static str {
@@ -633,6 +739,31 @@ mod tests {
             proptest::prop_assert_eq!(decimals(y, p), format!("{y:.p$}"));
             let t = m as f64 / 2f64.powi(e as i32 + 1);
             proptest::prop_assert_eq!(decimals(t, p), format!("{t:.p$}"));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+        /// Mantissas and exponents written without the standard formatting
+        /// are its text exactly, at every precision, and read back as it.
+        #[test]
+        fn exponents_match_the_standard_formatting(
+            bits in proptest::prelude::any::<u64>(),
+            m in 1_000i64..100_000,
+            e in -40i32..40,
+            p in 1usize..=17,
+        ) {
+            // Any double; and few-digit mantissas (ties like 1.2345e-7 at
+            // four digits) over a range of powers of ten, either sign.
+            let tie = m as f64 / 1e4 * 10f64.powi(e);
+            for x in [f64::from_bits(bits), tie, -tie] {
+                if x.is_finite() {
+                    proptest::prop_assert_eq!(significant(x, p), significant_std(x, p));
+                    proptest::prop_assert_eq!(num(x, p), num_std(x, p));
+                    let want: f64 = num_std(x, p).parse().unwrap();
+                    proptest::prop_assert_eq!(rounded(x, p).to_bits(), want.to_bits());
+                }
+            }
         }
     }
 
