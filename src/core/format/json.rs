@@ -262,34 +262,40 @@ fn push_string_parts(out: &mut String, parts: &[&str]) {
 
 /// A string's characters as JSON writes them inside quotes.
 fn push_escaped(out: &mut String, s: &str) {
-    let bytes = s.as_bytes();
-    // Copy runs that need no escape in one go. ASCII is decided by its
-    // byte; a character beyond it starts with a byte ≥ 0x80 and is decoded.
+    let b = s.as_bytes();
+    // Copy runs that need no escape in one go, deciding by bytes: the
+    // characters `visible::hidden` names beyond ASCII are encoded with the
+    // lead bytes C2, D8, E2 and EF and a few second/third bytes, so the
+    // rule texts' many `·`, `∂` and `−` are never decoded.
     let (mut run, mut i) = (0, 0);
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (c, len) = if b < 0x80 {
-            if b >= b' ' && b != b'"' && b != b'\\' && b != 0x7f {
+    while i < b.len() {
+        let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+        let len = match b[i] {
+            b'"' | b'\\' | 0x7f | 0x00..=0x1f => 1,
+            0xc2 if (0x80..=0x9f).contains(&at(1)) => 2,
+            0xd8 if at(1) == 0x9c => 2,
+            0xe2 if matches!(
+                (at(1), at(2)),
+                (0x80, 0x8b..=0x8f | 0xa8..=0xae) | (0x81, 0xa0..=0xa9)
+            ) =>
+            {
+                3
+            }
+            0xef if (at(1), at(2)) == (0xbb, 0xbf) => 3,
+            _ => {
                 i += 1;
                 continue;
             }
-            (b as char, 1)
-        } else {
-            let c = s[i..].chars().next().unwrap_or('\u{fffd}');
-            if !crate::core::visible::hidden(c) {
-                i += c.len_utf8();
-                continue;
-            }
-            (c, c.len_utf8())
         };
         out.push_str(&s[run..i]);
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c => {
+        match b[i] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            b'\r' => out.push_str("\\r"),
+            _ => {
+                let c = s[i..].chars().next().unwrap_or('\u{fffd}');
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
         }
@@ -527,6 +533,32 @@ fn step(b: &mut String, ex: &Explainer, st: Step, sweep: Option<usize>, bare: bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Escaping by bytes escapes exactly the characters JSON and
+    /// `visible::hidden` name, over every Unicode scalar value.
+    #[test]
+    fn every_character_escaped_or_not_as_hidden_says() {
+        let mut all = String::new();
+        let mut want = String::new();
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            all.push(c);
+            match c {
+                '"' => want.push_str("\\\""),
+                '\\' => want.push_str("\\\\"),
+                '\n' => want.push_str("\\n"),
+                '\t' => want.push_str("\\t"),
+                '\r' => want.push_str("\\r"),
+                c if crate::core::visible::hidden(c) => {
+                    want.push_str(&format!("\\u{:04x}", c as u32));
+                }
+                c => want.push(c),
+            }
+        }
+        let mut got = String::new();
+        push_escaped(&mut got, &all);
+        assert_eq!(got, want);
+        assert_eq!(string("a\u{202e}b\u{feff}"), "\"a\\u202eb\\ufeff\"");
+    }
 
     #[test]
     fn numbers_and_strings() {
