@@ -658,6 +658,32 @@ pub(crate) fn rounded(x: f64, p: usize) -> f64 {
     if x.is_sign_negative() { -v } else { v }
 }
 
+/// Whether `num(a, p) == num(b, p)`, without writing either. Texts of
+/// different kinds differ (`0`, decimals, mantissa and exponent, `NaN`,
+/// `inf`, `-inf`); within a kind, up to 15 digits two texts are equal
+/// exactly when the numbers they read as are (a double holds 15 decimal
+/// digits), which `rounded` gives.
+pub(crate) fn same_printed(a: f64, b: f64, p: usize) -> bool {
+    if p > 15 {
+        return num(a, p) == num(b, p);
+    }
+    let kind = |x: f64| {
+        if x.is_nan() {
+            0
+        } else if x.is_infinite() {
+            if x > 0.0 { 1 } else { 2 }
+        } else if x == 0.0 {
+            3
+        } else if decimal_places(x.abs(), p).is_some() {
+            4
+        } else {
+            5
+        }
+    };
+    let k = kind(a);
+    k == kind(b) && (k < 4 || rounded(a, p) == rounded(b, p))
+}
+
 fn nonfinite(x: f64) -> &'static str {
     if x.is_nan() {
         "NaN"
@@ -763,6 +789,36 @@ mod tests {
                     let want: f64 = num_std(x, p).parse().unwrap();
                     proptest::prop_assert_eq!(rounded(x, p).to_bits(), want.to_bits());
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+        /// Telling whether two numbers print the same without printing
+        /// them agrees with printing them: for neighbours, numbers across a
+        /// change of notation, and any two doubles.
+        #[test]
+        fn same_printed_is_comparing_the_texts(
+            bits in proptest::prelude::any::<u64>(),
+            other in proptest::prelude::any::<u64>(),
+            m in -2_000_000i64..2_000_000,
+            e in -12i32..12,
+            ulps in -3i64..=3,
+            p in 1usize..=17,
+        ) {
+            let x = m as f64 / 1e4 * 10f64.powi(e);
+            let near = |y: f64, k: i64| f64::from_bits((y.to_bits() as i64 + k) as u64);
+            let pairs = [
+                (f64::from_bits(bits), f64::from_bits(other)),
+                (x, near(x, ulps)),
+                (x, x * (1.0 + 1e-6 * ulps as f64)),
+                (999_999.7, 1_000_000.2),
+                (0.0, -0.0),
+                (f64::NAN, -f64::NAN),
+            ];
+            for (a, b) in pairs {
+                proptest::prop_assert_eq!(same_printed(a, b, p), num(a, p) == num(b, p), "{} {} at {}", a, b, p);
             }
         }
     }

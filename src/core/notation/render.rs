@@ -100,11 +100,10 @@ fn checking_digits(m: &Math, result: f64, p: usize) -> usize {
         return p;
     }
     let unknown = |_| f64::NAN;
-    let want = num(result, p);
     (p..=17.max(p))
         .find(|&q| {
             let shown = |x: f64| super::rounded(x, q);
-            num(m.eval_with(&unknown, &shown), p) == want
+            super::same_printed(m.eval_with(&unknown, &shown), result, p)
         })
         .unwrap_or(p)
 }
