@@ -68,6 +68,32 @@ impl Explanation {
     }
 }
 
+/// A step's texts in buffers kept from step to step (exports): those of
+/// `Explanation`, without a new string for each.
+#[derive(Clone, Debug, Default)]
+pub struct Texts {
+    pub general: String,
+    /// Forward steps' value update (when `has_value`).
+    pub value: String,
+    pub has_value: bool,
+    pub symbolic: String,
+    pub numeric: String,
+    /// (consumer, its adjoint, ∂consumer/∂row, the partial's rule); the
+    /// first `terms_used` are this step's.
+    terms: Vec<(usize, f64, f64, String)>,
+    terms_used: usize,
+    pub more_terms: usize,
+}
+
+impl Texts {
+    /// A reverse step's terms: (consumer, adjoint, partial, rule).
+    pub fn terms(&self) -> impl Iterator<Item = (usize, f64, f64, &str)> {
+        self.terms[..self.terms_used]
+            .iter()
+            .map(|(c, a, p, r)| (*c, *a, *p, r.as_str()))
+    }
+}
+
 /// A step's rules as trees, before any notation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rules {
@@ -166,41 +192,87 @@ impl<'t> Explainer<'t> {
     }
 
     fn explain_up_to(&self, step: Step, limit: usize) -> Explanation {
-        let r = self.rules_up_to(step, limit);
+        let mut t = Texts::default();
+        self.texts_up_to(step, limit, &mut t);
         let n = &self.names;
+        let Texts {
+            general,
+            value,
+            symbolic,
+            numeric,
+            mut terms,
+            ..
+        } = t;
+        terms.truncate(t.terms_used);
         Explanation {
             step,
-            general: self.general_text(&r.general),
-            value: r.value.as_ref().map(|v| n.text(v)),
-            symbolic: n.text(&r.update),
-            numeric: n.text(&r.numbers).trim_start().to_string(),
-            terms: r
-                .terms
-                .iter()
-                .map(|t| Term {
-                    consumer: t.consumer,
-                    adjoint: t.adjoint,
-                    partial: t.partial,
-                    partial_symbol: n.partial(t.consumer, step.row),
-                    partial_rule: n.text(&t.rule),
+            general,
+            value: t.has_value.then_some(value),
+            symbolic,
+            numeric,
+            terms: terms
+                .into_iter()
+                .map(|(consumer, adjoint, partial, partial_rule)| Term {
+                    consumer,
+                    adjoint,
+                    partial,
+                    partial_symbol: n.partial(consumer, step.row),
+                    partial_rule,
                 })
                 .collect(),
-            more_terms: r.more,
+            more_terms: t.more_terms,
         }
     }
 
-    /// A general rule as text: the few distinct ones are rendered once
-    /// (an export explains a million steps with a few dozen rules).
-    fn general_text(&self, rule: &Text) -> String {
+    /// The step's texts with every consumer of a reverse step, written
+    /// into `t`'s buffers (exports of millions of steps reuse them): what
+    /// `explain_all` holds.
+    pub fn texts_all(&self, step: Step, t: &mut Texts) {
+        self.texts_up_to(step, usize::MAX, t);
+    }
+
+    fn texts_up_to(&self, step: Step, limit: usize, t: &mut Texts) {
+        let r = self.rules_up_to(step, limit);
+        let n = &self.names;
+        t.general.clear();
+        self.push_general(&mut t.general, &r.general);
+        t.value.clear();
+        t.has_value = r.value.is_some();
+        if let Some(v) = &r.value {
+            n.push_text(&mut t.value, v);
+        }
+        t.symbolic.clear();
+        n.push_text(&mut t.symbolic, &r.update);
+        t.numeric.clear();
+        n.push_text(&mut t.numeric, &r.numbers);
+        let blank = t.numeric.len() - t.numeric.trim_start().len();
+        t.numeric.drain(..blank);
+        for (k, tr) in r.terms.iter().enumerate() {
+            if k == t.terms.len() {
+                t.terms.push(Default::default());
+            }
+            let term = &mut t.terms[k];
+            (term.0, term.1, term.2) = (tr.consumer, tr.adjoint, tr.partial);
+            term.3.clear();
+            n.push_text(&mut term.3, &tr.rule);
+        }
+        t.terms_used = r.terms.len();
+        t.more_terms = r.more;
+    }
+
+    /// A general rule's text, appended: the few distinct ones are rendered
+    /// once (an export explains a million steps with a few dozen rules).
+    fn push_general(&self, out: &mut String, rule: &Text) {
         let mut seen = self.general.borrow_mut();
         if let Some((_, text)) = seen.iter().find(|(r, _)| r == rule) {
-            return text.clone();
+            out.push_str(text);
+            return;
         }
         let text = self.names.text(rule);
+        out.push_str(&text);
         if seen.len() < 64 {
-            seen.push((rule.clone(), text.clone()));
+            seen.push((rule.clone(), text));
         }
-        text
     }
 
     /// An operand as a tree: a row's symbol, or the constant as written.

@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 
 use super::{Ctx, Options, Shown, par};
-use crate::core::explain::Explainer;
+use crate::core::explain::{Explainer, Texts};
 use crate::core::notation::Names;
 use crate::core::schedule::Phase;
 use crate::core::schedule::Step;
@@ -251,14 +251,25 @@ pub(super) fn push_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// The pieces of one JSON string, each escaped, between one pair of quotes.
-fn push_string_parts(out: &mut String, parts: &[&str]) {
-    out.push('"');
-    for s in parts {
-        push_escaped(out, s);
+/// Bytes that never start something to escape: printable ASCII but `"`,
+/// `\\` and DEL; UTF-8 continuation bytes; lead bytes other than those of
+/// the hidden characters beyond ASCII (C2, D8, E2, EF).
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'"' | b'\\' => false,
+            0x20..=0x7e => true,
+            0x80..=0xbf => true,
+            0xc2 | 0xd8 | 0xe2 | 0xef => false,
+            0xc0..=0xff => true,
+            _ => false,
+        };
+        b += 1;
     }
-    out.push('"');
-}
+    t
+};
 
 /// A string's characters as JSON writes them inside quotes.
 fn push_escaped(out: &mut String, s: &str) {
@@ -269,8 +280,13 @@ fn push_escaped(out: &mut String, s: &str) {
     // rule texts' many `·`, `∂` and `−` are never decoded.
     let (mut run, mut i) = (0, 0);
     while i < b.len() {
+        if PLAIN[b[i] as usize] {
+            i += 1;
+            continue;
+        }
+        let byte = b[i];
         let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
-        let len = match b[i] {
+        let len = match byte {
             b'"' | b'\\' | 0x7f | 0x00..=0x1f => 1,
             0xc2 if (0x80..=0x9f).contains(&at(1)) => 2,
             0xd8 if at(1) == 0x9c => 2,
@@ -383,11 +399,11 @@ pub fn write_json(
             let several = schedule.sweeps(seg.phase) > 1;
             par::in_order(
                 steps.len(),
-                || explainer(sweep, names, consumers),
-                |ex, b, i| {
+                || (explainer(sweep, names, consumers), Scratch::default()),
+                |(ex, sc), b, i| {
                     if let Some(st) = schedule.step(steps.start + i) {
                         let sweep_no = several.then_some(seg.sweep);
-                        step(b, ex, st, sweep_no, opts.bare_steps);
+                        step(b, ex, sc, st, sweep_no, opts.bare_steps);
                     }
                 },
                 |text| w.chunk(text),
@@ -489,8 +505,24 @@ fn node(b: &mut String, c: &Shown, ex: &Explainer, i: usize) {
     b.s("}");
 }
 
+/// A thread's buffers for the steps' texts, kept from step to step.
+#[derive(Default)]
+struct Scratch {
+    texts: Texts,
+    /// The value, symbolic and numeric texts, escaped once: each is
+    /// written twice (alone and in `text`).
+    escaped: [String; 3],
+}
+
 /// One entry of `steps`, with the comma before it.
-fn step(b: &mut String, ex: &Explainer, st: Step, sweep: Option<usize>, bare: bool) {
+fn step(
+    b: &mut String,
+    ex: &Explainer,
+    sc: &mut Scratch,
+    st: Step,
+    sweep: Option<usize>,
+    bare: bool,
+) {
     if st.index > 0 {
         b.push_str(", ");
     }
@@ -499,26 +531,36 @@ fn step(b: &mut String, ex: &Explainer, st: Step, sweep: Option<usize>, bare: bo
     b.s(key!("node")).int(st.row);
     if !bare {
         // Exports carry every consumer, however many.
-        let e = ex.explain_all(st);
-        // `Explanation::line`, written in place.
-        b.s(key!("text"));
-        match &e.value {
-            Some(v) => push_string_parts(b, &[v, "; ", &e.symbolic, " ", &e.numeric]),
-            None => push_string_parts(b, &[&e.symbolic, " ", &e.numeric]),
+        let t = &mut sc.texts;
+        ex.texts_all(st, t);
+        let [value, symbolic, numeric] = &mut sc.escaped;
+        for (e, raw) in [
+            (&mut *value, &t.value),
+            (&mut *symbolic, &t.symbolic),
+            (&mut *numeric, &t.numeric),
+        ] {
+            e.clear();
+            push_escaped(e, raw);
         }
-        b.s(key!("general")).str(&e.general);
-        b.s(key!("symbolic")).str(&e.symbolic);
-        b.s(key!("numeric")).str(&e.numeric);
+        // `Explanation::line`, written in place.
+        b.s(key!("text")).s("\"");
+        if t.has_value {
+            b.s(value).s("; ");
+        }
+        b.s(symbolic).s(" ").s(numeric).s("\"");
+        b.s(key!("general")).str(&t.general);
+        b.s(key!("symbolic")).s("\"").s(symbolic).s("\"");
+        b.s(key!("numeric")).s("\"").s(numeric).s("\"");
         if st.phase == Phase::Reverse {
             b.s(key!("terms")).s("[");
-            for (j, t) in e.terms.iter().enumerate() {
+            for (j, (consumer, adjoint, partial, rule)) in t.terms().enumerate() {
                 if j > 0 {
                     b.push_str(", ");
                 }
-                b.s(open!("node")).int(t.consumer);
-                b.s(key!("adjoint")).num(t.adjoint);
-                b.s(key!("partial")).num(t.partial);
-                b.s(key!("rule")).str(&t.partial_rule);
+                b.s(open!("node")).int(consumer);
+                b.s(key!("adjoint")).num(adjoint);
+                b.s(key!("partial")).num(partial);
+                b.s(key!("rule")).str(rule);
                 b.s("}");
             }
             b.s("]");
@@ -534,14 +576,10 @@ fn step(b: &mut String, ex: &Explainer, st: Step, sweep: Option<usize>, bare: bo
 mod tests {
     use super::*;
 
-    /// Escaping by bytes escapes exactly the characters JSON and
-    /// `visible::hidden` name, over every Unicode scalar value.
-    #[test]
-    fn every_character_escaped_or_not_as_hidden_says() {
-        let mut all = String::new();
+    /// What `push_escaped` must write, character by character.
+    fn escaped_by_chars(s: &str) -> String {
         let mut want = String::new();
-        for c in (0..=0x10ffff).filter_map(char::from_u32) {
-            all.push(c);
+        for c in s.chars() {
             match c {
                 '"' => want.push_str("\\\""),
                 '\\' => want.push_str("\\\\"),
@@ -554,9 +592,28 @@ mod tests {
                 c => want.push(c),
             }
         }
+        want
+    }
+
+    /// Escaping by bytes (and by words of eight) escapes exactly the
+    /// characters JSON and `visible::hidden` name, over every Unicode
+    /// scalar value, and any character at any place in a run of letters.
+    #[test]
+    fn every_character_escaped_or_not_as_hidden_says() {
+        let all: String = (0..=0x10ffff).filter_map(char::from_u32).collect();
         let mut got = String::new();
         push_escaped(&mut got, &all);
-        assert_eq!(got, want);
+        assert_eq!(got, escaped_by_chars(&all));
+        let specials = (0..0x80u32).chain([0x85, 0xb7, 0x200b, 0x202e, 0x2212, 0xfeff]);
+        for c in specials.filter_map(char::from_u32) {
+            for k in 0..20 {
+                let mut s: String = "abcdefghijklmnopqrs".into();
+                s.insert(k, c);
+                let mut got = String::new();
+                push_escaped(&mut got, &s);
+                assert_eq!(got, escaped_by_chars(&s), "{c:?} at {k}");
+            }
+        }
         assert_eq!(string("a\u{202e}b\u{feff}"), "\"a\\u202eb\\ufeff\"");
     }
 

@@ -262,6 +262,11 @@ impl<'t> Names<'t> {
         render::text(t, self, self.target())
     }
 
+    /// `text`, appended (exports reuse their buffers).
+    pub fn push_text(&self, out: &mut String, t: &Text) {
+        render::push_text(out, t, self, self.target())
+    }
+
     /// A rule tree as LaTeX math.
     pub fn latex(&self, m: &Math) -> String {
         render::math(m, self, Target::Latex)
@@ -363,16 +368,13 @@ pub fn push_num(out: &mut String, x: f64, precision: usize) {
         }
         return;
     };
-    let start = out.len();
-    push_decimal(out, x.is_sign_negative(), n, d);
     // Trailing zeros trimmed, as `num` does (n ≥ 1 here: no `-0`).
-    if d > 0 {
-        let keep = out[start..]
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .len();
-        out.truncate(start + keep);
+    let (mut n, mut d) = (n, d);
+    while d > 0 && n % 10 == 0 {
+        n /= 10;
+        d -= 1;
     }
+    push_decimal(out, x.is_sign_negative(), n, d);
 }
 
 /// A printed number as LaTeX math: non-finite numbers as words, not
@@ -533,8 +535,11 @@ fn push_decimal(out: &mut String, negative: bool, n: u64, d: usize) {
 /// The decimals `num` writes for a magnitude `a` at `p` significant
 /// digits, where it writes decimals: in [10⁻³, 10⁶), every integer digit.
 fn decimal_places(a: f64, p: usize) -> Option<usize> {
+    // The power of ten by comparisons: exact (each bound below 1 is the
+    // double just above its power), where log10 rounds next to a power.
+    const ABOVE: [f64; 8] = [1e-2, 1e-1, 1.0, 1e1, 1e2, 1e3, 1e4, 1e5];
     (1e-3..1e6).contains(&a).then(|| {
-        let mag = a.log10().floor() as i64;
+        let mag = ABOVE.iter().take_while(|&&b| a >= b).count() as i64 - 3;
         (p.clamp(1, 17) as i64 - 1 - mag).max(0) as usize
     })
 }

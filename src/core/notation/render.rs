@@ -45,26 +45,34 @@ enum At {
 pub fn text(t: &Text, names: &Names, target: Target) -> String {
     // Room for a typical rule: growing from empty is most of the allocation.
     let mut out = String::with_capacity(96);
+    push_text(&mut out, t, names, target);
+    out
+}
+
+/// `text`, appended.
+pub fn push_text(out: &mut String, t: &Text, names: &Names, target: Target) {
     let p = names.style.precision;
     // `… = numbers = result`: the numbers get digits enough that their
     // written arithmetic gives the written result (`0.26 + 0.55 = 0.8`
     // would not); the result keeps the display precision.
-    let mut digits = vec![p; t.0.len()];
-    for (d, w) in digits.iter_mut().zip(t.0.windows(3)) {
-        if let [Piece::Math(m), Piece::Equals, Piece::Math(Math::Num(r))] = w
-            && !matches!(m, Math::Num(_) | Math::Lit(_))
-        {
-            *d = checking_digits(m, *r, p);
-        }
-    }
-    for (p, &precision) in t.0.iter().zip(&digits) {
-        match p {
-            Piece::Math(m) => R {
-                names,
-                target,
-                precision,
+    for (k, piece) in t.0.iter().enumerate() {
+        match piece {
+            Piece::Math(m) => {
+                let precision = match t.0.get(k + 1..k + 3) {
+                    Some([Piece::Equals, Piece::Math(Math::Num(r))])
+                        if !matches!(m, Math::Num(_) | Math::Lit(_)) =>
+                    {
+                        checking_digits(m, *r, p)
+                    }
+                    _ => p,
+                };
+                R {
+                    names,
+                    target,
+                    precision,
+                }
+                .go(m, At::Top, out)
             }
-            .go(m, At::Top, &mut out),
             Piece::Equals => out.push_str(" = "),
             Piece::Words(w) => match target {
                 Target::Unicode => out.push_str(w),
@@ -77,7 +85,6 @@ pub fn text(t: &Text, names: &Names, target: Target) -> String {
             },
         }
     }
-    out
 }
 
 pub fn math(m: &Math, names: &Names, target: Target) -> String {
