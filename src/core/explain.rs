@@ -94,11 +94,49 @@ impl Texts {
     }
 }
 
+/// Which general rule a step follows: a key, its tree made on demand
+/// (`text`), so a million steps following a few dozen rules build them
+/// once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum General {
+    /// The operation's chain rule; which operands are constants.
+    Op(Op, [bool; 2]),
+    /// The single output's adjoint is seeded (`∂L/∂L = 1`).
+    Seed(u32),
+    /// The outputs' adjoints are seeded with the cotangent.
+    Cotangent,
+    /// An adjoint sums its consumers' contributions.
+    Adjoint,
+}
+
+impl General {
+    pub fn text(self) -> Text {
+        match self {
+            General::Op(op, consts) => op.general_rule(consts),
+            General::Seed(o) => Text::words("the output's adjoint is seeded: ")
+                .m(sym(Sym::Partial(o, o)))
+                .w(" = 1"),
+            General::Cotangent => Text::words(
+                "the outputs' adjoints are seeded with the cotangent: one reverse sweep computes its product with the Jacobian",
+            ),
+            General::Adjoint => Text::chain(vec![
+                sym(Sym::GenAdj('i')),
+                sum_over(
+                    'j',
+                    prod(vec![sym(Sym::GenAdj('j')), sym(Sym::GenPartial('j', 'i'))]),
+                ),
+            ])
+            .w(", summed over the rows j that use ")
+            .m(sym(Sym::GenVal('i'))),
+        }
+    }
+}
+
 /// A step's rules as trees, before any notation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rules {
     pub step: Step,
-    pub general: Text,
+    pub general: General,
     pub value: Option<Text>,
     pub update: Text,
     /// Starts with `=` (the numbers of `update`) or is a note in words.
@@ -126,7 +164,7 @@ pub struct Explainer<'t> {
     shared: Option<&'t Consumers>,
     consumers: std::cell::OnceCell<Consumers>,
     /// General rules rendered so far, with their text.
-    general: std::cell::RefCell<Vec<(Text, String)>>,
+    general: std::cell::RefCell<Vec<(General, String)>>,
 }
 
 /// A chain `lhs = symbols = numbers = result` without the links that add
@@ -134,8 +172,10 @@ pub struct Explainer<'t> {
 /// numbers that are already one number, and a result after a literal.
 /// Decided on the trees' shapes, never on how the numbers print.
 fn chain(lhs: Math, symbols: Math, numbers: Math, result: Math) -> Chain {
-    let mut c = vec![lhs, symbols.clone()];
-    if numbers != symbols && !numbers.is_number() {
+    let keep = numbers != symbols && !numbers.is_number();
+    let mut c = Vec::with_capacity(4);
+    c.extend([lhs, symbols]);
+    if keep {
         c.push(numbers);
     }
     if !matches!(c.last(), Some(Math::Lit(_))) {
@@ -235,7 +275,7 @@ impl<'t> Explainer<'t> {
         let r = self.rules_up_to(step, limit);
         let n = &self.names;
         t.general.clear();
-        self.push_general(&mut t.general, &r.general);
+        self.push_general(&mut t.general, r.general);
         t.value.clear();
         t.has_value = r.value.is_some();
         if let Some(v) = &r.value {
@@ -262,13 +302,13 @@ impl<'t> Explainer<'t> {
 
     /// A general rule's text, appended: the few distinct ones are rendered
     /// once (an export explains a million steps with a few dozen rules).
-    fn push_general(&self, out: &mut String, rule: &Text) {
+    fn push_general(&self, out: &mut String, rule: General) {
         let mut seen = self.general.borrow_mut();
-        if let Some((_, text)) = seen.iter().find(|(r, _)| r == rule) {
+        if let Some((_, text)) = seen.iter().find(|(r, _)| *r == rule) {
             out.push_str(text);
             return;
         }
-        let text = self.names.text(rule);
+        let text = self.names.text(&rule.text());
         out.push_str(&text);
         if seen.len() < 64 {
             seen.push((rule.clone(), text));
@@ -369,7 +409,7 @@ impl<'t> Explainer<'t> {
         let node = &self.trace.nodes[i];
         let s = self.sweep;
         let consts = [node.args()[0].is_const(), node.args()[1].is_const()];
-        let general = node.op.general_rule(consts);
+        let general = General::Op(node.op, consts);
         let me = sym(Sym::Val(i as u32));
         let dme = sym(Sym::Tan(i as u32));
         if node.op == Op::Input {
@@ -447,17 +487,10 @@ impl<'t> Explainer<'t> {
         {
             let o = i as u32;
             let (general, numbers) = if outputs.len() == 1 {
-                (
-                    Text::words("the output's adjoint is seeded: ")
-                        .m(sym(Sym::Partial(o, o)))
-                        .w(" = 1"),
-                    Text::words("(the seed)"),
-                )
+                (General::Seed(o), Text::words("(the seed)"))
             } else {
                 (
-                    Text::words(
-                        "the outputs' adjoints are seeded with the cotangent: one reverse sweep computes its product with the Jacobian",
-                    ),
+                    General::Cotangent,
                     Text::words("(this output's entry of the cotangent)"),
                 )
             };
@@ -471,16 +504,7 @@ impl<'t> Explainer<'t> {
                 more: 0,
             };
         }
-        let mut general = Text::chain(vec![
-            sym(Sym::GenAdj('i')),
-            sum_over(
-                'j',
-                prod(vec![sym(Sym::GenAdj('j')), sym(Sym::GenPartial('j', 'i'))]),
-            ),
-        ]);
-        general = general
-            .w(", summed over the rows j that use ")
-            .m(sym(Sym::GenVal('i')));
+        let general = General::Adjoint;
         if !self.trace.nodes[i].reaches_output {
             return Rules {
                 step,

@@ -379,7 +379,7 @@ fn shaped(c: &Ctx) -> String {
 fn steps(c: &Ctx, out: &mut String) {
     let mut body: Vec<String> = Vec::new();
     let mut last: Option<(Phase, usize)> = None;
-    let mut last_general: Option<Text> = None;
+    let mut last_general = None;
     c.visit_steps(|seg, ex, st| {
         if last != Some((seg.phase, seg.sweep)) {
             body.push(format!("\\intertext{{{}:}}\n", sweep_title(c, seg)));
@@ -389,9 +389,9 @@ fn steps(c: &Ctx, out: &mut String) {
         let r: Rules = ex.rules_all(st);
         let n = &ex.names;
         let mut lines = Vec::new();
-        if last_general.as_ref() != Some(&r.general) {
-            lines.extend(aligned(&r.general, n, true));
-            last_general = Some(r.general.clone());
+        if last_general != Some(r.general) {
+            lines.extend(aligned(&r.general.text(), n, true));
+            last_general = Some(r.general);
         }
         if let Some(v) = &r.value {
             lines.extend(aligned(v, n, false));

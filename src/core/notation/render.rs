@@ -390,6 +390,10 @@ pub fn literal(x: f64, precision: usize) -> String {
     if x == 0.0 {
         return "0".into();
     }
+    // A whole number of up to ten characters is its digits (`2`, `-3`).
+    if x.fract() == 0.0 && x.abs() < 1e9 {
+        return itoa::Buffer::new().format(x as i64).to_string();
+    }
     if !x.is_finite() {
         return format!("{x}");
     }
@@ -796,6 +800,14 @@ fn push_symbol(out: &mut String, s: Sym, n: &Names, t: Target) {
                 out.insert(start + c.len_utf8(), MACRON);
             }
         }
+        (Sym::Partial(of, wrt), Target::Unicode | Target::Ascii) => {
+            let d = if t == Target::Unicode { "∂" } else { "d" };
+            out.push_str(d);
+            push_row_symbol(out, of as usize, n, t);
+            out.push('/');
+            out.push_str(d);
+            push_row_symbol(out, wrt as usize, n, t);
+        }
         _ => out.push_str(&symbol(s, n, t)),
     }
 }
@@ -956,6 +968,36 @@ mod tests {
             math(&math::pow(q, lit(2.0)), &n, Target::Unicode),
             "(1 + x)²"
         );
+    }
+
+    /// The symbols appended without a temporary string are the symbols,
+    /// in every notation and target, for names and labels alike.
+    #[test]
+    fn appended_symbols_are_the_symbols() {
+        let t = names_for("W0 = 2; c = W0*x; L = (1.2*tanh(c) - 2)^2");
+        for notation in [Notation::Lecture, Notation::Griewank] {
+            for ascii in [false, true] {
+                let style = Style {
+                    notation,
+                    ascii,
+                    ..Style::default()
+                };
+                let n = Names::new(&t, style);
+                for r in 0..t.len() as u32 {
+                    for s in [Sym::Val(r), Sym::Tan(r), Sym::Adj(r), Sym::Partial(r, 0)] {
+                        for target in [Target::Unicode, Target::Ascii, Target::Latex] {
+                            let mut out = String::from("=");
+                            push_symbol(&mut out, s, &n, target);
+                            assert_eq!(out, format!("={}", symbol(s, &n, target)), "{s:?}");
+                        }
+                    }
+                }
+            }
+        }
+        // Whole literals as Rust writes them.
+        for x in [1.0, -3.0, 2.0, 123_456_789.0, -999_999_999.0, 1e9] {
+            assert_eq!(literal(x, 4), format!("{x}"));
+        }
     }
 
     #[test]

@@ -196,7 +196,7 @@ impl Text {
     }
     /// `a = b = c`.
     pub fn chain(chain: Chain) -> Text {
-        let mut t = Text::new();
+        let mut t = Text(Vec::with_capacity(2 * chain.len()));
         t.push_chain(chain);
         t
     }
@@ -215,6 +215,7 @@ impl Text {
         self
     }
     pub fn push_chain(&mut self, chain: Chain) {
+        self.0.reserve(2 * chain.len());
         for (k, m) in chain.into_iter().enumerate() {
             if k > 0 {
                 self.0.push(Piece::Equals);
