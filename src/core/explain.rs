@@ -311,7 +311,7 @@ impl<'t> Explainer<'t> {
         let text = self.names.text(&rule.text());
         out.push_str(&text);
         if seen.len() < 64 {
-            seen.push((rule.clone(), text));
+            seen.push((rule, text));
         }
     }
 
