@@ -105,7 +105,7 @@ pub fn eval(args: &EvalArgs) -> Status {
     let status = match &text {
         Some(t) => emit(t),
         None => {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, raw_stdout());
             // JSON escapes what must not reach a terminal itself.
             let r = if fmt == format::Format::Json {
                 format::write(fmt, ev.trace(), ev.sweep(), opts, &mut out)
@@ -135,4 +135,19 @@ pub fn eval(args: &EvalArgs) -> Status {
     // piece would only add to its running time.
     std::mem::forget(ev);
     status
+}
+
+/// Standard output without its line buffering: a stream's chunks of
+/// megabytes would each be searched for their last newline. A duplicate
+/// of the descriptor, so the same file; stdout itself when that fails.
+fn raw_stdout() -> Box<dyn std::io::Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+        if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(std::io::stdout().lock())
 }

@@ -131,10 +131,10 @@ impl R<'_, '_> {
         use At::*;
         match m {
             Math::Sym(_) | Math::Call(..) | Math::SumOver(..) => false,
+            // A literal is written with its sign (-0 as 0).
+            Math::Lit(x) => *x < 0.0 && !matches!(at, Top | FirstTerm),
             // By the printed form: -0.0001 printed at 4 decimals is 0.
-            Math::Lit(_) | Math::Num(_) => {
-                self.number(m).starts_with('-') && !matches!(at, Top | FirstTerm)
-            }
+            Math::Num(_) => self.number(m).starts_with('-') && !matches!(at, Top | FirstTerm),
             Math::Sum(_) => !matches!(at, Top | FirstTerm),
             Math::Neg(_) => matches!(
                 at,
@@ -997,6 +997,20 @@ mod tests {
         // Whole literals as Rust writes them.
         for x in [1.0, -3.0, 2.0, 123_456_789.0, -999_999_999.0, 1e9] {
             assert_eq!(literal(x, 4), format!("{x}"));
+        }
+        // A literal's sign (which decides its parentheses) is its text's.
+        for x in [
+            -0.0,
+            0.0,
+            -1e-300,
+            -2.5,
+            -6.283185307179586,
+            f64::NEG_INFINITY,
+            -1e300,
+        ] {
+            for p in [1, 4, 17] {
+                assert_eq!(literal(x, p).starts_with('-'), x < 0.0, "{x} at {p}");
+            }
         }
     }
 

@@ -275,7 +275,11 @@ impl Math {
 
     /// As `eval`, with each computed number passed through `shown` first
     /// (the value as printed, to check that written arithmetic adds up).
-    pub fn eval_with(&self, value: &dyn Fn(Sym) -> f64, shown: &dyn Fn(f64) -> f64) -> f64 {
+    pub fn eval_with<V, S>(&self, value: &V, shown: &S) -> f64
+    where
+        V: Fn(Sym) -> f64 + ?Sized,
+        S: Fn(f64) -> f64 + ?Sized,
+    {
         let e = |m: &Math| m.eval_with(value, shown);
         match self {
             Sym(x) => value(*x),
