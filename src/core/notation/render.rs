@@ -1004,7 +1004,7 @@ mod tests {
             0.0,
             -1e-300,
             -2.5,
-            -6.283185307179586,
+            -std::f64::consts::TAU,
             f64::NEG_INFINITY,
             -1e300,
         ] {
