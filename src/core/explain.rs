@@ -73,6 +73,8 @@ impl Explanation {
 #[derive(Clone, Debug, Default)]
 pub struct Texts {
     pub general: String,
+    /// Which general rule `general` is (None before the first step).
+    pub rule: Option<General>,
     /// Forward steps' value update (when `has_value`).
     pub value: String,
     pub has_value: bool,
@@ -274,8 +276,11 @@ impl<'t> Explainer<'t> {
     fn texts_up_to(&self, step: Step, limit: usize, t: &mut Texts) {
         let r = self.rules_up_to(step, limit);
         let n = &self.names;
-        t.general.clear();
-        self.push_general(&mut t.general, r.general);
+        if t.rule != Some(r.general) {
+            t.general.clear();
+            self.push_general(&mut t.general, r.general);
+            t.rule = Some(r.general);
+        }
         t.value.clear();
         t.has_value = r.value.is_some();
         if let Some(v) = &r.value {

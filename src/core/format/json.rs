@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 
 use super::{Ctx, Options, Shown, par};
-use crate::core::explain::{Explainer, Texts};
+use crate::core::explain::{Explainer, General, Texts};
 use crate::core::notation::Names;
 use crate::core::schedule::Phase;
 use crate::core::schedule::Step;
@@ -512,6 +512,8 @@ struct Scratch {
     /// The value, symbolic and numeric texts, escaped once: each is
     /// written twice (alone and in `text`).
     escaped: [String; 3],
+    /// The general rules met so far, as JSON strings.
+    general: Vec<(General, String)>,
 }
 
 /// One entry of `steps`, with the comma before it.
@@ -548,7 +550,20 @@ fn step(
             b.s(value).s("; ");
         }
         b.s(symbolic).s(" ").s(numeric).s("\"");
-        b.s(key!("general")).str(&t.general);
+        b.s(key!("general"));
+        match sc.general.iter().find(|(k, _)| Some(*k) == t.rule) {
+            Some((_, json)) => b.push_str(json),
+            None => {
+                let mut json = String::new();
+                push_string(&mut json, &t.general);
+                b.push_str(&json);
+                if let Some(k) = t.rule
+                    && sc.general.len() < 64
+                {
+                    sc.general.push((k, json));
+                }
+            }
+        }
         b.s(key!("symbolic")).s("\"").s(symbolic).s("\"");
         b.s(key!("numeric")).s("\"").s(numeric).s("\"");
         if st.phase == Phase::Reverse {
