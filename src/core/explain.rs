@@ -11,7 +11,7 @@
 //! numbers are the sweep's; which step is which is `schedule`'s.
 
 use super::notation::Names;
-use super::ops::math::{Chain, Math, Piece, Sym, Text, lit, num, prod, sum, sum_over, sym, times};
+use super::ops::math::{Math, Piece, Sym, Text, lit, num, prod, sum, sum_over, sym, times};
 use super::ops::{Issue, Op};
 use super::sweep::{Sweep, Warning};
 use super::trace::{Consumers, Operand, Trace};
@@ -121,7 +121,7 @@ impl General {
             General::Cotangent => Text::words(
                 "the outputs' adjoints are seeded with the cotangent: one reverse sweep computes its product with the Jacobian",
             ),
-            General::Adjoint => Text::chain(vec![
+            General::Adjoint => Text::chain([
                 sym(Sym::GenAdj('i')),
                 sum_over(
                     'j',
@@ -173,17 +173,20 @@ pub struct Explainer<'t> {
 /// nothing: numbers identical to the symbols (a rule with no symbols),
 /// numbers that are already one number, and a result after a literal.
 /// Decided on the trees' shapes, never on how the numbers print.
-fn chain(lhs: Math, symbols: Math, numbers: Math, result: Math) -> Chain {
+fn chain(lhs: Math, symbols: Math, numbers: Math, result: Math) -> Text {
     let keep = numbers != symbols && !numbers.is_number();
-    let mut c = Vec::with_capacity(4);
-    c.extend([lhs, symbols]);
-    if keep {
-        c.push(numbers);
-    }
-    if !matches!(c.last(), Some(Math::Lit(_))) {
-        c.push(result);
-    }
-    c
+    let last = if keep { &numbers } else { &symbols };
+    let lit = matches!(last, Math::Lit(_));
+    Text::chain(
+        [
+            Some(lhs),
+            Some(symbols),
+            keep.then_some(numbers),
+            (!lit).then_some(result),
+        ]
+        .into_iter()
+        .flatten(),
+    )
 }
 
 /// Whether a rule's arithmetic gives the sweep's number (to rounding;
@@ -381,7 +384,7 @@ impl<'t> Explainer<'t> {
     pub fn definition(&self, row: usize) -> Text {
         let s = sym(Sym::Val(row as u32));
         match self.value_rule(row) {
-            Some(m) => Text::chain(vec![s, m]),
+            Some(m) => Text::chain([s, m]),
             None => Text::math(s).w(" (input)"),
         }
     }
@@ -422,8 +425,8 @@ impl<'t> Explainer<'t> {
             return Rules {
                 step,
                 general,
-                value: Some(Text::chain(vec![me.clone(), num(s.value[i])])),
-                update: Text::chain(vec![dme, lit(seed)]),
+                value: Some(Text::chain([me.clone(), num(s.value[i])])),
+                update: Text::chain([dme, lit(seed)]),
                 numbers: Text::words("(the seed of ").m(me).w(")"),
                 terms: Vec::new(),
                 more: 0,
@@ -431,7 +434,7 @@ impl<'t> Explainer<'t> {
         }
         let vsym = self.value_rule(i).unwrap_or(lit(0.0));
         let vnum = self.numbers(&vsym);
-        let value = Text::chain(chain(me, vsym, vnum, num(s.value[i])));
+        let value = chain(me, vsym, vnum, num(s.value[i]));
         let terms: Vec<Math> = (0..2)
             .filter_map(|k| match node.args()[k] {
                 Operand::Row(r) => Some(times(self.partial_rule(i, k), sym(Sym::Tan(r)))),
@@ -458,7 +461,7 @@ impl<'t> Explainer<'t> {
             numbers.0.push(Piece::Math(num(s.tangent[i])));
             numbers.0.extend(note.0);
         } else if !tnum.is_number() {
-            numbers.push_chain(vec![tnum, num(s.tangent[i])]);
+            numbers.push_chain([tnum, num(s.tangent[i])]);
         } else {
             numbers.0.push(Piece::Math(num(s.tangent[i])));
         }
@@ -466,7 +469,7 @@ impl<'t> Explainer<'t> {
             step,
             general,
             value: Some(value),
-            update: Text::chain(vec![dme, tsym]),
+            update: Text::chain([dme, tsym]),
             numbers,
             terms: Vec::new(),
             more: 0,
@@ -503,7 +506,7 @@ impl<'t> Explainer<'t> {
                 step,
                 general,
                 value: None,
-                update: Text::chain(vec![bar, lit(c)]),
+                update: Text::chain([bar, lit(c)]),
                 numbers,
                 terms: Vec::new(),
                 more: 0,
@@ -515,7 +518,7 @@ impl<'t> Explainer<'t> {
                 step,
                 general,
                 value: None,
-                update: Text::chain(vec![bar, lit(0.0)]),
+                update: Text::chain([bar, lit(0.0)]),
                 numbers: Text::words("(the output does not use ")
                     .m(sym(Sym::Val(i as u32)))
                     .w(")"),
@@ -547,15 +550,15 @@ impl<'t> Explainer<'t> {
             sym_terms.push(prod(vec![sym(Sym::Adj(j as u32)), symbol.clone()]));
             num_terms.push(Math::Prod(vec![num(s.adjoint[j]), num(p)]));
             let rule = if self.outside_domain(j) {
-                let mut t = Text::chain(vec![symbol.clone(), rs, num(p)]);
+                let mut t = Text::chain([symbol.clone(), rs, num(p)]);
                 t.0.extend(self.domain_note(j).0);
                 t
             } else if !agrees(rn.eval(&|_| f64::NAN), p) {
-                let mut t = Text::chain(vec![symbol.clone(), rs, num(p)]);
+                let mut t = Text::chain([symbol.clone(), rs, num(p)]);
                 t.0.extend(self.convention_note(j).0);
                 t
             } else {
-                Text::chain(chain(symbol.clone(), rs, rn, num(p)))
+                chain(symbol.clone(), rs, rn, num(p))
             };
             terms.push(TermRules {
                 consumer: j,
@@ -570,9 +573,9 @@ impl<'t> Explainer<'t> {
             num_terms.insert(0, lit(c));
         }
         let mut numbers = Text(vec![Piece::Equals]);
-        let mut update = Text::chain(vec![bar, sum(sym_terms)]);
+        let mut update = Text::chain([bar, sum(sym_terms)]);
         if more == 0 {
-            numbers.push_chain(vec![sum(num_terms), num(s.adjoint[i])]);
+            numbers.push_chain([sum(num_terms), num(s.adjoint[i])]);
         } else {
             let rest = format!(" + … ({more} more terms)");
             update = update.w(rest.clone());

@@ -116,6 +116,9 @@ pub fn sum_over(index: char, body: Math) -> Math {
 
 /// `a + b + …`, flattening nested sums; an empty sum is 0.
 pub fn sum(terms: Vec<Math>) -> Math {
+    if terms.len() > 1 && !terms.iter().any(|t| matches!(t, Sum(_))) {
+        return Sum(terms);
+    }
     let mut out = Vec::with_capacity(terms.len());
     for t in terms {
         match t {
@@ -133,6 +136,9 @@ pub fn sum(terms: Vec<Math>) -> Math {
 /// `a·b·…`, flattening nested products and taking a leading minus out of
 /// each factor (so `(−x)·y` reads `−x·y`); an empty product is 1.
 pub fn prod(factors: Vec<Math>) -> Math {
+    if factors.len() > 1 && !factors.iter().any(|f| matches!(f, Prod(_) | Neg(_))) {
+        return Prod(factors);
+    }
     let mut out = Vec::with_capacity(factors.len());
     let mut negative = false;
     for f in factors {
@@ -174,9 +180,6 @@ pub fn times(partial: Math, d: Math) -> Math {
     }
 }
 
-/// `a = b = …`: the pieces of a chain of equal things.
-pub type Chain = Vec<Math>;
-
 /// One piece of a text: a math tree or words.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Piece {
@@ -195,8 +198,8 @@ impl Text {
         Text(Vec::new())
     }
     /// `a = b = c`.
-    pub fn chain(chain: Chain) -> Text {
-        let mut t = Text(Vec::with_capacity(2 * chain.len()));
+    pub fn chain(chain: impl IntoIterator<Item = Math>) -> Text {
+        let mut t = Text(Vec::with_capacity(8));
         t.push_chain(chain);
         t
     }
@@ -214,8 +217,7 @@ impl Text {
         self.0.push(Piece::Math(m));
         self
     }
-    pub fn push_chain(&mut self, chain: Chain) {
-        self.0.reserve(2 * chain.len());
+    pub fn push_chain(&mut self, chain: impl IntoIterator<Item = Math>) {
         for (k, m) in chain.into_iter().enumerate() {
             if k > 0 {
                 self.0.push(Piece::Equals);
