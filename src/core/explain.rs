@@ -443,7 +443,7 @@ impl<'t> Explainer<'t> {
             .collect();
         let tsym = sum(terms);
         let tnum = self.numbers(&tsym);
-        let mut numbers = Text(vec![Piece::Equals]);
+        let mut numbers = Text::equals();
         // The numbers are written out only where their arithmetic gives the
         // sweep's number; else the convention that decided it is stated
         // (never `ln(-1)… = -1`, never `inf·0 = 0` without a word).
@@ -526,9 +526,10 @@ impl<'t> Explainer<'t> {
                 more: 0,
             };
         }
-        let mut terms = Vec::new();
-        let mut sym_terms = Vec::new();
-        let mut num_terms = Vec::new();
+        let n = self.consumers().of(i).len().min(limit) + 1;
+        let mut terms = Vec::with_capacity(n);
+        let mut sym_terms = Vec::with_capacity(n);
+        let mut num_terms = Vec::with_capacity(n);
         let mut more = 0;
         for &j in self.consumers().of(i) {
             let j = j as usize;
@@ -572,7 +573,7 @@ impl<'t> Explainer<'t> {
             sym_terms.insert(0, lit(c));
             num_terms.insert(0, lit(c));
         }
-        let mut numbers = Text(vec![Piece::Equals]);
+        let mut numbers = Text::equals();
         let mut update = Text::chain([bar, sum(sym_terms)]);
         if more == 0 {
             numbers.push_chain([sum(num_terms), num(s.adjoint[i])]);

@@ -115,9 +115,13 @@ pub fn sum_over(index: char, body: Math) -> Math {
 }
 
 /// `a + b + …`, flattening nested sums; an empty sum is 0.
-pub fn sum(terms: Vec<Math>) -> Math {
-    if terms.len() > 1 && !terms.iter().any(|t| matches!(t, Sum(_))) {
-        return Sum(terms);
+pub fn sum(mut terms: Vec<Math>) -> Math {
+    if !terms.iter().any(|t| matches!(t, Sum(_))) {
+        return match terms.len() {
+            0 => Lit(0.0),
+            1 => terms.pop().unwrap_or(Lit(0.0)),
+            _ => Sum(terms),
+        };
     }
     let mut out = Vec::with_capacity(terms.len());
     for t in terms {
@@ -135,9 +139,13 @@ pub fn sum(terms: Vec<Math>) -> Math {
 
 /// `a·b·…`, flattening nested products and taking a leading minus out of
 /// each factor (so `(−x)·y` reads `−x·y`); an empty product is 1.
-pub fn prod(factors: Vec<Math>) -> Math {
-    if factors.len() > 1 && !factors.iter().any(|f| matches!(f, Prod(_) | Neg(_))) {
-        return Prod(factors);
+pub fn prod(mut factors: Vec<Math>) -> Math {
+    if !factors.iter().any(|f| matches!(f, Prod(_) | Neg(_))) {
+        return match factors.len() {
+            0 => Lit(1.0),
+            1 => factors.pop().unwrap_or(Lit(1.0)),
+            _ => Prod(factors),
+        };
     }
     let mut out = Vec::with_capacity(factors.len());
     let mut negative = false;
@@ -203,11 +211,22 @@ impl Text {
         t.push_chain(chain);
         t
     }
+    /// `= …`: a text that goes on a chain (with room for the rest).
+    pub fn equals() -> Text {
+        let mut t = Vec::with_capacity(6);
+        t.push(Piece::Equals);
+        Text(t)
+    }
+    // Room for the pieces a text usually gets after its first.
     pub fn words(w: impl Into<Cow<'static, str>>) -> Text {
-        Text(vec![Piece::Words(w.into())])
+        let mut t = Vec::with_capacity(4);
+        t.push(Piece::Words(w.into()));
+        Text(t)
     }
     pub fn math(m: Math) -> Text {
-        Text(vec![Piece::Math(m)])
+        let mut t = Vec::with_capacity(4);
+        t.push(Piece::Math(m));
+        Text(t)
     }
     pub fn w(mut self, w: impl Into<Cow<'static, str>>) -> Text {
         self.0.push(Piece::Words(w.into()));
