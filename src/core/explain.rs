@@ -85,6 +85,10 @@ pub struct Texts {
     terms: Vec<(usize, f64, f64, String)>,
     terms_used: usize,
     pub more_terms: usize,
+    /// Whether every word of this step's texts is `visible::plain`: with
+    /// plain names, the texts then need no escaping (symbols, numbers and
+    /// operators are plain).
+    pub plain_words: bool,
 }
 
 impl Texts {
@@ -306,6 +310,16 @@ impl<'t> Explainer<'t> {
         }
         t.terms_used = r.terms.len();
         t.more_terms = r.more;
+        let words = |x: &Text| {
+            x.0.iter().all(|p| match p {
+                Piece::Words(w) => super::visible::plain(w),
+                _ => true,
+            })
+        };
+        t.plain_words = r.value.as_ref().is_none_or(words)
+            && words(&r.update)
+            && words(&r.numbers)
+            && r.terms.iter().all(|tr| words(&tr.rule));
     }
 
     /// A general rule's text, appended: the few distinct ones are rendered

@@ -26,6 +26,14 @@ pub fn hidden(c: char) -> bool {
     )
 }
 
+/// Whether no output escapes anything of `text`: no hidden character, no
+/// other control (tab, newline), no quote or backslash (JSON's escapes).
+pub fn plain(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c == '"' || c == '\\' || c < ' ' || hidden(c))
+}
+
 /// `text` with every hidden character written as `\u{…}` (its code point in
 /// hex), so that what the user sees is what the text holds.
 pub fn visible(text: &str) -> Cow<'_, str> {

@@ -394,12 +394,20 @@ pub fn write_json(
             |text| w.chunk(text),
         )?;
         w.buf.s("], \"steps\": [");
+        let plain_names =
+            !opts.bare_steps && trace.names().flatten().all(crate::core::visible::plain);
         for (seg, own, steps) in c.segments_shown() {
             let sweep = own.as_ref().unwrap_or(sweep);
             let several = schedule.sweeps(seg.phase) > 1;
             par::in_order(
                 steps.len(),
-                || (explainer(sweep, names, consumers), Scratch::default()),
+                || {
+                    let sc = Scratch {
+                        plain_names,
+                        ..Scratch::default()
+                    };
+                    (explainer(sweep, names, consumers), sc)
+                },
                 |(ex, sc), b, i| {
                     if let Some(st) = schedule.step(steps.start + i) {
                         let sweep_no = several.then_some(seg.sweep);
@@ -514,6 +522,8 @@ struct Scratch {
     escaped: [String; 3],
     /// The general rules met so far, as JSON strings.
     general: Vec<(General, String)>,
+    /// Whether every name of the trace is `visible::plain`.
+    plain_names: bool,
 }
 
 /// One entry of `steps`, with the comma before it.
@@ -535,15 +545,28 @@ fn step(
         // Exports carry every consumer, however many.
         let t = &mut sc.texts;
         ex.texts_all(st, t);
+        let plain = sc.plain_names && t.plain_words;
         let [value, symbolic, numeric] = &mut sc.escaped;
-        for (e, raw) in [
-            (&mut *value, &t.value),
-            (&mut *symbolic, &t.symbolic),
-            (&mut *numeric, &t.numeric),
-        ] {
-            e.clear();
-            push_escaped(e, raw);
-        }
+        let [value, symbolic, numeric] = if plain {
+            // Symbols, numbers and operators are plain too: nothing to
+            // escape (checked in debug builds).
+            debug_assert!(
+                [&t.value, &t.symbolic, &t.numeric]
+                    .iter()
+                    .all(|x| crate::core::visible::plain(x))
+            );
+            [&t.value, &t.symbolic, &t.numeric]
+        } else {
+            for (e, raw) in [
+                (&mut *value, &t.value),
+                (&mut *symbolic, &t.symbolic),
+                (&mut *numeric, &t.numeric),
+            ] {
+                e.clear();
+                push_escaped(e, raw);
+            }
+            [&*value, &*symbolic, &*numeric]
+        };
         // `Explanation::line`, written in place.
         b.s(key!("text")).s("\"");
         if t.has_value {
@@ -575,7 +598,13 @@ fn step(
                 b.s(open!("node")).int(consumer);
                 b.s(key!("adjoint")).num(adjoint);
                 b.s(key!("partial")).num(partial);
-                b.s(key!("rule")).str(rule);
+                b.s(key!("rule"));
+                if plain {
+                    debug_assert!(crate::core::visible::plain(rule));
+                    b.s("\"").s(rule).s("\"");
+                } else {
+                    b.str(rule);
+                }
                 b.s("}");
             }
             b.s("]");
