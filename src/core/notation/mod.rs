@@ -669,24 +669,30 @@ pub(crate) fn rounded(x: f64, p: usize) -> f64 {
 /// exactly when the numbers they read as are (a double holds 15 decimal
 /// digits), which `rounded` gives.
 pub(crate) fn same_printed(a: f64, b: f64, p: usize) -> bool {
-    if p > 15 {
-        return num(a, p) == num(b, p);
+    match (printed(a, p), printed(b, p)) {
+        (Some(x), Some(y)) => x == y,
+        _ => num(a, p) == num(b, p),
     }
-    let kind = |x: f64| {
-        if x.is_nan() {
-            0
-        } else if x.is_infinite() {
-            if x > 0.0 { 1 } else { 2 }
-        } else if x == 0.0 {
-            3
-        } else if decimal_places(x.abs(), p).is_some() {
-            4
-        } else {
-            5
-        }
-    };
-    let k = kind(a);
-    k == kind(b) && (k < 4 || rounded(a, p) == rounded(b, p))
+}
+
+/// What `num(x, p)` writes, as a kind of text and the number it reads as
+/// (0 for `0`, `NaN` and the infinities): equal exactly when the texts
+/// are. None above 15 digits, where only the texts tell.
+pub(crate) fn printed(x: f64, p: usize) -> Option<(u8, f64)> {
+    if p > 15 {
+        return None;
+    }
+    Some(if x.is_nan() {
+        (0, 0.0)
+    } else if x.is_infinite() {
+        (if x > 0.0 { 1 } else { 2 }, 0.0)
+    } else if x == 0.0 {
+        (3, 0.0)
+    } else if decimal_places(x.abs(), p).is_some() {
+        (4, rounded(x, p))
+    } else {
+        (5, rounded(x, p))
+    })
 }
 
 fn nonfinite(x: f64) -> &'static str {

@@ -107,10 +107,16 @@ fn checking_digits(m: &Math, result: f64, p: usize) -> usize {
         return p;
     }
     let unknown = |_| f64::NAN;
+    // The result's printed form, worked out once for every try.
+    let want = super::printed(result, p);
     (p..=17.max(p))
         .find(|&q| {
             let shown = |x: f64| super::rounded(x, q);
-            super::same_printed(m.eval_with(&unknown, &shown), result, p)
+            let got = m.eval_with(&unknown, &shown);
+            match want {
+                Some(w) => super::printed(got, p) == Some(w),
+                None => super::same_printed(got, result, p),
+            }
         })
         .unwrap_or(p)
 }
