@@ -248,3 +248,21 @@ fn repl_in_tmux_runs_every_pasted_line() {
     assert!(s.contains("precision 2"), "{s}");
     assert!(s.contains("∂x1/∂x = 1.0   (forward"), "{s}");
 }
+
+/// Lines typed before adtrace starts (while the shell is still busy, as
+/// during `cargo run`'s build) reach its prompt: the start-up question to
+/// the terminal is not asked over them.
+#[test]
+fn repl_in_tmux_keeps_lines_typed_before_it_starts() {
+    let Some(t) = Tmux::start("repl-ahead") else {
+        return;
+    };
+    let data = scratch("data-ahead");
+    t.line(&format!("sleep 2; XDG_STATE_HOME={} {BIN}", data.display()));
+    let ahead = ":set tui off\nx^2 at x = 3\n:quit\n";
+    let out = t.run(&["send-keys", "-t", &t.target, "-l", ahead]);
+    assert!(out.status.success(), "{out:?}");
+    check_shell_is_usable(&t, "ahead-done");
+    let s = t.screen();
+    assert!(s.contains("∂x1/∂x = 6.000"), "{s}");
+}

@@ -206,9 +206,9 @@ const QUERY_TIMEOUT: Duration = Duration::from_millis(500);
 /// (DA1, `ESC [ c`), which every terminal answers: the answers come in
 /// order, so DA1's ends the wait at once where OSC 11 is not supported and
 /// leaves nothing of either answer in the input. Waits at most 500 ms.
-/// Asks only when stdin and stdout are a terminal, TERM is not dumb and
-/// nobody holds the terminal (raw mode off); `None` otherwise or when
-/// nothing came.
+/// Asks only when stdin and stdout are a terminal, TERM is not dumb,
+/// nobody holds the terminal (raw mode off) and nothing typed is waiting
+/// to be read; `None` otherwise or when nothing came.
 pub fn background_reply() -> Option<Vec<u8>> {
     use std::io::IsTerminal;
     if std::env::var_os("TERM").is_none_or(|t| t == "dumb" || t.is_empty())
@@ -221,9 +221,30 @@ pub fn background_reply() -> Option<Vec<u8>> {
     }
     // Raw: the answer is not echoed and is readable before a newline.
     crossterm::terminal::enable_raw_mode().ok()?;
+    // Keys typed before the program started (lines typed ahead while it
+    // was built or loaded) are the user's: not asking leaves them, whole,
+    // for the line editor, where reading the answer would swallow them.
+    if input_pending() {
+        let _ = crossterm::terminal::disable_raw_mode();
+        return None;
+    }
     let reply = ask(b"\x1b]11;?\x07\x1b[c");
     let _ = crossterm::terminal::disable_raw_mode();
     reply.filter(|r| !r.is_empty())
+}
+
+/// Whether stdin has something to read now (in raw mode: any key).
+fn input_pending() -> bool {
+    let stdin = rustix::stdio::stdin();
+    let mut fds = [rustix::event::PollFd::new(
+        &stdin,
+        rustix::event::PollFlags::IN,
+    )];
+    let now = rustix::event::Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    matches!(rustix::event::poll(&mut fds, Some(&now)), Ok(n) if n > 0)
 }
 
 /// Write `query` and read the answers until DA1's (`ESC [ ? … c`) or the
