@@ -394,6 +394,11 @@ impl<'t> Explainer<'t> {
         self.names.text(&self.op_rule(row))
     }
 
+    /// `op_text`, appended.
+    pub fn push_op_text(&self, out: &mut String, row: usize) {
+        self.names.push_text(out, &self.op_rule(row));
+    }
+
     /// `c = a + b` (a row and its rule), `x (input)` for an input.
     pub fn definition(&self, row: usize) -> Text {
         let s = sym(Sym::Val(row as u32));

@@ -382,6 +382,9 @@ pub fn write_json(
     }
     let mut w = Out { buf: s, out };
     if !opts.output_only {
+        // Then no text made of names, symbols, numbers and operators needs
+        // escaping (words are checked where they occur).
+        let plain_names = trace.names().flatten().all(crate::core::visible::plain);
         w.buf.s(", \"nodes\": [");
         // What the two threads share: nothing with a cache of its own.
         let (names, shown, schedule) = (*n, c.shown(), c.schedule);
@@ -390,12 +393,10 @@ pub fn write_json(
         par::in_order(
             trace.len(),
             || explainer(sweep, names, consumers),
-            |ex, b, i| node(b, &shown, ex, i),
+            |ex, b, i| node(b, &shown, ex, i, plain_names),
             |text| w.chunk(text),
         )?;
         w.buf.s("], \"steps\": [");
-        let plain_names =
-            !opts.bare_steps && trace.names().flatten().all(crate::core::visible::plain);
         for (seg, own, steps) in c.segments_shown() {
             let sweep = own.as_ref().unwrap_or(sweep);
             let several = schedule.sweeps(seg.phase) > 1;
@@ -448,7 +449,7 @@ fn explainer<'t>(
 }
 
 /// One row of `nodes`, with the comma before it.
-fn node(b: &mut String, c: &Shown, ex: &Explainer, i: usize) {
+fn node(b: &mut String, c: &Shown, ex: &Explainer, i: usize, plain_names: bool) {
     let (trace, sweep, n) = (c.trace, c.sweep, &ex.names);
     let node = &trace.nodes[i];
     if i > 0 {
@@ -488,7 +489,17 @@ fn node(b: &mut String, c: &Shown, ex: &Explainer, i: usize) {
             b.num(*x);
         }
     }
-    b.s("]").s(key!("expr")).str(&ex.op_text(i));
+    b.s("]").s(key!("expr"));
+    if plain_names {
+        // An operation's text is words only for an input (`input`).
+        b.push('"');
+        let start = b.len();
+        ex.push_op_text(b, i);
+        debug_assert!(crate::core::visible::plain(&b[start..]));
+        b.push('"');
+    } else {
+        b.str(&ex.op_text(i));
+    }
     b.s(key!("value")).known(k.value, sweep.value[i]);
     b.s(key!("tangent")).known(k.tangent, sweep.tangent[i]);
     b.s(key!("adjoint")).known(k.adjoint, sweep.adjoint[i]);
