@@ -10,13 +10,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_adtrace");
 mod common;
 use common::{Tmux, check_shell_is_usable, scratch, sig};
 
-/// Type a prediction and press Enter.
-fn answer(t: &Tmux, text: &str) {
-    let out = t.run(&["send-keys", "-t", &t.target, "-l", text]);
-    assert!(out.status.success());
-    t.keys(&["Enter"]);
-}
-
 #[test]
 fn predict_mode_asks_checks_hints_and_scores() {
     let Some(t) = Tmux::start("predict") else {
@@ -36,11 +29,11 @@ fn predict_mode_asks_checks_hints_and_scores() {
     let s = t.wait("the question for a", 30, |s| s.contains("value x1 = ?"));
     assert!(s.contains("step 1 of 14"), "{s}");
     // A right value, then d1 = 2x = 2 right: step 2 shows both.
-    answer(&t, "1");
+    t.line("1");
     t.wait("the derivative's question", 30, |s| {
         s.contains("right: x1 = 1.000") && s.contains("derivative d1 = ?")
     });
-    answer(&t, "2");
+    t.line("2");
     let s = t.wait("step 2", 30, |s| {
         s.contains("step 2 of 14") && s.contains("predict 2/2")
     });
@@ -50,12 +43,12 @@ fn predict_mode_asks_checks_hints_and_scores() {
     let e = sig(std::f64::consts::E, 4);
     t.keys(&["Right"]);
     t.wait("the question for b", 30, |s| s.contains("value x2 = ?"));
-    answer(&t, "3");
+    t.line("3");
     let s = t.wait("the first hint", 30, |s| s.contains("hint 1 of 3"));
     assert!(s.contains("not 3; hint 1 of 3"), "{s}");
     assert!(!s.contains(&e), "b = e is not shown yet:\n{s}");
     assert!(s.contains("step 2 of 14"), "{s}");
-    answer(&t, &e);
+    t.line(&e);
     t.wait("the derivative of b", 30, |s| {
         s.contains("derivative d2 = ?")
     });
@@ -91,9 +84,9 @@ fn the_view_the_prompt_opens_has_predict_mode() {
         s.contains("value x2 = ?")
     });
     // sin(1) at four digits; the tangent along x is cos(1).
-    answer(&t, &sig(1f64.sin(), 4));
+    t.line(&sig(1f64.sin(), 4));
     t.wait("the derivative", 30, |s| s.contains("derivative d2 = ?"));
-    answer(&t, &sig(1f64.cos(), 4));
+    t.line(&sig(1f64.cos(), 4));
     t.wait("the step shown", 30, |s| {
         s.contains("predict 2/2") && s.contains("step 3 of")
     });

@@ -35,15 +35,13 @@ fn repl_in_tmux_completes_opens_the_tui_and_comes_back() {
     assert!(s.contains("sin(x)*y at x=1, y=2"), "{s}");
 
     // Tab completes the command's common prefix.
-    let out = t.run(&["send-keys", "-t", &t.target, "-l", ":exa"]);
-    assert!(out.status.success());
+    t.paste(":exa");
     t.keys(&["Tab"]);
     t.wait("the completion", 10, |s| {
         s.lines().any(|l| l.starts_with("ad> :example"))
     });
     // Had Tab not completed ':exa', this would be ':exas', an unknown command.
-    let out = t.run(&["send-keys", "-t", &t.target, "-l", "s"]);
-    assert!(out.status.success());
+    t.paste("s");
     t.keys(&["Enter"]);
     let s = t.wait("the examples", 10, |s| {
         s.contains("neuron-relu") && at_prompt(s)
@@ -238,9 +236,7 @@ fn repl_in_tmux_runs_every_pasted_line() {
     ));
     t.wait("the prompt", 15, at_prompt);
     // One paste, five lines; the last one leaves.
-    let paste = ":set tui off\nx^2 at x = 3\n:set precision 2\nsin(x) at x = 0\n:quit\n";
-    let out = t.run(&["send-keys", "-t", &t.target, "-l", paste]);
-    assert!(out.status.success(), "{out:?}");
+    t.paste(":set tui off\nx^2 at x = 3\n:set precision 2\nsin(x) at x = 0\n:quit\n");
     check_shell_is_usable(&t, "paste-done");
     let s = t.screen();
     // d/dx x² at 3 is 6 at the default precision; cos(0) = 1 at two places.
@@ -259,9 +255,7 @@ fn repl_in_tmux_keeps_lines_typed_before_it_starts() {
     };
     let data = scratch("data-ahead");
     t.line(&format!("sleep 2; XDG_STATE_HOME={} {BIN}", data.display()));
-    let ahead = ":set tui off\nx^2 at x = 3\n:quit\n";
-    let out = t.run(&["send-keys", "-t", &t.target, "-l", ahead]);
-    assert!(out.status.success(), "{out:?}");
+    t.paste(":set tui off\nx^2 at x = 3\n:quit\n");
     check_shell_is_usable(&t, "ahead-done");
     let s = t.screen();
     assert!(s.contains("∂x1/∂x = 6.000"), "{s}");

@@ -75,10 +75,15 @@ impl Tmux {
         assert!(out.status.success(), "send-keys {keys:?}: {out:?}");
     }
 
+    /// Type text literally (newlines included), as a paste.
+    pub fn paste(&self, text: &str) {
+        let out = self.run(&["send-keys", "-t", &self.target, "-l", text]);
+        assert!(out.status.success(), "send-keys {text:?}: {out:?}");
+    }
+
     /// Type a command line literally, then Enter.
     pub fn line(&self, text: &str) {
-        let out = self.run(&["send-keys", "-t", &self.target, "-l", text]);
-        assert!(out.status.success());
+        self.paste(text);
         self.keys(&["Enter"]);
     }
 
