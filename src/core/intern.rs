@@ -59,18 +59,39 @@ impl Hasher for Fx {
     }
 }
 
+/// The hash of a name (as `Fx::write` of its bytes, then `finish`).
+#[inline]
 pub fn hash_str(s: &str) -> u64 {
+    let b = s.as_bytes();
+    if b.len() < 8 {
+        // One word: what `write` computes, without its copy loop (names
+        // are mostly short, and a large program looks each use up).
+        let mut h = Fx::default();
+        h.add(prefix(s) ^ ((b.len() as u64) << 56));
+        return h.finish();
+    }
     let mut h = Fx::default();
-    h.write(s.as_bytes());
+    h.write(b);
     h.finish()
 }
 
+/// The first 8 bytes of a name as a little-endian word (zero-padded),
+/// read with at most two loads.
+#[inline]
 fn prefix(name: &str) -> u64 {
     let b = name.as_bytes();
-    let mut w = [0u8; 8];
-    let n = b.len().min(8);
-    w[..n].copy_from_slice(&b[..n]);
-    u64::from_le_bytes(w)
+    let n = b.len();
+    let word = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+    if n >= 8 {
+        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+    } else if n >= 4 {
+        // Two overlapping words: the shared bytes are equal in both.
+        word(0) | (word(n - 4) << (8 * (n - 4)))
+    } else {
+        b.iter()
+            .enumerate()
+            .fold(0, |w, (i, &c)| w | (u64::from(c) << (8 * i)))
+    }
 }
 
 /// Names to dense ids (0, 1, 2, … in order of first appearance).
@@ -118,6 +139,23 @@ impl<'s> Interner<'s> {
         (id, true)
     }
 
+    /// How many names there are.
+    pub fn count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Forget the names interned after the first `len` (a statement the
+    /// parser's fast path began and then left to pest).
+    pub fn truncate(&mut self, len: usize) {
+        while self.names.len() > len {
+            let Some(name) = self.names.pop() else { break };
+            let id = self.names.len() as u32;
+            if let Ok(e) = self.table.find_entry(hash_str(name), |&(_, _, i)| i == id) {
+                e.remove();
+            }
+        }
+    }
+
     #[cfg(test)]
     fn name(&self, id: u32) -> &'s str {
         self.names.get(id as usize).copied().unwrap_or("")
@@ -143,6 +181,47 @@ mod tests {
             assert_eq!(i.name(k as u32), n);
         }
         assert_eq!(i.find("v10000"), None);
+    }
+
+    #[test]
+    fn truncating_forgets_the_newest_names() {
+        let mut i = Interner::default();
+        for k in 0..100 {
+            i.intern(if k < 50 { ["a", "b"][k % 2] } else { "c" });
+        }
+        let names: Vec<String> = (0..1000).map(|k| format!("name_{k}")).collect();
+        for n in &names {
+            i.intern(n);
+        }
+        i.truncate(3);
+        assert_eq!(i.count(), 3);
+        assert_eq!(i.find("name_7"), None);
+        assert_eq!(i.find("c"), Some(2));
+        // the freed ids are given again, in order
+        assert_eq!(i.intern("d"), (3, true));
+        assert_eq!(i.intern(&names[0]), (4, true));
+        assert_eq!(i.intern("a"), (0, false));
+    }
+
+    #[test]
+    fn the_short_hash_and_prefix_are_the_general_ones() {
+        let general = |s: &str| {
+            let mut h = Fx::default();
+            h.write(s.as_bytes());
+            h.finish()
+        };
+        let mut names: Vec<String> = vec![String::new(), "θ".into(), "x₁".into()];
+        for n in 1..12 {
+            names.push("abcdefghijkl"[..n].to_string());
+            names.push("x".repeat(n));
+        }
+        for s in &names {
+            assert_eq!(hash_str(s), general(s), "{s:?}");
+            let mut w = [0u8; 8];
+            let k = s.len().min(8);
+            w[..k].copy_from_slice(&s.as_bytes()[..k]);
+            assert_eq!(prefix(s), u64::from_le_bytes(w), "{s:?}");
+        }
     }
 
     #[test]

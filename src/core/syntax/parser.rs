@@ -60,7 +60,6 @@ impl<'s> Builder<'s> {
         let mut i = 0;
         let mut text = String::new();
         let mut offsets: Vec<usize> = Vec::new();
-        let mut toks = Vec::new();
         // Brackets first, for every chunk: their errors come before any
         // other (as they did when a whole batch was checked before pest
         // read it), whichever path then reads the chunk.
@@ -85,7 +84,7 @@ impl<'s> Builder<'s> {
             }
             // A straight-line statement is read by hand; the others go to
             // pest in batches of consecutive chunks.
-            if self.fast && self.fast_statement(spans[i], first + i, &mut toks) {
+            if self.fast && self.fast_statement(spans[i], first + i) {
                 i += 1;
                 continue;
             }

@@ -7,9 +7,9 @@
 //! It owns no language: anything outside that subset — and anything the
 //! grammar would reject or the builder would report — makes it decline, and
 //! the statement goes to pest (the grammar of record), which gives the same
-//! result or the located error. Reading is in two phases, so declining has
-//! no side effect: `scan` checks the whole statement and lists its tokens;
-//! only then does `build` push expressions and intern names.
+//! result or the located error. A statement is built as it is scanned;
+//! one declined part-way is undone (its expressions, names and stacks
+//! truncated), so declining has no side effect.
 //! `tests` compares both paths on random statements.
 
 use super::{Builder, Tok};
@@ -33,8 +33,7 @@ pub(super) enum T {
 
 /// The tokens of a statement the fast path accepts, given to `emit` in
 /// order, and the name it assigns (`name = …`), if any; None to leave it
-/// to pest (after some tokens, perhaps: a caller that builds must have
-/// scanned the statement once before).
+/// to pest (after some tokens, perhaps: a caller that builds undoes them).
 fn scan(text: &str, mut emit: impl FnMut(T)) -> Option<Option<(u32, u32)>> {
     let b = text.as_bytes();
     let n = b.len();
@@ -187,11 +186,6 @@ pub(super) fn accepts(text: &str) -> bool {
     scan(text, |_| {}).is_some()
 }
 
-/// Longest statement whose tokens are listed before it is built; a
-/// longer one is scanned twice (checked, then built) rather than holding
-/// a token list as large as its expressions (24 bytes a token).
-const LISTED: usize = 64 * 1024;
-
 /// The state of building one statement from its tokens.
 struct Building {
     base: usize,
@@ -211,34 +205,27 @@ enum Open {
 impl Builder<'_> {
     /// Read the chunk at `span` (chunk number `index`) by the fast path;
     /// false (with nothing changed) to leave it to pest.
-    pub(super) fn fast_statement(&mut self, span: Span, index: usize, toks: &mut Vec<T>) -> bool {
+    pub(super) fn fast_statement(&mut self, span: Span, index: usize) -> bool {
         let text = span.text(self.src);
-        toks.clear();
-        let long = text.len() > LISTED;
-        let target = scan(text, |t| {
-            if !long {
-                toks.push(t);
-            }
-        });
-        let Some(target) = target else {
-            return false;
-        };
         let base = span.start as usize;
         let first = self.prog.exprs.len() as u32;
         let marks = (self.operands.len(), self.ops.len());
+        let (names, symbols) = (self.names.count(), self.prog.symbols.len());
         let mut st = Building {
             base,
             opens: Vec::new(),
             floor: marks,
         };
-        if text.len() <= LISTED {
-            for &t in toks.iter() {
-                self.fast_token(t, &mut st);
-            }
-        } else {
-            // The statement was checked by the scan above; this one builds.
-            scan(text, |t| self.fast_token(t, &mut st));
-        }
+        // Built as it is scanned (one pass over a 10 MB statement, not
+        // two); a statement declined part-way is undone whole.
+        let Some(target) = scan(text, |t| self.fast_token(t, &mut st)) else {
+            self.prog.exprs.truncate(first as usize);
+            self.operands.truncate(marks.0);
+            self.ops.truncate(marks.1);
+            self.names.truncate(names);
+            self.prog.symbols.truncate(symbols);
+            return false;
+        };
         let at = |p: u32| base + p as usize;
         let value = self.fast_finish(marks);
         self.operands.truncate(marks.0);
@@ -430,19 +417,18 @@ mod tests {
         }
     }
 
-    /// A statement longer than the token list's limit is scanned twice
-    /// (checked, then built): the same program as the grammar's.
+    /// Long statements, and ones the fast path declines at their very end
+    /// (after building all of it): the same program as the grammar's.
     #[test]
     fn long_statements_read_the_same() {
         let term = "(sin(x)*-2.5e-1 + y^2**3)/3 - -(z) + ";
-        let body = term.repeat(super::LISTED / term.len() + 10);
+        let body = term.repeat(100_000 / term.len());
         for src in [
             format!("f = {body}x\nat x = 1, y = 2, z = 3"),
             format!("{body}x"),
             // A long statement the fast path declines at its very end.
             format!("f = {body}x'"),
         ] {
-            assert!(src.len() > super::LISTED);
             assert_eq!(parse(&src), parse_without_fast_path(&src));
         }
         assert!(parse(&format!("{body}x")).is_ok());
