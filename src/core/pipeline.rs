@@ -112,21 +112,18 @@ impl Evaluation {
         mode: Mode,
         cotangent: Option<Vec<f64>>,
     ) -> Evaluation {
-        let t0 = Instant::now();
         // The stored tangents are along the seed; a view of forward sweep k
         // of a forward-mode plan takes its own (`Sweep::at_sweep`).
-        let mut sw = sweep::forward(trace, &point, &seed);
-        sw.plan = Plan::new(trace, mode, &seed, cotangent.as_deref());
-        let t1 = Instant::now();
-        let c = sw.plan.reverse.get(0, trace.n_outputs.max(1));
-        sweep::reverse_with(trace, &mut sw, &c);
-        let t2 = Instant::now();
+        let plan = Plan::new(trace, mode, &seed, cotangent.as_deref());
+        let c = plan.reverse.get(0, trace.n_outputs.max(1));
+        let (mut sw, forward_time, reverse_time) = sweep::swept(trace, &point, &seed, &c);
+        sw.plan = plan;
         Evaluation {
             point,
             seed,
             sweep: sw,
-            forward_time: t1 - t0,
-            reverse_time: t2 - t1,
+            forward_time,
+            reverse_time,
         }
     }
 

@@ -6,6 +6,8 @@
 //! depends on) and the warnings found while sweeping (domain, kink,
 //! non-finite). Must not format text; every number comes from `ops`.
 
+use std::time::{Duration, Instant};
+
 use crate::core::ops::{Issue, Op};
 use crate::core::trace::{Operand, Trace};
 
@@ -295,6 +297,70 @@ fn get(values: &[f64], a: Operand) -> f64 {
 /// Forward sweep: values, partials and tangents, row by row (the lecture's
 /// table filled as it is on the slide). `point` and `seed` are per input.
 pub fn forward(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
+    let mut s = value_pass(trace, point, seed);
+    tangents(trace, &mut s, seed);
+    s
+}
+
+/// Traces with at least this many rows run their tangent and adjoint
+/// passes on two threads (`swept`): below it a thread costs more than the
+/// pass.
+pub const PARALLEL_ROWS: usize = 50_000;
+
+/// Both sweeps along `seed` and the outputs' `cotangent`: the values and
+/// partials, then the tangents and the adjoints, which read the same
+/// partials and write apart, on two cores for a large trace. Also the time
+/// each sweep took on its own (forward: values and tangents; reverse:
+/// adjoints); on two cores they overlap.
+pub fn swept(
+    trace: &Trace,
+    point: &[f64],
+    seed: &[f64],
+    cotangent: &[f64],
+) -> (Sweep, Duration, Duration) {
+    let t0 = Instant::now();
+    let mut s = value_pass(trace, point, seed);
+    let values = t0.elapsed();
+    if trace.len() < PARALLEL_ROWS {
+        tangents(trace, &mut s, seed);
+        let t1 = Instant::now();
+        reverse_with(trace, &mut s, cotangent);
+        return (s, t1 - t0, t1.elapsed());
+    }
+    s.seed = seed.to_vec();
+    s.cotangent = cotangent.to_vec();
+    let Sweep {
+        value,
+        partial,
+        tangent,
+        seeded,
+        adjoint,
+        warnings,
+        ..
+    } = &mut s;
+    let (value, partial, found) = (&value[..], &partial[..], &warnings[..]);
+    let ((tw, tt), (aw, ta)) = std::thread::scope(|sc| {
+        let h = sc.spawn(|| {
+            let t = Instant::now();
+            tangent_pass(trace, partial, seed, tangent, seeded);
+            let w = tangent_warnings(trace, value, tangent, seeded, found);
+            (w, t.elapsed())
+        });
+        let t = Instant::now();
+        adjoint_pass(trace, partial, cotangent, adjoint);
+        let w = adjoint_warnings(trace, value, adjoint);
+        let a = (w, t.elapsed());
+        (h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), a)
+    });
+    s.warnings.extend(tw);
+    s.warnings.extend(aw);
+    sort_warnings(&mut s);
+    (s, values + tt, ta)
+}
+
+/// The values and local partials (and the value pass's warnings), with
+/// no tangents or adjoints yet.
+fn value_pass(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
     let n = trace.len();
     let mut s = Sweep {
         point: point.to_vec(),
@@ -366,7 +432,6 @@ pub fn forward(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
         s.partial.push(p);
     }
     solve_warnings(trace, &mut s);
-    tangents(trace, &mut s, seed);
     s
 }
 
@@ -439,30 +504,40 @@ pub fn tangents(trace: &Trace, s: &mut Sweep, seed: &[f64]) {
     s.seed = seed.to_vec();
     s.warnings.retain(|w| w.pass != Pass::Tangent);
     tangent_pass(trace, &s.partial, seed, &mut s.tangent, &mut s.seeded);
+    let w = tangent_warnings(trace, &s.value, &s.tangent, &s.seeded, &s.warnings);
+    s.warnings.extend(w);
+    sort_warnings(s);
+}
+
+/// Where a non-finite tangent first appears (its operands' tangents are
+/// finite), for the rows `found` (the value pass's warnings) does not
+/// already say are outside their domain.
+fn tangent_warnings(
+    trace: &Trace,
+    value: &[f64],
+    tangent: &[f64],
+    seeded: &[bool],
+    found: &[Warning],
+) -> Vec<Warning> {
+    let mut out = Vec::new();
     // A row outside its domain already says its partials are NaN.
-    let mut domain = vec![
-        false;
-        if s.warnings.is_empty() {
-            0
-        } else {
-            trace.len()
-        }
-    ];
-    for w in &s.warnings {
+    let mut domain = vec![false; if found.is_empty() { 0 } else { trace.len() }];
+    for w in found {
         if w.kind == WarningKind::Domain && w.pass == Pass::Value {
             domain[w.row as usize] = true;
         }
     }
+    let finite = |r: u32| tangent[r as usize].is_finite();
     for (i, node) in trace.nodes.iter().enumerate() {
-        let t = s.tangent[i];
+        let t = tangent[i];
         if node.op != Op::Input
             && !domain.get(i).copied().unwrap_or(false)
-            && s.seeded[i]
+            && seeded[i]
             && !t.is_finite()
-            && s.value[i].is_finite()
-            && operand_tangents_finite(s, node.args())
+            && value[i].is_finite()
+            && node.args().iter().all(|a| a.row().is_none_or(finite))
         {
-            s.warnings.push(Warning {
+            out.push(Warning {
                 row: i as u32,
                 kind: WarningKind::NonFinite,
                 pass: Pass::Tangent,
@@ -473,7 +548,7 @@ pub fn tangents(trace: &Trace, s: &mut Sweep, seed: &[f64]) {
             });
         }
     }
-    sort_warnings(s);
+    out
 }
 
 /// The tangents along `seed` (one per input) from the stored partials,
@@ -553,11 +628,6 @@ pub fn adjoint_pass(
     }
 }
 
-fn operand_tangents_finite(s: &Sweep, args: [Operand; 2]) -> bool {
-    args.iter()
-        .all(|a| a.row().is_none_or(|r| s.tangent[r as usize].is_finite()))
-}
-
 /// Reverse sweep from the first output: its adjoint seeded with 1.
 pub fn reverse(trace: &Trace, s: &mut Sweep) {
     let mut c = vec![0.0; trace.n_outputs.max(1)];
@@ -570,16 +640,27 @@ pub fn reverse(trace: &Trace, s: &mut Sweep) {
 /// last row to the first. Rows the outputs do not depend on keep a
 /// structural 0.
 pub fn reverse_with(trace: &Trace, s: &mut Sweep, cotangent: &[f64]) {
-    let n = trace.len();
     s.cotangent = cotangent.to_vec();
     s.warnings.retain(|w| w.pass != Pass::Adjoint);
     adjoint_pass(trace, &s.partial, cotangent, &mut s.adjoint);
-    // Report where a non-finite adjoint first appears (its consumers'
-    // adjoints are finite), once per row.
+    let w = adjoint_warnings(trace, &s.value, &s.adjoint);
+    s.warnings.extend(w);
+    sort_warnings(s);
+}
+
+/// Where a non-finite adjoint first appears (its consumers' adjoints are
+/// finite), once per row.
+fn adjoint_warnings(trace: &Trace, value: &[f64], adjoint: &[f64]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    // Most sweeps have no non-finite adjoint at all: no table then.
+    if adjoint.iter().all(|a| a.is_finite()) {
+        return out;
+    }
+    let n = trace.len();
     let consumers_finite = {
         let mut ok = vec![true; n];
         for (j, node) in trace.nodes.iter().enumerate() {
-            if !s.adjoint[j].is_finite() {
+            if !adjoint[j].is_finite() {
                 for r in node.row_args() {
                     ok[r as usize] = false;
                 }
@@ -590,22 +671,22 @@ pub fn reverse_with(trace: &Trace, s: &mut Sweep, cotangent: &[f64]) {
     for (i, &consumers_ok) in consumers_finite.iter().enumerate() {
         // A NaN value already carries its own warning upstream.
         if trace.nodes[i].reaches_output
-            && !s.adjoint[i].is_finite()
+            && !adjoint[i].is_finite()
             && consumers_ok
-            && s.value[i].is_finite()
+            && value[i].is_finite()
         {
-            s.warnings.push(Warning {
+            out.push(Warning {
                 row: i as u32,
                 kind: WarningKind::NonFinite,
                 pass: Pass::Adjoint,
                 cause: format!(
                     "the adjoint is {} (a local partial is not finite)",
-                    show(s.adjoint[i])
+                    show(adjoint[i])
                 ),
             });
         }
     }
-    sort_warnings(s);
+    out
 }
 
 fn sort_warnings(s: &mut Sweep) {
@@ -695,6 +776,26 @@ mod tests {
             s.gradient().iter().map(|&x| r4(x)).collect::<Vec<_>>(),
             [5.5, 1.7163]
         );
+    }
+
+    /// A trace large enough for two threads gives the same sweep, warnings
+    /// included, as the passes one after the other.
+    #[test]
+    fn both_passes_at_once_are_the_passes_in_turn() {
+        let mut src = String::from("v0 = sqrt(x - 1) + ln(y - 3)\n");
+        for i in 1..super::PARALLEL_ROWS / 2 + 10 {
+            src.push_str(&format!("v{i} = v{} * 0.5 + y\n", i - 1));
+        }
+        let t = build(&src, &parse(&src).unwrap(), Options::default()).unwrap();
+        assert!(t.len() >= super::PARALLEL_ROWS);
+        let (point, seed, cot) = ([1.0, 4.0], [1.0, 1.0], [1.0]);
+        let (s, _, _) = swept(&t, &point, &seed, &cot);
+        let mut one = forward(&t, &point, &seed);
+        reverse_with(&t, &mut one, &cot);
+        assert_eq!(format!("{s:?}"), format!("{one:?}"));
+        for pass in [Pass::Value, Pass::Tangent, Pass::Adjoint] {
+            assert!(s.warnings.iter().any(|w| w.pass == pass), "{pass:?}");
+        }
     }
 
     #[test]
