@@ -284,7 +284,9 @@ fn trace_shaped(
         let parsed = syntax::parse(program).map_err(fail)?;
         let t1 = Instant::now();
         let tr = trace::build_shaped(program, &parsed, opts, &extra).map_err(fail)?;
-        (parsed.point_only(), tr, t1)
+        let (point, rest) = parsed.point_only();
+        drop_aside(rest);
+        (point, tr, t1)
     };
     let t2 = Instant::now();
     Ok(Traced {
@@ -356,8 +358,10 @@ fn trace_large(
     };
     // The first part's expressions are lowered: free them before the rest
     // of the trace grows (its names are still needed to join the parts).
-    a.prog.exprs = Vec::new();
-    a.prog.stmts = Vec::new();
+    drop_aside((
+        std::mem::take(&mut a.prog.exprs),
+        std::mem::take(&mut a.prog.stmts),
+    ));
     let mut new = Vec::new();
     let mut next = a.prog.symbols.len() as u32;
     let map_b = syntax::join_symbols(src, &a, None, &b.prog.symbols, &mut new, &mut next);
@@ -377,9 +381,22 @@ fn trace_large(
     let last = last.into_program();
     let last_has_output = !last.stmts.is_empty();
     tb.statements(&b, Some(&map_b), !last_has_output)?;
-    drop(b);
+    drop_aside(b);
     tb.statements(&last, Some(&map_last), last_has_output)?;
-    Ok((last.point_only(), tb.finish(), parsed))
+    let (point, rest) = last.point_only();
+    drop_aside(rest);
+    Ok((point, tb.finish(), parsed))
+}
+
+/// Free what a large program no longer needs on another thread: dropping
+/// millions of expressions one by one would hold up the work that follows
+/// (the sweeps), and the other core is idle meanwhile. The thread costs
+/// some tens of microseconds, nothing next to parsing even a small program.
+fn drop_aside(rest: impl std::any::Any + Send) {
+    // If no thread can be started, `rest` is freed here.
+    let _ = std::thread::Builder::new()
+        .name("adtrace-free".into())
+        .spawn(move || drop(rest));
 }
 
 impl Traced {

@@ -179,7 +179,8 @@ impl Program {
     /// the point's bindings and their expressions (renumbered), and no
     /// statements. The statements' arena can be as large as the program
     /// (a 10 MB statement is 10 M expressions); the views need only this.
-    pub fn point_only(mut self) -> Program {
+    /// The statements and their arena come back for the caller to free.
+    pub fn point_only(mut self) -> (Program, (Vec<Expr>, Vec<Stmt>)) {
         let mut exprs = Vec::new();
         for b in &mut self.point {
             let (first, value) = (b.first as usize, b.value as usize);
@@ -194,9 +195,11 @@ impl Program {
             b.value = b.value - b.first + shift;
             b.first = shift;
         }
-        self.exprs = exprs;
-        self.stmts = Vec::new();
-        self
+        let rest = (
+            std::mem::replace(&mut self.exprs, exprs),
+            std::mem::take(&mut self.stmts),
+        );
+        (self, rest)
     }
 
     /// Append `other` (parsed from a later part of the same source),
