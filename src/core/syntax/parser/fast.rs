@@ -186,6 +186,48 @@ pub(super) fn accepts(text: &str) -> bool {
     scan(text, |_| {}).is_some()
 }
 
+/// Statements at least this long (bytes) are scanned on a second thread
+/// while their tokens are built (`scan_beside`).
+const PIPELINED: usize = 1 << 20;
+
+/// `scan`, run on another thread, its tokens handed to `emit` on this one
+/// in blocks: the two halves of reading a long statement on two cores.
+/// The same tokens in the same order, and the same answer.
+fn scan_beside(text: &str, mut emit: impl FnMut(T)) -> Option<Option<(u32, u32)>> {
+    const BLOCK: usize = 8192;
+    std::thread::scope(|sc| {
+        // Two blocks in flight at most; emptied blocks go back for reuse.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<T>>(2);
+        let (back, spare) = std::sync::mpsc::channel::<Vec<T>>();
+        let scanner = sc.spawn(move || {
+            let mut block = Vec::with_capacity(BLOCK);
+            let mut stopped = false;
+            let r = scan(text, |t| {
+                if stopped {
+                    return;
+                }
+                block.push(t);
+                if block.len() == BLOCK {
+                    let next = spare
+                        .try_recv()
+                        .unwrap_or_else(|_| Vec::with_capacity(BLOCK));
+                    // The builder only stops early by panicking.
+                    stopped = tx.send(std::mem::replace(&mut block, next)).is_err();
+                }
+            });
+            let _ = tx.send(block);
+            r
+        });
+        for mut block in rx {
+            block.drain(..).for_each(&mut emit);
+            let _ = back.send(block);
+        }
+        scanner
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })
+}
+
 /// The state of building one statement from its tokens.
 struct Building {
     base: usize,
@@ -217,8 +259,14 @@ impl Builder<'_> {
             floor: marks,
         };
         // Built as it is scanned (one pass over a 10 MB statement, not
-        // two); a statement declined part-way is undone whole.
-        let Some(target) = scan(text, |t| self.fast_token(t, &mut st)) else {
+        // two); a statement declined part-way is undone whole. A long one
+        // is scanned on another thread, its tokens built here as they come.
+        let target = if text.len() >= PIPELINED {
+            scan_beside(text, |t| self.fast_token(t, &mut st))
+        } else {
+            scan(text, |t| self.fast_token(t, &mut st))
+        };
+        let Some(target) = target else {
             self.prog.exprs.truncate(first as usize);
             self.operands.truncate(marks.0);
             self.ops.truncate(marks.1);
@@ -422,7 +470,7 @@ mod tests {
     #[test]
     fn long_statements_read_the_same() {
         let term = "(sin(x)*-2.5e-1 + y^2**3)/3 - -(z) + ";
-        let body = term.repeat(100_000 / term.len());
+        let body = term.repeat((super::PIPELINED + 1000) / term.len());
         for src in [
             format!("f = {body}x\nat x = 1, y = 2, z = 3"),
             format!("{body}x"),
@@ -432,6 +480,27 @@ mod tests {
             assert_eq!(parse(&src), parse_without_fast_path(&src));
         }
         assert!(parse(&format!("{body}x")).is_ok());
+    }
+
+    /// The scan on another thread hands over the same tokens, in order,
+    /// and the same answer, for statements it accepts and declines.
+    #[test]
+    fn the_scan_beside_is_the_scan() {
+        let body = "a1 + sin(b)*2.5 - (c/d)^2 + ".repeat(10_000);
+        for text in [
+            format!("f = {body}x"),
+            format!("{body}x"),
+            format!("{body}[x]"),
+            body.clone(),
+            "x".to_string(),
+            String::new(),
+        ] {
+            let (mut here, mut there) = (Vec::new(), Vec::new());
+            let a = super::scan(&text, |t| here.push(format!("{t:?}")));
+            let b = super::scan_beside(&text, |t| there.push(format!("{t:?}")));
+            assert_eq!(a, b);
+            assert_eq!(here, there);
+        }
     }
 
     #[test]
