@@ -1,6 +1,7 @@
 //! The `adtrace` binary: everything is in the library; this only installs
 //! the last-resort panic report and runs the CLI on a thread with a large
-//! stack, so that no input can end the process with a panic or a signal.
+//! stack, so that no input can end the process with a panic or a signal
+//! (after `cli::pages` has had its say on memory for large inputs).
 
 use std::process::ExitCode;
 
@@ -8,6 +9,9 @@ use std::process::ExitCode;
 const INTERNAL: u8 = 70;
 
 fn main() -> ExitCode {
+    // Before anything else: this may start the program over (huge pages
+    // for a large input) and never return.
+    adtrace::cli::pages::huge_pages_for_large_inputs();
     std::panic::set_hook(Box::new(|info| {
         adtrace::tui::terminal::restore();
         adtrace::tui::terminal::write_err(&format!(

@@ -13,6 +13,7 @@
 pub(crate) mod args;
 pub(crate) mod eval;
 pub(crate) mod fd;
+pub mod pages;
 pub(crate) mod quiz;
 pub(crate) mod replay;
 pub(crate) mod tui;
