@@ -3,6 +3,7 @@
 
     python3 benches/compare.py DIR [--runs 5] [--adtrace target/release/adtrace]
                                [--floor PATH/tape_floor] [--peers micrograd,torch] [--texts]
+                               [--statement]
 
 DIR is an output folder of ../shared/bench/gen_program.py (program_at.adt,
 tape.txt, expected.json, prog_*.py). Every command runs --runs times, the
@@ -12,7 +13,9 @@ the child) and the ratio to the C floor's median of the same run. adtrace's
 value and gradient are checked against the generator's to 1e-12 (relative).
 A peer that is not importable is skipped with a note. Output: a Markdown
 table for the README, and the MB/s of the JSON streams (with --texts, also
-the default JSON with every step's texts).
+the default JSON with every step's texts). With --statement, also the
+10 MB single statement `f = x + x + …` (5,000,000 terms, its point on the
+next line; f = 5e6 and df/dx = 5e6 are checked).
 """
 
 import argparse
@@ -90,6 +93,8 @@ def main():
     ap.add_argument("--peers", default="micrograd,torch")
     ap.add_argument("--texts", action="store_true",
                     help="also the full JSON with every step's texts (2 GB, ~30 s a run)")
+    ap.add_argument("--statement", action="store_true",
+                    help="also the 10 MB single statement f = x + x + ... (5 M terms)")
     a = ap.parse_args()
     d = a.dir.rstrip("/")
     expected = json.load(open(f"{d}/expected.json"))
@@ -116,6 +121,17 @@ def main():
     if a.texts:
         cases.append(("adtrace eval --format json (every row and every step's texts, to /dev/null)",
                       [a.adtrace, "eval", "--format", "json", f"@{d}/program_at.adt"]))
+    if a.statement:
+        big = os.path.join(tmp, "statement.adt")
+        terms = 5_000_000
+        with open(big, "w") as f:
+            f.write("f = " + "+".join(["x"] * terms) + "\nat x = 1\n")
+        out = subprocess.run([a.adtrace, "eval", "--output-only", "--format", "json", f"@{big}"],
+                             capture_output=True, text=True, check=True).stdout
+        j = json.loads(out)["output"]
+        ok = ok and j["value"] == terms and j["gradient"]["x"] == terms
+        cases.append(("adtrace eval --output-only: one 10 MB statement f = x + x + … (5 M terms)",
+                      [a.adtrace, "eval", "--output-only", "--format", "json", f"@{big}"]))
     notes = []
     for peer in filter(None, a.peers.split(",")):
         mod = "micrograd" if peer == "micrograd" else "torch"
