@@ -13,6 +13,7 @@
 //! third time); if anything fails, the program simply goes on as it is.
 
 /// Inputs from this size (bytes) are worth the second start (~1 ms).
+#[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
 const LARGE: u64 = 4 << 20;
 
 /// Run the program again with huge pages if an argument names a large
@@ -49,6 +50,7 @@ pub fn huge_pages_for_large_inputs() {
 
 /// Whether `arg` (`FILE` or `@FILE`) is a regular file of `LARGE` bytes
 /// or more.
+#[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
 fn names_large_file(arg: &str) -> bool {
     let path = arg.strip_prefix('@').unwrap_or(arg);
     !path.is_empty() && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= LARGE)
