@@ -95,13 +95,28 @@ fn prefix(name: &str) -> u64 {
 }
 
 /// Names to dense ids (0, 1, 2, … in order of first appearance).
-#[derive(Default)]
 pub struct Interner<'s> {
     /// Entries carry the name's first 8 bytes and its length, so most
     /// lookups compare without touching the text (a cache miss on large
     /// programs).
     table: HashTable<(u64, u32, u32)>,
     names: Vec<&'s str>,
+    /// Names of up to 8 bytes met lately, by their word (which is the
+    /// whole name: names hold no NUL), with their id + 1 (0: none): a name
+    /// used again soon (`x*x + x`, a statement's inputs) skips the table.
+    recent: [(u64, u32); RECENT],
+}
+
+const RECENT: usize = 64;
+
+impl Default for Interner<'_> {
+    fn default() -> Self {
+        Interner {
+            table: HashTable::new(),
+            names: Vec::new(),
+            recent: [(0, 0); RECENT],
+        }
+    }
 }
 
 impl<'s> Interner<'s> {
@@ -125,6 +140,23 @@ impl<'s> Interner<'s> {
 
     /// The id of `name`, and whether it is new.
     pub fn intern(&mut self, name: &'s str) -> (u32, bool) {
+        let short = name.len() <= 8;
+        let word = prefix(name);
+        let slot = (word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % RECENT;
+        if short {
+            let (w, id) = self.recent[slot];
+            if w == word && id != 0 {
+                return (id - 1, false);
+            }
+        }
+        let (id, new) = self.intern_in_table(name);
+        if short {
+            self.recent[slot] = (word, id + 1);
+        }
+        (id, new)
+    }
+
+    fn intern_in_table(&mut self, name: &'s str) -> (u32, bool) {
         if let Some(id) = self.find(name) {
             return (id, false);
         }
@@ -147,6 +179,7 @@ impl<'s> Interner<'s> {
     /// Forget the names interned after the first `len` (a statement the
     /// parser's fast path began and then left to pest).
     pub fn truncate(&mut self, len: usize) {
+        self.recent = [(0, 0); RECENT];
         while self.names.len() > len {
             let Some(name) = self.names.pop() else { break };
             let id = self.names.len() as u32;
@@ -201,6 +234,30 @@ mod tests {
         assert_eq!(i.intern("d"), (3, true));
         assert_eq!(i.intern(&names[0]), (4, true));
         assert_eq!(i.intern("a"), (0, false));
+    }
+
+    #[test]
+    fn names_met_lately_keep_their_ids() {
+        let mut i = Interner::default();
+        let names = [
+            "abcdefgh",
+            "abcdefg",
+            "abcdefgh1",
+            "abcdefgh2",
+            "x",
+            "y",
+            "",
+            "x_1",
+        ];
+        for (k, n) in names.iter().enumerate() {
+            assert_eq!(i.intern(n), (k as u32, true), "{n:?}");
+        }
+        // Again, many times over, through the recent names and the table.
+        for _ in 0..3 {
+            for k in (0..names.len()).chain((0..200).map(|j| j % names.len())) {
+                assert_eq!(i.intern(names[k]), (k as u32, false), "{:?}", names[k]);
+            }
+        }
     }
 
     #[test]
