@@ -29,6 +29,17 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
         }
     };
     while i < bytes.len() {
+        // A run of ordinary bytes (names, numbers, most operators) changes
+        // nothing but the last significant byte: skipped in a tight loop.
+        let run = i;
+        while i < bytes.len() && ORDINARY[bytes[i] as usize] {
+            i += 1;
+        }
+        if i > run {
+            last_sig = bytes[i - 1];
+            content = true;
+            continue;
+        }
         let b = bytes[i];
         match b {
             b'#' => {
@@ -74,6 +85,19 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
     Ok(chunks)
 }
 
+/// The bytes `split` need not look at one by one: all but whitespace and
+/// `#`, `(`, `)`, `;` (bytes of non-ASCII characters are ordinary).
+const ORDINARY: [bool; 256] = {
+    let mut t = [true; 256];
+    let special = *b"#();\n\t\r\x0c ";
+    let mut k = 0;
+    while k < special.len() {
+        t[special[k] as usize] = false;
+        k += 1;
+    }
+    t
+};
+
 /// The length up to the next newline (or the end).
 fn memchr_newline(bytes: &[u8]) -> usize {
     bytes
@@ -107,6 +131,14 @@ mod tests {
         );
         assert!(texts(" ;\n ; ").is_empty());
         assert_eq!(texts("# title\na = 1\n# end"), vec!["a = 1"]);
+    }
+
+    #[test]
+    fn only_whitespace_and_structure_are_not_ordinary() {
+        for b in 0..=255u8 {
+            let special = b.is_ascii_whitespace() || b"#();".contains(&b);
+            assert_eq!(ORDINARY[b as usize], !special, "{b:#x}");
+        }
     }
 
     #[test]
