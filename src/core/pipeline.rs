@@ -285,7 +285,10 @@ fn trace_shaped(
         let t1 = Instant::now();
         let tr = trace::build_shaped(program, &parsed, opts, &extra).map_err(fail)?;
         let (point, rest) = parsed.point_only();
-        drop_aside(rest);
+        // A small program's statements are freed here, without a thread.
+        if rest.0.len() >= ASIDE_FROM {
+            drop_aside(rest);
+        }
         (point, tr, t1)
     };
     let t2 = Instant::now();
@@ -388,10 +391,13 @@ fn trace_large(
     Ok((point, tb.finish(), parsed))
 }
 
+/// Parsed programs with this many expressions or more are freed on
+/// another thread (`drop_aside`); below, a thread costs more than it saves.
+const ASIDE_FROM: usize = 100_000;
+
 /// Free what a large program no longer needs on another thread: dropping
 /// millions of expressions one by one would hold up the work that follows
-/// (the sweeps), and the other core is idle meanwhile. The thread costs
-/// some tens of microseconds, nothing next to parsing even a small program.
+/// (the sweeps), and the other core is idle meanwhile.
 fn drop_aside(rest: impl std::any::Any + Send) {
     // If no thread can be started, `rest` is freed here.
     let _ = std::thread::Builder::new()
