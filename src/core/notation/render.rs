@@ -787,93 +787,87 @@ fn greek(c: char) -> Option<&'static str> {
     }
 }
 
-/// A symbol in a target.
-/// A symbol, appended: the common ones (a row, the lecture's d3, a
-/// Unicode adjoint) without a temporary string.
-fn push_symbol(out: &mut String, s: Sym, n: &Names, t: Target) {
-    let lecture = n.style.notation == Notation::Lecture;
-    match (s, t) {
-        (Sym::Val(r), _) => push_row_symbol(out, r as usize, n, t),
-        (Sym::Tan(r), Target::Unicode | Target::Ascii) if lecture => {
-            out.push('d');
-            out.push_str(itoa::Buffer::new().format(n.row_index(r as usize)));
-        }
-        (Sym::Adj(r), Target::Unicode) => {
-            let start = out.len();
-            push_row_symbol(out, r as usize, n, t);
-            // The macron over the first character, as `accent` puts it.
-            if let Some(c) = out[start..].chars().next() {
-                out.insert(start + c.len_utf8(), MACRON);
-            }
-        }
-        (Sym::Partial(of, wrt), Target::Unicode | Target::Ascii) => {
-            let d = if t == Target::Unicode { "∂" } else { "d" };
-            out.push_str(d);
-            push_row_symbol(out, of as usize, n, t);
-            out.push('/');
-            out.push_str(d);
-            push_row_symbol(out, wrt as usize, n, t);
-        }
-        _ => out.push_str(&symbol(s, n, t)),
-    }
+/// A symbol as text.
+pub fn symbol(s: Sym, n: &Names, t: Target) -> String {
+    let mut out = String::new();
+    push_symbol(&mut out, s, n, t);
+    out
 }
 
-pub fn symbol(s: Sym, n: &Names, t: Target) -> String {
+/// A symbol, appended (the renderer writes millions of them): the one
+/// place every symbol's spelling is decided, in each notation and target.
+fn push_symbol(out: &mut String, s: Sym, n: &Names, t: Target) {
     let lecture = n.style.notation == Notation::Lecture;
+    // A row's symbol with an accent over its first character, as `accent`
+    // puts it.
+    let accented = |out: &mut String, r: u32, mark: char| {
+        let start = out.len();
+        push_row_symbol(out, r as usize, n, t);
+        if let Some(c) = out[start..].chars().next() {
+            out.insert(start + c.len_utf8(), mark);
+        }
+    };
+    // `∂a/∂b` in the target's spelling.
+    let partial = |out: &mut String, a: &dyn Fn(&mut String), b: &dyn Fn(&mut String)| {
+        let (open, mid, close) = match t {
+            Target::Unicode => ("∂", "/∂", ""),
+            Target::Ascii => ("d", "/d", ""),
+            Target::Latex => ("\\frac{\\partial ", "}{\\partial ", "}"),
+        };
+        out.push_str(open);
+        a(out);
+        out.push_str(mid);
+        b(out);
+        out.push_str(close);
+    };
     match s {
-        Sym::Val(r) => row_symbol(r as usize, n, t),
-        Sym::Tan(r) => {
-            let r = r as usize;
-            match (lecture, t) {
-                (true, Target::Latex) => format!("d_{{{}}}", n.row_index(r)),
-                (true, _) => format!("d{}", n.row_index(r)),
-                (false, Target::Unicode) => accent(&row_symbol(r, n, t), DOT_ABOVE),
-                (false, Target::Ascii) => format!("dot({})", row_symbol(r, n, t)),
-                (false, Target::Latex) => latex_accent("dot", r, n),
+        Sym::Val(r) => push_row_symbol(out, r as usize, n, t),
+        Sym::Tan(r) => match (lecture, t) {
+            (true, Target::Latex) => {
+                let _ = write!(out, "d_{{{}}}", n.row_index(r as usize));
             }
-        }
-        Sym::Adj(r) => {
-            let r = r as usize;
-            match t {
-                Target::Unicode => accent(&row_symbol(r, n, t), MACRON),
-                Target::Ascii => format!("bar({})", row_symbol(r, n, t)),
-                Target::Latex => latex_accent("bar", r, n),
+            (true, _) => {
+                out.push('d');
+                out.push_str(itoa::Buffer::new().format(n.row_index(r as usize)));
             }
-        }
-        Sym::Partial(of, wrt) => {
-            let (a, b) = (
-                row_symbol(of as usize, n, t),
-                row_symbol(wrt as usize, n, t),
-            );
-            match t {
-                Target::Unicode => format!("∂{a}/∂{b}"),
-                Target::Ascii => format!("d{a}/d{b}"),
-                Target::Latex => format!("\\frac{{\\partial {a}}}{{\\partial {b}}}"),
+            (false, Target::Unicode) => accented(out, r, DOT_ABOVE),
+            (false, Target::Ascii) => {
+                out.push_str("dot(");
+                push_row_symbol(out, r as usize, n, t);
+                out.push(')');
             }
-        }
-        Sym::G => "g(w)".into(),
-        Sym::H => "h(w)".into(),
-        Sym::GPrime => prime("g", t),
-        Sym::HPrime => prime("h", t),
-        Sym::C => "c".into(),
-        Sym::N => "n".into(),
-        Sym::GenVal(i) => generic(n.letter(), i, t),
+            (false, Target::Latex) => out.push_str(&latex_accent("dot", r as usize, n)),
+        },
+        Sym::Adj(r) => match t {
+            Target::Unicode => accented(out, r, MACRON),
+            Target::Ascii => {
+                out.push_str("bar(");
+                push_row_symbol(out, r as usize, n, t);
+                out.push(')');
+            }
+            Target::Latex => out.push_str(&latex_accent("bar", r as usize, n)),
+        },
+        Sym::Partial(of, wrt) => partial(out, &|o| push_row_symbol(o, of as usize, n, t), &|o| {
+            push_row_symbol(o, wrt as usize, n, t)
+        }),
+        Sym::G => out.push_str("g(w)"),
+        Sym::H => out.push_str("h(w)"),
+        Sym::GPrime => out.push_str(&prime("g", t)),
+        Sym::HPrime => out.push_str(&prime("h", t)),
+        Sym::C => out.push('c'),
+        Sym::N => out.push('n'),
+        Sym::GenVal(i) => out.push_str(&generic(n.letter(), i, t)),
         Sym::GenAdj(i) => {
             let l = n.letter();
-            match t {
-                Target::Unicode => format!("{}{}", accent(l, MACRON), subscript_letter(i)),
-                Target::Ascii => format!("bar({l}_{i})"),
-                Target::Latex => format!("\\bar{{{l}}}_{{{i}}}"),
-            }
+            let _ = match t {
+                Target::Unicode => write!(out, "{}{}", accent(l, MACRON), subscript_letter(i)),
+                Target::Ascii => write!(out, "bar({l}_{i})"),
+                Target::Latex => write!(out, "\\bar{{{l}}}_{{{i}}}"),
+            };
         }
-        Sym::GenPartial(j, i) => {
-            let (a, b) = (generic(n.letter(), j, t), generic(n.letter(), i, t));
-            match t {
-                Target::Unicode => format!("∂{a}/∂{b}"),
-                Target::Ascii => format!("d{a}/d{b}"),
-                Target::Latex => format!("\\frac{{\\partial {a}}}{{\\partial {b}}}"),
-            }
-        }
+        Sym::GenPartial(j, i) => partial(out, &|o| o.push_str(&generic(n.letter(), j, t)), &|o| {
+            o.push_str(&generic(n.letter(), i, t))
+        }),
     }
 }
 
@@ -976,30 +970,39 @@ mod tests {
         );
     }
 
-    /// The symbols appended without a temporary string are the symbols,
-    /// in every notation and target, for names and labels alike.
+    /// Each symbol's spelling in each notation and target.
     #[test]
-    fn appended_symbols_are_the_symbols() {
-        let t = names_for("W0 = 2; c = W0*x; L = (1.2*tanh(c) - 2)^2");
-        for notation in [Notation::Lecture, Notation::Griewank] {
-            for ascii in [false, true] {
-                let style = Style {
-                    notation,
-                    ascii,
-                    ..Style::default()
-                };
-                let n = Names::new(&t, style);
-                for r in 0..t.len() as u32 {
-                    for s in [Sym::Val(r), Sym::Tan(r), Sym::Adj(r), Sym::Partial(r, 0)] {
-                        for target in [Target::Unicode, Target::Ascii, Target::Latex] {
-                            let mut out = String::from("=");
-                            push_symbol(&mut out, s, &n, target);
-                            assert_eq!(out, format!("={}", symbol(s, &n, target)), "{s:?}");
-                        }
-                    }
-                }
-            }
-        }
+    fn symbols_in_every_notation_and_target() {
+        let t = names_for("c = sin(x); L = c*y");
+        let spell = |notation, s| {
+            let style = Style {
+                notation,
+                ..Style::default()
+            };
+            let n = Names::new(&t, style);
+            [Target::Unicode, Target::Ascii, Target::Latex].map(|target| symbol(s, &n, target))
+        };
+        let (lec, gri) = (Notation::Lecture, Notation::Griewank);
+        assert_eq!(spell(lec, Sym::Val(2)), ["c", "c", "c"]);
+        assert_eq!(spell(lec, Sym::Tan(2)), ["d2", "d2", "d_{2}"]);
+        assert_eq!(spell(gri, Sym::Tan(2)), ["c\u{307}", "dot(c)", "\\dot{c}"]);
+        assert_eq!(spell(lec, Sym::Adj(3)), ["L\u{304}", "bar(L)", "\\bar{L}"]);
+        assert_eq!(
+            spell(lec, Sym::Partial(3, 2)),
+            ["∂L/∂c", "dL/dc", "\\frac{\\partial L}{\\partial c}"]
+        );
+        let [u, a, l] = spell(lec, Sym::GenPartial('j', 'i'));
+        let w = Names::new(&t, Style::default()).letter().to_string();
+        assert_eq!(u, format!("∂{w}ⱼ/∂{w}ᵢ"));
+        assert_eq!(a, format!("d{w}_j/d{w}_i"));
+        assert_eq!(
+            l,
+            format!("\\frac{{\\partial {w}_{{j}}}}{{\\partial {w}_{{i}}}}")
+        );
+    }
+
+    #[test]
+    fn literals_as_written() {
         // Whole literals as Rust writes them.
         for x in [1.0, -3.0, 2.0, 123_456_789.0, -999_999_999.0, 1e9] {
             assert_eq!(literal(x, 4), format!("{x}"));

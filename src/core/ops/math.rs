@@ -115,21 +115,20 @@ pub fn sum_over(index: char, body: Math) -> Math {
 }
 
 /// `a + b + …`, flattening nested sums; an empty sum is 0.
-pub fn sum(mut terms: Vec<Math>) -> Math {
-    if !terms.iter().any(|t| matches!(t, Sum(_))) {
-        return match terms.len() {
-            0 => Lit(0.0),
-            1 => terms.pop().unwrap_or(Lit(0.0)),
-            _ => Sum(terms),
-        };
-    }
-    let mut out = Vec::with_capacity(terms.len());
-    for t in terms {
-        match t {
-            Sum(inner) => out.extend(inner),
-            t => out.push(t),
+pub fn sum(terms: Vec<Math>) -> Math {
+    // Most sums have nothing to flatten: they keep their vector.
+    let mut out = if terms.iter().any(|t| matches!(t, Sum(_))) {
+        let mut out = Vec::with_capacity(terms.len());
+        for t in terms {
+            match t {
+                Sum(inner) => out.extend(inner),
+                t => out.push(t),
+            }
         }
-    }
+        out
+    } else {
+        terms
+    };
     match out.len() {
         0 => Lit(0.0),
         1 => out.pop().unwrap_or(Lit(0.0)),
@@ -139,29 +138,28 @@ pub fn sum(mut terms: Vec<Math>) -> Math {
 
 /// `a·b·…`, flattening nested products and taking a leading minus out of
 /// each factor (so `(−x)·y` reads `−x·y`); an empty product is 1.
-pub fn prod(mut factors: Vec<Math>) -> Math {
-    if !factors.iter().any(|f| matches!(f, Prod(_) | Neg(_))) {
-        return match factors.len() {
-            0 => Lit(1.0),
-            1 => factors.pop().unwrap_or(Lit(1.0)),
-            _ => Prod(factors),
-        };
-    }
-    let mut out = Vec::with_capacity(factors.len());
+pub fn prod(factors: Vec<Math>) -> Math {
     let mut negative = false;
-    for f in factors {
-        match f {
-            Prod(inner) => out.extend(inner),
-            Neg(inner) => {
-                negative = !negative;
-                match *inner {
-                    Prod(p) => out.extend(p),
-                    x => out.push(x),
+    // Most products have nothing to flatten: they keep their vector.
+    let mut out = if factors.iter().any(|f| matches!(f, Prod(_) | Neg(_))) {
+        let mut out = Vec::with_capacity(factors.len());
+        for f in factors {
+            match f {
+                Prod(inner) => out.extend(inner),
+                Neg(inner) => {
+                    negative = !negative;
+                    match *inner {
+                        Prod(p) => out.extend(p),
+                        x => out.push(x),
+                    }
                 }
+                f => out.push(f),
             }
-            f => out.push(f),
         }
-    }
+        out
+    } else {
+        factors
+    };
     let p = match out.len() {
         0 => Lit(1.0),
         1 => out.pop().unwrap_or(Lit(1.0)),
