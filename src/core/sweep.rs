@@ -321,12 +321,6 @@ pub fn swept(
     let t0 = Instant::now();
     let mut s = value_pass(trace, point, seed);
     let values = t0.elapsed();
-    if trace.len() < PARALLEL_ROWS {
-        tangents(trace, &mut s, seed);
-        let t1 = Instant::now();
-        reverse_with(trace, &mut s, cotangent);
-        return (s, t1 - t0, t1.elapsed());
-    }
     s.seed = seed.to_vec();
     s.cotangent = cotangent.to_vec();
     let Sweep {
@@ -339,23 +333,42 @@ pub fn swept(
         ..
     } = &mut s;
     let (value, partial, found) = (&value[..], &partial[..], &warnings[..]);
-    let ((tw, tt), (aw, ta)) = std::thread::scope(|sc| {
-        let h = sc.spawn(|| {
-            let t = Instant::now();
-            tangent_pass(trace, partial, seed, tangent, seeded);
-            let w = tangent_warnings(trace, value, tangent, seeded, found);
-            (w, t.elapsed())
-        });
+    let timed = |f: &mut dyn FnMut() -> Vec<Warning>| {
         let t = Instant::now();
-        adjoint_pass(trace, partial, cotangent, adjoint);
-        let w = adjoint_warnings(trace, value, adjoint);
-        let a = (w, t.elapsed());
-        (h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), a)
-    });
+        (f(), t.elapsed())
+    };
+    let ((tw, tt), (aw, ta)) = join(
+        trace.len() >= PARALLEL_ROWS,
+        || {
+            timed(&mut || {
+                tangent_pass(trace, partial, seed, tangent, seeded);
+                tangent_warnings(trace, value, tangent, seeded, found)
+            })
+        },
+        || {
+            timed(&mut || {
+                adjoint_pass(trace, partial, cotangent, adjoint);
+                adjoint_warnings(trace, value, adjoint)
+            })
+        },
+    );
     s.warnings.extend(tw);
     s.warnings.extend(aw);
     sort_warnings(&mut s);
     (s, values + tt, ta)
+}
+
+/// `a` and `b`, on two threads if `parallel`, else one after the other.
+fn join<A: Send, B>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if !parallel {
+        let a = a();
+        return (a, b());
+    }
+    std::thread::scope(|sc| {
+        let h = sc.spawn(a);
+        let b = b();
+        (h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), b)
+    })
 }
 
 /// The values and local partials (and the value pass's warnings), with
