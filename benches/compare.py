@@ -3,7 +3,7 @@
 
     python3 benches/compare.py DIR [--runs 5] [--adtrace target/release/adtrace]
                                [--floor PATH/tape_floor] [--peers micrograd,torch] [--texts]
-                               [--statement]
+                               [--statement] [--python PATH]
 
 DIR is an output folder of ../shared/bench/gen_program.py (program_at.adt,
 tape.txt, expected.json, prog_*.py). Every command runs --runs times, the
@@ -15,7 +15,9 @@ A peer that is not importable is skipped with a note. Output: a Markdown
 table for the README, and the MB/s of the JSON streams (with --texts, also
 the default JSON with every step's texts). With --statement, also the
 10 MB single statement `f = x + x + …` (5,000,000 terms, its point on the
-next line; f = 5e6 and df/dx = 5e6 are checked).
+next line; f = 5e6 and df/dx = 5e6 are checked). The peers run under
+--python (default: this interpreter), e.g. a virtual environment holding
+micrograd and torch.
 """
 
 import argparse
@@ -93,6 +95,8 @@ def main():
     ap.add_argument("--peers", default="micrograd,torch")
     ap.add_argument("--texts", action="store_true",
                     help="also the full JSON with every step's texts (2 GB, ~30 s a run)")
+    ap.add_argument("--python", default=sys.executable,
+                    help="the interpreter that runs the peers (default: this one)")
     ap.add_argument("--statement", action="store_true",
                     help="also the 10 MB single statement f = x + x + ... (5 M terms)")
     a = ap.parse_args()
@@ -135,13 +139,13 @@ def main():
     notes = []
     for peer in filter(None, a.peers.split(",")):
         mod = "micrograd" if peer == "micrograd" else "torch"
-        have = subprocess.run([sys.executable, "-c", f"import {mod}"],
+        have = subprocess.run([a.python, "-c", f"import {mod}"],
                               capture_output=True).returncode == 0
         if not have:
             notes.append(f"{peer}: not installed here, skipped")
             continue
         cases.append((f"{peer} (garbage collector off), value and .backward()",
-                      [sys.executable, runner, f"{d}/prog_{peer}.py", f"{d}/point.json", peer]))
+                      [a.python, runner, f"{d}/prog_{peer}.py", f"{d}/point.json", peer]))
 
     times = {name: [] for name, _ in cases}
     mem = {name: 0.0 for name, _ in cases}
