@@ -321,7 +321,7 @@ fn trace_large(
     let mid = n * 43 / 100;
     let (a, b, lowered) = std::thread::scope(|s| {
         let hb = s.spawn(|| syntax::parse_part(src, &spans[mid..n - 1], mid));
-        let a = syntax::parse_part(src, &spans[..mid], 0);
+        let mut a = syntax::parse_part(src, &spans[..mid], 0);
         let lowered = match (&a, &last) {
             (Ok(a), Ok(last)) => {
                 let header = trace::Header::of(src, &last.prog).with_shapes(extra.to_vec());
@@ -331,6 +331,12 @@ fn trace_large(
             }
             _ => None,
         };
+        // The first part's expressions are lowered (or failed to): free
+        // them now, while the other part is still being parsed, rather
+        // than hold both parts' expressions at once.
+        if let Ok(a) = &mut a {
+            drop(std::mem::take(&mut a.prog.exprs));
+        }
         let b = hb
             .join()
             .unwrap_or_else(|_| Err(Diagnostic::new(spans[mid], "internal error while parsing")));
@@ -359,12 +365,9 @@ fn trace_large(
             ));
         }
     };
-    // The first part's expressions are lowered: free them before the rest
+    // The first part's statements are checked: free them before the rest
     // of the trace grows (its names are still needed to join the parts).
-    drop_aside((
-        std::mem::take(&mut a.prog.exprs),
-        std::mem::take(&mut a.prog.stmts),
-    ));
+    drop_aside(std::mem::take(&mut a.prog.stmts));
     let mut new = Vec::new();
     let mut next = a.prog.symbols.len() as u32;
     let map_b = syntax::join_symbols(src, &a, None, &b.prog.symbols, &mut new, &mut next);
