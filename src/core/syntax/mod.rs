@@ -229,23 +229,26 @@ mod tests {
     /// Render an expression back as a fully parenthesised string.
     fn show(p: &Program, src: &str, id: u32) -> String {
         match &p.exprs[id as usize].kind {
-            ExprKind::Num(v) => format!("{v}"),
+            ExprKind::Num(v) => format!("{}", v.get()),
             ExprKind::Name(_) => p.exprs[id as usize].span.text(src).to_string(),
             ExprKind::Neg(a) => format!("(-{})", show(p, src, *a)),
             ExprKind::Binary(op, a, b) => {
                 format!("({}{}{})", show(p, src, *a), op.text(), show(p, src, *b))
             }
             ExprKind::Call(op, a) => format!("{}({})", op.name(), show(p, src, *a)),
-            ExprKind::Tuple(items) | ExprKind::Vector(items) => {
+            ExprKind::Tuple(k) | ExprKind::Vector(k) => {
+                let items = p.lists().list(*k);
                 let inner: Vec<String> = items.iter().map(|&i| show(p, src, i)).collect();
                 format!("[{}]", inner.join(", "))
             }
-            ExprKind::Index(ix) => {
-                let inner: Vec<String> = ix.1.iter().map(|&i| show(p, src, i)).collect();
-                format!("{}[{}]", show(p, src, ix.0), inner.join(", "))
+            ExprKind::Index(a, k) => {
+                let items = p.lists().list(*k);
+                let inner: Vec<String> = items.iter().map(|&i| show(p, src, i)).collect();
+                format!("{}[{}]", show(p, src, *a), inner.join(", "))
             }
             ExprKind::Transpose(a) => format!("{}'", show(p, src, *a)),
-            ExprKind::Apply(ap) => {
+            ExprKind::Apply(k) => {
+                let ap = p.lists().apply(*k);
                 let inner: Vec<String> = ap.args.iter().map(|&i| show(p, src, i)).collect();
                 format!("{}({})", ap.name.text(src), inner.join(", "))
             }

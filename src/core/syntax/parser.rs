@@ -10,7 +10,7 @@ use pest::Parser as _;
 use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 
-use super::ast::{BinOp, Binding, Definition, Expr, ExprId, ExprKind, Program, Stmt};
+use super::ast::{BinOp, Binding, Definition, Expr, ExprId, ExprKind, Lit, Program, Stmt};
 use super::scan::{check_parens, push_blanked};
 use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::intern::Interner;
@@ -297,7 +297,8 @@ impl<'s> Builder<'s> {
             for e in p.into_inner() {
                 items.push(self.expr(e, base)?);
             }
-            return Ok(self.push(ExprKind::Tuple(Box::new(items)), span));
+            let k = self.list(items);
+            return Ok(self.push(ExprKind::Tuple(k), span));
         }
         self.expr(p, base)
     }
@@ -346,6 +347,12 @@ impl<'s> Builder<'s> {
             self.prog.symbols.push(span);
         }
         id
+    }
+
+    /// A list of operands, kept beside the arena (`Program::lists`).
+    fn list(&mut self, items: Vec<ExprId>) -> u32 {
+        self.prog.lists.push(items);
+        (self.prog.lists.len() - 1) as u32
     }
 
     fn push(&mut self, kind: ExprKind, span: Span) -> ExprId {
@@ -480,14 +487,15 @@ impl<'s> Builder<'s> {
             let v: f64 = digits
                 .parse()
                 .map_err(|_| Diagnostic::new(sp, "not a number"))?;
-            let n = self.push(ExprKind::Num(v), sp);
+            let n = self.push(ExprKind::Num(Lit::new(v)), sp);
             return Ok(self.push(ExprKind::Binary(BinOp::Pow, a, n), span));
         }
         let mut at = Vec::new();
         for e in q.into_inner() {
             at.push(self.expr(e, base)?);
         }
-        Ok(self.push(ExprKind::Index(Box::new((a, at))), span))
+        let k = self.list(at);
+        Ok(self.push(ExprKind::Index(a, k), span))
     }
 
     /// A primary expression; `args` are the call arguments that followed a
@@ -508,7 +516,7 @@ impl<'s> Builder<'s> {
                     return Err(Diagnostic::new(span, "number too large for a 64-bit float")
                         .with_hint("numbers must be below about 1.8e308"));
                 }
-                Ok(self.push(ExprKind::Num(v), span))
+                Ok(self.push(ExprKind::Num(Lit::new(v)), span))
             }
             Rule::ident => {
                 let name = p.as_str();
@@ -531,7 +539,8 @@ impl<'s> Builder<'s> {
                     return Err(Diagnostic::new(span, "an empty vector")
                         .with_hint("write its entries, e.g. [1, 2]"));
                 }
-                Ok(self.push(ExprKind::Vector(Box::new(items)), span))
+                let k = self.list(items);
+                Ok(self.push(ExprKind::Vector(k), span))
             }
             Rule::paren => {
                 let inner = p.into_inner().next();
@@ -591,7 +600,9 @@ impl<'s> Builder<'s> {
                     sym,
                     args: ids,
                 };
-                Ok(self.push(ExprKind::Apply(Box::new(apply)), span))
+                self.prog.applies.push(apply);
+                let k = (self.prog.applies.len() - 1) as u32;
+                Ok(self.push(ExprKind::Apply(k), span))
             }
         }
     }

@@ -168,7 +168,7 @@ pub fn const_tensor(
     for id in first..=root {
         let e = &prog.exprs[id as usize];
         let v = match &e.kind {
-            ExprKind::Num(c) => ConstTensor::scalar(*c),
+            ExprKind::Num(c) => ConstTensor::scalar(c.get()),
             ExprKind::Name(_) => {
                 let name = e.span.text(src);
                 env.lookup(name).ok_or_else(|| {
@@ -198,7 +198,8 @@ pub fn const_tensor(
                     return Err(bad(e.span, "the shapes differ"));
                 }
             }
-            ExprKind::Vector(items) => {
+            ExprKind::Vector(k) => {
+                let items = prog.lists().list(*k);
                 let parts: Vec<ConstTensor> = items.iter().map(|i| get(&vals, *i)).collect();
                 if parts.iter().all(ConstTensor::is_scalar) {
                     ConstTensor {
@@ -224,9 +225,11 @@ pub fn const_tensor(
                 }
             }
             ExprKind::Transpose(a) => transpose(&get(&vals, *a)),
-            ExprKind::Index(ix) => {
-                let base = get(&vals, ix.0);
-                let at: Vec<f64> = ix.1.iter().map(|i| get(&vals, *i).data[0]).collect();
+            ExprKind::Index(a, k) => {
+                let base = get(&vals, *a);
+                let at: Vec<f64> = (prog.lists().list(*k).iter())
+                    .map(|i| get(&vals, *i).data[0])
+                    .collect();
                 let whole = |x: f64, n: u32| {
                     (x.fract() == 0.0 && x >= 1.0 && x <= f64::from(n)).then_some(x as usize - 1)
                 };
@@ -240,7 +243,8 @@ pub fn const_tensor(
                 let k = k.ok_or_else(|| bad(e.span, "an index out of range"))?;
                 ConstTensor::scalar(base.data[k])
             }
-            ExprKind::Apply(ap) => {
+            ExprKind::Apply(k) => {
+                let ap = prog.lists().apply(*k);
                 let args: Vec<ConstTensor> = ap.args.iter().map(|i| get(&vals, *i)).collect();
                 let sum = |t: &ConstTensor| t.data.iter().sum::<f64>();
                 match (ap.name.text(src), args.as_slice()) {

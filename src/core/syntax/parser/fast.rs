@@ -15,7 +15,7 @@
 use super::{Builder, Tok};
 use crate::core::diagnostic::Span;
 use crate::core::ops::{self, Op};
-use crate::core::syntax::ast::{BinOp, ExprKind, Stmt};
+use crate::core::syntax::ast::{BinOp, ExprKind, Lit, Stmt};
 
 /// One token of an accepted statement (positions in the chunk).
 #[derive(Clone, Copy, Debug)]
@@ -305,7 +305,7 @@ impl Builder<'_> {
         let at = |p: u32| st.base + p as usize;
         match t {
             T::Num(v, s, e) => {
-                let id = self.push(ExprKind::Num(v), Span::new(at(s), at(e)));
+                let id = self.push(ExprKind::Num(Lit::new(v)), Span::new(at(s), at(e)));
                 self.operands.push(id);
             }
             T::Name(s, e) => {

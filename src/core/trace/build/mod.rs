@@ -21,7 +21,7 @@ use super::{Group, GroupKind, Node, Operand, Options, RowGroup, Shaped, Trace, e
 use crate::core::diagnostic::{Diagnostic, Span, line_col};
 use crate::core::intern::Fx;
 use crate::core::ops::{Issue, Op};
-use crate::core::syntax::ast::{Expr, ExprId, ExprKind, Program, Stmt};
+use crate::core::syntax::ast::{Apply, Expr, ExprId, ExprKind, Lists, Program, Stmt};
 
 /// A lowered value: a row, a constant, or a vector/matrix (`Tensor`, by
 /// its index in the builder's arena) of rows and constants.
@@ -48,7 +48,15 @@ struct Tensor {
 struct Helper {
     name: Span,
     params: Vec<u32>,
-    body: Rc<[Expr]>,
+    body: Rc<Body>,
+}
+
+/// A helper's body: its expressions and their lists, renumbered from 0.
+#[derive(Debug)]
+struct Body {
+    exprs: Vec<Expr>,
+    lists: Vec<Vec<ExprId>>,
+    applies: Vec<Apply>,
 }
 
 /// Rows are numbered without the inputs while lowering (inputs are found
@@ -653,13 +661,22 @@ impl<'a> Builder<'a> {
         let m = |x: u32| map.map_or(x, |m| m.get(x as usize).copied().unwrap_or(x));
         let sym = m(s.sym);
         self.define(sym, name)?;
-        let body: Rc<[Expr]> = prog.exprs[s.first as usize..=s.value as usize]
+        let (mut lists, mut applies) = (Vec::new(), Vec::new());
+        let from = prog.lists();
+        let exprs = prog.exprs[s.first as usize..=s.value as usize]
             .iter()
             .map(|e| Expr {
-                kind: e.kind.renumbered(|id| id - s.first, m),
+                kind: e
+                    .kind
+                    .renumbered(|id| id - s.first, m, &from, &mut lists, &mut applies),
                 span: e.span,
             })
             .collect();
+        let body = Rc::new(Body {
+            exprs,
+            lists,
+            applies,
+        });
         let i = sym as usize;
         if i >= self.helpers.len() {
             self.helpers.resize(i + 1, None);
@@ -681,7 +698,7 @@ impl<'a> Builder<'a> {
     ) -> Result<(), Diagnostic> {
         let before = self.nodes.len();
         self.shaped = false;
-        let v = self.lower(&prog.exprs, map, s.first, s.value)?;
+        let v = self.lower(&prog.exprs, prog.lists(), map, s.first, s.value)?;
         let span = prog.exprs[s.value as usize].span;
         let name = match s.name {
             Some(n) => {
@@ -947,12 +964,13 @@ impl<'a> Builder<'a> {
     fn lower(
         &mut self,
         exprs: &[Expr],
+        lists: Lists,
         map: Option<&[u32]>,
         first: ExprId,
         root: ExprId,
     ) -> Result<Val, Diagnostic> {
         if root - first >= self.postfix_from && postfix_scalar(exprs, first, root) {
-            return self.lower_postfix(exprs, map, first, root);
+            return self.lower_postfix(exprs, lists, map, first, root);
         }
         // One scratch buffer for all statements: no allocation per statement
         // (a helper's body, lowered inside a statement, takes a new one).
@@ -964,23 +982,27 @@ impl<'a> Builder<'a> {
             // The scalar arms stay in this loop; the rest is out of line so
             // that a million scalar statements run a small loop.
             let v = match &e.kind {
-                ExprKind::Num(c) => Val::Const(*c),
+                ExprKind::Num(c) => Val::Const(c.get()),
                 ExprKind::Name(id) => self.lower_name(*id, map, e.span)?,
                 ExprKind::Neg(a) => match get(&vals, *a) {
-                    Val::Tensor(_) => self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?,
+                    Val::Tensor(_) => {
+                        self.lower_shaped(exprs, lists, map, e, &|id| get(&vals, id))?
+                    }
                     v => self.unary(Op::Neg, v, e.span),
                 },
                 ExprKind::Call(op, a) => match get(&vals, *a) {
-                    Val::Tensor(_) => self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?,
+                    Val::Tensor(_) => {
+                        self.lower_shaped(exprs, lists, map, e, &|id| get(&vals, id))?
+                    }
                     v => self.unary(*op, v, e.span),
                 },
                 ExprKind::Binary(op, a, b) => match (get(&vals, *a), get(&vals, *b)) {
                     (Val::Tensor(_), _) | (_, Val::Tensor(_)) => {
-                        self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?
+                        self.lower_shaped(exprs, lists, map, e, &|id| get(&vals, id))?
                     }
                     (va, vb) => self.scalar(op.op(), va, vb, e.span),
                 },
-                _ => self.lower_shaped(exprs, map, e, &|id| get(&vals, id))?,
+                _ => self.lower_shaped(exprs, lists, map, e, &|id| get(&vals, id))?,
             };
             vals.push(v);
         }
@@ -995,6 +1017,7 @@ impl<'a> Builder<'a> {
     fn lower_postfix(
         &mut self,
         exprs: &[Expr],
+        lists: Lists,
         map: Option<&[u32]>,
         first: ExprId,
         root: ExprId,
@@ -1006,7 +1029,7 @@ impl<'a> Builder<'a> {
         for id in first..=root {
             let e = &exprs[id as usize];
             let v = match &e.kind {
-                ExprKind::Num(c) => Val::Const(*c),
+                ExprKind::Num(c) => Val::Const(c.get()),
                 ExprKind::Name(id) => self.lower_name(*id, map, e.span)?,
                 ExprKind::Neg(_) | ExprKind::Call(..) => {
                     let op = match e.kind {
@@ -1014,7 +1037,7 @@ impl<'a> Builder<'a> {
                         _ => Op::Neg,
                     };
                     match pop(&mut stack) {
-                        a @ Val::Tensor(_) => self.lower_shaped(exprs, map, e, &|_| a)?,
+                        a @ Val::Tensor(_) => self.lower_shaped(exprs, lists, map, e, &|_| a)?,
                         a => self.unary(op, a, e.span),
                     }
                 }
@@ -1025,13 +1048,13 @@ impl<'a> Builder<'a> {
                         (Val::Tensor(_), _) | (_, Val::Tensor(_)) => {
                             let a_id = *a_id;
                             let get = |id: ExprId| if id == a_id { a } else { b };
-                            self.lower_shaped(exprs, map, e, &get)?
+                            self.lower_shaped(exprs, lists, map, e, &get)?
                         }
                         (va, vb) => self.scalar(op.op(), va, vb, e.span),
                     }
                 }
                 // Not in a checked expression.
-                _ => self.lower_shaped(exprs, map, e, &|_| Val::Const(f64::NAN))?,
+                _ => self.lower_shaped(exprs, lists, map, e, &|_| Val::Const(f64::NAN))?,
             };
             stack.push(v);
         }
@@ -1054,6 +1077,7 @@ impl<'a> Builder<'a> {
     fn lower_shaped(
         &mut self,
         exprs: &[Expr],
+        lists: Lists,
         map: Option<&[u32]>,
         e: &Expr,
         get: &dyn Fn(ExprId) -> Val,
@@ -1065,7 +1089,7 @@ impl<'a> Builder<'a> {
         };
         Ok(match &e.kind {
             // Lowered in the loop; kept whole here so no arm can panic.
-            ExprKind::Num(c) => Val::Const(*c),
+            ExprKind::Num(c) => Val::Const(c.get()),
             ExprKind::Name(id) => self.lower_name(*id, map, e.span)?,
             ExprKind::Neg(a) => self.map_unary(Op::Neg, get(*a), e.span),
             ExprKind::Call(op, a) => self.map_unary(*op, get(*a), e.span),
@@ -1073,14 +1097,15 @@ impl<'a> Builder<'a> {
                 let spans = [exprs[*a as usize].span, exprs[*b as usize].span];
                 self.binary(*op, get(*a), get(*b), spans, e.span)?
             }
-            ExprKind::Tuple(items) => self.tuple(with_spans(items))?,
-            ExprKind::Vector(items) => self.vector(with_spans(items), e.span)?,
-            ExprKind::Index(ix) => {
-                let base = (get(ix.0), exprs[ix.0 as usize].span);
-                self.index(base, &with_spans(&ix.1), e.span)?
+            ExprKind::Tuple(k) => self.tuple(with_spans(lists.list(*k)))?,
+            ExprKind::Vector(k) => self.vector(with_spans(lists.list(*k)), e.span)?,
+            ExprKind::Index(a, k) => {
+                let base = (get(*a), exprs[*a as usize].span);
+                self.index(base, &with_spans(lists.list(*k)), e.span)?
             }
             ExprKind::Transpose(a) => self.transpose(get(*a)),
-            ExprKind::Apply(ap) => {
+            ExprKind::Apply(k) => {
+                let ap = lists.apply(*k);
                 let sym = map.map_or(ap.sym, |m| {
                     m.get(ap.sym as usize).copied().unwrap_or(ap.sym)
                 });
