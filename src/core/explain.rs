@@ -366,7 +366,7 @@ impl<'t> Explainer<'t> {
     fn partial_of(&self, j: usize, i: usize) -> f64 {
         let node = &self.trace.nodes[j];
         (0..2)
-            .filter(|&k| node.args()[k] == Operand::Row(i as u32))
+            .filter(|&k| node.row_arg(k) == Some(i as u32))
             .map(|k| self.sweep.partial[j][k])
             .sum()
     }
@@ -377,7 +377,7 @@ impl<'t> Explainer<'t> {
         if node.op == Op::Input {
             return None;
         }
-        let [a, b] = node.args();
+        let [a, b] = self.trace.operands(node);
         Some(node.op.value_rule(Self::operand(a), Self::operand(b)))
     }
 
@@ -411,7 +411,7 @@ impl<'t> Explainer<'t> {
     /// The local partial of `row` w.r.t. operand slot k as a tree.
     fn partial_rule(&self, row: usize, k: usize) -> Math {
         let node = &self.trace.nodes[row];
-        let [a, b] = node.args();
+        let [a, b] = self.trace.operands(node);
         node.op
             .partial_rule(k, &Self::operand(a), &Self::operand(b))
     }
@@ -435,7 +435,7 @@ impl<'t> Explainer<'t> {
         let i = step.row;
         let node = &self.trace.nodes[i];
         let s = self.sweep;
-        let consts = [node.args()[0].is_const(), node.args()[1].is_const()];
+        let consts = [node.is_const(0), node.is_const(1)];
         let general = General::Op(node.op, consts);
         let me = sym(Sym::Val(i as u32));
         let dme = sym(Sym::Tan(i as u32));
@@ -455,9 +455,9 @@ impl<'t> Explainer<'t> {
         let vnum = self.numbers(&vsym);
         let value = chain(me, vsym, vnum, num(s.value[i]));
         let terms: Vec<Math> = (0..2)
-            .filter_map(|k| match node.args()[k] {
-                Operand::Row(r) => Some(times(self.partial_rule(i, k), sym(Sym::Tan(r)))),
-                _ => None,
+            .filter_map(|k| {
+                let r = node.row_arg(k)?;
+                Some(times(self.partial_rule(i, k), sym(Sym::Tan(r))))
             })
             .collect();
         let tsym = sum(terms);
@@ -561,7 +561,7 @@ impl<'t> Explainer<'t> {
                 continue;
             }
             let rs = sum((0..2)
-                .filter(|&k| cn.args()[k] == Operand::Row(i as u32))
+                .filter(|&k| cn.row_arg(k) == Some(i as u32))
                 .map(|k| self.partial_rule(j, k))
                 .collect());
             let rn = self.numbers(&rs);
@@ -626,7 +626,7 @@ impl<'t> Explainer<'t> {
             Operand::Const(c) => c,
             Operand::None => 0.0,
         };
-        let [a, b] = node.args();
+        let [a, b] = self.trace.operands(node);
         matches!(
             node.op.check(v(a), v(b), a.is_const(), b.is_const()),
             Some(Issue::Domain(_))
@@ -646,7 +646,7 @@ impl<'t> Explainer<'t> {
         let node = &self.trace.nodes[i];
         let s = self.sweep;
         (0..2).find_map(|k| {
-            let r = node.args()[k].row()?;
+            let r = node.row_arg(k)?;
             (!s.seeded[r as usize] && !s.partial[i][k].is_finite()).then(|| {
                 Text::words("   (")
                     .m(sym(Sym::Tan(r)))
@@ -936,7 +936,7 @@ mod tests {
     fn evaluate_text(text: &str) -> f64 {
         let p = parse(text).unwrap_or_else(|d| panic!("'{text}' does not parse: {d:?}"));
         let t = build(text, &p, Options::default()).unwrap();
-        match t.nodes[0].args()[0] {
+        match t.args(0)[0] {
             Operand::Const(c) => c,
             _ => panic!("'{text}' is not constant"),
         }
@@ -995,7 +995,7 @@ mod tests {
                     let text = ex.names.math(&with_numbers);
                     assert!(close(evaluate_text(&text), s.value[row]), "{src}: {text}");
                     for k in 0..2 {
-                        if t.nodes[row].args()[k].row().is_none() {
+                        if t.nodes[row].row_arg(k).is_none() {
                             continue;
                         }
                         let p = ex.numbers(&ex.partial_rule(row, k));

@@ -117,11 +117,11 @@ pub fn block(trace: &Trace, s: &Sweep, from: &Layer, to: &Layer) -> Block {
             let node = &trace.nodes[r];
             let p = s.partial[r];
             let mut acc = 0.0;
-            for (k, a) in node.args().iter().enumerate() {
-                if let Some(a) = a.row() {
+            for (k, pk) in p.iter().enumerate() {
+                if let Some(a) = node.row_arg(k) {
                     let a = a as usize;
                     if a >= start && t[a] != 0.0 {
-                        acc += p[k] * t[a];
+                        acc += pk * t[a];
                     }
                 }
             }

@@ -397,7 +397,7 @@ fn value_pass(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
         });
     }
     for (i, node) in trace.nodes.iter().enumerate() {
-        let [a0, a1] = node.args();
+        let [a0, a1] = trace.operands(node);
         if node.op == Op::Input {
             let v = point.get(i).copied().unwrap_or(f64::NAN);
             if !v.is_finite() {
@@ -433,7 +433,7 @@ fn value_pass(trace: &Trace, point: &[f64], seed: &[f64]) -> Sweep {
                 pass: Pass::Value,
                 cause,
             });
-        } else if !v.is_finite() && finite_operands(&s.value, node.args()) {
+        } else if !v.is_finite() && finite_operands(&s.value, trace.operands(node)) {
             s.warnings.push(Warning {
                 row: i as u32,
                 kind: WarningKind::NonFinite,
@@ -458,7 +458,7 @@ pub fn values(trace: &Trace, point: &[f64], out: &mut Vec<f64>) {
         let v = if node.op == Op::Input {
             point.get(i).copied().unwrap_or(f64::NAN)
         } else {
-            let [a0, a1] = node.args();
+            let [a0, a1] = trace.operands(node);
             node.op.eval(get(out, a0), get(out, a1))
         };
         out.push(v);
@@ -548,7 +548,7 @@ fn tangent_warnings(
             && seeded[i]
             && !t.is_finite()
             && value[i].is_finite()
-            && node.args().iter().all(|a| a.row().is_none_or(finite))
+            && node.row_args().all(finite)
         {
             out.push(Warning {
                 row: i as u32,
@@ -587,17 +587,17 @@ pub fn tangent_pass(
             seeded.push(d != 0.0);
             continue;
         }
-        let [a0, a1] = node.args();
+        let (a0, a1) = (node.row_arg(0), node.row_arg(1));
         let p = partial[i];
         let mut t = 0.0;
         let mut active = false;
-        if let Operand::Row(r) = a0
+        if let Some(r) = a0
             && seeded[r as usize]
         {
             t += p[0] * tangent[r as usize];
             active = true;
         }
-        if let Operand::Row(r) = a1
+        if let Some(r) = a1
             && seeded[r as usize]
         {
             t += p[1] * tangent[r as usize];
@@ -632,10 +632,10 @@ pub fn adjoint_pass(
         }
         let g = adjoint[i];
         let p = partial[i];
-        if let Operand::Row(r) = node.args()[0] {
+        if let Some(r) = node.row_arg(0) {
             adjoint[r as usize] += g * p[0];
         }
-        if let Operand::Row(r) = node.args()[1] {
+        if let Some(r) = node.row_arg(1) {
             adjoint[r as usize] += g * p[1];
         }
     }

@@ -110,7 +110,7 @@ pub fn swell(trace: &Trace, sweep: &Sweep) -> Swell {
             unit[i] = sweep.seed.get(i) == Some(&1.0);
             continue;
         }
-        let [a, b] = node.args();
+        let [a, b] = trace.operands(node);
         edges += node.row_args().count();
         let size = |x: Operand, v: &[f64]| x.row().map_or(0.0, |r| v[r as usize]);
         let (pa, pb) = (placeholder(a, Sym::G), placeholder(b, Sym::H));
@@ -179,7 +179,7 @@ fn expressions(trace: &Trace, upto: usize) -> Vec<Math> {
             sym(Sym::Val(i as u32))
         } else {
             node.op
-                .value_rule(arg(node.args()[0], &e), arg(node.args()[1], &e))
+                .value_rule(arg(trace.args(i)[0], &e), arg(trace.args(i)[1], &e))
         };
         e.push(m);
     }
@@ -201,10 +201,10 @@ fn derivative(trace: &Trace, active: &[bool], seed: &[f64], out: usize) -> Math 
             Operand::Const(c) => lit(c),
             Operand::None => lit(0.0),
         };
-        let (a, b) = (arg(node.args()[0]), arg(node.args()[1]));
+        let [a, b] = trace.operands(node).map(arg);
         let mut terms = Vec::new();
         for k in 0..2 {
-            let Some(r) = node.args()[k].row() else {
+            let Some(r) = node.row_arg(k) else {
                 continue;
             };
             if !active[r as usize] {

@@ -176,6 +176,7 @@ pub fn advar_rows(
     let mut out = Vec::new();
     for i in rows {
         let node = &trace.nodes[i];
+        let args = trace.args(i);
         let me = names.sym(i);
         let result = format!(
             "AdVar(val={}, der={})",
@@ -194,23 +195,23 @@ pub fn advar_rows(
             Op::Id => {
                 out.push(format!(
                     "{me} = {}   (the same AdVar)",
-                    names.sym(node.args()[0].row().unwrap_or(0) as usize)
+                    names.sym(node.row_arg(0).unwrap_or(0) as usize)
                 ));
                 continue;
             }
             _ => {}
         }
-        let consts = [node.args()[0].is_const(), node.args()[1].is_const()];
+        let consts = [node.is_const(0), node.is_const(1)];
         let arg = |a: Operand| match a {
             Operand::Row(r) => names.sym(r as usize),
             Operand::Const(c) => shown(c),
             Operand::None => String::new(),
         };
-        let args: Vec<String> = (0..node.op.arity()).map(|k| arg(node.args()[k])).collect();
+        let shown_args: Vec<String> = (0..node.op.arity()).map(|k| arg(args[k])).collect();
         out.push(format!(
             "{me} = {}({})   →  {result}",
             method(node.op),
-            args.join(", ")
+            shown_args.join(", ")
         ));
         let which = if consts[0] {
             Some("if type(a) != AdVar:   (a is a number)")
@@ -232,7 +233,7 @@ pub fn advar_rows(
                 _ => 1,
             };
             let is_der = matches!(s, Sym::GPrime | Sym::HPrime);
-            match node.args()[k] {
+            match args[k] {
                 Operand::Row(r) => shown(if is_der {
                     sweep.tangent[r as usize]
                 } else {
@@ -349,10 +350,11 @@ pub fn python(trace: &Trace, sweep: &Sweep) -> String {
                 full(sweep.point.get(i).copied().unwrap_or(f64::NAN)),
                 full(sweep.seed.get(i).copied().unwrap_or(0.0))
             ),
-            Op::Const => format!("AdVar(val={}, der=0.0)", arg(node.args()[0])),
-            Op::Id => arg(node.args()[0]),
+            Op::Const => format!("AdVar(val={}, der=0.0)", arg(trace.operands(node)[0])),
+            Op::Id => arg(trace.operands(node)[0]),
             op => {
-                let args: Vec<String> = (0..op.arity()).map(|k| arg(node.args()[k])).collect();
+                let operands = trace.operands(node);
+                let args: Vec<String> = (0..op.arity()).map(|k| arg(operands[k])).collect();
                 format!("{}({})", method(op), args.join(", "))
             }
         };

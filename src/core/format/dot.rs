@@ -17,7 +17,7 @@ use super::{Ctx, Options};
 use crate::core::explain::Phase;
 use crate::core::ops::Op;
 use crate::core::sweep::Sweep;
-use crate::core::trace::{Operand, Trace};
+use crate::core::trace::Trace;
 
 fn quote(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
@@ -118,14 +118,8 @@ pub fn dot(trace: &Trace, sweep: &Sweep, opts: Options) -> String {
         if node.op == Op::Input {
             continue;
         }
-        let rows: Vec<(usize, u32)> = node
-            .args()
-            .iter()
-            .enumerate()
-            .filter_map(|(k, a)| match a {
-                Operand::Row(r) => Some((k, *r)),
-                _ => None,
-            })
+        let rows: Vec<(usize, u32)> = (0..2)
+            .filter_map(|k| node.row_arg(k).map(|r| (k, r)))
             .collect();
         for &(k, i) in &rows {
             let i = i as usize;

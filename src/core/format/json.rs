@@ -480,7 +480,7 @@ fn node(b: &mut String, c: &Shown, ex: &Explainer, i: usize, plain_names: bool) 
     }
     b.s("]").s(key!("constants")).s("[");
     let mut first = true;
-    for a in &node.args() {
+    for a in &trace.operands(node) {
         if let Operand::Const(x) = a {
             if !first {
                 b.push_str(", ");
@@ -505,13 +505,13 @@ fn node(b: &mut String, c: &Shown, ex: &Explainer, i: usize, plain_names: bool) 
     b.s(key!("adjoint")).known(k.adjoint, sweep.adjoint[i]);
     b.s(key!("partials")).s("[");
     let mut first = true;
-    for (a, p) in node.args().iter().zip(sweep.partial[i]) {
-        if a.row().is_some() {
+    for (k, p) in sweep.partial[i].iter().enumerate() {
+        if node.row_arg(k).is_some() {
             if !first {
                 b.push_str(", ");
             }
             first = false;
-            b.num(p);
+            b.num(*p);
         }
     }
     b.s("]").s(key!("reaches_output"));

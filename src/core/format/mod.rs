@@ -26,7 +26,7 @@ pub use json::json;
 pub use latex::latex;
 pub use symbolic::symbolic_text;
 pub use table::{markdown, text};
-pub use tape::{record_bytes as tape_record_bytes, tape, tape_rows};
+pub use tape::{memory_text as tape_memory_text, tape, tape_rows};
 
 use crate::core::explain::{Explainer, Known};
 use crate::core::jacobian::{Jacobian, Unavailable};

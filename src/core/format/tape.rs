@@ -19,6 +19,23 @@ pub fn record_bytes() -> (usize, usize, usize) {
     (std::mem::size_of::<Node>(), 8, 16)
 }
 
+/// The tape's memory in words: the records, and the constant operands the
+/// rows keep beside them (8 bytes each), with the total.
+pub fn memory_text(trace: &Trace) -> String {
+    let (row, value, partials) = record_bytes();
+    let n = trace.len();
+    let k = trace.constant_operands();
+    let total = n * (row + value + partials) + 8 * k;
+    let consts = match k {
+        0 => String::new(),
+        1 => " + 1 constant operand × 8 bytes".to_string(),
+        k => format!(" + {k} constant operands × 8 bytes"),
+    };
+    format!(
+        "{n} records × ({row} bytes for the operation and its operands + {value} for the value + {partials} for the two partials){consts} = {total} bytes"
+    )
+}
+
 /// Tape lines for `rows` (a window for the TUI, or all).
 pub fn tape_rows(
     trace: &Trace,
@@ -31,8 +48,8 @@ pub fn tape_rows(
     for i in rows {
         let node = &trace.nodes[i];
         let label = names.label(i);
-        let operands: Vec<String> = node
-            .args()
+        let args = trace.args(i);
+        let operands: Vec<String> = args
             .iter()
             .filter_map(|a| match a {
                 Operand::Row(r) => Some(names.label(*r as usize)),
@@ -45,8 +62,7 @@ pub fn tape_rows(
         } else {
             format!("{}({})", node.op.name(), operands.join(", "))
         };
-        let partials: Vec<String> = node
-            .args()
+        let partials: Vec<String> = args
             .iter()
             .enumerate()
             .filter_map(|(k, a)| {
@@ -79,11 +95,10 @@ pub fn tape(trace: &Trace, sweep: &Sweep, style: Style) -> String {
         out.push_str(l.trim_end());
         out.push('\n');
     }
-    let (row, value, partials) = record_bytes();
-    let total = n * (row + value + partials);
     let _ = writeln!(
         out,
-        "\nmemory: {n} records × ({row} bytes for the operation and its operands + {value} for the value + {partials} for the two partials) = {total} bytes, kept until the reverse sweep has read them; then one adjoint of 8 bytes per row."
+        "\nmemory: {}, kept until the reverse sweep has read them; then one adjoint of 8 bytes per row.",
+        memory_text(trace)
     );
     let _ = writeln!(
         out,

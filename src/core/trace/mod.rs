@@ -41,38 +41,60 @@ impl Operand {
     }
 }
 
-/// An operand packed in 8 bytes (a row is 32 bytes, so a million-row
-/// trace stays small): a constant is its own bits, a row or no operand a
-/// NaN whose payload no constant has (a NaN constant is stored as the one
-/// quiet NaN, `f64::NAN`).
+/// An operand packed in 4 bytes (a row is 24 bytes, so a million-row
+/// trace stays small): a row (below `CONST_TAG`; while building, an input
+/// is `INPUT | k`, above it), a constant as its index in the trace's table
+/// of constants (`CONST_TAG | k`), or no operand. A row has at most one
+/// constant operand (two are folded), so the table is at most one f64 a
+/// row. Each kind has 2³⁰ values: more rows than that would need 24 GB for
+/// the rows alone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Arg(u64);
+struct Arg(u32);
 
-const ROW_TAG: u64 = 0x7FFC_0000_0000_0000;
-const NO_ARG: u64 = 0x7FFD_0000_0000_0000;
+const CONST_TAG: u32 = 0x4000_0000;
+const KIND: u32 = 0xC000_0000;
+const NO_ARG: u32 = u32::MAX;
 
 impl Arg {
-    fn pack(a: Operand) -> Arg {
+    fn pack(a: Operand, consts: &mut Vec<u64>) -> Arg {
         Arg(match a {
             Operand::None => NO_ARG,
-            Operand::Row(r) => ROW_TAG | u64::from(r),
-            Operand::Const(c) if c.is_nan() => f64::NAN.to_bits(),
-            Operand::Const(c) => c.to_bits(),
+            Operand::Row(r) => r,
+            Operand::Const(c) => {
+                // By its bits, so that traces compare equal with a NaN
+                // constant (stored as the one quiet NaN).
+                consts.push(if c.is_nan() { f64::NAN } else { c }.to_bits());
+                CONST_TAG | (consts.len() - 1) as u32
+            }
         })
     }
 
-    fn unpack(self) -> Operand {
-        if self.0 >> 32 == ROW_TAG >> 32 {
-            Operand::Row(self.0 as u32)
-        } else if self.0 == NO_ARG {
+    fn is_const(self) -> bool {
+        self.0 & KIND == CONST_TAG
+    }
+
+    fn unpack(self, consts: &[u64]) -> Operand {
+        if self.0 == NO_ARG {
             Operand::None
+        } else if self.is_const() {
+            // A NaN if the index is not in the table (never made so).
+            Operand::Const(
+                consts
+                    .get((self.0 & !KIND) as usize)
+                    .map_or(f64::NAN, |&b| f64::from_bits(b)),
+            )
         } else {
-            Operand::Const(f64::from_bits(self.0))
+            Operand::Row(self.0)
         }
+    }
+
+    fn row(self) -> Option<u32> {
+        (self.0 != NO_ARG && !self.is_const()).then_some(self.0)
     }
 }
 
-/// One row of the trace. Its name, if any, is `Trace::name(row)`.
+/// One row of the trace. Its name, if any, is `Trace::name(row)`; its
+/// operands, `Trace::args(row)`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub op: Op,
@@ -89,34 +111,46 @@ pub struct Node {
 
 const NO_NAME: u32 = u32::MAX;
 
-// Half a cache line: the sweeps stream over millions of rows.
-const _: () = assert!(std::mem::size_of::<Node>() == 32);
+// The sweeps stream over millions of rows.
+const _: () = assert!(std::mem::size_of::<Node>() == 24);
 
 impl Node {
-    fn new(op: Op, args: [Operand; 2], span: Span) -> Node {
+    /// A row; a constant operand goes into `consts`.
+    fn new(op: Op, args: [Operand; 2], span: Span, consts: &mut Vec<u64>) -> Node {
         Node {
             op,
             reaches_output: false,
-            args: args.map(Arg::pack),
+            args: args.map(|a| Arg::pack(a, consts)),
             name: NO_NAME,
             span,
         }
     }
-    /// The two operands (`Operand::None` past the operation's arity).
-    pub fn args(&self) -> [Operand; 2] {
-        self.args.map(Arg::unpack)
+    /// The two operands (`Operand::None` past the operation's arity),
+    /// constants read from `consts`.
+    fn args_in(&self, consts: &[u64]) -> [Operand; 2] {
+        self.args.map(|a| a.unpack(consts))
     }
-    pub fn arg(&self, k: usize) -> Operand {
-        self.args.get(k).map_or(Operand::None, |a| a.unpack())
+    /// Whether operand `k` is a constant.
+    pub fn is_const(&self, k: usize) -> bool {
+        self.args.get(k).is_some_and(|a| a.is_const())
     }
-    fn set_args(&mut self, args: [Operand; 2]) {
-        self.args = args.map(Arg::pack);
+    /// Operand `k`'s row, if it is one.
+    pub fn row_arg(&self, k: usize) -> Option<u32> {
+        self.args.get(k).and_then(|a| a.row())
+    }
+    /// Map the operands that are rows (the constants stay).
+    fn map_rows(&mut self, f: impl Fn(u32) -> u32) {
+        for a in &mut self.args {
+            if let Some(r) = a.row() {
+                a.0 = f(r);
+            }
+        }
     }
     pub fn has_name(&self) -> bool {
         self.name != NO_NAME
     }
     pub fn row_args(&self) -> impl Iterator<Item = u32> + '_ {
-        self.args.iter().filter_map(|a| a.unpack().row())
+        self.args.iter().filter_map(|a| a.row())
     }
 }
 
@@ -260,6 +294,8 @@ pub struct Trace {
     pub const_issues: Vec<ConstIssue>,
     /// The rows' names (`Trace::name`).
     names: Names,
+    /// The rows' constant operands, as bits (`Trace::args`).
+    consts: Vec<u64>,
 }
 
 /// A domain problem found while folding constants, at the row that takes
@@ -281,6 +317,21 @@ pub struct SolveCheck {
 }
 
 impl Trace {
+    /// Row `i`'s two operands (`Operand::None` past its operation's arity).
+    pub fn args(&self, i: usize) -> [Operand; 2] {
+        self.nodes[i].args_in(&self.consts)
+    }
+
+    /// How many constant operands the rows keep (beside them, 8 bytes each).
+    pub fn constant_operands(&self) -> usize {
+        self.consts.len()
+    }
+
+    /// A row's two operands (the row is one of this trace's).
+    pub fn operands(&self, node: &Node) -> [Operand; 2] {
+        node.args_in(&self.consts)
+    }
+
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
@@ -332,10 +383,10 @@ impl Trace {
         let n = self.nodes.len();
         let mut count = vec![0u32; n + 1];
         let uses = |j: usize, node: &Node| {
-            let [a, b] = node.args();
-            let second = if b.row() == a.row() { None } else { b.row() };
+            let (a, b) = (node.row_arg(0), node.row_arg(1));
+            let second = if b == a { None } else { b };
             let _ = j;
-            a.row().into_iter().chain(second)
+            a.into_iter().chain(second)
         };
         for (j, node) in self.nodes.iter().enumerate() {
             for a in uses(j, node) {
@@ -393,13 +444,38 @@ mod tests {
     fn trace(src: &str) -> Trace {
         build(src, &parse(src).unwrap(), Options::default()).unwrap()
     }
+    #[test]
+    fn operands_round_trip_through_the_row_and_the_constants() {
+        // Rows of 24 bytes: each operand in 4, a constant's value beside.
+        assert_eq!(std::mem::size_of::<Node>(), 24);
+        let t = trace("f = 2.5*x + y/0.1 - sin(x) + -0.0*y at x = 1, y = 2");
+        let c = |x: f64| Operand::Const(x);
+        let mut seen = Vec::new();
+        for i in 0..t.len() {
+            let args = t.args(i);
+            for (k, a) in args.iter().enumerate() {
+                assert_eq!(t.nodes[i].is_const(k), a.is_const());
+                assert_eq!(t.nodes[i].row_arg(k), a.row());
+                if let Operand::Const(x) = a {
+                    seen.push(x.to_bits());
+                }
+            }
+        }
+        assert_eq!(t.constant_operands(), seen.len());
+        let want: Vec<u64> = [2.5, 0.1, -0.0].iter().map(|x: &f64| x.to_bits()).collect();
+        assert_eq!(seen, want);
+        assert!(t.nodes.iter().any(|n| t.operands(n)[0] == c(2.5)));
+        // Inputs take no operand.
+        assert_eq!(t.args(0), [Operand::None; 2]);
+    }
+
     fn shape(t: &Trace) -> Vec<String> {
         t.nodes
             .iter()
             .enumerate()
             .map(|(i, n)| {
-                let a: Vec<String> = n
-                    .args()
+                let a: Vec<String> = t
+                    .args(i)
                     .iter()
                     .filter(|a| **a != Operand::None)
                     .map(|a| match a {
@@ -566,7 +642,7 @@ mod tests {
         assert!(
             t.nodes
                 .iter()
-                .all(|n| n.args() != [Operand::Const(2.0), Operand::Const(3.0)])
+                .all(|n| t.operands(n) != [Operand::Const(2.0), Operand::Const(3.0)])
         );
     }
 

@@ -143,11 +143,10 @@ fn tape_view(ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let r = ctx.current_row().unwrap_or(0);
     let end = (r + 1 + room / 2).min(n).max((r + 1).min(n));
     let rows = window(end, room, 1);
-    let (row, value, partials) = format::tape_record_bytes();
     let mut text = format::tape_rows(m.trace(), m.sweep(), &ctx.ex.names, rows).join("\n");
     text.push_str(&format!(
-        "\n\nmemory: {n} records × ({row} + {value} + {partials} bytes) = {} bytes, kept until the reverse sweep has read them back, last first",
-        n * (row + value + partials)
+        "\n\nmemory: {}, kept until the reverse sweep has read them back, last first",
+        format::tape_memory_text(m.trace())
     ));
     text_view(
         ctx,

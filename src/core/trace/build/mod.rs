@@ -106,9 +106,9 @@ fn near(n: u32, full: u64) -> u64 {
 }
 
 /// The hash a row was placed in the table with.
-fn placed(nodes: &[Node], used: &[u8], r: u32) -> u64 {
+fn placed(nodes: &[Node], consts: &[u64], used: &[u8], r: u32) -> u64 {
     let n = &nodes[r as usize];
-    let args = n.args();
+    let args = n.args_in(consts);
     let full = hash_row(n.op, args);
     match newest_row(args) {
         Some(k) if used[r as usize] & FAR == 0 => near(k, full),
@@ -123,12 +123,12 @@ fn cse_capacity(rows: usize) -> usize {
 }
 
 /// Same operation on the same operands (constants compared bit for bit).
-fn same_row(n: &Node, op: Op, args: [Operand; 2]) -> bool {
+fn same_row(n: &Node, consts: &[u64], op: Op, args: [Operand; 2]) -> bool {
     let eq = |a: Operand, b: Operand| match (a, b) {
         (Operand::Const(x), Operand::Const(y)) => x.to_bits() == y.to_bits(),
         _ => a == b,
     };
-    let [a, b] = n.args();
+    let [a, b] = n.args_in(consts);
     n.op == op && eq(a, args[0]) && eq(b, args[1])
 }
 
@@ -210,6 +210,8 @@ pub struct Builder<'a> {
     /// (`FAR`), and how many rows were placed near it (`NEAR`).
     used: Vec<u8>,
     cse: HashTable<u32>,
+    /// The rows' constant operands, as bits (`Trace::args`).
+    consts: Vec<u64>,
     /// By symbol id: what the name means now, and the statement defining it.
     binding: Vec<Binding>,
     defined_at: Vec<Option<Span>>,
@@ -291,6 +293,7 @@ impl<'a> Builder<'a> {
             postfix_from: POSTFIX_FROM,
             used: Vec::with_capacity(if opts.cse { size / 2 + 64 } else { 0 }),
             cse: HashTable::with_capacity(if opts.cse { cse_capacity(size / 2) } else { 0 }),
+            consts: Vec::new(),
             binding: Vec::new(),
             defined_at: Vec::new(),
             inputs: Vec::new(),
@@ -499,8 +502,8 @@ impl<'a> Builder<'a> {
         // `near`), up to `NEAR_MAX` of them; the rest by their plain hash.
         let crowded = newest.is_some_and(|n| self.used[n as usize] & NEAR >= NEAR_MAX);
         if !fresh {
-            let nodes = &self.nodes;
-            let eq = |&r: &u32| same_row(&nodes[r as usize], op, args);
+            let (nodes, consts) = (&self.nodes, &self.consts);
+            let eq = |&r: &u32| same_row(&nodes[r as usize], consts, op, args);
             let found = match newest {
                 Some(n) => self
                     .cse
@@ -531,8 +534,9 @@ impl<'a> Builder<'a> {
                 full
             }
         };
-        let (nodes, used) = (&self.nodes, &self.used);
-        self.cse.insert_unique(h, r, |&r| placed(nodes, used, r));
+        let (nodes, consts, used) = (&self.nodes, &self.consts, &self.used);
+        self.cse
+            .insert_unique(h, r, |&r| placed(nodes, consts, used, r));
         r
     }
 
@@ -542,8 +546,8 @@ impl<'a> Builder<'a> {
         let rows = self.nodes.len();
         if cse_capacity(rows) > self.cse.capacity() {
             let more = cse_capacity(rows * 2) - self.cse.len();
-            let (nodes, used) = (&self.nodes, &self.used);
-            self.cse.reserve(more, |&r| placed(nodes, used, r));
+            let (nodes, consts, used) = (&self.nodes, &self.consts, &self.used);
+            self.cse.reserve(more, |&r| placed(nodes, consts, used, r));
         }
     }
 
@@ -555,7 +559,7 @@ impl<'a> Builder<'a> {
     /// A row that is never shared (and the Const and Id rows of the output).
     fn push_fresh(&mut self, op: Op, args: [Operand; 2], span: Span) -> u32 {
         self.used.push(0);
-        self.nodes.push(Node::new(op, args, span));
+        self.nodes.push(Node::new(op, args, span, &mut self.consts));
         let r = (self.nodes.len() - 1) as u32;
         if !self.pending.is_empty() {
             self.attach_pending(r, args, span);
@@ -1134,19 +1138,19 @@ impl<'a> Builder<'a> {
     /// the outputs depend on.
     pub fn finish(mut self) -> Trace {
         let k = self.inputs.len() as u32;
+        let row = |r: u32| if r & INPUT != 0 { r & !INPUT } else { r + k };
         let renumber = |a: Operand| match a {
-            Operand::Row(r) if r & INPUT != 0 => Operand::Row(r & !INPUT),
-            Operand::Row(r) => Operand::Row(r + k),
+            Operand::Row(r) => Operand::Row(row(r)),
             other => other,
         };
         for n in &mut self.nodes {
-            n.set_args(n.args().map(renumber));
+            n.map_rows(row);
         }
         let inputs: Vec<Node> = self
             .inputs
             .iter()
             .map(|(span, name)| {
-                let mut node = Node::new(Op::Input, [Operand::None; 2], *span);
+                let mut node = Node::new(Op::Input, [Operand::None; 2], *span, &mut Vec::new());
                 node.name = self
                     .names
                     .push(name.as_deref().unwrap_or_else(|| span.text(self.src)));
@@ -1165,7 +1169,7 @@ impl<'a> Builder<'a> {
         for i in (0..nodes.len()).rev() {
             if nodes[i].reaches_output {
                 for a in 0..2 {
-                    if let Operand::Row(r) = nodes[i].arg(a) {
+                    if let Some(r) = nodes[i].row_arg(a) {
                         nodes[r as usize].reaches_output = true;
                     }
                 }
@@ -1234,6 +1238,7 @@ impl<'a> Builder<'a> {
             solves,
             const_issues,
             names: self.names,
+            consts: self.consts,
         }
     }
 }
