@@ -665,6 +665,26 @@ mod tests {
         assert_eq!(t.nodes.iter().filter(|n| n.op == Op::Mul).count(), n);
     }
 
+    /// A row taking a row nothing used before is its operand's first user
+    /// and never enters the table: a repeat finds it through the operand.
+    #[test]
+    fn first_users_are_shared() {
+        // Each inner row is new when first made; the second statement
+        // repeats the first one whole, the third shares only its start.
+        let t = trace(
+            "a = exp(sin(x)*y) + 1\nb = exp(sin(x)*y) + 1\nc = exp(sin(x)*y) * 2\nf = a + b + c",
+        );
+        let count = |op: Op| t.nodes.iter().filter(|n| n.op == op).count();
+        assert_eq!((count(Op::Sin), count(Op::Exp)), (1, 1));
+        assert_eq!((count(Op::Mul), count(Op::Add)), (2, 3));
+        // x, y, sin, *, exp, +1, *2, a+b, +c
+        assert_eq!(t.len(), 9);
+        // A long chain written twice is one chain.
+        let chain = "x".to_string() + &" + x".repeat(2000);
+        let t = trace(&format!("a = {chain}\nb = {chain}\nf = a*b"));
+        assert_eq!(t.len(), 1 + 2000 + 1);
+    }
+
     #[test]
     fn sharing_is_syntactic() {
         let t = trace("ln(x) + log(x) + x*y + y*x");

@@ -81,9 +81,10 @@ fn hash_row(op: Op, args: [Operand; 2]) -> u64 {
 }
 
 /// Bits of `Builder::used`.
-const USED: u8 = 0x80;
 const FAR: u8 = 0x40;
 const NEAR: u8 = 0x3F;
+/// No row (`Builder::first_user` of a row nothing uses yet).
+const NO_ROW: u32 = u32::MAX;
 /// Rows placed near one operand at most: more (a row used by thousands)
 /// would make a long cluster in the table.
 const NEAR_MAX: u8 = 32;
@@ -209,6 +210,9 @@ pub struct Builder<'a> {
     /// (`USED`), whether the row was placed in the table by its plain hash
     /// (`FAR`), and how many rows were placed near it (`NEAR`).
     used: Vec<u8>,
+    /// By row: the first row that took it as an operand (which is not in
+    /// `cse`), or `NO_ROW` while nothing uses it.
+    first_user: Vec<u32>,
     cse: HashTable<u32>,
     /// The rows' constant operands, as bits (`Trace::args`).
     consts: Vec<u64>,
@@ -292,6 +296,7 @@ impl<'a> Builder<'a> {
             names: super::Names::default(),
             postfix_from: POSTFIX_FROM,
             used: Vec::with_capacity(if opts.cse { size / 2 + 64 } else { 0 }),
+            first_user: Vec::with_capacity(if opts.cse { size / 2 + 64 } else { 0 }),
             cse: HashTable::with_capacity(if opts.cse { cse_capacity(size / 2) } else { 0 }),
             consts: Vec::new(),
             binding: Vec::new(),
@@ -490,37 +495,54 @@ impl<'a> Builder<'a> {
         if !self.opts.cse {
             return self.push_fresh(op, args, span);
         }
+        // A row that nothing uses yet cannot be an operand of an existing
+        // row, so a row taking it is new: no lookup. Nor does it go into
+        // the table: it is its operand's first user, and a later row equal
+        // to it (which takes that operand too) finds it there.
+        let fresh = |a: Operand| match a {
+            Operand::Row(r) if r & INPUT == 0 => self.first_user[r as usize] == NO_ROW,
+            _ => false,
+        };
+        if fresh(args[0]) || fresh(args[1]) {
+            let r = self.push_fresh(op, args, span);
+            for a in args {
+                if let Operand::Row(c) = a
+                    && c & INPUT == 0
+                    && self.first_user[c as usize] == NO_ROW
+                {
+                    self.first_user[c as usize] = r;
+                }
+            }
+            return r;
+        }
+        let (nodes, consts) = (&self.nodes, &self.consts);
+        let eq = |&r: &u32| same_row(&nodes[r as usize], consts, op, args);
+        // Every operand is used already: the equal row, if any, is one of
+        // their first users or in the table.
+        for a in args {
+            if let Operand::Row(c) = a
+                && c & INPUT == 0
+            {
+                let u = self.first_user[c as usize];
+                if u != NO_ROW && eq(&u) {
+                    return u;
+                }
+            }
+        }
         let full = hash_row(op, args);
         let newest = newest_row(args);
-        // A row that nothing uses yet cannot be an operand of an existing
-        // row, so a row taking it is new: no lookup.
-        let fresh = args.iter().any(|a| match *a {
-            Operand::Row(r) if r & INPUT == 0 => self.used[r as usize] & USED == 0,
-            _ => false,
-        });
         // Rows are placed in the table near their newest operand (see
         // `near`), up to `NEAR_MAX` of them; the rest by their plain hash.
         let crowded = newest.is_some_and(|n| self.used[n as usize] & NEAR >= NEAR_MAX);
-        if !fresh {
-            let (nodes, consts) = (&self.nodes, &self.consts);
-            let eq = |&r: &u32| same_row(&nodes[r as usize], consts, op, args);
-            let found = match newest {
-                Some(n) => self
-                    .cse
-                    .find(near(n, full), eq)
-                    .or_else(|| crowded.then(|| self.cse.find(full, eq)).flatten()),
-                None => self.cse.find(full, eq),
-            };
-            if let Some(&r) = found {
-                return r;
-            }
-        }
-        for a in args {
-            if let Operand::Row(r) = a
-                && r & INPUT == 0
-            {
-                self.used[r as usize] |= USED;
-            }
+        let found = match newest {
+            Some(n) => self
+                .cse
+                .find(near(n, full), eq)
+                .or_else(|| crowded.then(|| self.cse.find(full, eq)).flatten()),
+            None => self.cse.find(full, eq),
+        };
+        if let Some(&r) = found {
+            return r;
         }
         let r = self.push_fresh(op, args, span);
         self.room_in_cse();
@@ -559,6 +581,7 @@ impl<'a> Builder<'a> {
     /// A row that is never shared (and the Const and Id rows of the output).
     fn push_fresh(&mut self, op: Op, args: [Operand; 2], span: Span) -> u32 {
         self.used.push(0);
+        self.first_user.push(NO_ROW);
         self.nodes.push(Node::new(op, args, span, &mut self.consts));
         let r = (self.nodes.len() - 1) as u32;
         if !self.pending.is_empty() {
