@@ -434,11 +434,10 @@ pub fn fixed_width(x: f64, precision: usize) -> usize {
         let d = (p as i32 - 1 - mag).max(0);
         let scaled = a * 10f64.powi(d);
         let rounded = scaled.round();
-        let int_digits = if rounded >= 10f64.powi(mag + d + 1) {
-            mag + 1
-        } else {
-            mag
-        };
+        let carry = rounded >= 10f64.powi(mag + d + 1);
+        let int_digits = if carry { mag + 1 } else { mag };
+        // As `significant`: after a carry, one decimal fewer.
+        let d = if carry && d > 0 { d - 1 } else { d };
         let int_len = if int_digits < 0 {
             1
         } else {
@@ -469,7 +468,14 @@ fn significant(x: f64, p: usize) -> String {
         };
     }
     if let Some(d) = decimal_places(a, p) {
-        return decimals(x, d);
+        let s = decimals(x, d);
+        // Rounding can carry into the next power of ten (0.0099999 →
+        // 0.010000 at 4 digits): one decimal fewer gives p digits again.
+        return if d > 0 && significant_digits(&s) > p {
+            decimals(x, d - 1)
+        } else {
+            s
+        };
     }
     if let Some((n, e)) = exponent_digits(x, p) {
         let mut out = String::with_capacity(24);
@@ -477,6 +483,14 @@ fn significant(x: f64, p: usize) -> String {
         return out;
     }
     significant_std(x, p)
+}
+
+/// The significant digits of a decimal text (`0.01000` has 4).
+fn significant_digits(s: &str) -> usize {
+    s.bytes()
+        .skip_while(|&b| matches!(b, b'-' | b'0' | b'.'))
+        .filter(u8::is_ascii_digit)
+        .count()
 }
 
 /// `significant` by the standard formatting.
@@ -938,6 +952,12 @@ mod tests {
         assert_eq!(fixed(-0.000_01, 4), "-1.000e-05");
         assert_eq!(fixed(-0.843_2, 2), "-0.84");
         assert_eq!(fixed(2.7e-10, 2), "2.7e-10");
+        // Rounding into the next power of ten keeps the digits asked for.
+        assert_eq!(fixed(0.0099999, 4), "0.01000");
+        assert_eq!(fixed(9.9996, 4), "10.00");
+        assert_eq!(fixed(-0.99996, 2), "-1.0");
+        assert_eq!(fixed(0.96, 1), "1");
+        assert_eq!(fixed(0.0099, 4), "0.009900");
         assert_eq!(fixed(f64::NEG_INFINITY, 2), "-inf");
     }
 
@@ -969,6 +989,9 @@ mod tests {
             0.0,
             -0.0,
             9.9996,
+            0.0099999,
+            0.099996,
+            -0.99996,
             9.99996e5,
             999_999.9,
             1e6,
