@@ -119,5 +119,45 @@ fn layout(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frame, layout);
+/// A key press on a 1.5 M-row trace (the million statements of
+/// `local_program`): one step and the frame after it, at 120×36, deep in
+/// the reverse sweep and mid-forward. Stays under 5 ms at any size.
+fn frame_large(c: &mut Criterion) {
+    let t = pipeline::trace(&local_program(1_000_000), "", false).expect("traces");
+    let p = t.point(None).expect("point");
+    let s = t.seed(&SeedSpec::First).expect("seed");
+    let mut m = Model::new(t, p, s, TuiOptions::default());
+    let rows = m.trace().len();
+    let mut term = match Terminal::new(TestBackend::new(120, 36)) {
+        Ok(t) => t,
+        Err(e) => match e {},
+    };
+    let mut g = c.benchmark_group(format!("{rows} rows 120x36"));
+    g.sample_size(20);
+    for (what, k) in [("reverse", m.step_count() * 3 / 4), ("forward", rows / 2)] {
+        m.set_step(k);
+        g.bench_function(format!("frame ({what})"), |b| {
+            b.iter(|| {
+                term.draw(|f| tui::draw(f, black_box(&m))).ok();
+            })
+        });
+        let mut at = k;
+        g.bench_function(format!("step ({what})"), |b| {
+            b.iter(|| {
+                at = if at == k { k + 1 } else { k };
+                m.set_step(at);
+            })
+        });
+        g.bench_function(format!("step and frame ({what})"), |b| {
+            b.iter(|| {
+                at = if at == k { k + 1 } else { k };
+                m.set_step(at);
+                term.draw(|f| tui::draw(f, black_box(&m))).ok();
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, frame, layout, frame_large);
 criterion_main!(benches);

@@ -21,7 +21,7 @@ use crate::app::session::View;
 use crate::app::settings::{Settings, Theme};
 use crate::core::explain::Explainer;
 use crate::core::layout::{self, Layout, NodeSpec};
-use crate::core::notation::{Names, Notation, Style, fixed_width};
+use crate::core::notation::{Names, Notation, Style, fixed_width, label_letter};
 use crate::core::pipeline::{Evaluation, Traced};
 use crate::core::schedule::{Phase, Schedule, Step};
 use crate::core::sweep::{self, Directions, Plan, Sweep, Warning};
@@ -171,7 +171,17 @@ pub struct Lanes {
     pub last_use: Vec<u32>,
     /// Number of columns.
     pub width: u32,
+    /// Which row owns each column (`NO_USE` if none) as row `k·every`
+    /// starts, `width` entries per k: a frame deep in a long trace replays
+    /// the columns from the nearest of these, not from the first row.
+    checkpoints: Vec<u32>,
+    every: usize,
 }
+
+/// Columns × checkpoints kept at most (16 MB); rows between two
+/// checkpoints at least.
+const CHECKPOINT_BUDGET: usize = 1 << 22;
+const CHECKPOINT_EVERY: usize = 1 << 10;
 
 pub const NO_USE: u32 = u32::MAX;
 
@@ -218,10 +228,55 @@ impl Lanes {
                 free.push(std::cmp::Reverse(mine));
             }
         }
-        Lanes {
+        let mut lanes = Lanes {
             col,
             last_use,
             width,
+            checkpoints: Vec::new(),
+            every: usize::MAX,
+        };
+        let w = width as usize;
+        if n > CHECKPOINT_EVERY && w > 0 {
+            lanes.every = CHECKPOINT_EVERY.max((n * w).div_ceil(CHECKPOINT_BUDGET));
+            let mut occ = vec![NO_USE; w];
+            let mut checkpoints = Vec::with_capacity(n.div_ceil(lanes.every) * w);
+            for y in 0..n {
+                if y % lanes.every == 0 {
+                    checkpoints.extend_from_slice(&occ);
+                }
+                lanes.advance(trace, &mut occ, y);
+            }
+            lanes.checkpoints = checkpoints;
+        }
+        lanes
+    }
+
+    /// The owners of the columns after row `y`: its operands' lanes that
+    /// end at it are freed, and its own lane starts if anything uses it.
+    pub fn advance(&self, trace: &Trace, occ: &mut [u32], y: usize) {
+        for r in trace.nodes[y].row_args() {
+            if self.last_use[r as usize] == y as u32
+                && let Some(o) = occ.get_mut(self.col[r as usize] as usize)
+                && *o == r
+            {
+                *o = NO_USE;
+            }
+        }
+        if self.last_use[y] != NO_USE
+            && let Some(o) = occ.get_mut(self.col[y] as usize)
+        {
+            *o = y as u32;
+        }
+    }
+
+    /// A row at or before `y` and the owners of the columns as it starts
+    /// (the nearest checkpoint; row 0 and no owners without one).
+    pub fn state_before(&self, y: usize) -> (usize, Vec<u32>) {
+        let w = self.width as usize;
+        let k = y / self.every.max(1);
+        match self.checkpoints.get(k * w..(k + 1) * w) {
+            Some(occ) if w > 0 => (k * self.every, occ.to_vec()),
+            _ => (0, vec![NO_USE; w]),
         }
     }
 }
@@ -254,6 +309,9 @@ pub struct Derived {
     pub lines: TableLines,
     /// Folded graphs already laid out, by the group drawn row by row.
     pub folds: Vec<std::rc::Rc<Folded>>,
+    /// The labels' letter in the lecture's and in Griewank's notation
+    /// (finding it reads every row's name: once per trace, not per frame).
+    pub letters: [&'static str; 2],
 }
 
 /// A graph box: title in the top border, two lines inside.
@@ -669,7 +727,15 @@ impl Model {
     }
 
     pub(crate) fn names(&self) -> Names<'_> {
-        Names::new(self.trace(), self.opts.style)
+        let letter = match self.opts.style.notation {
+            Notation::Lecture => self.derived.letters[0],
+            Notation::Griewank => self.derived.letters[1],
+        };
+        if letter.is_empty() {
+            // Not derived yet.
+            return Names::new(self.trace(), self.opts.style);
+        }
+        Names::with_letter(self.trace(), self.opts.style, letter)
     }
 
     pub(crate) fn explainer(&self) -> Explainer<'_> {
@@ -959,6 +1025,10 @@ impl Model {
             consumers: trace.consumers(),
             lines: TableLines::new(trace),
             folds: Vec::new(),
+            letters: [
+                label_letter(trace, Notation::Lecture),
+                label_letter(trace, Notation::Griewank),
+            ],
         };
         if !specs.is_empty() {
             let lay = layout::layout(&specs);
@@ -1239,6 +1309,35 @@ mod tests {
         assert_eq!(l.last_use[1], 3);
         assert_eq!(l.last_use[6], NO_USE);
         assert!(l.width <= 3, "{l:?}");
+    }
+
+    /// A frame deep in a long trace starts from a checkpoint of the
+    /// columns' owners: each is what replaying from the first row gives,
+    /// and so is the state reached from it at any later row.
+    #[test]
+    fn lane_checkpoints_are_the_replayed_columns() {
+        let mut src = String::from("v0 = sin(x)\n");
+        for i in 1..4000 {
+            // Lanes that start, run long and end: uses of recent and old rows.
+            src += &format!("v{i} = v{}*x + cos(v{})\n", i - 1, i / 3);
+        }
+        src += "f = v3999 + v1000 at x = 0.5";
+        let m = model(&src);
+        let (t, l) = (m.trace(), &m.derived.lanes);
+        assert!(t.len() > 3 * CHECKPOINT_EVERY, "{} rows", t.len());
+        assert!(l.width > 2, "{l:?}");
+        let mut occ = vec![NO_USE; l.width as usize];
+        for y in 0..t.len() {
+            if y % 97 == 0 || y % CHECKPOINT_EVERY == 0 {
+                let (start, mut from) = l.state_before(y);
+                assert!(start <= y && y - start < l.every);
+                for r in start..y {
+                    l.advance(t, &mut from, r);
+                }
+                assert_eq!(from, occ, "row {y}");
+            }
+            l.advance(t, &mut occ, y);
+        }
     }
 
     #[test]

@@ -75,32 +75,12 @@ pub struct Names<'t> {
 
 impl<'t> Names<'t> {
     pub fn new(trace: &'t Trace, style: Style) -> Names<'t> {
-        let candidates: &[&str] = match style.notation {
-            Notation::Lecture => &["x", "v", "w", "u", "z", "t"],
-            Notation::Griewank => &["v", "w", "u", "z", "t"],
-        };
-        let clashes = |letter: &str| {
-            trace.names().flatten().any(|name| {
-                name.strip_prefix(letter).is_some_and(|rest| {
-                    // An entry x[2] reads x_{2} in LaTeX and too close
-                    // to the label x2 anywhere.
-                    if rest.starts_with('[') {
-                        return true;
-                    }
-                    let rest = rest.strip_prefix('_').unwrap_or(rest);
-                    let rest = rest.strip_prefix('-').unwrap_or(rest);
-                    !rest.is_empty()
-                        && rest
-                            .chars()
-                            .all(|c| c.is_ascii_digit() || ('₀'..='₉').contains(&c))
-                })
-            })
-        };
-        let letter = candidates
-            .iter()
-            .copied()
-            .find(|l| !clashes(l))
-            .unwrap_or(candidates[0]);
+        Names::with_letter(trace, style, label_letter(trace, style.notation))
+    }
+
+    /// Names whose label letter is known (`label_letter` of this trace and
+    /// notation): a view drawing many frames of one trace finds it once.
+    pub fn with_letter(trace: &'t Trace, style: Style, letter: &'static str) -> Names<'t> {
         Names {
             trace,
             style,
@@ -286,6 +266,38 @@ impl<'t> Names<'t> {
     pub fn out(&self, s: String) -> String {
         if self.style.ascii { to_ascii(&s) } else { s }
     }
+}
+
+/// The letter of a trace's default labels in a notation: the first of
+/// the notation's letters that no name of the trace could be read as a
+/// label of (`x3`, `x_3`, `x[2]`). Reads every row's name.
+pub fn label_letter(trace: &Trace, notation: Notation) -> &'static str {
+    let candidates: &[&'static str] = match notation {
+        Notation::Lecture => &["x", "v", "w", "u", "z", "t"],
+        Notation::Griewank => &["v", "w", "u", "z", "t"],
+    };
+    let clashes = |letter: &str| {
+        trace.names().flatten().any(|name| {
+            name.strip_prefix(letter).is_some_and(|rest| {
+                // An entry x[2] reads x_{2} in LaTeX and too close
+                // to the label x2 anywhere.
+                if rest.starts_with('[') {
+                    return true;
+                }
+                let rest = rest.strip_prefix('_').unwrap_or(rest);
+                let rest = rest.strip_prefix('-').unwrap_or(rest);
+                !rest.is_empty()
+                    && rest
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || ('₀'..='₉').contains(&c))
+            })
+        })
+    };
+    candidates
+        .iter()
+        .copied()
+        .find(|l| !clashes(l))
+        .unwrap_or(candidates[0])
 }
 
 /// A row's symbol in LaTeX math (its name, else its label).

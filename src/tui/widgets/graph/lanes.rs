@@ -48,9 +48,10 @@ pub fn render_lanes(ctx: &Ctx, area: Rect, top: usize, buf: &mut Buffer) {
     let (ox, _) = offset(m, area);
     let current = ctx.current_row();
     let phase = ctx.phase();
-    // Which row owns each column, replayed from the top (O(rows), cheap
-    // next to formatting; no per-row state to keep in the model).
-    let mut occ = vec![NO_USE; lanes.width as usize];
+    // Which row owns each column, replayed from the nearest checkpoint
+    // before the first row shown (a few thousand rows at most).
+    let first = first_row_at(n, top, |y| lines.line_of(y));
+    let (start, mut occ) = lanes.state_before(first);
     let marker = |i: usize| -> char {
         match (current == Some(i), ctx.ascii) {
             (true, false) => '◉',
@@ -60,10 +61,14 @@ pub fn render_lanes(ctx: &Ctx, area: Rect, top: usize, buf: &mut Buffer) {
             (false, true) => 'o',
         }
     };
-    for y in 0..n {
+    for y in start..n {
         let line = lines.line_of(y);
         if line >= end {
             break;
+        }
+        if line < top {
+            lanes.advance(trace, &mut occ, y);
+            continue;
         }
         // A group header just above this row: the lanes pass it.
         let header = line > 0 && (y == 0 || lines.line_of(y - 1) + 1 < line);
@@ -182,18 +187,21 @@ pub fn render_lanes(ctx: &Ctx, area: Rect, top: usize, buf: &mut Buffer) {
                 put_char(buf, body, i32::from(body.x) + sx, sy, ch, style);
             }
         }
-        for &r in &ops {
-            if lanes.last_use[r as usize] == y as u32
-                && let Some(o) = occ.get_mut(lanes.col[r as usize] as usize)
-                && *o == r
-            {
-                *o = NO_USE;
-            }
-        }
-        if lanes.last_use[y] != NO_USE
-            && let Some(o) = occ.get_mut(cy as usize)
-        {
-            *o = y as u32;
+        lanes.advance(trace, &mut occ, y);
+    }
+}
+
+/// The first of `n` rows whose display line (`line_of`, increasing) is
+/// `top` or below, by bisection (`n` if none).
+fn first_row_at(n: usize, top: usize, line_of: impl Fn(usize) -> usize) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if line_of(mid) < top {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
+    lo
 }
