@@ -399,8 +399,9 @@ fn trace_large(
 const ASIDE_FROM: usize = 100_000;
 
 /// Free what a large program no longer needs on another thread: dropping
-/// millions of expressions one by one would hold up the work that follows
-/// (the sweeps), and the other core is idle meanwhile.
+/// a million statements (each may own its parameters) and handing
+/// hundreds of megabytes back to the system would hold up the work that
+/// follows (the sweeps), and the other core is idle meanwhile.
 fn drop_aside(rest: impl std::any::Any + Send) {
     // If no thread can be started, `rest` is freed here.
     let _ = std::thread::Builder::new()

@@ -339,6 +339,7 @@ pub fn python(trace: &Trace, sweep: &Sweep) -> String {
     }
     out.push_str("\n\n# The program, one overloaded call per row of adtrace's trace.\n");
     for (i, node) in trace.nodes.iter().enumerate() {
+        let operands = trace.args(i);
         let arg = |a: Operand| match a {
             Operand::Row(r) => format!("v{r}"),
             Operand::Const(c) => full(c),
@@ -350,10 +351,9 @@ pub fn python(trace: &Trace, sweep: &Sweep) -> String {
                 full(sweep.point.get(i).copied().unwrap_or(f64::NAN)),
                 full(sweep.seed.get(i).copied().unwrap_or(0.0))
             ),
-            Op::Const => format!("AdVar(val={}, der=0.0)", arg(trace.operands(node)[0])),
-            Op::Id => arg(trace.operands(node)[0]),
+            Op::Const => format!("AdVar(val={}, der=0.0)", arg(operands[0])),
+            Op::Id => arg(operands[0]),
             op => {
-                let operands = trace.operands(node);
                 let args: Vec<String> = (0..op.arity()).map(|k| arg(operands[k])).collect();
                 format!("{}({})", method(op), args.join(", "))
             }

@@ -59,7 +59,10 @@ impl Arg {
     fn pack(a: Operand, consts: &mut Vec<u64>) -> Arg {
         Arg(match a {
             Operand::None => NO_ARG,
-            Operand::Row(r) => r,
+            Operand::Row(r) => {
+                debug_assert!(r & KIND != CONST_TAG && r != NO_ARG, "row {r} out of range");
+                r
+            }
             Operand::Const(c) => {
                 // By its bits, so that traces compare equal with a NaN
                 // constant (stored as the one quiet NaN).

@@ -59,6 +59,15 @@ struct Body {
     applies: Vec<Apply>,
 }
 
+impl Body {
+    fn lists(&self) -> Lists<'_> {
+        Lists {
+            lists: &self.lists,
+            applies: &self.applies,
+        }
+    }
+}
+
 /// Rows are numbered without the inputs while lowering (inputs are found
 /// as they appear but must come first); input k is `INPUT | k` until the
 /// final renumbering.

@@ -12,7 +12,7 @@
 use super::{Binding, Builder, Helper, Tensor, Val};
 use crate::core::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::core::ops::{FUNCTIONS, Op};
-use crate::core::syntax::ast::{BinOp, Lists};
+use crate::core::syntax::ast::BinOp;
 use crate::core::syntax::parser_builtins as BUILTINS;
 use crate::core::trace::{GroupKind, shape_text};
 
@@ -564,11 +564,13 @@ impl Builder<'_> {
                 (i, old)
             })
             .collect();
-        let lists = Lists {
-            lists: &body.lists,
-            applies: &body.applies,
-        };
-        let r = self.lower(&body.exprs, lists, None, 0, (body.exprs.len() - 1) as u32);
+        let r = self.lower(
+            &body.exprs,
+            body.lists(),
+            None,
+            0,
+            (body.exprs.len() - 1) as u32,
+        );
         for (i, old) in saved {
             self.binding[i] = old;
         }
