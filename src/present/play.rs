@@ -180,7 +180,7 @@ fn present(t: &Timeline, auto: Option<Duration>) -> std::io::Result<()> {
     loop {
         if crate::tui::terminal::take_redraw() {
             // Back from a suspend: the screen is blank, draw all of it.
-            guard.terminal.clear()?;
+            guard.wipe()?;
         }
         if let Some(m) = p.model() {
             guard.terminal.draw(|f| crate::tui::draw(f, m))?;

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, ClearType, CrosstermBackend};
 
 use super::model::{Control, Model};
 use super::terminal;
@@ -39,7 +39,7 @@ impl TerminalGuard {
                 crossterm::cursor::Hide
             )?;
             let mut t = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-            t.clear()?;
+            wipe(&mut t)?;
             Ok(t)
         };
         match setup() {
@@ -49,6 +49,26 @@ impl TerminalGuard {
                 Err(e)
             }
         }
+    }
+}
+
+/// Blank the screen and forget the last frame, so the next draw paints
+/// every cell. Not `Terminal::clear`: since ratatui 0.30 it first asks the
+/// terminal where the cursor is and fails when no answer comes within two
+/// seconds, which ended the view on a terminal that does not answer and on
+/// a loaded machine just after `fg`. A full screen needs no cursor.
+fn wipe(t: &mut Terminal<CrosstermBackend<Stdout>>) -> io::Result<()> {
+    t.backend_mut().clear_region(ClearType::All)?;
+    // Each swap empties the buffer it leaves behind: two empty both.
+    t.swap_buffers();
+    t.swap_buffers();
+    Ok(())
+}
+
+impl TerminalGuard {
+    /// Blank the screen and draw all of it next time (after a suspend).
+    pub fn wipe(&mut self) -> io::Result<()> {
+        wipe(&mut self.terminal)
     }
 }
 
@@ -76,7 +96,7 @@ pub fn run(model: &mut Model) -> io::Result<()> {
     loop {
         if terminal::take_redraw() {
             // Back from a suspend: the screen is blank, draw all of it.
-            guard.terminal.clear()?;
+            guard.wipe()?;
             dirty = true;
         }
         if dirty {
