@@ -554,6 +554,18 @@ mod tests {
         // the output renames an earlier row: a copy keeps it last
         let t = trace("f(x, y) = x");
         assert_eq!(shape(&t), ["x=input()", "y=input()", "f=id(#0)"]);
+        // ... and so does an output naming the last row by another name:
+        // the output is reported as f, the program's last statement.
+        let t = trace("a = x^2; f = a");
+        assert_eq!(shape(&t), ["x=input()", "a=pow(#0,2)", "f=id(#1)"]);
+        assert_eq!(t.name(t.output()), Some("f"));
+        let t = trace("v = [x, 2*x]; f = v[2]");
+        assert_eq!(t.name(t.output()), Some("f"));
+        assert_eq!(t.name(t.output() - 1), Some("v[2]"));
+        // The last statement naming its own fresh row makes no copy.
+        let t = trace("a = x^2; f = a + 0*x");
+        assert_eq!(t.name(t.output()), Some("f"));
+        assert_eq!(t.nodes[t.output()].op.name(), "add");
         let t = trace("2 + 3");
         assert_eq!(shape(&t), ["const(5)"]);
     }

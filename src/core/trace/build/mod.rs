@@ -826,8 +826,10 @@ impl<'a> Builder<'a> {
                 let fresh = !is_input && r as usize >= before;
                 // A statement names its row unless the row already has a name
                 // (then the statement only renames it and makes no row); the
-                // output must be the last row, so it gets a copy if needed.
-                let row = if last && !self.is_last_row(r) {
+                // output must be the last row, and carry the last statement's
+                // name (`f = a` reports f, not a), so it gets a copy if needed.
+                let renamed = name.is_some() && !is_input && !fresh && !unnamed;
+                let row = if last && (!self.is_last_row(r) || renamed) {
                     self.push_fresh(Op::Id, [Operand::Row(r), Operand::None], span)
                 } else if (fresh || unnamed) && name.is_some() {
                     r
