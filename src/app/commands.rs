@@ -41,7 +41,7 @@ pub const COMMANDS: &[Spec] = &[
         name: "example",
         args: "NAME",
         summary: "run a built-in example (its last program stays current)",
-        detail: "Runs the example's script like ':load': prints its captions and tables and checks its ':expect' lines. Its last program stays current, so ':tui' steps through it.",
+        detail: "Runs the example's script like ':load': prints its captions and tables and checks its ':expect' lines. Its last program stays current, so ':tui' steps through it. ':example' alone lists the examples.",
     },
     Spec {
         name: "at",
@@ -344,6 +344,8 @@ pub fn parse(text: &str) -> Result<Command, Diagnostic> {
     match spec.name {
         "help" => Ok(Command::Help(a.optional_word()?)),
         "examples" => none(Command::Examples),
+        // Alone, it lists the names, as ':examples' does.
+        "example" if a.start == a.end => Ok(Command::Examples),
         "example" => {
             let (n, s) = a.word()?;
             Ok(Command::Example(n, s))
@@ -887,6 +889,9 @@ mod tests {
             "did you mean 'precision'? the settings are precision, notation, cse, theme, ascii, format, steps, tui"
         );
         assert_eq!(ok(":q"), Command::Quit);
+        // ':example' alone lists them rather than asking for a name.
+        assert_eq!(ok(":example"), Command::Examples);
+        assert_eq!(ok(":example  "), Command::Examples);
         let e = err(":exampel graph");
         assert_eq!((e.span.start, e.span.end), (0, 8));
         assert!(e.hint.unwrap().contains(":example"));
