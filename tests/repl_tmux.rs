@@ -149,6 +149,20 @@ fn repl_in_tmux_continues_brackets_and_opens_examples() {
     });
     assert!(!t.alternate_on(), "tui off keeps to tables: {s}");
 
+    // A matrix continues over lines like a parenthesis: W·[x, 1] at
+    // x = 2 is [1·2 + 2·1, 2·2 + 2·1] = [4, 6].
+    t.line("W = [[1, x],");
+    t.wait("the continuation prompt after '['", 10, |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with("..."))
+    });
+    t.line("[x, 2]]; f = W*[x, 1] at x = 2");
+    t.wait("the matrix program's outputs", 10, |s| {
+        s.contains("outputs: f = [4.000, 6.000]") && at_prompt(s)
+    });
+
     // An empty line ends an input whose bracket never closes.
     t.line("cos(x");
     t.wait("the continuation prompt", 10, |s| s.contains("... "));

@@ -282,12 +282,12 @@ pub enum Command {
 const MAX_WAIT_SECS: f64 = 600.0;
 
 /// Whether the input needs another line: a program or point with an open
-/// parenthesis (comments and `:commands` never continue).
+/// bracket, `(` or `[` (comments and `:commands` never continue).
 pub fn incomplete(text: &str) -> bool {
     if text.trim_start().starts_with(':') {
         return false;
     }
-    crate::core::syntax::scan::open_parens(text) > 0
+    crate::core::syntax::scan::open_brackets(text) > 0
 }
 
 /// Whether `text` starts with the keyword `at` (a point for the current
@@ -1026,5 +1026,9 @@ mod tests {
         assert!(!incomplete("sin(x)"));
         assert!(!incomplete("x # ("));
         assert!(!incomplete(":pause \"(\""));
+        // A matrix typed a row per line.
+        assert!(incomplete("W = [[1, x],"));
+        assert!(incomplete("W = [[1, x]"));
+        assert!(!incomplete("W = [[1, x], [x, 2]]"));
     }
 }

@@ -1,14 +1,14 @@
 //! Splitting a source into top-level chunks: statements separated by `;` or
-//! newlines outside parentheses and comments.
+//! newlines outside brackets (`( )`, `[ ]`) and comments.
 //!
-//! A newline does not end a chunk while parentheses are open, or after a
+//! A newline does not end a chunk while a bracket is open, or after a
 //! token that cannot end an expression (`,` `=` an operator), so programs can
 //! span lines naturally. The scan also enforces the nesting limit, with a
 //! located error, before pest (which recurses per level) ever sees the text.
 
 use crate::core::diagnostic::{Diagnostic, Span};
 
-/// Deepest parenthesis nesting accepted. Far beyond any lecture example;
+/// Deepest bracket nesting accepted. Far beyond any lecture example;
 /// low enough that the recursive descent in pest stays well within the
 /// stack of any thread.
 pub const MAX_NESTING: usize = 256;
@@ -48,7 +48,7 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
                 i += memchr_newline(&bytes[i..]);
                 continue;
             }
-            b'(' => {
+            b'(' | b'[' => {
                 depth += 1;
                 if depth > MAX_NESTING {
                     return Err(Diagnostic::new(
@@ -58,7 +58,7 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
                     .with_hint("name intermediate results with statements (a = …; b = …) instead of nesting"));
                 }
             }
-            b')' => depth = depth.saturating_sub(1),
+            b')' | b']' => depth = depth.saturating_sub(1),
             // A top-level ';' ends a statement; so does a newline, unless the
             // line ends with something that cannot end an expression.
             b';' | b'\n'
@@ -86,10 +86,10 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
 }
 
 /// The bytes `split` need not look at one by one: all but whitespace and
-/// `#`, `(`, `)`, `;` (bytes of non-ASCII characters are ordinary).
+/// `#`, brackets, `;` (bytes of non-ASCII characters are ordinary).
 const ORDINARY: [bool; 256] = {
     let mut t = [true; 256];
-    let special = *b"#();\n\t\r\x0c ";
+    let special = *b"#()[];\n\t\r\x0c ";
     let mut k = 0;
     while k < special.len() {
         t[special[k] as usize] = false;
@@ -130,13 +130,18 @@ mod tests {
             vec!["f = x +\n y", "at x = 1,\n y = 2"]
         );
         assert!(texts(" ;\n ; ").is_empty());
+        // Inside [ ] too: a matrix spans lines, a ';' in it is not an end.
+        assert_eq!(
+            texts("W = [[1, 2]\n     [3, 4]]\nv = [x; y]"),
+            vec!["W = [[1, 2]\n     [3, 4]]", "v = [x; y]"]
+        );
         assert_eq!(texts("# title\na = 1\n# end"), vec!["a = 1"]);
     }
 
     #[test]
     fn only_whitespace_and_structure_are_not_ordinary() {
         for b in 0..=255u8 {
-            let special = b.is_ascii_whitespace() || b"#();".contains(&b);
+            let special = b.is_ascii_whitespace() || b"#()[];".contains(&b);
             assert_eq!(ORDINARY[b as usize], !special, "{b:#x}");
         }
     }

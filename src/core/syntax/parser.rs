@@ -11,7 +11,7 @@ use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 
 use super::ast::{BinOp, Binding, Definition, Expr, ExprId, ExprKind, Lit, Program, Stmt};
-use super::scan::{check_parens, push_blanked};
+use super::scan::{check_brackets, push_blanked};
 use crate::core::diagnostic::{Diagnostic, Span};
 use crate::core::intern::Interner;
 use crate::core::ops;
@@ -64,7 +64,7 @@ impl<'s> Builder<'s> {
         // other (as they did when a whole batch was checked before pest
         // read it), whichever path then reads the chunk.
         for sp in spans {
-            check_parens(sp.text(self.src), sp.start as usize)?;
+            check_brackets(sp.text(self.src), sp.start as usize)?;
         }
         while i < spans.len() {
             // Ctrl-C in the REPL (`core::cancel`), polled every 4096 chunks.
@@ -174,7 +174,7 @@ impl<'s> Builder<'s> {
         let mut blanked = String::new();
         push_blanked(&mut blanked, self.src);
         let text = blanked.as_str();
-        check_parens(text, 0)?;
+        check_brackets(text, 0)?;
         check_pest_size(Span::new(0, text.len()))?;
         let mut pairs =
             Grammar::parse(Rule::point_list, text).map_err(|e| pest_error(&e, text, 0))?;
@@ -690,6 +690,21 @@ fn check_pest_size(sp: Span) -> R<()> {
     ))
 }
 
+/// The bracket still open at the end of `text`, innermost.
+fn innermost_open(text: &str) -> Option<u8> {
+    let mut open = Vec::new();
+    for (_, b) in super::scan::code(text) {
+        match b {
+            b'(' | b'[' => open.push(b),
+            b')' | b']' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.last().copied()
+}
+
 fn pest_error(e: &pest::error::Error<Rule>, text: &str, base: usize) -> Diagnostic {
     let pos = match e.location {
         InputLocation::Pos(p) => p,
@@ -747,6 +762,13 @@ fn pest_error(e: &pest::error::Error<Rule>, text: &str, base: usize) -> Diagnost
         ),
         Some('=') => d.with_hint(
             "a statement is 'name = expression'; to compare, there is no '==' in this language",
+        ),
+        // A ';' the chunker left inside a bracket (MATLAB's `[x; y]`).
+        Some(';') if innermost_open(&text[..pos]) == Some(b'[') => d.with_hint(
+            "';' ends a statement, so it cannot stand inside [ ]: separate the entries with ',', and write a matrix by rows, [[a, b], [c, d]]",
+        ),
+        Some(';') => d.with_hint(
+            "';' ends a statement, so it cannot stand inside ( ): separate a function's arguments with ','",
         ),
         Some(',') => d.with_hint(
             "separate statements with ';' or a new line; ',' separates the values of a point",

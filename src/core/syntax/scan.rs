@@ -36,41 +36,60 @@ pub fn push_blanked(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
-/// How many parentheses are still open at the end of `text` (a `)` too
-/// many counts as closing nothing).
-pub fn open_parens(text: &str) -> usize {
+/// How many brackets, `(` or `[`, are still open at the end of `text` (a
+/// closing one too many counts as closing nothing).
+pub fn open_brackets(text: &str) -> usize {
     let mut depth = 0usize;
     for (_, b) in code(text) {
         match b {
-            b'(' => depth += 1,
-            b')' => depth = depth.saturating_sub(1),
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
     depth
 }
 
-/// Unbalanced parentheses get their own message (pest would only say which
-/// operators it expected); `base` is where `text` starts in the source.
-pub fn check_parens(text: &str, base: usize) -> Result<(), Diagnostic> {
-    let mut open: Vec<usize> = Vec::new();
+/// The bracket that closes `open`.
+fn closer(open: u8) -> u8 {
+    if open == b'(' { b')' } else { b']' }
+}
+
+/// Unbalanced brackets, `( )` and `[ ]`, get their own message (pest would
+/// only say which operators it expected); `base` is where `text` starts in
+/// the source.
+pub fn check_brackets(text: &str, base: usize) -> Result<(), Diagnostic> {
+    let mut open: Vec<(usize, u8)> = Vec::new();
+    let at = |i: usize| Span::new(base + i, base + i + 1);
     for (i, b) in code(text) {
         match b {
-            b'(' => open.push(i),
-            b')' if open.pop().is_none() => {
-                return Err(
-                    Diagnostic::new(Span::new(base + i, base + i + 1), "unmatched ')'")
-                        .with_hint("remove it, or add the '(' it closes"),
-                );
-            }
+            b'(' | b'[' => open.push((i, b)),
+            b')' | b']' => match open.pop() {
+                None => {
+                    let opener = if b == b')' { '(' } else { '[' };
+                    return Err(Diagnostic::new(at(i), format!("unmatched '{}'", b as char))
+                        .with_hint(format!("remove it, or add the '{opener}' it closes")));
+                }
+                // The span runs from the opener to the closer: both shown.
+                Some((j, o)) if closer(o) != b => {
+                    return Err(Diagnostic::new(
+                        Span::new(base + j, base + i + 1),
+                        format!("'{}' does not close '{}'", b as char, o as char),
+                    )
+                    .with_hint(format!(
+                        "close the '{}' with '{}' first",
+                        o as char,
+                        closer(o) as char
+                    )));
+                }
+                Some(_) => {}
+            },
             _ => {}
         }
     }
     match open.last() {
-        Some(&i) => Err(
-            Diagnostic::new(Span::new(base + i, base + i + 1), "unclosed '('")
-                .with_hint("add a ')'"),
-        ),
+        Some(&(i, o)) => Err(Diagnostic::new(at(i), format!("unclosed '{}'", o as char))
+            .with_hint(format!("add a '{}'", closer(o) as char))),
         None => Ok(()),
     }
 }
@@ -84,16 +103,27 @@ mod tests {
         let t = "a = (x # (\n) + 1";
         let code: String = code(t).map(|(_, b)| b as char).collect();
         assert_eq!(code, "a = (x \n) + 1");
-        assert_eq!(open_parens(t), 0);
-        assert_eq!(open_parens("sin(x # )"), 1);
+        assert_eq!(open_brackets(t), 0);
+        assert_eq!(open_brackets("sin(x # )"), 1);
+        assert_eq!(open_brackets("W = [[1, 2],"), 1);
+        assert_eq!(open_brackets("W = [[1, 2], [3, 4]]"), 0);
         let mut s = String::new();
         push_blanked(&mut s, t);
         assert_eq!(s.len(), t.len());
         assert_eq!(s, "a = (x    \n) + 1");
-        assert_eq!(check_parens("f(x))", 10).unwrap_err().span.start, 14);
+        assert_eq!(check_brackets("f(x))", 10).unwrap_err().span.start, 14);
         assert_eq!(
-            check_parens("(f(x)", 0).unwrap_err().message,
+            check_brackets("(f(x)", 0).unwrap_err().message,
             "unclosed '('"
         );
+        let e = check_brackets("v = [x, y", 3).unwrap_err();
+        assert_eq!((e.span.start, e.message.as_str()), (7, "unclosed '['"));
+        assert_eq!(e.hint.as_deref(), Some("add a ']'"));
+        let e = check_brackets("v = [x, y)]", 0).unwrap_err();
+        assert_eq!((e.span.start, e.span.end), (4, 10));
+        assert_eq!(e.message, "')' does not close '['");
+        let e = check_brackets("x]", 0).unwrap_err();
+        assert_eq!((e.span.start, e.message.as_str()), (1, "unmatched ']'"));
+        assert!(check_brackets("f = [[1, (2)], [sin(x), 4]] # ]", 0).is_ok());
     }
 }
