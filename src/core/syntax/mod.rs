@@ -288,6 +288,11 @@ mod tests {
         assert_eq!(tree("-x*y"), "((-x)*y)");
         assert_eq!(tree("a + -b"), "(a+(-b))");
         assert_eq!(tree("x**2"), "(x^2)");
+        // The signs adtrace prints read back as the ASCII ones, with the
+        // same precedence: −x·y − a÷b×c is ((-x)*y) - ((a/b)*c).
+        assert_eq!(tree("−x·y − a÷b×c"), tree("-x*y - a/b*c"));
+        assert_eq!(tree("−x·y − a÷b×c"), "(((-x)*y)-((a/b)*c))");
+        assert_eq!(tree("x⋅2"), "(x*2)");
         // a parenthesised name is still the name
         assert_eq!(tree("(x) * ((y))"), "(x*y)");
         assert_eq!(

@@ -379,9 +379,9 @@ impl<'s> Builder<'s> {
                 Rule::prefix => Tok::Neg,
                 Rule::infix => Tok::Bin(match q.as_str() {
                     "+" => BinOp::Add,
-                    "-" => BinOp::Sub,
-                    "*" => BinOp::Mul,
-                    "/" => BinOp::Div,
+                    "-" | "−" => BinOp::Sub,
+                    "*" | "·" | "⋅" | "×" => BinOp::Mul,
+                    "/" | "÷" => BinOp::Div,
                     "@" => BinOp::MatMul,
                     ".*" => BinOp::EMul,
                     "./" => BinOp::EDiv,
