@@ -309,6 +309,23 @@ fn bad_input_is_located_with_a_caret_and_a_hint() {
         ),
         ("sin(x at x = 1", &["unclosed '('", " --> 1:4"]),
         ("x + ) at x = 1", &["unmatched ')'"]),
+        (
+            "v = [x, 2 at x = 1",
+            &["unclosed '['", " --> 1:5", "add a ']'"],
+        ),
+        (
+            "v = [x, 2) at x = 1",
+            &["')' does not close '['", " --> 1:5"],
+        ),
+        (
+            "v = [x; 2] at x = 1",
+            &[" --> 1:7", "separate the entries with ','"],
+        ),
+        ("f = |x| at x = -1", &[" --> 1:5", "write abs(a)"]),
+        (
+            "f = log(x, 2) at x = 8",
+            &["log takes one argument, not 2", "write ln(x)/ln(b)"],
+        ),
         ("", &["empty program", " --> 1:1"]),
         ("x + y at x = 1, x = 2, y = 0", &["'x' is given twice"]),
         (

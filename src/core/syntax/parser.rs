@@ -580,10 +580,15 @@ impl<'s> Builder<'s> {
             } else {
                 "two arguments"
             };
-            return Err(Diagnostic::new(
-                span,
-                format!("{name} takes {what}, not {n}"),
-            ));
+            let d = Diagnostic::new(span, format!("{name} takes {what}, not {n}"));
+            // `log(x, 2)`: a base, as some calculators take.
+            return Err(if matches!(name, "log" | "ln") && n == 2 {
+                d.with_hint(format!(
+                    "{name} is the natural logarithm; for another base b write ln(x)/ln(b)"
+                ))
+            } else {
+                d
+            });
         }
         let mut ids = Vec::with_capacity(n);
         for e in args {
@@ -770,6 +775,7 @@ fn pest_error(e: &pest::error::Error<Rule>, text: &str, base: usize) -> Diagnost
         Some(';') => d.with_hint(
             "';' ends a statement, so it cannot stand inside ( ): separate a function's arguments with ','",
         ),
+        Some('|') => d.with_hint("for the absolute value |a| write abs(a)"),
         Some(',') => d.with_hint(
             "separate statements with ';' or a new line; ',' separates the values of a point",
         ),
