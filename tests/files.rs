@@ -159,6 +159,56 @@ fn record_never_truncates_and_puts_the_file_in_place() {
     assert!(r.stderr.contains("is the script being run"), "{}", r.stderr);
 }
 
+/// A session ended by a signal (the terminal closed: SIGHUP; a shutdown:
+/// SIGTERM) ends like one left with Ctrl-D: the recording is in place with
+/// every line typed, and no temporary file is left in the user's folder.
+#[cfg(unix)]
+#[test]
+fn a_session_ended_by_a_signal_keeps_its_recording_and_no_temporary() {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+    for sig in ["HUP", "TERM"] {
+        let d = scratch(&format!("signal-record-{sig}"));
+        let mut child = raw()
+            .current_dir(&d)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        // The pipe stays open: the session waits for more when signalled.
+        stdin
+            .write_all(b":record talk.adt\nf(x) = x^2 at x = 3\n")
+            .unwrap();
+        stdin.flush().unwrap();
+        let end = Instant::now() + Duration::from_secs(20);
+        let temporary = || {
+            listing(&d)
+                .into_iter()
+                .find(|n| n.ends_with(".adtrace-tmp"))
+                .map(|n| std::fs::read_to_string(d.join(n)).unwrap_or_default())
+        };
+        while !temporary().is_some_and(|t| t.contains("x^2")) {
+            assert!(Instant::now() < end, "the recording never got its line");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{sig}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        drop(stdin);
+        // Ended by the signal itself, as its default action would.
+        use std::os::unix::process::ExitStatusExt;
+        assert!(status.signal().is_some(), "SIG{sig}: {status:?}");
+        assert_eq!(listing(&d), ["talk.adt"], "SIG{sig}");
+        // The file replays to the same derivative: d/dx x^2 at 3 is 6.
+        assert!(replayed_gradient(&d.join("talk.adt")).contains("= 6.000"));
+    }
+}
+
 /// Run with stdout on /dev/full: an error on stderr and exit 2.
 #[cfg(target_os = "linux")]
 fn to_dev_full(args: &[&str], stdin: &str) -> (Option<i32>, String) {

@@ -13,6 +13,7 @@
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The largest program, script or stdin adtrace reads: far above any real
@@ -113,6 +114,48 @@ pub struct Staged {
     dest: PathBuf,
     tmp: PathBuf,
     file: Option<File>,
+    id: u64,
+}
+
+/// A staged file still open, as a terminating signal finds it.
+struct Open {
+    id: u64,
+    tmp: PathBuf,
+    dest: PathBuf,
+    /// Renamed into place at a signal (a recording), else removed.
+    keep: bool,
+}
+
+/// The staged files not yet committed or dropped (`settle_on_exit`).
+static OPEN: Mutex<Vec<Open>> = Mutex::new(Vec::new());
+
+fn open_files() -> std::sync::MutexGuard<'static, Vec<Open>> {
+    OPEN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The process is ending on a signal (SIGTERM, SIGHUP: the terminal was
+/// closed): no temporary file is left behind. A recording is renamed into
+/// place with every line it was given, as the end of a session would; any
+/// other half-written file is removed. The registry stays locked, so no
+/// write completes after this; the caller ends the process.
+pub fn settle_on_exit() {
+    let open = open_files();
+    for f in open.iter() {
+        if f.keep {
+            let _ = place(&f.tmp, &f.dest);
+        } else {
+            let _ = std::fs::remove_file(&f.tmp);
+        }
+    }
+    std::mem::forget(open);
+}
+
+/// Rename `tmp` over `dest`, keeping an overwritten file's permissions.
+fn place(tmp: &Path, dest: &Path) -> io::Result<()> {
+    if let Ok(m) = std::fs::metadata(dest) {
+        std::fs::set_permissions(tmp, m.permissions())?;
+    }
+    std::fs::rename(tmp, dest)
 }
 
 impl Staged {
@@ -131,21 +174,40 @@ impl Staged {
         let name = dest
             .file_name()
             .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-        let tmp = dir.join(format!(
-            ".{name}.{}-{}.adtrace-tmp",
-            std::process::id(),
-            COUNT.fetch_add(1, Ordering::Relaxed)
-        ));
+        let id = COUNT.fetch_add(1, Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.{}-{id}.adtrace-tmp", std::process::id()));
+        // Registered before it exists, so a signal never misses it.
+        let mut open = open_files();
         let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)
             .map_err(WriteError::Io)?;
+        open.push(Open {
+            id,
+            tmp: tmp.clone(),
+            dest: dest.to_path_buf(),
+            keep: false,
+        });
         Ok(Staged {
             dest: dest.to_path_buf(),
             tmp,
             file: Some(file),
+            id,
         })
+    }
+
+    /// A terminating signal renames this file into place rather than
+    /// removing it (`settle_on_exit`): a recording is kept, line by line.
+    pub fn keep_on_exit(&self) {
+        if let Some(f) = open_files().iter_mut().find(|f| f.id == self.id) {
+            f.keep = true;
+        }
+    }
+
+    /// No longer the signal's to settle (committed or dropped).
+    fn forget(&self) {
+        open_files().retain(|f| f.id != self.id);
     }
 
     /// Append and flush (a recording keeps every line it was given).
@@ -161,6 +223,7 @@ impl Staged {
     /// Sync and rename into place, keeping an overwritten file's
     /// permissions. On error the destination is untouched.
     pub fn commit(mut self) -> io::Result<()> {
+        self.forget();
         let done = self.finish();
         if done.is_err() {
             let _ = std::fs::remove_file(&self.tmp);
@@ -172,16 +235,14 @@ impl Staged {
         let f = self.file.take().ok_or_else(|| io::Error::other("closed"))?;
         f.sync_all()?;
         drop(f);
-        if let Ok(m) = std::fs::metadata(&self.dest) {
-            std::fs::set_permissions(&self.tmp, m.permissions())?;
-        }
-        std::fs::rename(&self.tmp, &self.dest)
+        place(&self.tmp, &self.dest)
     }
 }
 
 impl Drop for Staged {
     fn drop(&mut self) {
         if self.file.take().is_some() {
+            self.forget();
             let _ = std::fs::remove_file(&self.tmp);
         }
     }

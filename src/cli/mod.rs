@@ -126,6 +126,10 @@ pub fn main() -> ExitCode {
             });
         }
     };
+    // Every command ends on a terminating signal the same way: the terminal
+    // given back, no temporary file left (a recording kept), then the
+    // signal's own end. The REPL's Ctrl-C cancelling a command builds on it.
+    crate::tui::terminal::install_signals();
     exit_code(match &cli.command {
         Some(Command::Eval(args)) => eval::eval(args),
         Some(Command::Fd(args)) => fd::fd(args),

@@ -177,6 +177,8 @@ fn on_signal(sig: i32) {
         }
         _ => {
             restore();
+            // No temporary file outlives the process; a recording is kept.
+            crate::app::fsio::settle_on_exit();
             let _ = low_level::emulate_default_handler(sig);
         }
     }

@@ -233,6 +233,8 @@ impl Session {
         });
         match started {
             Ok(file) => {
+                // Closing the terminal ends the session too: keep the lines.
+                file.keep_on_exit();
                 self.recording = Some(Recording {
                     path: path.to_string(),
                     dest: fsio::identity(&full),
