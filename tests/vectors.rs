@@ -282,6 +282,34 @@ fn an_mlp_gradient_matches_finite_differences() {
 }
 
 /// A scalar program's JSON has none of the new fields.
+/// A value printed for a shape reads back as that shape: a 1×n row is a
+/// matrix of one row, `[[a, b]]`, not the column `[a, b]`. f = sum(W·M)
+/// with M = [[1, 2], [3, 4]] has ∂f/∂W = [[1 + 2, 3 + 4]] = [[3, 7]], and
+/// that gradient, pasted as the point, gives f = 3·(1 + 2) + 7·(3 + 4) = 58.
+#[test]
+fn a_row_vector_prints_as_it_reads_back() {
+    let program = "f = sum(W*[[1, 2], [3, 4]])";
+    let text = |point: &str| {
+        let r = run(&["eval", &format!("{program} at W = {point}")], "");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    let first = text("[[1, 2]]");
+    let grad = first
+        .lines()
+        .find_map(|l| l.strip_prefix("gradient by input: ∂f/∂W = "))
+        .unwrap_or_else(|| panic!("no gradient by input in\n{first}"));
+    assert_eq!(grad, "[[3.000, 7.000]]");
+    assert!(text(grad).contains("f = 58.00"));
+    // A row as the output: x·[1, 2]ᵀ read back as a row, [[x, 2x]].
+    let r = run(&["eval", "f = ([1, 2]*x)' at x = 3"], "");
+    assert!(
+        r.stdout.contains("outputs: f = [[3.000, 6.000]]"),
+        "{}",
+        r.stdout
+    );
+}
+
 #[test]
 fn scalar_programs_are_unchanged() {
     let j = eval_json(&["sin(x)*y at x = 1, y = 2"]);

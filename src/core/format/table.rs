@@ -105,11 +105,7 @@ fn many_outputs(c: &Ctx, matrix: bool) -> Vec<String> {
         Some(s) if s.len() == trace.n_outputs && !s.name.is_empty() && !s.tuple => {
             let first = s.first as usize;
             let vals = &sweep.value[first..first + s.len()];
-            vec![format!(
-                "{} = {}",
-                s.name,
-                shaped_text(vals, s.rows, s.cols, p)
-            )]
+            vec![format!("{} = {}", s.name, shaped_text(vals, s.cols, p))]
         }
         _ => outs
             .clone()
@@ -176,14 +172,16 @@ fn many_outputs(c: &Ctx, matrix: bool) -> Vec<String> {
 
 /// Numbers of a vector or matrix as the language writes them: `[1, 2]`,
 /// `[[1, 2], [3, 4]]` (a vector is a column: one entry per row).
-fn shaped_text(vals: &[f64], rows: u32, cols: u32, p: usize) -> String {
+fn shaped_text(vals: &[f64], cols: u32, p: usize) -> String {
     let entries = |v: &[f64]| {
         v.iter()
             .map(|x| fixed(*x, p))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if cols == 1 || rows == 1 {
+    // A column vector is `[a, b]`; a 1×n row is a matrix of one row,
+    // `[[a, b]]`, as a point must give it.
+    if cols == 1 {
         return format!("[{}]", entries(vals));
     }
     let rows: Vec<String> = vals
@@ -210,7 +208,7 @@ fn shaped_adjoints(c: &Ctx, adjoint: &[f64]) -> Option<Vec<String>> {
             Some(s) if !s.is_empty() => {
                 let vals = &adjoint[i..(i + s.len()).min(adjoint.len())];
                 let bar = crate::core::notation::accent(&s.name, crate::core::notation::MACRON);
-                out.push(format!("{bar} = {}", shaped_text(vals, s.rows, s.cols, p)));
+                out.push(format!("{bar} = {}", shaped_text(vals, s.cols, p)));
                 i += s.len();
             }
             _ => {
@@ -237,11 +235,7 @@ fn shaped_gradient(c: &Ctx, out: &str, adjoint: &[f64]) -> Option<String> {
         .map(|s| {
             let first = s.first as usize;
             let vals = &adjoint[first..first + s.len()];
-            format!(
-                "∂{out}/∂{} = {}",
-                s.name,
-                shaped_text(vals, s.rows, s.cols, p)
-            )
+            format!("∂{out}/∂{} = {}", s.name, shaped_text(vals, s.cols, p))
         })
         .collect();
     Some(format!("gradient by input: {}", parts.join(", ")))
