@@ -51,6 +51,14 @@ fn a_wrong_answer_gets_the_rule_then_the_answer() {
         r.stdout
     );
     assert!(r.stdout.contains("= 1·0.2593 + 1·0.545"), "{}", r.stdout);
+    // Once told, the worked lines end with the number, not '= ?':
+    // 0.2593 + 0.5452 = 0.8045.
+    let worked = r
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("with numbers: c̄ ="))
+        .unwrap_or_else(|| panic!("no worked line in\n{}", r.stdout));
+    assert!(worked.ends_with("= 0.8045"), "{worked}");
     assert_eq!(r.stdout.lines().last(), Some("score: 17/18"));
 }
 

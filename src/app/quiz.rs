@@ -383,8 +383,28 @@ impl Quiz {
     pub fn shown(&self, i: usize) -> String {
         self.questions
             .get(i)
-            .map(|q| format!("{} = {}", q.symbol, fixed(q.answer, self.precision)))
+            .map(|q| format!("{} = {}", q.symbol, self.value(q)))
             .unwrap_or_default()
+    }
+
+    /// Question `q`'s answer, the number alone, at the shown precision.
+    fn value(&self, q: &Question) -> String {
+        fixed(q.answer, self.precision)
+    }
+
+    /// Question `i`'s hints once its answer is told: each `… = ?` ends
+    /// with the number instead (the hints themselves never give it).
+    pub fn worked(&self, i: usize) -> Vec<String> {
+        let Some(q) = self.questions.get(i) else {
+            return Vec::new();
+        };
+        q.hints
+            .iter()
+            .map(|h| match h.strip_suffix('?') {
+                Some(head) => format!("{head}{}", self.value(q)),
+                None => h.clone(),
+            })
+            .collect()
     }
 
     /// Right answers and questions.
@@ -444,7 +464,8 @@ pub fn run(
             Feedback::Answer => {
                 let mut t = format!("wrong: {} (you said {})", quiz.shown(i), line.trim());
                 if quiz.tries == 0 {
-                    for (name, h) in ["rule", "with names", "with numbers"].iter().zip(&q.hints) {
+                    let worked = quiz.worked(i);
+                    for (name, h) in ["rule", "with names", "with numbers"].iter().zip(&worked) {
                         t.push_str(&format!("\n  {name}: {h}"));
                     }
                 }
