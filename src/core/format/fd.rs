@@ -62,9 +62,18 @@ fn seed_text(trace: &Trace, sweep: &Sweep, style: Style) -> String {
 pub fn fd_text(trace: &Trace, sweep: &Sweep, lab: &Lab, style: Style) -> String {
     let mut out = String::new();
     let seed = seed_text(trace, sweep, style);
+    // With several outputs the lab differentiates the first: name it.
+    let f = if trace.n_outputs > 1 {
+        format!(
+            "the first output {}",
+            Names::new(trace, style).sym(trace.outputs().start)
+        )
+    } else {
+        "f".to_string()
+    };
     let _ = writeln!(
         out,
-        "finite differences along the seed {seed}: f = {}, exact derivative (AD, one forward sweep) {}",
+        "finite differences along the seed {seed}: {f} = {}, exact derivative (AD, one forward sweep) {}",
         full(lab.value),
         full(lab.exact)
     );
@@ -438,6 +447,17 @@ mod tests {
         let lab = crate::core::fd::lab(&t.trace, &ev.sweep, 1).unwrap();
         let text = fd_text(&t.trace, &ev.sweep, &lab, Style::default());
         assert!(text.contains("exact derivative (AD, one forward sweep) 0.5403023058681398"));
+        assert!(text.contains(": f = 0.8414709848078965,"), "{text}");
+        // Several outputs: the lab differentiates the first, named. At
+        // (2, 3), f[1] = x·y = 6 and ∂f[1]/∂x = y = 3.
+        let t2 = trace("f(x, y) = (x*y, x + y) at x = 2, y = 3", "", false).unwrap();
+        let ev2 = t2.evaluate(None, &SeedSpec::First).unwrap();
+        let lab2 = crate::core::fd::lab(&t2.trace, &ev2.sweep, 1).unwrap();
+        let many = fd_text(&t2.trace, &ev2.sweep, &lab2, Style::default());
+        assert!(
+            many.contains("the first output f[1] = 6, exact derivative (AD, one forward sweep) 3"),
+            "{many}"
+        );
         assert!(text.contains("0.4973637525353891   4.3e-02"), "{text}");
         assert_eq!(text.matches('◀').count(), 2, "{text}");
         assert!(text.contains("F") && text.contains("C"));
