@@ -64,7 +64,10 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
             b';' | b'\n'
                 if depth == 0
                     && (b == b';'
-                        || !matches!(last_sig, b',' | b'=' | b'+' | b'-' | b'*' | b'/' | b'^')) =>
+                        || !(matches!(
+                            last_sig,
+                            b',' | b'=' | b'+' | b'-' | b'*' | b'/' | b'^'
+                        ) || (last_sig >= 0x80 && ends_with_sign(&src[start..i])))) =>
             {
                 push(start, i, content, &mut chunks);
                 content = false;
@@ -98,6 +101,16 @@ const ORDINARY: [bool; 256] = {
     t
 };
 
+/// Whether `text` (up to a newline) ends with one of the operator signs
+/// adtrace prints (`−`, `·`, `⋅`, `×`, `÷`): the line continues, as after
+/// `-` or `*`. Only asked when the last byte is not ASCII.
+fn ends_with_sign(text: &str) -> bool {
+    // The last line's code: a comment after the sign does not count.
+    let line = text.rsplit('\n').next().unwrap_or(text);
+    let code = line.split('#').next().unwrap_or(line);
+    code.trim_end().ends_with(['−', '·', '⋅', '×', '÷'])
+}
+
 /// The length up to the next newline (or the end).
 fn memchr_newline(bytes: &[u8]) -> usize {
     bytes
@@ -130,6 +143,11 @@ mod tests {
             vec!["f = x +\n y", "at x = 1,\n y = 2"]
         );
         assert!(texts(" ;\n ; ").is_empty());
+        // After a sign adtrace prints, as after its ASCII form.
+        assert_eq!(
+            texts("f = x ·\n y − # note\n 1\nθ"),
+            vec!["f = x ·\n y − # note\n 1", "θ"]
+        );
         // Inside [ ] too: a matrix spans lines, a ';' in it is not an end.
         assert_eq!(
             texts("W = [[1, 2]\n     [3, 4]]\nv = [x; y]"),
