@@ -22,6 +22,26 @@ fn a_program_with_its_point_prints_the_table() {
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
 
+/// A line ending in an operator, `=` or `,` continues on the next, at the
+/// prompt and in scripts as in a file: f = x·y + 1 at (2, 3) is 7, with
+/// ∂f/∂x = y = 3 and ∂f/∂y = x = 2.
+#[test]
+fn a_line_ending_in_an_operator_continues() {
+    let r = repl("f = x·y +\n  1 at x = 2,\n  y = 3\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("f = 7.000"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("∂f/∂x = 3.000, ∂f/∂y = 2.000"),
+        "{}",
+        r.stdout
+    );
+    let dir = common::scratch("continued-script");
+    let script = dir.join("c.adt");
+    std::fs::write(&script, "f = x·y +\n  1 at x = 2, y = 3\n:expect f = 7\n").unwrap();
+    let r = run(&["run", script.to_str().unwrap()], "");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
+
 #[test]
 fn program_without_point_then_at_then_wrt() {
     let r = repl("f(x, y) = x*y + sin(y)\nat x = 2, y = 1\n:wrt y\n");

@@ -282,12 +282,14 @@ pub enum Command {
 const MAX_WAIT_SECS: f64 = 600.0;
 
 /// Whether the input needs another line: a program or point with an open
-/// bracket, `(` or `[` (comments and `:commands` never continue).
+/// bracket, `(` or `[`, or ending in an operator, `=` or `,`, as a file's
+/// line continues (comments and `:commands` never continue).
 pub fn incomplete(text: &str) -> bool {
+    use crate::core::syntax::scan;
     if text.trim_start().starts_with(':') {
         return false;
     }
-    crate::core::syntax::scan::open_brackets(text) > 0
+    scan::open_brackets(text) > 0 || scan::ends_open(text)
 }
 
 /// Whether `text` starts with the keyword `at` (a point for the current
@@ -1030,5 +1032,10 @@ mod tests {
         assert!(incomplete("W = [[1, x],"));
         assert!(incomplete("W = [[1, x]"));
         assert!(!incomplete("W = [[1, x], [x, 2]]"));
+        // After an operator, '=' or ',', as a file's line continues.
+        assert!(incomplete("f = sin(x) +"));
+        assert!(incomplete("at x = 1,"));
+        assert!(!incomplete("f = sin(x) + 1"));
+        assert!(!incomplete(":expect f ="));
     }
 }

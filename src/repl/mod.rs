@@ -338,7 +338,7 @@ fn interactive(no_color: bool) -> Status {
     session.interactive = tui;
     // The last stepping view, so that reopening it keeps its layout.
     let mut last_view: Option<Model> = None;
-    // The lines typed so far while a bracket is open.
+    // The lines typed so far while the input is open (a bracket, an operator at the end).
     let mut pending: Option<String> = None;
     loop {
         let prompt = if pending.is_some() { MORE } else { PROMPT };
@@ -360,9 +360,14 @@ fn interactive(no_color: bool) -> Status {
                 };
                 if !ended && commands::incomplete(&input) && !input.trim().is_empty() {
                     if !input.contains('\n') {
-                        let _ = out(
-                            "(a bracket is open: continue on the next line, or an empty line to end)\n",
-                        );
+                        let why = if crate::core::syntax::scan::open_brackets(&input) > 0 {
+                            "a bracket is open"
+                        } else {
+                            "the line ends with an operator"
+                        };
+                        let _ = out(&format!(
+                            "({why}: continue on the next line, or an empty line to end)\n"
+                        ));
                     }
                     pending = Some(input);
                     continue;

@@ -67,7 +67,8 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
                         || !(matches!(
                             last_sig,
                             b',' | b'=' | b'+' | b'-' | b'*' | b'/' | b'^'
-                        ) || (last_sig >= 0x80 && ends_with_sign(&src[start..i])))) =>
+                        ) || (last_sig >= 0x80
+                            && super::scan::ends_open(&src[start..i])))) =>
             {
                 push(start, i, content, &mut chunks);
                 content = false;
@@ -100,16 +101,6 @@ const ORDINARY: [bool; 256] = {
     }
     t
 };
-
-/// Whether `text` (up to a newline) ends with one of the operator signs
-/// adtrace prints (`−`, `·`, `⋅`, `×`, `÷`): the line continues, as after
-/// `-` or `*`. Only asked when the last byte is not ASCII.
-fn ends_with_sign(text: &str) -> bool {
-    // The last line's code: a comment after the sign does not count.
-    let line = text.rsplit('\n').next().unwrap_or(text);
-    let code = line.split('#').next().unwrap_or(line);
-    code.trim_end().ends_with(['−', '·', '⋅', '×', '÷'])
-}
 
 /// The length up to the next newline (or the end).
 fn memchr_newline(bytes: &[u8]) -> usize {

@@ -50,6 +50,15 @@ pub fn open_brackets(text: &str) -> usize {
     depth
 }
 
+/// Whether the code of `text`'s last line ends where an expression cannot:
+/// after an operator, `=` or `,` (the signs adtrace prints included), so
+/// the next line continues it, as in a file.
+pub fn ends_open(text: &str) -> bool {
+    let line = text.rsplit('\n').next().unwrap_or(text);
+    let code = line.split('#').next().unwrap_or(line).trim_end();
+    code.ends_with([',', '=', '+', '-', '*', '/', '^', '−', '·', '⋅', '×', '÷'])
+}
+
 /// The bracket that closes `open`.
 fn closer(open: u8) -> u8 {
     if open == b'(' { b')' } else { b']' }
@@ -107,6 +116,18 @@ mod tests {
         assert_eq!(open_brackets("sin(x # )"), 1);
         assert_eq!(open_brackets("W = [[1, 2],"), 1);
         assert_eq!(open_brackets("W = [[1, 2], [3, 4]]"), 0);
+        for open in [
+            "f = x +",
+            "f = x ·  # more",
+            "at x = 1,",
+            "a =",
+            "b = 2x − ",
+        ] {
+            assert!(ends_open(open), "{open}");
+        }
+        for done in ["f = x", "f = A'", "x # +", "f = x +\n1", "v = [1, 2,]"] {
+            assert!(!ends_open(done), "{done}");
+        }
         let mut s = String::new();
         push_blanked(&mut s, t);
         assert_eq!(s.len(), t.len());
