@@ -285,11 +285,22 @@ const MAX_WAIT_SECS: f64 = 600.0;
 /// bracket, `(` or `[`, or ending in an operator, `=` or `,`, as a file's
 /// line continues (comments and `:commands` never continue).
 pub fn incomplete(text: &str) -> bool {
+    open_because(text).is_some()
+}
+
+/// Why the input needs another line, as the prompt says it; None when it
+/// is complete.
+pub fn open_because(text: &str) -> Option<&'static str> {
     use crate::core::syntax::scan;
     if text.trim_start().starts_with(':') {
-        return false;
+        None
+    } else if scan::open_brackets(text) > 0 {
+        Some("a bracket is open")
+    } else if scan::ends_open(text) {
+        Some("the line ends with an operator")
+    } else {
+        None
     }
-    scan::open_brackets(text) > 0 || scan::ends_open(text)
 }
 
 /// Whether `text` starts with the keyword `at` (a point for the current
@@ -1037,5 +1048,10 @@ mod tests {
         assert!(incomplete("at x = 1,"));
         assert!(!incomplete("f = sin(x) + 1"));
         assert!(!incomplete(":expect f ="));
+        assert_eq!(open_because("f = [x, (y +"), Some("a bracket is open"));
+        assert_eq!(
+            open_because("f = x ·"),
+            Some("the line ends with an operator")
+        );
     }
 }

@@ -49,6 +49,9 @@ pub struct Question {
     /// Hints, from the general rule to the rule with numbers (the result
     /// left out).
     pub hints: [String; 3],
+    /// The same three lines with their result, as the explanation gives
+    /// them: shown once the answer is told.
+    pub worked: [String; 3],
 }
 
 impl Question {
@@ -146,6 +149,21 @@ fn without_result(chain: &str) -> String {
     }
 }
 
+/// The result at the end of the rule `chain` (`a = b = c = result`).
+fn result_of(chain: &str) -> &str {
+    chain.rsplit_once(" = ").map_or("", |(_, r)| r)
+}
+
+/// Hints from worked lines: the general rule as it is, the other two with
+/// their result left out.
+fn hints_of(worked: &[String; 3]) -> [String; 3] {
+    [
+        worked[0].clone(),
+        without_result(&worked[1]),
+        without_result(&worked[2]),
+    ]
+}
+
 /// The cells step `step` reveals that a quiz asks: a computed row's value
 /// and derivative in the first forward sweep, a row's adjoint in the first
 /// reverse sweep (not an output's: that is the seed).
@@ -185,15 +203,16 @@ fn push_questions(
         None => format!("{label} = {}", ex.op_text(row)),
     };
     let e = ex.explain(step);
-    let rule_hints = || {
+    let rule_worked = || {
+        let numbers = format!("{} {}", e.symbolic, e.numeric);
         [
             e.general.clone(),
-            format!("{} = ?", e.symbolic),
-            without_result(&format!("{} {}", e.symbolic, e.numeric)),
+            format!("{} = {}", e.symbolic, result_of(&numbers)),
+            numbers,
         ]
     };
     for &cell in cells {
-        let (symbol, answer, hints) = match cell {
+        let (symbol, answer, worked) = match cell {
             Cell::Value => {
                 let value = e.value.clone().unwrap_or_default();
                 let named = value.splitn(3, " = ").take(2).collect::<Vec<_>>();
@@ -203,22 +222,23 @@ fn push_questions(
                     [
                         "a row's value is its operation applied to its operands' values"
                             .to_string(),
-                        format!("{} = ?", named.join(" = ")),
-                        without_result(&value),
+                        format!("{} = {}", named.join(" = "), result_of(&value)),
+                        value,
                     ],
                 )
             }
             Cell::Derivative => (
                 format!("{}{sub}", last_word(&cols[1])),
                 sweep.tangent[row],
-                rule_hints(),
+                rule_worked(),
             ),
             Cell::Adjoint => (
                 format!("{}{sub}", last_word(&cols[2])),
                 sweep.adjoint[row],
-                rule_hints(),
+                rule_worked(),
             ),
         };
+        let hints = hints_of(&worked);
         out.push(Question {
             step: step.index,
             row,
@@ -227,6 +247,7 @@ fn push_questions(
             what: what.clone(),
             answer,
             hints,
+            worked,
         });
     }
 }
@@ -383,28 +404,8 @@ impl Quiz {
     pub fn shown(&self, i: usize) -> String {
         self.questions
             .get(i)
-            .map(|q| format!("{} = {}", q.symbol, self.value(q)))
+            .map(|q| format!("{} = {}", q.symbol, fixed(q.answer, self.precision)))
             .unwrap_or_default()
-    }
-
-    /// Question `q`'s answer, the number alone, at the shown precision.
-    fn value(&self, q: &Question) -> String {
-        fixed(q.answer, self.precision)
-    }
-
-    /// Question `i`'s hints once its answer is told: each `… = ?` ends
-    /// with the number instead (the hints themselves never give it).
-    pub fn worked(&self, i: usize) -> Vec<String> {
-        let Some(q) = self.questions.get(i) else {
-            return Vec::new();
-        };
-        q.hints
-            .iter()
-            .map(|h| match h.strip_suffix('?') {
-                Some(head) => format!("{head}{}", self.value(q)),
-                None => h.clone(),
-            })
-            .collect()
     }
 
     /// Right answers and questions.
@@ -464,8 +465,7 @@ pub fn run(
             Feedback::Answer => {
                 let mut t = format!("wrong: {} (you said {})", quiz.shown(i), line.trim());
                 if quiz.tries == 0 {
-                    let worked = quiz.worked(i);
-                    for (name, h) in ["rule", "with names", "with numbers"].iter().zip(&worked) {
+                    for (name, h) in ["rule", "with names", "with numbers"].iter().zip(&q.worked) {
                         t.push_str(&format!("\n  {name}: {h}"));
                     }
                 }

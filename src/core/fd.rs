@@ -76,8 +76,9 @@ pub fn steps(per_decade: u32) -> Vec<f64> {
         .collect()
 }
 
-/// The row whose value is the (first) output.
-fn output_row(trace: &Trace) -> usize {
+/// The row whose value is the (first) output: the one the lab
+/// differentiates.
+pub fn output_row(trace: &Trace) -> usize {
     trace.outputs().start
 }
 

@@ -358,13 +358,11 @@ fn interactive(no_color: bool) -> Status {
                     }
                     None => line,
                 };
-                if !ended && commands::incomplete(&input) && !input.trim().is_empty() {
+                let open = commands::open_because(&input).filter(|_| !ended);
+                if let Some(why) = open
+                    && !input.trim().is_empty()
+                {
                     if !input.contains('\n') {
-                        let why = if crate::core::syntax::scan::open_brackets(&input) > 0 {
-                            "a bracket is open"
-                        } else {
-                            "the line ends with an operator"
-                        };
                         let _ = out(&format!(
                             "({why}: continue on the next line, or an empty line to end)\n"
                         ));

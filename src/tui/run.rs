@@ -50,6 +50,11 @@ impl TerminalGuard {
             }
         }
     }
+
+    /// Blank the screen and draw all of it next time (after a suspend).
+    pub fn wipe(&mut self) -> io::Result<()> {
+        wipe(&mut self.terminal)
+    }
 }
 
 /// Blank the screen and forget the last frame, so the next draw paints
@@ -63,13 +68,6 @@ fn wipe(t: &mut Terminal<CrosstermBackend<Stdout>>) -> io::Result<()> {
     t.swap_buffers();
     t.swap_buffers();
     Ok(())
-}
-
-impl TerminalGuard {
-    /// Blank the screen and draw all of it next time (after a suspend).
-    pub fn wipe(&mut self) -> io::Result<()> {
-        wipe(&mut self.terminal)
-    }
 }
 
 impl Drop for TerminalGuard {

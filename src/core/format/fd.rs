@@ -66,7 +66,7 @@ pub fn fd_text(trace: &Trace, sweep: &Sweep, lab: &Lab, style: Style) -> String 
     let f = if trace.n_outputs > 1 {
         format!(
             "the first output {}",
-            Names::new(trace, style).sym(trace.outputs().start)
+            Names::new(trace, style).sym(crate::core::fd::output_row(trace))
         )
     } else {
         "f".to_string()

@@ -61,15 +61,7 @@ pub fn split(src: &str) -> Result<Vec<Span>, Diagnostic> {
             b')' | b']' => depth = depth.saturating_sub(1),
             // A top-level ';' ends a statement; so does a newline, unless the
             // line ends with something that cannot end an expression.
-            b';' | b'\n'
-                if depth == 0
-                    && (b == b';'
-                        || !(matches!(
-                            last_sig,
-                            b',' | b'=' | b'+' | b'-' | b'*' | b'/' | b'^'
-                        ) || (last_sig >= 0x80
-                            && super::scan::ends_open(&src[start..i])))) =>
-            {
+            b';' | b'\n' if depth == 0 && (b == b';' || !continues(last_sig, &src[start..i])) => {
                 push(start, i, content, &mut chunks);
                 content = false;
                 start = i + 1;
@@ -101,6 +93,17 @@ const ORDINARY: [bool; 256] = {
     }
     t
 };
+
+/// Whether a line whose last significant byte is `last` (of the chunk so
+/// far, `text`) goes on: `scan::CONTINUING`, read from the byte when it is
+/// ASCII (every newline asks), from the text when it ends a wider sign.
+fn continues(last: u8, text: &str) -> bool {
+    if last.is_ascii() {
+        super::scan::CONTINUING.contains(&(last as char))
+    } else {
+        super::scan::ends_open(text)
+    }
+}
 
 /// The length up to the next newline (or the end).
 fn memchr_newline(bytes: &[u8]) -> usize {

@@ -695,21 +695,6 @@ fn check_pest_size(sp: Span) -> R<()> {
     ))
 }
 
-/// The bracket still open at the end of `text`, innermost.
-fn innermost_open(text: &str) -> Option<u8> {
-    let mut open = Vec::new();
-    for (_, b) in super::scan::code(text) {
-        match b {
-            b'(' | b'[' => open.push(b),
-            b')' | b']' => {
-                open.pop();
-            }
-            _ => {}
-        }
-    }
-    open.last().copied()
-}
-
 fn pest_error(e: &pest::error::Error<Rule>, text: &str, base: usize) -> Diagnostic {
     let pos = match e.location {
         InputLocation::Pos(p) => p,
@@ -769,7 +754,7 @@ fn pest_error(e: &pest::error::Error<Rule>, text: &str, base: usize) -> Diagnost
             "a statement is 'name = expression'; to compare, there is no '==' in this language",
         ),
         // A ';' the chunker left inside a bracket (MATLAB's `[x; y]`).
-        Some(';') if innermost_open(&text[..pos]) == Some(b'[') => d.with_hint(
+        Some(';') if super::scan::innermost_open(&text[..pos]) == Some(b'[') => d.with_hint(
             "';' ends a statement, so it cannot stand inside [ ]: separate the entries with ',', and write a matrix by rows, [[a, b], [c, d]]",
         ),
         Some(';') => d.with_hint(

@@ -36,27 +36,42 @@ pub fn push_blanked(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
-/// How many brackets, `(` or `[`, are still open at the end of `text` (a
-/// closing one too many counts as closing nothing).
-pub fn open_brackets(text: &str) -> usize {
-    let mut depth = 0usize;
+/// The brackets, `(` or `[`, still open at the end of `text`, outermost
+/// first (a closing one too many closes nothing).
+fn open_stack(text: &str) -> Vec<u8> {
+    let mut open = Vec::new();
     for (_, b) in code(text) {
         match b {
-            b'(' | b'[' => depth += 1,
-            b')' | b']' => depth = depth.saturating_sub(1),
+            b'(' | b'[' => open.push(b),
+            b')' | b']' => {
+                open.pop();
+            }
             _ => {}
         }
     }
-    depth
+    open
 }
 
-/// Whether the code of `text`'s last line ends where an expression cannot:
-/// after an operator, `=` or `,` (the signs adtrace prints included), so
-/// the next line continues it, as in a file.
+/// How many brackets are still open at the end of `text`.
+pub fn open_brackets(text: &str) -> usize {
+    open_stack(text).len()
+}
+
+/// The innermost bracket still open at the end of `text`.
+pub fn innermost_open(text: &str) -> Option<u8> {
+    open_stack(text).last().copied()
+}
+
+/// What a line may end with and still go on: an operator, `=` or `,`
+/// (the signs adtrace prints included).
+pub const CONTINUING: [char; 12] = [',', '=', '+', '-', '*', '/', '^', '−', '·', '⋅', '×', '÷'];
+
+/// Whether the code of `text`'s last line ends with one of `CONTINUING`,
+/// so the next line continues it.
 pub fn ends_open(text: &str) -> bool {
     let line = text.rsplit('\n').next().unwrap_or(text);
     let code = line.split('#').next().unwrap_or(line).trim_end();
-    code.ends_with([',', '=', '+', '-', '*', '/', '^', '−', '·', '⋅', '×', '÷'])
+    code.ends_with(CONTINUING)
 }
 
 /// The bracket that closes `open`.
@@ -116,6 +131,9 @@ mod tests {
         assert_eq!(open_brackets("sin(x # )"), 1);
         assert_eq!(open_brackets("W = [[1, 2],"), 1);
         assert_eq!(open_brackets("W = [[1, 2], [3, 4]]"), 0);
+        assert_eq!(innermost_open("v = [sin(x"), Some(b'('));
+        assert_eq!(innermost_open("v = [sin(x),"), Some(b'['));
+        assert_eq!(innermost_open("v = [x]) # ("), None);
         for open in [
             "f = x +",
             "f = x ·  # more",
